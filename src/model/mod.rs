@@ -1,0 +1,406 @@
+//! The story data: places, movements of people, events and the sources behind them.
+//!
+//! Pure data, no drawing: the map and panels read it, `io` reads and writes it.
+
+pub mod vocab;
+pub mod when;
+
+use std::collections::HashMap;
+
+use geo::{Coord, Geometry, InteriorPoint, Point};
+use serde_json::{Map, Value};
+
+pub use vocab::{
+    ControlStatus, EventType, GeoPrecision, Measure, MovementStatus, MovementType, PlaceType,
+    Qualifier, SourceKind, Term, Vocabulary,
+};
+pub use when::{DaySpan, PartialDate, Precision, When};
+
+/// Properties a file had that evacmap does not interpret; saved back unchanged.
+pub type Extra = Map<String, Value>;
+
+/// Who reported something. Cited by id from figures, claims, movements and events.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    pub id: String,
+    pub name: String,
+    pub kind: Option<Term<SourceKind>>,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub published: Option<When>,
+    pub note: Option<String>,
+    pub extra: Extra,
+}
+
+/// One number as one source gave it. Conflicting figures stay separate `Figure`s.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub measure: Term<Measure>,
+    pub value: u64,
+    pub qualifier: Term<Qualifier>,
+    pub sources: Vec<String>,
+    pub note: Option<String>,
+    pub extra: Extra,
+}
+
+impl Figure {
+    /// "about 700 people".
+    pub fn describe(&self) -> String {
+        let prefix = self.qualifier.known().map_or("", |q| q.prefix());
+        format!(
+            "{prefix}{} {}",
+            format_count(self.value),
+            self.measure.label()
+        )
+    }
+}
+
+/// 1246 → "1,246".
+pub fn format_count(value: u64) -> String {
+    let digits = value.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Who held (part of) a place, when, according to whom.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ControlClaim {
+    pub when: Option<When>,
+    pub status: Term<ControlStatus>,
+    /// Share of the place this claim is about, in percent (0–100); `None` is all of it.
+    pub share_percent: Option<f64>,
+    pub qualifier: Option<Term<Qualifier>>,
+    pub actors: Vec<String>,
+    pub sources: Vec<String>,
+    pub note: Option<String>,
+    pub extra: Extra,
+}
+
+/// What every kind of feature has.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Common {
+    pub id: String,
+    pub name: Option<String>,
+    pub when: Option<When>,
+    /// How the date was established when the report did not state it (e.g. from a weekday).
+    pub when_basis: Option<String>,
+    pub sources: Vec<String>,
+    pub geometry: Option<Geometry<f64>>,
+    /// Unknown `properties` members.
+    pub extra: Extra,
+    /// Unknown members of the feature object itself.
+    pub foreign: Extra,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    pub common: Common,
+    pub name_ar: Option<String>,
+    pub place_type: Option<Term<PlaceType>>,
+    pub admin1: Option<String>,
+    pub geo_precision: Option<Term<GeoPrecision>>,
+    pub description: Option<String>,
+    pub control: Vec<ControlClaim>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Movement {
+    pub common: Common,
+    pub from: String,
+    pub to: String,
+    pub movement_type: Term<MovementType>,
+    pub status: Term<MovementStatus>,
+    pub figures: Vec<Figure>,
+    pub summary: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub common: Common,
+    pub event_type: Term<EventType>,
+    pub place: Option<String>,
+    pub summary: Option<String>,
+    pub actors: Vec<String>,
+}
+
+/// A feature from any GeoJSON file that is not in evacmap's vocabulary; shown with its properties.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Generic {
+    pub common: Common,
+    /// The GeoJSON `id`, when the file gave one (`common.id` is then the same, else made up).
+    pub has_own_id: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Feature {
+    Place(Place),
+    Movement(Movement),
+    Event(Event),
+    Generic(Generic),
+}
+
+/// The kind of a feature, for lists and messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FeatureKind {
+    Place,
+    Movement,
+    Event,
+    Generic,
+}
+
+impl FeatureKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            FeatureKind::Place => "place",
+            FeatureKind::Movement => "movement",
+            FeatureKind::Event => "event",
+            FeatureKind::Generic => "feature",
+        }
+    }
+}
+
+impl Feature {
+    pub fn common(&self) -> &Common {
+        match self {
+            Feature::Place(p) => &p.common,
+            Feature::Movement(m) => &m.common,
+            Feature::Event(e) => &e.common,
+            Feature::Generic(g) => &g.common,
+        }
+    }
+
+    pub fn common_mut(&mut self) -> &mut Common {
+        match self {
+            Feature::Place(p) => &mut p.common,
+            Feature::Movement(m) => &mut m.common,
+            Feature::Event(e) => &mut e.common,
+            Feature::Generic(g) => &mut g.common,
+        }
+    }
+
+    pub fn kind(&self) -> FeatureKind {
+        match self {
+            Feature::Place(_) => FeatureKind::Place,
+            Feature::Movement(_) => FeatureKind::Movement,
+            Feature::Event(_) => FeatureKind::Event,
+            Feature::Generic(_) => FeatureKind::Generic,
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        &self.common().id
+    }
+
+    pub fn when(&self) -> Option<When> {
+        self.common().when
+    }
+}
+
+/// Index of a feature in its dataset.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+pub struct FeatureIndex(pub usize);
+
+/// The story's own metadata (the top-level `"evacmap"` member).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StoryMeta {
+    pub version: u32,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub sources: Vec<Source>,
+    pub extra: Extra,
+}
+
+/// One story: every feature of one file, in file order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Dataset {
+    pub meta: StoryMeta,
+    features: Vec<Feature>,
+    /// Unknown members of the FeatureCollection object.
+    pub foreign: Extra,
+    by_id: HashMap<String, FeatureIndex>,
+}
+
+impl Dataset {
+    pub fn new(meta: StoryMeta, features: Vec<Feature>, foreign: Extra) -> Self {
+        let by_id = features
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.id().to_owned(), FeatureIndex(i)))
+            .collect();
+        Self {
+            meta,
+            features,
+            foreign,
+            by_id,
+        }
+    }
+
+    pub fn features(&self) -> &[Feature] {
+        &self.features
+    }
+
+    pub fn get(&self, index: FeatureIndex) -> Option<&Feature> {
+        self.features.get(index.0)
+    }
+
+    pub fn index_of(&self, id: &str) -> Option<FeatureIndex> {
+        self.by_id.get(id).copied()
+    }
+
+    pub fn by_id(&self, id: &str) -> Option<&Feature> {
+        self.index_of(id).and_then(|i| self.get(i))
+    }
+
+    pub fn place(&self, id: &str) -> Option<&Place> {
+        match self.by_id(id)? {
+            Feature::Place(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.meta.sources.iter().find(|s| s.id == id)
+    }
+
+    pub fn indexed(&self) -> impl Iterator<Item = (FeatureIndex, &Feature)> {
+        self.features
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FeatureIndex(i), f))
+    }
+
+    pub fn places(&self) -> impl Iterator<Item = (FeatureIndex, &Place)> {
+        self.indexed().filter_map(|(i, f)| match f {
+            Feature::Place(p) => Some((i, p)),
+            _ => None,
+        })
+    }
+
+    pub fn movements(&self) -> impl Iterator<Item = (FeatureIndex, &Movement)> {
+        self.indexed().filter_map(|(i, f)| match f {
+            Feature::Movement(m) => Some((i, m)),
+            _ => None,
+        })
+    }
+
+    pub fn events(&self) -> impl Iterator<Item = (FeatureIndex, &Event)> {
+        self.indexed().filter_map(|(i, f)| match f {
+            Feature::Event(e) => Some((i, e)),
+            _ => None,
+        })
+    }
+
+    /// A human name for a feature: its `name`, else a made-up one from its kind and id.
+    pub fn display_name(&self, feature: &Feature) -> String {
+        if let Some(name) = &feature.common().name {
+            return name.clone();
+        }
+        match feature {
+            Feature::Movement(m) => {
+                let place_name = |id: &str| {
+                    self.place(id)
+                        .and_then(|p| p.common.name.clone())
+                        .unwrap_or_else(|| id.to_owned())
+                };
+                format!(
+                    "{} {} → {}",
+                    capitalise(&m.movement_type.label()),
+                    place_name(&m.from),
+                    place_name(&m.to)
+                )
+            }
+            Feature::Event(e) => capitalise(&e.event_type.label()),
+            _ => feature.id().to_owned(),
+        }
+    }
+
+    /// Where a feature is drawn: a place's point (or a point inside its area), an event's point
+    /// or its place's, a movement's destination.
+    pub fn anchor(&self, feature: &Feature) -> Option<Point<f64>> {
+        if let Feature::Event(e) = feature
+            && e.common.geometry.is_none()
+        {
+            return self
+                .place(e.place.as_deref()?)
+                .and_then(|p| self.anchor_of_place(p));
+        }
+        if let Feature::Movement(m) = feature {
+            return self.place(&m.to).and_then(|p| self.anchor_of_place(p));
+        }
+        feature.common().geometry.as_ref()?.interior_point()
+    }
+
+    pub fn anchor_of_place(&self, place: &Place) -> Option<Point<f64>> {
+        place.common.geometry.as_ref()?.interior_point()
+    }
+
+    /// The line a movement follows: its own geometry, else straight from origin to destination.
+    pub fn movement_path(&self, movement: &Movement) -> Option<Vec<Coord<f64>>> {
+        if let Some(Geometry::LineString(line)) = &movement.common.geometry
+            && line.0.len() >= 2
+        {
+            return Some(line.0.clone());
+        }
+        let from = self.anchor_of_place(self.place(&movement.from)?)?;
+        let to = self.anchor_of_place(self.place(&movement.to)?)?;
+        Some(vec![from.0, to.0])
+    }
+
+    /// Movements and events that involve a place, in file order.
+    pub fn related_to_place(&self, place_id: &str) -> Vec<FeatureIndex> {
+        self.indexed()
+            .filter(|(_, f)| match f {
+                Feature::Movement(m) => m.from == place_id || m.to == place_id,
+                Feature::Event(e) => e.place.as_deref() == Some(place_id),
+                _ => false,
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// The control status a place had at the end of `span` (the latest whole-place claim
+    /// that started by then), or `None` when no claim applies.
+    pub fn control_at(&self, place: &Place, span: &DaySpan) -> Option<ControlStatus> {
+        let until = span.last;
+        place
+            .control
+            .iter()
+            .filter(|c| c.share_percent.is_none_or(|share| share >= 50.0))
+            .filter(|c| match (c.when, until) {
+                (None, _) | (_, None) => true,
+                (Some(when), Some(last)) => when.span().first.is_none_or(|first| first <= last),
+            })
+            .max_by_key(|c| c.when.and_then(|w| w.span().first))
+            .and_then(|c| c.status.known())
+    }
+}
+
+/// "evacuation" → "Evacuation".
+pub fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        assert_eq!(format_count(0), "0");
+        assert_eq!(format_count(700), "700");
+        assert_eq!(format_count(1246), "1,246");
+        assert_eq!(format_count(1_000_000), "1,000,000");
+    }
+}

@@ -1,0 +1,423 @@
+//! Dates as reports give them: with their precision kept.
+//!
+//! A `When` is an ISO 8601 date of day, month or year precision, or an interval of two such
+//! dates with open ends allowed (`2014/2017-05`, `2013/..`). Every value covers its whole span:
+//! "2017-05" is 1–31 May 2017, "2013" the whole year.
+
+use std::fmt;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// How precisely a report dates something.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Precision {
+    Year,
+    Month,
+    Day,
+}
+
+/// A calendar date known to a year, a month or a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PartialDate {
+    year: i32,
+    month: Option<u32>,
+    day: Option<u32>,
+}
+
+impl PartialDate {
+    pub fn year(year: i32) -> Self {
+        Self {
+            year,
+            month: None,
+            day: None,
+        }
+    }
+
+    pub fn month(year: i32, month: u32) -> Option<Self> {
+        NaiveDate::from_ymd_opt(year, month, 1)?;
+        Some(Self {
+            year,
+            month: Some(month),
+            day: None,
+        })
+    }
+
+    pub fn day(year: i32, month: u32, day: u32) -> Option<Self> {
+        NaiveDate::from_ymd_opt(year, month, day)?;
+        Some(Self {
+            year,
+            month: Some(month),
+            day: Some(day),
+        })
+    }
+
+    pub fn from_date(date: NaiveDate) -> Self {
+        Self {
+            year: date.year(),
+            month: Some(date.month()),
+            day: Some(date.day()),
+        }
+    }
+
+    pub fn precision(&self) -> Precision {
+        match (self.month, self.day) {
+            (None, _) => Precision::Year,
+            (Some(_), None) => Precision::Month,
+            (Some(_), Some(_)) => Precision::Day,
+        }
+    }
+
+    /// The first day this date covers.
+    pub fn first_day(&self) -> NaiveDate {
+        let month = self.month.unwrap_or(1);
+        let day = self.day.unwrap_or(1);
+        NaiveDate::from_ymd_opt(self.year, month, day).unwrap_or(NaiveDate::MIN)
+    }
+
+    /// The last day this date covers.
+    pub fn last_day(&self) -> NaiveDate {
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => NaiveDate::from_ymd_opt(self.year, m, d),
+            (Some(m), None) => last_day_of_month(self.year, m),
+            (None, _) => NaiveDate::from_ymd_opt(self.year, 12, 31),
+        }
+        .unwrap_or(NaiveDate::MAX)
+    }
+
+    /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (years 1000–9999).
+    pub fn parse(text: &str) -> Result<Self, WhenError> {
+        let bad = || WhenError::BadDate(text.to_owned());
+        let parts: Vec<&str> = text.split('-').collect();
+        let number = |part: &str, len: usize| -> Result<u32, WhenError> {
+            if part.len() != len || !part.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad());
+            }
+            part.parse().map_err(|_| bad())
+        };
+        match parts.as_slice() {
+            [y] => Ok(Self::year(number(y, 4)? as i32)),
+            [y, m] => Self::month(number(y, 4)? as i32, number(m, 2)?).ok_or_else(bad),
+            [y, m, d] => {
+                Self::day(number(y, 4)? as i32, number(m, 2)?, number(d, 2)?).ok_or_else(bad)
+            }
+            _ => Err(bad()),
+        }
+    }
+}
+
+fn last_day_of_month(year: i32, month: u32) -> Option<NaiveDate> {
+    let (next_year, next_month) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
+    NaiveDate::from_ymd_opt(next_year, next_month, 1)?.pred_opt()
+}
+
+impl fmt::Display for PartialDate {
+    /// The ISO form, as written in data files.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => write!(f, "{:04}-{:02}-{:02}", self.year, m, d),
+            (Some(m), None) => write!(f, "{:04}-{:02}", self.year, m),
+            (None, _) => write!(f, "{:04}", self.year),
+        }
+    }
+}
+
+impl PartialDate {
+    /// The form a reader expects: "12 May 2017", "May 2017", "2017".
+    pub fn human(&self) -> String {
+        match (self.month, self.day) {
+            (Some(_), Some(d)) => format!("{} {}", d, self.first_day().format("%B %Y")),
+            (Some(_), None) => self.first_day().format("%B %Y").to_string(),
+            (None, _) => self.year.to_string(),
+        }
+    }
+}
+
+/// A reported date or interval; `None` at an end means the interval is open there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct When {
+    start: Option<PartialDate>,
+    end: Option<PartialDate>,
+    is_interval: bool,
+}
+
+/// Why a `when` value could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WhenError {
+    #[error("'{0}' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")]
+    BadDate(String),
+    #[error("'{0}' is not a date or an interval START/END (use '..' for an open end)")]
+    BadInterval(String),
+    #[error("the interval '{0}' ends before it starts")]
+    EndsBeforeStart(String),
+    #[error("the interval '{0}' is open at both ends")]
+    OpenBothEnds(String),
+}
+
+impl When {
+    pub fn on(date: PartialDate) -> Self {
+        Self {
+            start: Some(date),
+            end: Some(date),
+            is_interval: false,
+        }
+    }
+
+    /// An interval; `None` is an open end. Fails when it ends before it starts or is open at both.
+    pub fn between(
+        start: Option<PartialDate>,
+        end: Option<PartialDate>,
+    ) -> Result<Self, WhenError> {
+        let text = || format_interval(start, end);
+        match (start, end) {
+            (None, None) => Err(WhenError::OpenBothEnds(text())),
+            (Some(s), Some(e)) if e.last_day() < s.first_day() => {
+                Err(WhenError::EndsBeforeStart(text()))
+            }
+            _ => Ok(Self {
+                start,
+                end,
+                is_interval: true,
+            }),
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Self, WhenError> {
+        let text = text.trim();
+        match text.split_once('/') {
+            None => Ok(Self::on(PartialDate::parse(text)?)),
+            Some((start, end)) => {
+                if end.contains('/') {
+                    return Err(WhenError::BadInterval(text.to_owned()));
+                }
+                let side = |s: &str| -> Result<Option<PartialDate>, WhenError> {
+                    match s {
+                        ".." => Ok(None),
+                        _ => PartialDate::parse(s).map(Some),
+                    }
+                };
+                Self::between(side(start)?, side(end)?)
+            }
+        }
+    }
+
+    pub fn start(&self) -> Option<PartialDate> {
+        self.start
+    }
+
+    pub fn end(&self) -> Option<PartialDate> {
+        self.end
+    }
+
+    /// The days this value covers, inclusive; open ends are unbounded.
+    pub fn span(&self) -> DaySpan {
+        DaySpan {
+            first: self.start.map(|d| d.first_day()),
+            last: self.end.map(|d| d.last_day()),
+        }
+    }
+
+    /// The finest precision of either end; used to choose a playback step.
+    pub fn precision(&self) -> Precision {
+        [self.start, self.end]
+            .into_iter()
+            .flatten()
+            .map(|d| d.precision())
+            .max()
+            .unwrap_or(Precision::Year)
+    }
+
+    /// The form a reader expects: "12 May 2017", "2014 – May 2017", "since 2013".
+    pub fn human(&self) -> String {
+        if !self.is_interval {
+            return self.start.map(|d| d.human()).unwrap_or_default();
+        }
+        match (self.start, self.end) {
+            (Some(s), Some(e)) => format!("{} – {}", s.human(), e.human()),
+            (Some(s), None) => format!("since {}", s.human()),
+            (None, Some(e)) => format!("until {}", e.human()),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+fn format_interval(start: Option<PartialDate>, end: Option<PartialDate>) -> String {
+    let side = |d: Option<PartialDate>| d.map_or_else(|| "..".to_owned(), |d| d.to_string());
+    format!("{}/{}", side(start), side(end))
+}
+
+impl fmt::Display for When {
+    /// The ISO 8601 form, as written in data files.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_interval {
+            f.write_str(&format_interval(self.start, self.end))
+        } else if let Some(date) = self.start {
+            write!(f, "{date}")
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl Serialize for When {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for When {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        When::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Inclusive range of days; `None` is unbounded on that side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct DaySpan {
+    pub first: Option<NaiveDate>,
+    pub last: Option<NaiveDate>,
+}
+
+impl DaySpan {
+    pub const ALL_TIME: DaySpan = DaySpan {
+        first: None,
+        last: None,
+    };
+
+    pub fn days(first: NaiveDate, last: NaiveDate) -> Self {
+        Self {
+            first: Some(first),
+            last: Some(last),
+        }
+    }
+
+    /// Whether the two spans share at least one day.
+    pub fn intersects(&self, other: &DaySpan) -> bool {
+        let starts_before_other_ends = match (self.first, other.last) {
+            (Some(first), Some(last)) => first <= last,
+            _ => true,
+        };
+        let other_starts_before_this_ends = match (other.first, self.last) {
+            (Some(first), Some(last)) => first <= last,
+            _ => true,
+        };
+        starts_before_other_ends && other_starts_before_this_ends
+    }
+
+    pub fn contains(&self, day: NaiveDate) -> bool {
+        self.first.is_none_or(|f| f <= day) && self.last.is_none_or(|l| day <= l)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_month_covers_all_its_days() {
+        let span = When::parse("2017-05").unwrap().span();
+        assert_eq!(span, DaySpan::days(day(2017, 5, 1), day(2017, 5, 31)));
+    }
+
+    #[test]
+    fn a_year_covers_all_its_days() {
+        let span = When::parse("2013").unwrap().span();
+        assert_eq!(span, DaySpan::days(day(2013, 1, 1), day(2013, 12, 31)));
+    }
+
+    #[test]
+    fn february_of_a_leap_year_ends_on_the_29th() {
+        let span = When::parse("2016-02").unwrap().span();
+        assert_eq!(span.last, Some(day(2016, 2, 29)));
+    }
+
+    #[test]
+    fn an_interval_spans_from_the_start_of_its_first_date_to_the_end_of_its_last() {
+        let span = When::parse("2014/2017-05").unwrap().span();
+        assert_eq!(span, DaySpan::days(day(2014, 1, 1), day(2017, 5, 31)));
+    }
+
+    #[test]
+    fn open_ends_are_unbounded() {
+        let span = When::parse("2013/..").unwrap().span();
+        assert_eq!(span.first, Some(day(2013, 1, 1)));
+        assert_eq!(span.last, None);
+        let span = When::parse("../2011-03").unwrap().span();
+        assert_eq!(span.first, None);
+        assert_eq!(span.last, Some(day(2011, 3, 31)));
+    }
+
+    #[test]
+    fn malformed_values_are_rejected_with_the_reason() {
+        for text in [
+            "",
+            "17-05-12",
+            "2017-5-12",
+            "2017-13",
+            "2017-02-30",
+            "12 May",
+            "2017/05/12",
+            "../..",
+        ] {
+            assert!(When::parse(text).is_err(), "{text:?} should be rejected");
+        }
+        assert_eq!(
+            When::parse("2017-05/2016"),
+            Err(WhenError::EndsBeforeStart("2017-05/2016".into()))
+        );
+        assert_eq!(
+            When::parse("../.."),
+            Err(WhenError::OpenBothEnds("../..".into()))
+        );
+    }
+
+    #[test]
+    fn an_interval_may_start_and_end_within_the_same_month_at_different_precisions() {
+        assert!(When::parse("2017-05/2017-05-01").is_ok());
+        assert!(When::parse("2017-05-31/2017-05").is_ok());
+    }
+
+    #[test]
+    fn values_print_back_as_written() {
+        for text in [
+            "2017-05-12",
+            "2017-05",
+            "2013",
+            "2014/2017-05",
+            "2013/..",
+            "../2011",
+        ] {
+            assert_eq!(When::parse(text).unwrap().to_string(), text);
+        }
+    }
+
+    #[test]
+    fn values_read_as_a_person_would_say_them() {
+        assert_eq!(When::parse("2017-05-12").unwrap().human(), "12 May 2017");
+        assert_eq!(When::parse("2017-05").unwrap().human(), "May 2017");
+        assert_eq!(When::parse("2013/..").unwrap().human(), "since 2013");
+        assert_eq!(
+            When::parse("2014/2017-05").unwrap().human(),
+            "2014 – May 2017"
+        );
+    }
+
+    #[test]
+    fn precision_is_the_finest_of_the_ends() {
+        assert_eq!(When::parse("2013").unwrap().precision(), Precision::Year);
+        assert_eq!(
+            When::parse("2014/2017-05-12").unwrap().precision(),
+            Precision::Day
+        );
+    }
+}
