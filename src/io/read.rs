@@ -1,0 +1,952 @@
+//! Reading a story from GeoJSON, checking everything and reporting every problem at once.
+//!
+//! Policy: any valid RFC 7946 GeoJSON opens (features outside evacmap's vocabulary become
+//! generic features); anything invalid is refused with every problem located; nothing panics,
+//! whatever the bytes.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use geo::{CoordsIter, Geometry};
+use serde_json::{Map, Value};
+
+use super::LoadError;
+use super::problem::{Location, Problem, ProblemReport, Severity, line_column};
+use crate::model::{
+    Common, ControlClaim, Dataset, Event, Extra, Feature, Figure, Generic, Movement, Place, Source,
+    StoryMeta, Term, Vocabulary, When,
+};
+
+/// Files larger than this are refused before reading: stories are small, and reading a
+/// multi-gigabyte file by mistake should not exhaust memory.
+pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// The format version this build writes and fully understands.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A dataset that loaded, with the warnings it had.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub dataset: Dataset,
+    pub warnings: Vec<Problem>,
+}
+
+/// Reads and checks a story file.
+pub fn load_file(path: &Path) -> Result<Loaded, LoadError> {
+    let origin = path.display().to_string();
+    let io_error = |source| LoadError::Io {
+        path: origin.clone(),
+        source,
+    };
+    let size = std::fs::metadata(path).map_err(io_error)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(LoadError::TooLarge {
+            path: origin,
+            size,
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(io_error)?;
+    parse_bytes(&bytes, &origin)
+}
+
+/// Parses and checks a story; `origin` names it in messages.
+pub fn parse_bytes(bytes: &[u8], origin: &str) -> Result<Loaded, LoadError> {
+    let invalid = |problems| {
+        LoadError::Invalid(ProblemReport {
+            origin: origin.to_owned(),
+            problems,
+        })
+    };
+    let text_error = |offset_or_pos: Location, message: String| {
+        invalid(vec![Problem {
+            severity: Severity::Error,
+            location: offset_or_pos,
+            message,
+        }])
+    };
+
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Err(e) = std::str::from_utf8(bytes) {
+        let (line, column) = line_column(bytes, e.valid_up_to());
+        return Err(text_error(
+            Location::Text { line, column },
+            "the file is not UTF-8 text (GeoJSON must be UTF-8)".into(),
+        ));
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(text_error(
+            Location::Text { line: 1, column: 1 },
+            "the file is empty".into(),
+        ));
+    }
+    let root: Value = serde_json::from_slice(bytes).map_err(|e| {
+        let message = json_error_message(&e);
+        let (line, column) = editor_position(bytes, e.line(), e.column());
+        text_error(Location::Text { line, column }, message)
+    })?;
+
+    let mut checker = Checker::default();
+    let dataset = checker.read_root(root);
+    checker.check_references(&dataset);
+    // Report in file order: the top level first, then feature by feature.
+    checker.problems.sort_by_key(|p| match &p.location {
+        Location::Text { line, .. } => (0, *line),
+        Location::Document { .. } => (0, 0),
+        Location::Feature { index, .. } => (1, *index),
+    });
+    if checker.problems.iter().any(Problem::is_error) {
+        return Err(invalid(checker.problems));
+    }
+    Ok(Loaded {
+        dataset,
+        warnings: checker.problems,
+    })
+}
+
+/// serde_json counts columns in bytes from 0 at a line's start; editors count characters from 1.
+fn editor_position(bytes: &[u8], line: usize, byte_column: usize) -> (usize, usize) {
+    let line_text = bytes
+        .split(|&b| b == b'\n')
+        .nth(line.saturating_sub(1))
+        .unwrap_or(&[]);
+    let prefix = &line_text[..byte_column.min(line_text.len())];
+    let characters = String::from_utf8_lossy(prefix).chars().count();
+    (line.max(1), characters.max(1))
+}
+
+/// serde_json's message without its own " at line L column C" suffix (the location is ours).
+fn json_error_message(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    let message = match text.rfind(" at line ") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    };
+    match error.classify() {
+        serde_json::error::Category::Eof => format!("the file ends too early: {message}"),
+        _ => format!("not valid JSON: {message}"),
+    }
+}
+
+/// Where the checker is, for problem locations.
+#[derive(Clone)]
+enum Scope {
+    Document,
+    Feature { index: usize, id: Option<String> },
+}
+
+/// A pending check that an id names something of the right kind.
+struct Reference {
+    scope: Scope,
+    path: String,
+    id: String,
+    to: ReferenceTarget,
+}
+
+#[derive(PartialEq)]
+enum ReferenceTarget {
+    Place,
+    Source,
+}
+
+#[derive(Default)]
+struct Checker {
+    problems: Vec<Problem>,
+    references: Vec<Reference>,
+    scope: Option<Scope>,
+}
+
+/// A JSON object being read: remembers which members were used so the rest is kept as extra.
+struct Object<'a> {
+    map: &'a Map<String, Value>,
+    path: String,
+    used: HashSet<&'static str>,
+}
+
+impl<'a> Object<'a> {
+    fn new(map: &'a Map<String, Value>, path: impl Into<String>) -> Self {
+        Self {
+            map,
+            path: path.into(),
+            used: HashSet::new(),
+        }
+    }
+
+    /// The member `key`; JSON `null` counts as absent.
+    fn get(&mut self, key: &'static str) -> Option<&'a Value> {
+        self.used.insert(key);
+        self.map.get(key).filter(|v| !v.is_null())
+    }
+
+    fn path_of(&self, key: &str) -> String {
+        join_path(&self.path, key)
+    }
+
+    fn extra(&self) -> Extra {
+        self.map
+            .iter()
+            .filter(|(k, _)| !self.used.contains(k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+}
+
+fn join_path(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+impl Checker {
+    fn report(&mut self, severity: Severity, path: String, message: String) {
+        let location = match self.scope.clone().unwrap_or(Scope::Document) {
+            Scope::Document => Location::Document { path },
+            Scope::Feature { index, id } => Location::Feature { index, id, path },
+        };
+        self.problems.push(Problem {
+            severity,
+            location,
+            message,
+        });
+    }
+
+    fn error(&mut self, path: String, message: impl Into<String>) {
+        self.report(Severity::Error, path, message.into());
+    }
+
+    fn warning(&mut self, path: String, message: impl Into<String>) {
+        self.report(Severity::Warning, path, message.into());
+    }
+
+    fn read_root(&mut self, root: Value) -> Dataset {
+        let Value::Object(root) = root else {
+            self.error(
+                String::new(),
+                format!("expected a GeoJSON object, found {}", type_name(&root)),
+            );
+            return Dataset::default();
+        };
+        let kind = root.get("type").and_then(Value::as_str).unwrap_or("");
+        match kind {
+            "FeatureCollection" => self.read_collection(&root),
+            "Feature" => {
+                let feature = self.read_feature(0, &root);
+                Dataset::new(
+                    StoryMeta::default(),
+                    feature.into_iter().collect(),
+                    Extra::new(),
+                )
+            }
+            "Point" | "MultiPoint" | "LineString" | "MultiLineString" | "Polygon"
+            | "MultiPolygon" | "GeometryCollection" => {
+                let mut wrapper = Map::new();
+                wrapper.insert("type".into(), "Feature".into());
+                wrapper.insert("geometry".into(), Value::Object(root));
+                wrapper.insert("properties".into(), Value::Object(Map::new()));
+                let feature = self.read_feature(0, &wrapper);
+                Dataset::new(
+                    StoryMeta::default(),
+                    feature.into_iter().collect(),
+                    Extra::new(),
+                )
+            }
+            "" => {
+                self.error("type".into(), "missing GeoJSON \"type\" member");
+                Dataset::default()
+            }
+            other => {
+                self.error(
+                    "type".into(),
+                    format!("{other:?} is not a GeoJSON type (expected \"FeatureCollection\")"),
+                );
+                Dataset::default()
+            }
+        }
+    }
+
+    fn read_collection(&mut self, root: &Map<String, Value>) -> Dataset {
+        let mut object = Object::new(root, "");
+        object.get("type");
+        object.get("bbox");
+        let meta = match object.get("evacmap") {
+            Some(value) => self.read_meta(value),
+            None => StoryMeta::default(),
+        };
+        let mut features = Vec::new();
+        match object.get("features") {
+            Some(Value::Array(items)) => {
+                let mut ids = HashSet::new();
+                for (index, item) in items.iter().enumerate() {
+                    let Value::Object(map) = item else {
+                        self.scope = Some(Scope::Feature { index, id: None });
+                        self.error(
+                            String::new(),
+                            format!("expected a Feature object, found {}", type_name(item)),
+                        );
+                        continue;
+                    };
+                    if let Some(feature) = self.read_feature(index, map) {
+                        if !ids.insert(feature.id().to_owned()) {
+                            self.error(
+                                "id".into(),
+                                format!("duplicate id {:?}: ids must be unique", feature.id()),
+                            );
+                        }
+                        features.push(feature);
+                    }
+                }
+                self.scope = None;
+            }
+            Some(other) => self.error(
+                "features".into(),
+                format!("expected an array of features, found {}", type_name(other)),
+            ),
+            None => self.error("features".into(), "a FeatureCollection needs \"features\""),
+        }
+        let mut foreign = object.extra();
+        // Keep the bbox out of the extras: it is recomputed by whoever writes the file.
+        foreign.remove("bbox");
+        Dataset::new(meta, features, foreign)
+    }
+
+    fn read_meta(&mut self, value: &Value) -> StoryMeta {
+        let Value::Object(map) = value else {
+            self.error(
+                "evacmap".into(),
+                format!("expected an object, found {}", type_name(value)),
+            );
+            return StoryMeta::default();
+        };
+        let mut object = Object::new(map, "evacmap");
+        let version = match object.get("version") {
+            Some(Value::Number(n)) if n.as_u64().is_some_and(|v| v >= 1) => {
+                let version = n.as_u64().unwrap_or(1).min(u32::MAX as u64) as u32;
+                if version > FORMAT_VERSION {
+                    self.warning(
+                        object.path_of("version"),
+                        format!(
+                            "format version {version} is newer than this build's ({FORMAT_VERSION}); \
+                             parts of the file may be shown as generic properties"
+                        ),
+                    );
+                }
+                version
+            }
+            Some(other) => {
+                self.error(
+                    object.path_of("version"),
+                    format!("expected a whole number from 1, found {other}"),
+                );
+                FORMAT_VERSION
+            }
+            None => {
+                self.error(object.path_of("version"), "missing format version (use 1)");
+                FORMAT_VERSION
+            }
+        };
+        let title = self.opt_string(&mut object, "title");
+        let description = self.opt_string(&mut object, "description");
+        let mut sources = Vec::new();
+        match object.get("sources") {
+            Some(Value::Object(entries)) => {
+                for (id, entry) in entries {
+                    let path = format!("evacmap.sources.{id}");
+                    if id.trim().is_empty() {
+                        self.error(path.clone(), "a source id must not be empty");
+                    }
+                    if let Some(source) = self.read_source(id, entry, path) {
+                        sources.push(source);
+                    }
+                }
+            }
+            Some(other) => self.error(
+                object.path_of("sources"),
+                format!(
+                    "expected an object of sources by id, found {}",
+                    type_name(other)
+                ),
+            ),
+            None => {}
+        }
+        StoryMeta {
+            version,
+            title,
+            description,
+            sources,
+            extra: object.extra(),
+        }
+    }
+
+    fn read_source(&mut self, id: &str, value: &Value, path: String) -> Option<Source> {
+        let Value::Object(map) = value else {
+            self.error(
+                path,
+                format!("expected an object, found {}", type_name(value)),
+            );
+            return None;
+        };
+        let mut object = Object::new(map, path);
+        let name = self.required_string(&mut object, "name");
+        Some(Source {
+            id: id.to_owned(),
+            name: name.unwrap_or_default(),
+            kind: self.opt_term(&mut object, "kind"),
+            url: self.opt_string(&mut object, "url"),
+            title: self.opt_string(&mut object, "title"),
+            published: self.opt_when(&mut object, "published"),
+            note: self.opt_string(&mut object, "note"),
+            extra: object.extra(),
+        })
+    }
+
+    fn read_feature(&mut self, index: usize, map: &Map<String, Value>) -> Option<Feature> {
+        let raw_id = match map.get("id") {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        self.scope = Some(Scope::Feature {
+            index,
+            id: raw_id.clone(),
+        });
+        // The GeoJSON structure first, with the georust reader: type, geometry, properties.
+        let parsed: geojson::Feature = match serde_json::from_value(Value::Object(map.clone())) {
+            Ok(feature) => feature,
+            Err(e) => {
+                self.error(String::new(), format!("not a valid GeoJSON Feature: {e}"));
+                return None;
+            }
+        };
+        let geometry = match &parsed.geometry {
+            None => None,
+            Some(g) => match Geometry::<f64>::try_from(&g.value) {
+                Ok(geometry) => {
+                    self.check_coordinates(&geometry);
+                    Some(geometry)
+                }
+                Err(e) => {
+                    self.error("geometry".into(), format!("unusable geometry: {e}"));
+                    None
+                }
+            },
+        };
+        let empty = Map::new();
+        let properties = parsed.properties.as_ref().unwrap_or(&empty);
+        let mut props = Object::new(properties, "properties");
+        let kind = match props.get("kind") {
+            Some(Value::String(kind)) => Some(kind.as_str()),
+            Some(other) => {
+                self.error(
+                    "properties.kind".into(),
+                    format!("expected a string, found {}", type_name(other)),
+                );
+                None
+            }
+            None => None,
+        };
+        let is_evacmap = matches!(kind, Some("place" | "movement" | "event"));
+        if let Some(kind) = kind
+            && !is_evacmap
+        {
+            self.warning(
+                "properties.kind".into(),
+                format!("unknown kind {kind:?} (expected place, movement or event); shown as a generic feature"),
+            );
+        }
+        let id = match raw_id {
+            Some(id) if !id.trim().is_empty() => id,
+            Some(_) => {
+                self.error("id".into(), "the id is empty");
+                format!("#{index}")
+            }
+            None if is_evacmap => {
+                self.error(
+                    "id".into(),
+                    "missing id: places, movements and events need one",
+                );
+                format!("#{index}")
+            }
+            None => format!("#{index}"),
+        };
+        if is_evacmap && matches!(map.get("id"), Some(Value::Number(_))) {
+            self.error("id".into(), "the id must be a string");
+        }
+        let mut foreign = parsed.foreign_members.clone().unwrap_or_default();
+        foreign.remove("bbox");
+        if !is_evacmap {
+            // Generic features keep every property as it was, `kind` included.
+            let common = Common {
+                id,
+                name: ["name", "title", "label"]
+                    .iter()
+                    .find_map(|k| properties.get(*k).and_then(Value::as_str))
+                    .map(str::to_owned),
+                when: None,
+                when_basis: None,
+                sources: Vec::new(),
+                geometry,
+                extra: properties.clone(),
+                foreign,
+            };
+            return Some(Feature::Generic(Generic {
+                common,
+                has_own_id: map.get("id").is_some(),
+            }));
+        }
+        let name = self.opt_string(&mut props, "name");
+        let when = self.opt_when(&mut props, "when");
+        let when_basis = self.opt_string(&mut props, "when_basis");
+        let sources = self.source_list(&mut props, "sources");
+        let common = Common {
+            id,
+            name,
+            when,
+            when_basis,
+            sources,
+            geometry,
+            extra: Extra::new(),
+            foreign,
+        };
+        let mut feature = match kind.unwrap_or_default() {
+            "place" => Feature::Place(self.read_place(&mut props, common)),
+            "movement" => Feature::Movement(self.read_movement(&mut props, common)),
+            _ => Feature::Event(self.read_event(&mut props, common)),
+        };
+        feature.common_mut().extra = props.extra();
+        Some(feature)
+    }
+
+    fn read_place(&mut self, props: &mut Object, common: Common) -> Place {
+        match &common.geometry {
+            Some(Geometry::Point(_) | Geometry::Polygon(_) | Geometry::MultiPolygon(_)) => {}
+            Some(_) => self.error(
+                "geometry".into(),
+                "a place is a Point, or a Polygon or MultiPolygon for an area",
+            ),
+            None => self.error("geometry".into(), "a place needs a geometry"),
+        }
+        if common.name.is_none() {
+            self.error("properties.name".into(), "a place needs a name");
+        }
+        let mut control = Vec::new();
+        if let Some(items) = self.opt_array(props, "control") {
+            for (i, item) in items.iter().enumerate() {
+                let path = format!("properties.control[{i}]");
+                if let Some(claim) = self.read_control(item, path) {
+                    control.push(claim);
+                }
+            }
+        }
+        Place {
+            common,
+            name_ar: self.opt_string(props, "name_ar"),
+            place_type: self.opt_term(props, "place_type"),
+            admin1: self.opt_string(props, "admin1"),
+            geo_precision: self.opt_term(props, "geo_precision"),
+            description: self.opt_string(props, "description"),
+            control,
+        }
+    }
+
+    fn read_control(&mut self, value: &Value, path: String) -> Option<ControlClaim> {
+        let Value::Object(map) = value else {
+            self.error(
+                path,
+                format!("expected an object, found {}", type_name(value)),
+            );
+            return None;
+        };
+        let mut object = Object::new(map, path);
+        let status = self.required_term(&mut object, "status");
+        let share_percent = match object.get("share") {
+            Some(Value::Number(n)) => match n.as_f64() {
+                Some(share) if (0.0..=100.0).contains(&share) => Some(share),
+                _ => {
+                    self.error(
+                        object.path_of("share"),
+                        format!("a share is a percentage from 0 to 100, found {n}"),
+                    );
+                    None
+                }
+            },
+            Some(other) => {
+                self.error(
+                    object.path_of("share"),
+                    format!("expected a number (percent), found {}", type_name(other)),
+                );
+                None
+            }
+            None => None,
+        };
+        let claim = ControlClaim {
+            when: self.opt_when(&mut object, "when"),
+            status: status?,
+            share_percent,
+            qualifier: self.opt_term(&mut object, "qualifier"),
+            actors: self.string_list(&mut object, "actors"),
+            sources: self.cited_sources(&mut object),
+            note: self.opt_string(&mut object, "note"),
+            extra: object.extra(),
+        };
+        Some(claim)
+    }
+
+    fn read_movement(&mut self, props: &mut Object, common: Common) -> Movement {
+        match &common.geometry {
+            Some(Geometry::LineString(line)) if line.0.len() >= 2 => {}
+            None => {}
+            Some(_) => self.error(
+                "geometry".into(),
+                "a movement is a LineString from origin to destination (or null)",
+            ),
+        }
+        if common.sources.is_empty() {
+            self.error(
+                "properties.sources".into(),
+                "a movement must cite at least one source",
+            );
+        }
+        let from = self.place_reference(props, "from");
+        let to = self.place_reference(props, "to");
+        if !from.is_empty() && from == to {
+            self.error(
+                "properties.to".into(),
+                format!("a movement from {from:?} to itself"),
+            );
+        }
+        let mut figures = Vec::new();
+        if let Some(items) = self.opt_array(props, "figures") {
+            for (i, item) in items.iter().enumerate() {
+                if let Some(figure) = self.read_figure(item, format!("properties.figures[{i}]")) {
+                    figures.push(figure);
+                }
+            }
+        }
+        Movement {
+            common,
+            from,
+            to,
+            movement_type: self
+                .required_term(props, "movement_type")
+                .unwrap_or(Term::Unknown(String::new())),
+            status: self
+                .required_term(props, "status")
+                .unwrap_or(Term::Unknown(String::new())),
+            figures,
+            summary: self.opt_string(props, "summary"),
+        }
+    }
+
+    fn read_figure(&mut self, value: &Value, path: String) -> Option<Figure> {
+        let Value::Object(map) = value else {
+            self.error(
+                path,
+                format!("expected an object, found {}", type_name(value)),
+            );
+            return None;
+        };
+        let mut object = Object::new(map, path);
+        let measure = self.required_term(&mut object, "measure");
+        let value_path = object.path_of("value");
+        let value = match object.get("value") {
+            Some(Value::Number(n)) => {
+                if let Some(v) = n.as_u64() {
+                    Some(v)
+                } else if n.as_f64().is_some_and(|v| v < 0.0) {
+                    self.error(value_path, format!("negative figure {n}"));
+                    None
+                } else {
+                    self.error(value_path, format!("a figure is a whole count, found {n}"));
+                    None
+                }
+            }
+            Some(other) => {
+                self.error(
+                    value_path,
+                    format!("expected a number, found {}", type_name(other)),
+                );
+                None
+            }
+            None => {
+                self.error(value_path, "a figure needs a value");
+                None
+            }
+        };
+        let qualifier = self
+            .opt_term(&mut object, "qualifier")
+            .unwrap_or(Term::Known(crate::model::Qualifier::Exact));
+        let sources = self.cited_sources(&mut object);
+        if sources.is_empty() {
+            self.error(
+                object.path_of("sources"),
+                "every figure must cite at least one source",
+            );
+        }
+        Some(Figure {
+            measure: measure?,
+            value: value?,
+            qualifier,
+            sources,
+            note: self.opt_string(&mut object, "note"),
+            extra: object.extra(),
+        })
+    }
+
+    fn read_event(&mut self, props: &mut Object, common: Common) -> Event {
+        let place = match props.get("place") {
+            Some(Value::String(id)) => {
+                self.references.push(Reference {
+                    scope: self.scope.clone().unwrap_or(Scope::Document),
+                    path: "properties.place".into(),
+                    id: id.clone(),
+                    to: ReferenceTarget::Place,
+                });
+                Some(id.clone())
+            }
+            Some(other) => {
+                self.error(
+                    "properties.place".into(),
+                    format!("expected a place id, found {}", type_name(other)),
+                );
+                None
+            }
+            None => None,
+        };
+        match &common.geometry {
+            Some(Geometry::Point(_)) => {}
+            Some(_) => self.error(
+                "geometry".into(),
+                "an event is a Point (or null with a place)",
+            ),
+            None if place.is_none() => self.error(
+                "geometry".into(),
+                "an event needs a Point geometry or a \"place\" reference",
+            ),
+            None => {}
+        }
+        if common.sources.is_empty() {
+            self.error(
+                "properties.sources".into(),
+                "an event must cite at least one source",
+            );
+        }
+        Event {
+            common,
+            event_type: self
+                .required_term(props, "event_type")
+                .unwrap_or(Term::Unknown(String::new())),
+            place,
+            summary: self.opt_string(props, "summary"),
+            actors: self.string_list(props, "actors"),
+        }
+    }
+
+    fn check_coordinates(&mut self, geometry: &Geometry<f64>) {
+        for coord in geometry.coords_iter() {
+            let (lon, lat) = (coord.x, coord.y);
+            if !lon.is_finite() || !lat.is_finite() {
+                self.error("geometry".into(), "coordinates must be finite numbers");
+                return;
+            }
+            if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
+                let hint = if (-90.0..=90.0).contains(&lon) && (-180.0..=180.0).contains(&lat) {
+                    " (GeoJSON positions are [longitude, latitude]: are they swapped?)"
+                } else {
+                    ""
+                };
+                self.error(
+                    "geometry".into(),
+                    format!(
+                        "position [{lon}, {lat}] is out of range: longitude must be within \
+                         -180..180 and latitude within -90..90{hint}"
+                    ),
+                );
+                return;
+            }
+        }
+    }
+
+    fn check_references(&mut self, dataset: &Dataset) {
+        let sources: HashSet<&str> = dataset.meta.sources.iter().map(|s| s.id.as_str()).collect();
+        for reference in std::mem::take(&mut self.references) {
+            let message = match reference.to {
+                ReferenceTarget::Source if !sources.contains(reference.id.as_str()) => {
+                    Some(format!(
+                        "unknown source {:?}: sources are declared in the top-level \"evacmap\".\"sources\"",
+                        reference.id
+                    ))
+                }
+                ReferenceTarget::Place => match dataset.by_id(&reference.id) {
+                    None => Some(format!("unknown place {:?}", reference.id)),
+                    Some(Feature::Place(_)) => None,
+                    Some(other) => Some(format!(
+                        "{:?} is a {}, not a place",
+                        reference.id,
+                        other.kind().as_str()
+                    )),
+                },
+                ReferenceTarget::Source => None,
+            };
+            if let Some(message) = message {
+                self.scope = Some(reference.scope);
+                self.error(reference.path, message);
+            }
+        }
+        self.scope = None;
+    }
+
+    // Typed member readers: each reports a wrong type at the member's path and returns None.
+
+    fn opt_string(&mut self, object: &mut Object, key: &'static str) -> Option<String> {
+        match object.get(key)? {
+            Value::String(s) => Some(s.clone()),
+            other => {
+                self.error(
+                    object.path_of(key),
+                    format!("expected a string, found {}", type_name(other)),
+                );
+                None
+            }
+        }
+    }
+
+    fn required_string(&mut self, object: &mut Object, key: &'static str) -> Option<String> {
+        let value = self.opt_string(object, key);
+        match &value {
+            None if object.map.get(key).is_none_or(Value::is_null) => {
+                self.error(object.path_of(key), format!("missing \"{key}\""))
+            }
+            Some(s) if s.trim().is_empty() => {
+                self.error(object.path_of(key), format!("\"{key}\" is empty"))
+            }
+            _ => {}
+        }
+        value
+    }
+
+    fn opt_array<'v>(
+        &mut self,
+        object: &mut Object<'v>,
+        key: &'static str,
+    ) -> Option<&'v Vec<Value>> {
+        match object.get(key)? {
+            Value::Array(items) => Some(items),
+            other => {
+                self.error(
+                    object.path_of(key),
+                    format!("expected an array, found {}", type_name(other)),
+                );
+                None
+            }
+        }
+    }
+
+    fn string_list(&mut self, object: &mut Object, key: &'static str) -> Vec<String> {
+        let Some(items) = self.opt_array(object, key) else {
+            return Vec::new();
+        };
+        let mut strings = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            match item {
+                Value::String(s) => strings.push(s.clone()),
+                other => self.error(
+                    format!("{}[{i}]", object.path_of(key)),
+                    format!("expected a string, found {}", type_name(other)),
+                ),
+            }
+        }
+        strings
+    }
+
+    /// A list of source ids; each is checked against the declared sources once all is read.
+    fn source_list(&mut self, object: &mut Object, key: &'static str) -> Vec<String> {
+        let ids = self.string_list(object, key);
+        for (i, id) in ids.iter().enumerate() {
+            self.references.push(Reference {
+                scope: self.scope.clone().unwrap_or(Scope::Document),
+                path: format!("{}[{i}]", object.path_of(key)),
+                id: id.clone(),
+                to: ReferenceTarget::Source,
+            });
+        }
+        ids
+    }
+
+    fn cited_sources(&mut self, object: &mut Object) -> Vec<String> {
+        self.source_list(object, "sources")
+    }
+
+    fn place_reference(&mut self, object: &mut Object, key: &'static str) -> String {
+        match self.required_string(object, key) {
+            Some(id) => {
+                self.references.push(Reference {
+                    scope: self.scope.clone().unwrap_or(Scope::Document),
+                    path: object.path_of(key),
+                    id: id.clone(),
+                    to: ReferenceTarget::Place,
+                });
+                id
+            }
+            None => String::new(),
+        }
+    }
+
+    fn opt_when(&mut self, object: &mut Object, key: &'static str) -> Option<When> {
+        let text = self.opt_string(object, key)?;
+        match When::parse(&text) {
+            Ok(when) => Some(when),
+            Err(e) => {
+                self.error(object.path_of(key), e.to_string());
+                None
+            }
+        }
+    }
+
+    fn opt_term<T: Vocabulary>(
+        &mut self,
+        object: &mut Object,
+        key: &'static str,
+    ) -> Option<Term<T>> {
+        let text = self.opt_string(object, key)?;
+        let term = Term::<T>::parse(&text);
+        if term.known().is_none() {
+            self.warning(
+                object.path_of(key),
+                format!(
+                    "unknown {} {text:?} (known: {}); kept as written",
+                    T::WHAT,
+                    T::expected()
+                ),
+            );
+        }
+        Some(term)
+    }
+
+    fn required_term<T: Vocabulary>(
+        &mut self,
+        object: &mut Object,
+        key: &'static str,
+    ) -> Option<Term<T>> {
+        let term = self.opt_term(object, key);
+        if term.is_none() && object.map.get(key).is_none_or(Value::is_null) {
+            self.error(
+                object.path_of(key),
+                format!("missing \"{key}\" (one of: {})", T::expected()),
+            );
+        }
+        term
+    }
+}
