@@ -1,0 +1,27 @@
+//! evacmap's entry point: parse the command line, then run a subcommand or open the window.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use evacmap::cli::{self, Cli, Command};
+
+fn main() -> ExitCode {
+    evacmap::logging::init();
+    let cli = Cli::parse();
+    let stdout = &mut std::io::stdout().lock();
+    let stderr = &mut std::io::stderr().lock();
+    let code = match &cli.command {
+        Some(Command::Check { files }) => cli::check(files, stdout),
+        Some(Command::List { from, to, file }) => {
+            cli::list(file, from.as_deref(), to.as_deref(), stdout, stderr)
+        }
+        None => Ok(evacmap::app::run(cli.window)),
+    };
+    match code {
+        Ok(code) => ExitCode::from(code.clamp(0, 255) as u8),
+        Err(e) => {
+            eprintln!("evacmap: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
