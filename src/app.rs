@@ -1,0 +1,725 @@
+//! The eframe application: owns the story, the view and the tiles; draws the panels and the map,
+//! then applies the commands they returned.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use egui::{Align2, Color32, Key, Rect, RichText, Shape, Ui, vec2};
+use walkers::{HttpTiles, Map, MapMemory, Tiles, lon_lat};
+
+use crate::cli::WindowArgs;
+use crate::filter::{self, range_from_args};
+use crate::io::{LoadError, Problem, load_file, parse_bytes};
+use crate::map::basemap::Basemap;
+use crate::map::overlay::{Layers, OverlayOutput, StoryOverlay};
+use crate::map::projection::{LonLatBounds, fit_bounds};
+use crate::map::tiles::TileProvider;
+use crate::model::{Dataset, DaySpan, Feature, FeatureIndex};
+use crate::ui::{Command, details, sidebar, status_bar};
+
+/// Everything evacmap remembers between runs; one struct, saved by eframe.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct PersistedState {
+    pub view: Option<SavedView>,
+    pub layers: Layers,
+    pub last_file: Option<PathBuf>,
+    pub tiles: TileProvider,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SavedView {
+    pub lon: f64,
+    pub lat: f64,
+    pub zoom: f64,
+}
+
+/// How the app was asked to start.
+#[derive(Debug, Clone, Default)]
+pub struct AppOptions {
+    pub file: Option<PathBuf>,
+    pub screenshot: Option<PathBuf>,
+    pub reset: bool,
+    /// Overrides the saved tile provider for this run.
+    pub tiles: Option<TileProvider>,
+    pub range: DaySpan,
+}
+
+/// A loaded story and where it came from.
+pub struct Story {
+    pub dataset: Dataset,
+    /// Shown in the status bar.
+    pub name: String,
+    /// `None` for the bundled story.
+    pub path: Option<PathBuf>,
+    pub warnings: Vec<Problem>,
+}
+
+impl Story {
+    pub fn bundled() -> Self {
+        let loaded = parse_bytes(crate::BUNDLED_STORY.as_bytes(), crate::BUNDLED_STORY_NAME)
+            .unwrap_or_else(|e| {
+                // The bundled story is checked by the test suite; this is a build defect.
+                log::error!("the bundled story does not load: {e}");
+                crate::io::Loaded {
+                    dataset: Dataset::default(),
+                    warnings: Vec::new(),
+                }
+            });
+        Self {
+            dataset: loaded.dataset,
+            name: crate::BUNDLED_STORY_NAME.to_owned(),
+            path: None,
+            warnings: loaded.warnings,
+        }
+    }
+
+    pub fn load(path: &Path) -> Result<Self, LoadError> {
+        let loaded = load_file(path)?;
+        Ok(Self {
+            dataset: loaded.dataset,
+            name: path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
+            path: Some(path.to_owned()),
+            warnings: loaded.warnings,
+        })
+    }
+}
+
+/// A pending `--screenshot`.
+struct ScreenshotJob {
+    path: PathBuf,
+    started: Instant,
+    requested: bool,
+    /// Set by the screenshot callback: the exit code.
+    outcome: Arc<Mutex<Option<i32>>>,
+}
+
+/// How long `--screenshot` waits for tiles before saving what it has.
+const SCREENSHOT_TILE_WAIT: Duration = Duration::from_secs(5);
+
+pub struct EvacApp {
+    state: PersistedState,
+    story: Story,
+    selection: Option<FeatureIndex>,
+    range: DaySpan,
+    /// Whether each feature shows in `range`; recomputed only when the range or story changes.
+    visible: Vec<bool>,
+    memory: MapMemory,
+    tile_provider: TileProvider,
+    tiles: Option<HttpTiles>,
+    basemap: Basemap,
+    fit_pending: bool,
+    map_rect: Option<Rect>,
+    last_overlay: OverlayOutput,
+    load_error: Option<Vec<String>>,
+    screenshot: Option<ScreenshotJob>,
+    frames: u64,
+}
+
+/// DejaVu Sans as a fallback font: egui's default font lacks arrows, ✕, √ and other symbols
+/// the map and panels use.
+const FALLBACK_FONT: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
+
+/// Adds evacmap's fallback font to `ctx` (takes effect from the next frame).
+pub fn install_fonts(ctx: &egui::Context) {
+    use egui::epaint::text::{FontData, FontInsert, FontPriority, InsertFontFamily};
+    let families = [egui::FontFamily::Proportional, egui::FontFamily::Monospace]
+        .into_iter()
+        .map(|family| InsertFontFamily {
+            family,
+            priority: FontPriority::Lowest,
+        })
+        .collect();
+    ctx.add_font(FontInsert::new(
+        "DejaVuSans",
+        FontData::from_static(FALLBACK_FONT),
+        families,
+    ));
+}
+
+impl EvacApp {
+    pub fn new(ctx: &egui::Context, options: AppOptions, stored: Option<PersistedState>) -> Self {
+        install_fonts(ctx);
+        let state = if options.reset {
+            PersistedState::default()
+        } else {
+            stored.unwrap_or_default()
+        };
+        let mut load_error = None;
+        let requested = options.file.clone().or_else(|| state.last_file.clone());
+        let story = match requested {
+            Some(path) => match Story::load(&path) {
+                Ok(story) => story,
+                Err(error) => {
+                    load_error = Some(error.problems());
+                    Story::bundled()
+                }
+            },
+            None => Story::bundled(),
+        };
+        // Restore the view only for the story it was saved with.
+        let same_story = story.path == state.last_file
+            && options
+                .file
+                .as_ref()
+                .is_none_or(|f| Some(f) == state.last_file.as_ref());
+        let mut memory = MapMemory::default();
+        let mut fit_pending = true;
+        if let (Some(view), true) = (state.view, same_story && !options.reset)
+            && memory.set_zoom(view.zoom).is_ok()
+        {
+            memory.center_at(lon_lat(view.lon, view.lat));
+            fit_pending = false;
+        }
+        let tile_provider = options.tiles.clone().unwrap_or_else(|| state.tiles.clone());
+        let tiles = tile_provider.make_tiles(ctx);
+        let screenshot = options.screenshot.map(|path| ScreenshotJob {
+            path,
+            started: Instant::now(),
+            requested: false,
+            outcome: Arc::new(Mutex::new(None)),
+        });
+        let mut app = Self {
+            state,
+            story,
+            selection: None,
+            range: options.range,
+            visible: Vec::new(),
+            memory,
+            tile_provider,
+            tiles,
+            basemap: Basemap::bundled("SYR"),
+            fit_pending,
+            map_rect: None,
+            last_overlay: OverlayOutput::default(),
+            load_error,
+            screenshot,
+            frames: 0,
+        };
+        app.state.last_file = app.story.path.clone();
+        app.refresh_visible();
+        app
+    }
+
+    pub fn dataset(&self) -> &Dataset {
+        &self.story.dataset
+    }
+
+    pub fn selection(&self) -> Option<FeatureIndex> {
+        self.selection
+    }
+
+    /// What the map drew last frame (marker positions, the view), for tests and screenshots.
+    pub fn last_overlay(&self) -> &OverlayOutput {
+        &self.last_overlay
+    }
+
+    pub fn zoom(&self) -> f64 {
+        self.memory.zoom()
+    }
+
+    pub fn map_rect(&self) -> Option<Rect> {
+        self.map_rect
+    }
+
+    /// The state saved on exit.
+    pub fn persisted(&self) -> PersistedState {
+        let mut state = self.state.clone();
+        state.view = self.memory.detached().map(|center| SavedView {
+            lon: center.x(),
+            lat: center.y(),
+            zoom: self.memory.zoom(),
+        });
+        state.tiles = self.tile_provider.clone();
+        state
+    }
+
+    /// The exit code `--screenshot` decided, once it has.
+    pub fn screenshot_outcome(&self) -> Option<Arc<Mutex<Option<i32>>>> {
+        self.screenshot.as_ref().map(|job| job.outcome.clone())
+    }
+
+    fn refresh_visible(&mut self) {
+        self.visible = self
+            .story
+            .dataset
+            .features()
+            .iter()
+            .map(|f| filter::is_visible(f.when(), &self.range))
+            .collect();
+    }
+
+    /// Opens another story; on failure the current one stays and the problems are shown.
+    pub fn open(&mut self, path: &Path) {
+        match Story::load(path) {
+            Ok(story) => {
+                self.story = story;
+                self.state.last_file = self.story.path.clone();
+                self.selection = None;
+                self.fit_pending = true;
+                self.load_error = None;
+                self.refresh_visible();
+            }
+            Err(error) => self.load_error = Some(error.problems()),
+        }
+    }
+
+    /// Draws one frame into `ui` (the whole window). Separate from eframe so tests can drive it.
+    pub fn show(&mut self, ui: &mut Ui) {
+        self.frames += 1;
+        let mut commands = self.keyboard_commands(ui.ctx());
+        self.open_dropped_files(ui.ctx());
+
+        egui::Panel::top("menu").show(ui, |ui| {
+            commands.extend(self.top_bar_ui(ui));
+        });
+        egui::Panel::bottom("status").show(ui, |ui| {
+            let stats = self
+                .tiles
+                .as_ref()
+                .map(|t| t.stats().in_progress)
+                .unwrap_or(0);
+            status_bar::status_bar_ui(
+                ui,
+                &status_bar::Status {
+                    pointer_lon_lat: self.last_overlay.pointer_lon_lat,
+                    zoom: self.memory.zoom(),
+                    tiles: &if self.state.layers.tiles {
+                        self.tile_provider.name()
+                    } else {
+                        "hidden".into()
+                    },
+                    tiles_loading: stats,
+                    tile_failures: crate::logging::tile_failures(),
+                    story: &self.story.name,
+                    warnings: self.story.warnings.len(),
+                },
+            );
+        });
+        egui::Panel::left("sidebar")
+            .default_size(270.0)
+            .resizable(true)
+            .show(ui, |ui| {
+                commands.extend(sidebar::sidebar_ui(
+                    ui,
+                    &self.story.dataset,
+                    self.state.layers,
+                ));
+            });
+        if let Some(index) = self.selection {
+            egui::Panel::right("details")
+                .default_size(340.0)
+                .resizable(true)
+                .show(ui, |ui| {
+                    let shown = self.visible.get(index.0).copied().unwrap_or(true);
+                    commands.extend(details::details_ui(
+                        ui,
+                        &self.story.dataset,
+                        index,
+                        &self.range,
+                        shown,
+                    ));
+                });
+        }
+        egui::CentralPanel::default()
+            .frame(egui::Frame::NONE)
+            .show(ui, |ui| {
+                commands.extend(self.map_ui(ui));
+            });
+        self.load_error_ui(ui.ctx());
+
+        for command in commands {
+            self.apply(ui.ctx(), command);
+        }
+        self.advance_screenshot(ui.ctx());
+    }
+
+    fn keyboard_commands(&self, ctx: &egui::Context) -> Vec<Command> {
+        if ctx.egui_wants_keyboard_input() {
+            return Vec::new();
+        }
+        let mut commands = Vec::new();
+        ctx.input(|input| {
+            if input.key_pressed(Key::Escape) {
+                commands.push(Command::Select(None));
+            }
+            if input.key_pressed(Key::Home) {
+                commands.push(Command::FitAll);
+            }
+            if input.key_pressed(Key::Plus) || input.key_pressed(Key::Equals) {
+                commands.push(Command::Zoom(1.0));
+            }
+            if input.key_pressed(Key::Minus) {
+                commands.push(Command::Zoom(-1.0));
+            }
+        });
+        commands
+    }
+
+    fn open_dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_owned())
+                .collect()
+        });
+        if let Some(path) = dropped.first() {
+            self.open(path);
+        }
+    }
+
+    fn top_bar_ui(&mut self, ui: &mut Ui) -> Vec<Command> {
+        let mut commands = Vec::new();
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("evacmap").strong());
+            ui.separator();
+            if ui
+                .button("Fit story")
+                .on_hover_text("Show the whole story (Home)")
+                .clicked()
+            {
+                commands.push(Command::FitAll);
+            }
+            if ui.button("+").on_hover_text("Zoom in (+)").clicked() {
+                commands.push(Command::Zoom(1.0));
+            }
+            if ui.button("−").on_hover_text("Zoom out (-)").clicked() {
+                commands.push(Command::Zoom(-1.0));
+            }
+            ui.separator();
+            ui.label(RichText::new("Drop a GeoJSON file on the window to open it.").weak());
+        });
+        commands
+    }
+
+    fn map_ui(&mut self, ui: &mut Ui) -> Vec<Command> {
+        let rect = ui.available_rect_before_wrap();
+        self.map_rect = Some(rect);
+        if self.fit_pending && rect.width() > 50.0 && rect.height() > 50.0 {
+            self.fit_to_story(rect);
+        }
+        // Reserve the bottom of the paint order for the basemap: walkers draws tiles above it,
+        // and the overlay fills it in with the frame's projection.
+        let basemap_slot = ui.painter().add(Shape::Noop);
+        let mut overlay = OverlayOutput::default();
+        let home = self.memory.detached().unwrap_or(lon_lat(36.3, 33.5));
+        let layers = self.state.layers;
+        let tiles: Option<&mut dyn Tiles> = match (&mut self.tiles, layers.tiles) {
+            (Some(tiles), true) => Some(tiles),
+            _ => None,
+        };
+        let plugin = StoryOverlay {
+            dataset: &self.story.dataset,
+            visible: &self.visible,
+            range: self.range,
+            selection: self.selection,
+            layers,
+            basemap: Some((&self.basemap, basemap_slot)),
+            output: &mut overlay,
+        };
+        let attribution = if layers.tiles {
+            self.tile_provider.attribution()
+        } else {
+            None
+        };
+        Map::new(tiles, &mut self.memory, home)
+            .zoom_with_ctrl(false)
+            .with_plugin(plugin)
+            .show(ui, |ui, _, _, _| attribution_ui(ui, rect, attribution));
+        let commands = std::mem::take(&mut overlay.commands);
+        self.last_overlay = overlay;
+        commands
+    }
+
+    fn fit_to_story(&mut self, rect: Rect) {
+        let dataset = &self.story.dataset;
+        let points = dataset
+            .indexed()
+            .filter(|(i, _)| self.visible.get(i.0).copied().unwrap_or(true))
+            .flat_map(|(_, f)| {
+                let mut points = Vec::new();
+                match f {
+                    Feature::Movement(m) => {
+                        if let Some(path) = dataset.movement_path(m) {
+                            points.extend(path.into_iter().map(geo::Point::from));
+                        }
+                    }
+                    other => points.extend(dataset.anchor(other)),
+                }
+                points
+            });
+        if let Some(bounds) = LonLatBounds::from_points(points) {
+            let (center, zoom) = fit_bounds(bounds, rect.size(), 70.0, 3.0, 14.0);
+            self.memory.center_at(center);
+            let _ = self.memory.set_zoom(zoom);
+        }
+        self.fit_pending = false;
+    }
+
+    fn apply(&mut self, ctx: &egui::Context, command: Command) {
+        match command {
+            Command::Select(selection) => self.selection = selection,
+            Command::Show(index) => {
+                self.selection = Some(index);
+                if let Some(center) = self.center_of(index) {
+                    self.memory.center_at(center);
+                }
+            }
+            Command::FitAll => match self.map_rect {
+                Some(rect) => self.fit_to_story(rect),
+                None => self.fit_pending = true,
+            },
+            Command::Zoom(delta) => {
+                let zoom = (self.memory.zoom() + delta).clamp(2.0, 19.0);
+                if self.memory.detached().is_none()
+                    && let Some(view) = self.last_overlay.view
+                {
+                    self.memory.center_at(view.world_center.to_position());
+                }
+                let _ = self.memory.set_zoom(zoom);
+            }
+            Command::SetLayers(layers) => self.state.layers = layers,
+            Command::OpenUrl(url) => ctx.open_url(egui::OpenUrl::new_tab(url)),
+        }
+    }
+
+    /// Where to centre the map to show a feature: a movement's middle, anything else's anchor.
+    fn center_of(&self, index: FeatureIndex) -> Option<walkers::Position> {
+        let dataset = &self.story.dataset;
+        match dataset.get(index)? {
+            Feature::Movement(m) => {
+                let path = dataset.movement_path(m)?;
+                let (a, b) = (path.first()?, path.last()?);
+                Some(lon_lat((a.x + b.x) / 2.0, (a.y + b.y) / 2.0))
+            }
+            other => dataset.anchor(other),
+        }
+    }
+
+    fn load_error_ui(&mut self, ctx: &egui::Context) {
+        let Some(problems) = &self.load_error else {
+            return;
+        };
+        let mut open = true;
+        egui::Window::new("The file could not be opened")
+            .collapsible(false)
+            .open(&mut open)
+            .anchor(Align2::CENTER_CENTER, vec2(0.0, 0.0))
+            .show(ctx, |ui| {
+                ui.label(format!("{} is still shown. The problems:", self.story.name));
+                egui::ScrollArea::vertical()
+                    .max_height(300.0)
+                    .show(ui, |ui| {
+                        for problem in problems {
+                            ui.label(
+                                RichText::new(problem)
+                                    .monospace()
+                                    .color(Color32::from_rgb(0xa0, 0x20, 0x20)),
+                            );
+                        }
+                    });
+            });
+        if !open {
+            self.load_error = None;
+        }
+    }
+
+    fn advance_screenshot(&mut self, ctx: &egui::Context) {
+        let Some(job) = &mut self.screenshot else {
+            return;
+        };
+        ctx.request_repaint();
+        if job.requested {
+            return;
+        }
+        let tiles_busy = self.state.layers.tiles
+            && self
+                .tiles
+                .as_ref()
+                .is_some_and(|t| t.stats().in_progress > 0)
+            && job.started.elapsed() < SCREENSHOT_TILE_WAIT;
+        let drawn = self.frames >= 5 && !self.fit_pending && self.last_overlay.view.is_some();
+        if !drawn || tiles_busy {
+            return;
+        }
+        job.requested = true;
+        let path = job.path.clone();
+        let outcome = job.outcome.clone();
+        let layout = screenshot_layout(self);
+        let context = ctx.clone();
+        ctx.request_screenshot(move |image| {
+            let code = match save_png(&path, &image).and_then(|()| {
+                std::fs::write(layout_path(&path), layout).map_err(|e| e.to_string())
+            }) {
+                Ok(()) => 0,
+                Err(message) => {
+                    eprintln!(
+                        "evacmap: cannot save the screenshot {}: {message}",
+                        path.display()
+                    );
+                    1
+                }
+            };
+            if let Ok(mut slot) = outcome.lock() {
+                *slot = Some(code);
+            }
+            context.send_viewport_cmd(egui::ViewportCommand::Close);
+            context.request_repaint();
+        });
+    }
+}
+
+/// The file beside a screenshot that says where the map and its markers are in it.
+pub fn layout_path(png: &Path) -> PathBuf {
+    let mut name = png.as_os_str().to_owned();
+    name.push(".layout.json");
+    PathBuf::from(name)
+}
+
+/// The map's rectangle, view and drawn markers, so tools (and tests) can find things in the PNG.
+fn screenshot_layout(app: &EvacApp) -> String {
+    let overlay = &app.last_overlay;
+    let rect = app.map_rect.unwrap_or(Rect::NOTHING);
+    let view = overlay.view;
+    let markers: Vec<serde_json::Value> = overlay
+        .markers
+        .iter()
+        .filter_map(|m| {
+            let feature = app.story.dataset.get(m.feature)?;
+            Some(serde_json::json!({
+                "id": feature.id(),
+                "drawn": [m.drawn_position.x, m.drawn_position.y],
+                "true": [m.true_position.x, m.true_position.y],
+                "color": [m.color.r(), m.color.g(), m.color.b()],
+            }))
+        })
+        .collect();
+    let center = view.map(|v| v.world_center.to_position());
+    serde_json::to_string_pretty(&serde_json::json!({
+        "map_rect": [rect.min.x, rect.min.y, rect.max.x, rect.max.y],
+        "center_lon_lat": center.map(|c| [c.x(), c.y()]),
+        "zoom": view.map(|v| v.zoom()),
+        "markers": markers,
+    }))
+    .unwrap_or_default()
+}
+
+fn save_png(path: &Path, image: &egui::ColorImage) -> Result<(), String> {
+    let [width, height] = image.size;
+    let bytes: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
+    let buffer = image::RgbaImage::from_raw(width as u32, height as u32, bytes)
+        .ok_or("the screenshot has an unexpected size")?;
+    buffer.save(path).map_err(|e| e.to_string())
+}
+
+/// The tile provider's attribution at the bottom right of the map, always visible.
+pub fn attribution_ui(ui: &mut Ui, map_rect: Rect, attribution: Option<(String, String)>) {
+    egui::Area::new(ui.scope_id().with("attribution"))
+        .fixed_pos(map_rect.right_bottom() - vec2(2.0, 2.0))
+        .pivot(Align2::RIGHT_BOTTOM)
+        .order(egui::Order::Middle)
+        .show(ui.ctx(), |ui| {
+            egui::Frame::new()
+                .fill(Color32::from_white_alpha(215))
+                .inner_margin(egui::Margin::symmetric(6, 2))
+                .corner_radius(3.0)
+                .show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        ui.spacing_mut().item_spacing.x = 4.0;
+                        if let Some((text, url)) = attribution {
+                            if url.is_empty() {
+                                ui.label(RichText::new(text).small());
+                            } else {
+                                ui.hyperlink_to(RichText::new(text).small(), url);
+                            }
+                            ui.label(RichText::new("|").small());
+                        }
+                        ui.hyperlink_to(
+                            RichText::new("Natural Earth").small(),
+                            "https://www.naturalearthdata.com/",
+                        );
+                    });
+                });
+        });
+}
+
+impl eframe::App for EvacApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        if self.screenshot.is_none() {
+            eframe::set_value(storage, eframe::APP_KEY, &self.persisted());
+        }
+    }
+}
+
+/// Opens the window; returns the process exit code.
+pub fn run(args: WindowArgs) -> i32 {
+    let tiles = match args.tiles.as_deref().map(TileProvider::parse).transpose() {
+        Ok(tiles) => tiles,
+        Err(message) => {
+            eprintln!("evacmap: {message}");
+            return 2;
+        }
+    };
+    let range = match range_from_args(args.from.as_deref(), args.to.as_deref()) {
+        Ok(range) => range,
+        Err(e) => {
+            eprintln!("evacmap: {e}");
+            return 2;
+        }
+    };
+    let options = AppOptions {
+        file: args.file.clone(),
+        screenshot: args.screenshot.clone(),
+        reset: args.reset,
+        tiles,
+        range,
+    };
+    let size = args.size.unwrap_or((1280.0, 800.0));
+    let native = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("evacmap")
+            .with_app_id("evacmap")
+            .with_inner_size([size.0, size.1])
+            .with_min_inner_size([640.0, 420.0]),
+        persist_window: !args.reset && args.screenshot.is_none() && args.size.is_none(),
+        ..Default::default()
+    };
+    let outcome: Arc<Mutex<Option<Arc<Mutex<Option<i32>>>>>> = Arc::new(Mutex::new(None));
+    let outcome_slot = outcome.clone();
+    let result = eframe::run_native(
+        "evacmap",
+        native,
+        Box::new(move |cc| {
+            let stored = if options.reset {
+                None
+            } else {
+                cc.storage
+                    .and_then(|s| eframe::get_value::<PersistedState>(s, eframe::APP_KEY))
+            };
+            let app = EvacApp::new(&cc.egui_ctx, options, stored);
+            if let Ok(mut slot) = outcome_slot.lock() {
+                *slot = app.screenshot_outcome();
+            }
+            Ok(Box::new(app))
+        }),
+    );
+    if let Err(e) = result {
+        eprintln!("evacmap: cannot open the window: {e}");
+        return 1;
+    }
+    let screenshot_code = outcome
+        .lock()
+        .ok()
+        .and_then(|slot| slot.clone())
+        .map(|inner| inner.lock().ok().and_then(|code| *code).unwrap_or(1));
+    screenshot_code.unwrap_or(0)
+}

@@ -1,0 +1,403 @@
+//! The offline basemap: Natural Earth 1:10m land, borders, governorates, cities, rivers and lakes
+//! for Syria and its neighbours, bundled in the binary so the map is never blank.
+//!
+//! Polygons are triangulated (earcut) and everything is projected to world units once, at start;
+//! a frame only transforms vertices to the screen.
+
+use egui::epaint::{Mesh, PathShape, PathStroke};
+use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke};
+use geo::{BoundingRect, Geometry, InteriorPoint, TriangulateEarcut};
+use serde_json::Value;
+
+use super::projection::{ScreenTransform, World};
+
+macro_rules! layer_file {
+    ($name:literal) => {
+        include_str!(concat!("../../assets/basemap/", $name))
+    };
+}
+
+const COUNTRIES: &str = layer_file!("countries.geojson");
+const LAND: &str = layer_file!("land.geojson");
+const LAKES: &str = layer_file!("lakes.geojson");
+const ADMIN0_LINES: &str = layer_file!("admin0_lines.geojson");
+const ADMIN1_POLYGONS: &str = layer_file!("admin1_syria.geojson");
+const ADMIN1_LINES: &str = layer_file!("admin1_syria_lines.geojson");
+const RIVERS: &str = layer_file!("rivers.geojson");
+const PLACES: &str = layer_file!("places.geojson");
+
+/// The basemap's colours; light, so that story markers and arrows stand out.
+pub mod palette {
+    use egui::Color32;
+    pub const SEA: Color32 = Color32::from_rgb(0xaa, 0xd3, 0xdf);
+    pub const LAND: Color32 = Color32::from_rgb(0xe8, 0xe4, 0xda);
+    pub const FOCUS_COUNTRY: Color32 = Color32::from_rgb(0xf7, 0xf3, 0xe8);
+    pub const COUNTRY_BORDER: Color32 = Color32::from_rgb(0x8c, 0x7d, 0x8f);
+    pub const GOVERNORATE_BORDER: Color32 = Color32::from_rgb(0xb5, 0xa8, 0xb8);
+    pub const RIVER: Color32 = Color32::from_rgb(0x7d, 0xb4, 0xd0);
+    pub const LABEL: Color32 = Color32::from_rgb(0x55, 0x50, 0x5a);
+    pub const GOVERNORATE_LABEL: Color32 = Color32::from_rgb(0x8a, 0x7e, 0x8d);
+    pub const COUNTRY_LABEL: Color32 = Color32::from_rgb(0x9a, 0x92, 0x88);
+}
+
+/// Triangles in world units, with the bounds used to skip what is off screen.
+struct Fill {
+    vertices: Vec<World>,
+    indices: Vec<u32>,
+    bounds: (World, World),
+    color: Color32,
+}
+
+struct Line {
+    points: Vec<World>,
+    bounds: (World, World),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum LabelKind {
+    Country,
+    Governorate,
+    City,
+}
+
+struct Label {
+    at: World,
+    text: String,
+    kind: LabelKind,
+    /// Shown from this zoom on.
+    min_zoom: f64,
+    /// Lower is more important.
+    rank: f64,
+}
+
+pub struct Basemap {
+    fills: Vec<Fill>,
+    lakes: Vec<Fill>,
+    country_borders: Vec<Line>,
+    governorate_borders: Vec<Line>,
+    rivers: Vec<Line>,
+    labels: Vec<Label>,
+}
+
+fn features(text: &str) -> Vec<(Geometry<f64>, serde_json::Map<String, Value>)> {
+    let collection: geojson::FeatureCollection = match serde_json::from_str(text) {
+        Ok(c) => c,
+        Err(e) => {
+            log::error!("bundled basemap layer is unreadable: {e}");
+            return Vec::new();
+        }
+    };
+    collection
+        .features
+        .into_iter()
+        .filter_map(|f| {
+            let geometry = Geometry::<f64>::try_from(&f.geometry?.value).ok()?;
+            Some((geometry, f.properties.unwrap_or_default()))
+        })
+        .collect()
+}
+
+fn world_bounds(geometry: &Geometry<f64>) -> Option<(World, World)> {
+    let rect = geometry.bounding_rect()?;
+    // North is the smaller y in world units.
+    Some((
+        World::from_lon_lat(rect.min().x, rect.max().y),
+        World::from_lon_lat(rect.max().x, rect.min().y),
+    ))
+}
+
+fn polygons(geometry: &Geometry<f64>) -> Vec<geo::Polygon<f64>> {
+    match geometry {
+        Geometry::Polygon(p) => vec![p.clone()],
+        Geometry::MultiPolygon(mp) => mp.0.clone(),
+        _ => Vec::new(),
+    }
+}
+
+fn fill(geometry: &Geometry<f64>, color: Color32) -> Vec<Fill> {
+    polygons(geometry)
+        .into_iter()
+        .filter_map(|polygon| {
+            let bounds = world_bounds(&Geometry::Polygon(polygon.clone()))?;
+            let raw = polygon.earcut_triangles_raw();
+            let vertices = raw
+                .vertices
+                .iter()
+                .map(|[lon, lat]| World::from_lon_lat(*lon, *lat))
+                .collect();
+            let indices = raw.triangle_indices.iter().map(|&i| i as u32).collect();
+            Some(Fill {
+                vertices,
+                indices,
+                bounds,
+                color,
+            })
+        })
+        .collect()
+}
+
+fn lines(geometry: &Geometry<f64>) -> Vec<Line> {
+    let strings: Vec<geo::LineString<f64>> = match geometry {
+        Geometry::LineString(l) => vec![l.clone()],
+        Geometry::MultiLineString(ml) => ml.0.clone(),
+        Geometry::Polygon(p) => std::iter::once(p.exterior().clone())
+            .chain(p.interiors().iter().cloned())
+            .collect(),
+        Geometry::MultiPolygon(mp) => mp.0.iter().map(|p| p.exterior().clone()).collect(),
+        _ => Vec::new(),
+    };
+    strings
+        .into_iter()
+        .filter_map(|line| {
+            let bounds = world_bounds(&Geometry::LineString(line.clone()))?;
+            let points = line
+                .0
+                .iter()
+                .map(|c| World::from_lon_lat(c.x, c.y))
+                .collect();
+            Some(Line { points, bounds })
+        })
+        .collect()
+}
+
+fn number(properties: &serde_json::Map<String, Value>, key: &str) -> Option<f64> {
+    properties.get(key)?.as_f64()
+}
+
+fn text<'a>(properties: &'a serde_json::Map<String, Value>, key: &str) -> Option<&'a str> {
+    properties.get(key)?.as_str()
+}
+
+impl Basemap {
+    /// Reads the bundled layers. `focus_country` (ISO 3166 alpha-3) is filled lighter.
+    pub fn bundled(focus_country: &str) -> Self {
+        let mut fills = Vec::new();
+        for (geometry, _) in features(LAND) {
+            fills.extend(fill(&geometry, palette::LAND));
+        }
+        let mut labels = Vec::new();
+        for (geometry, properties) in features(COUNTRIES) {
+            let is_focus = text(&properties, "iso_a3") == Some(focus_country);
+            let color = if is_focus {
+                palette::FOCUS_COUNTRY
+            } else {
+                palette::LAND
+            };
+            fills.extend(fill(&geometry, color));
+            if let (Some(name), Some(at)) =
+                (text(&properties, "name_en"), geometry.interior_point())
+            {
+                labels.push(Label {
+                    at: World::from_lon_lat(at.x(), at.y()),
+                    text: name.to_uppercase(),
+                    kind: LabelKind::Country,
+                    min_zoom: 0.0,
+                    rank: 0.0,
+                });
+            }
+        }
+        let mut lakes = Vec::new();
+        for (geometry, _) in features(LAKES) {
+            lakes.extend(fill(&geometry, palette::SEA));
+        }
+        for (_, properties) in features(ADMIN1_POLYGONS) {
+            if let (Some(name), Some(lon), Some(lat)) = (
+                text(&properties, "name"),
+                number(&properties, "label_lon"),
+                number(&properties, "label_lat"),
+            ) && name != "UNDOF"
+            {
+                labels.push(Label {
+                    at: World::from_lon_lat(lon, lat),
+                    text: name.to_owned(),
+                    kind: LabelKind::Governorate,
+                    min_zoom: 6.0,
+                    rank: 1.0,
+                });
+            }
+        }
+        for (geometry, properties) in features(PLACES) {
+            if let (Geometry::Point(p), Some(name)) = (&geometry, text(&properties, "name")) {
+                labels.push(Label {
+                    at: World::from_lon_lat(p.x(), p.y()),
+                    text: name.to_owned(),
+                    kind: LabelKind::City,
+                    min_zoom: number(&properties, "min_zoom").unwrap_or(8.0) - 1.0,
+                    rank: number(&properties, "scalerank").unwrap_or(10.0),
+                });
+            }
+        }
+        labels.sort_by(|a, b| {
+            (a.kind, a.rank)
+                .partial_cmp(&(b.kind, b.rank))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        let collect_lines = |text: &str| -> Vec<Line> {
+            features(text).iter().flat_map(|(g, _)| lines(g)).collect()
+        };
+        Self {
+            fills,
+            lakes,
+            country_borders: collect_lines(ADMIN0_LINES),
+            governorate_borders: collect_lines(ADMIN1_LINES),
+            rivers: collect_lines(RIVERS),
+            labels,
+        }
+    }
+
+    /// How many polygons and lines the basemap holds (for tests and diagnostics).
+    pub fn counts(&self) -> (usize, usize, usize) {
+        (
+            self.fills.len() + self.lakes.len(),
+            self.country_borders.len() + self.governorate_borders.len() + self.rivers.len(),
+            self.labels.len(),
+        )
+    }
+
+    /// Every shape of the basemap for this view, back to front.
+    pub fn shapes(&self, painter: &Painter, view: &ScreenTransform, rect: Rect) -> Vec<Shape> {
+        let visible = view.visible_world(rect);
+        let mut shapes = vec![Shape::rect_filled(rect, 0.0, palette::SEA)];
+        for fill in self.fills.iter().chain(&self.lakes) {
+            if overlaps(fill.bounds, visible) {
+                shapes.push(Shape::mesh(fill_mesh(fill, view)));
+            }
+        }
+        let zoom = view.zoom();
+        for line in &self.rivers {
+            if overlaps(line.bounds, visible) {
+                shapes.push(polyline(line, view, Stroke::new(1.0, palette::RIVER)));
+            }
+        }
+        let governorate = Stroke::new(1.0, palette::GOVERNORATE_BORDER);
+        for line in &self.governorate_borders {
+            if overlaps(line.bounds, visible) {
+                let points: Vec<Pos2> = line.points.iter().map(|w| view.to_screen(*w)).collect();
+                shapes.extend(Shape::dashed_line(&points, governorate, 5.0, 3.0));
+            }
+        }
+        let border = Stroke::new(1.4, palette::COUNTRY_BORDER);
+        for line in &self.country_borders {
+            if overlaps(line.bounds, visible) {
+                shapes.push(polyline(line, view, border));
+            }
+        }
+        shapes.extend(self.label_shapes(painter, view, rect, zoom));
+        shapes
+    }
+
+    fn label_shapes(
+        &self,
+        painter: &Painter,
+        view: &ScreenTransform,
+        rect: Rect,
+        zoom: f64,
+    ) -> Vec<Shape> {
+        let mut placed: Vec<Rect> = Vec::new();
+        let mut shapes = Vec::new();
+        for label in &self.labels {
+            let shown = match label.kind {
+                LabelKind::Country => zoom <= 8.5,
+                LabelKind::Governorate => (5.5..=12.0).contains(&zoom),
+                LabelKind::City => zoom >= label.min_zoom,
+            };
+            if !shown {
+                continue;
+            }
+            let at = view.to_screen(label.at);
+            if !rect.contains(at) {
+                continue;
+            }
+            let (font, color, anchor, offset) = match label.kind {
+                LabelKind::Country => (
+                    FontId::proportional(13.0),
+                    palette::COUNTRY_LABEL,
+                    Align2::CENTER_CENTER,
+                    egui::Vec2::ZERO,
+                ),
+                LabelKind::Governorate => (
+                    FontId::proportional(11.0),
+                    palette::GOVERNORATE_LABEL,
+                    Align2::CENTER_CENTER,
+                    egui::Vec2::ZERO,
+                ),
+                LabelKind::City => (
+                    FontId::proportional(11.5),
+                    palette::LABEL,
+                    Align2::LEFT_CENTER,
+                    egui::vec2(5.0, 0.0),
+                ),
+            };
+            let galley = painter.layout_no_wrap(label.text.clone(), font, color);
+            let text_rect = anchor.anchor_size(at + offset, galley.size());
+            if placed.iter().any(|r| r.expand(2.0).intersects(text_rect)) {
+                continue;
+            }
+            placed.push(text_rect);
+            if label.kind == LabelKind::City {
+                shapes.push(Shape::circle_filled(at, 2.5, palette::LABEL));
+            }
+            shapes.push(Shape::galley(text_rect.min, galley, color));
+        }
+        shapes
+    }
+}
+
+fn overlaps(a: (World, World), b: (World, World)) -> bool {
+    a.0.x <= b.1.x && b.0.x <= a.1.x && a.0.y <= b.1.y && b.0.y <= a.1.y
+}
+
+fn fill_mesh(fill: &Fill, view: &ScreenTransform) -> Mesh {
+    let mut mesh = Mesh::default();
+    mesh.vertices.reserve(fill.vertices.len());
+    for world in &fill.vertices {
+        mesh.colored_vertex(view.to_screen(*world), fill.color);
+    }
+    mesh.indices.extend_from_slice(&fill.indices);
+    mesh
+}
+
+fn polyline(line: &Line, view: &ScreenTransform, stroke: Stroke) -> Shape {
+    let points = line.points.iter().map(|w| view.to_screen(*w)).collect();
+    Shape::Path(PathShape::line(points, PathStroke::from(stroke)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_bundled_layer_loads() {
+        let basemap = Basemap::bundled("SYR");
+        let (polygons, lines, labels) = basemap.counts();
+        assert!(polygons >= 20, "{polygons} polygons");
+        assert!(lines >= 50, "{lines} lines");
+        // 10 named countries (the Cyprus buffer zone and N. Cyprus have no English name),
+        // 14 governorates (not the UNDOF zone), 72 places.
+        assert_eq!(labels, 10 + 14 + 72);
+        assert!(
+            basemap
+                .fills
+                .iter()
+                .all(|f| !f.indices.is_empty() && f.indices.len() % 3 == 0)
+        );
+    }
+
+    #[test]
+    fn syria_is_filled_in_the_focus_colour() {
+        let basemap = Basemap::bundled("SYR");
+        let damascus = World::from_lon_lat(36.29, 33.51);
+        let covering: Vec<Color32> = basemap
+            .fills
+            .iter()
+            .filter(|f| {
+                f.bounds.0.x <= damascus.x
+                    && damascus.x <= f.bounds.1.x
+                    && f.bounds.0.y <= damascus.y
+                    && damascus.y <= f.bounds.1.y
+            })
+            .map(|f| f.color)
+            .collect();
+        assert!(covering.contains(&palette::FOCUS_COUNTRY));
+    }
+}

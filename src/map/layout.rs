@@ -1,0 +1,274 @@
+//! Screen layout of the story: markers spread out when they would pile up, labels that never
+//! overlap, and curved arrows. Pure geometry on screen points, so it is tested without a window.
+
+use egui::{Pos2, Rect, Vec2, vec2};
+
+/// Markers closer than this (in points) are spread around their common centre.
+pub const CROWD_DISTANCE: f32 = 18.0;
+
+/// Where to draw each marker: its true position, or a spot on a ring around a crowd's centre
+/// when markers would overlap. Groups are found by single linkage (chains of close markers).
+pub fn spread_markers(positions: &[Pos2]) -> Vec<Pos2> {
+    let n = positions.len();
+    let mut group: Vec<usize> = (0..n).collect();
+    fn root(group: &mut [usize], mut i: usize) -> usize {
+        while group[i] != i {
+            group[i] = group[group[i]];
+            i = group[i];
+        }
+        i
+    }
+    for i in 0..n {
+        for j in (i + 1)..n {
+            if positions[i].distance(positions[j]) < CROWD_DISTANCE {
+                let (a, b) = (root(&mut group, i), root(&mut group, j));
+                group[a.max(b)] = a.min(b);
+            }
+        }
+    }
+    let mut out = positions.to_vec();
+    let mut members: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for i in 0..n {
+        let r = root(&mut group, i);
+        members.entry(r).or_default().push(i);
+    }
+    for crowd in members.values().filter(|m| m.len() > 1) {
+        let count = crowd.len() as f32;
+        let center = crowd
+            .iter()
+            .fold(Vec2::ZERO, |acc, &i| acc + positions[i].to_vec2())
+            / count;
+        let center = center.to_pos2();
+        // Keep the geographic order around the ring: sort by the true bearing from the centre.
+        let mut ordered = crowd.clone();
+        ordered.sort_by(|&a, &b| {
+            let angle = |i: usize| {
+                let d = positions[i] - center;
+                if d.length() < 0.01 {
+                    i as f32
+                } else {
+                    d.y.atan2(d.x)
+                }
+            };
+            angle(a).total_cmp(&angle(b))
+        });
+        let radius = (CROWD_DISTANCE * count / std::f32::consts::TAU * 1.3).max(CROWD_DISTANCE);
+        for (k, &i) in ordered.iter().enumerate() {
+            let angle = -std::f32::consts::FRAC_PI_2 + std::f32::consts::TAU * k as f32 / count;
+            out[i] = center + vec2(angle.cos(), angle.sin()) * radius;
+        }
+    }
+    out
+}
+
+/// A label to place beside a marker.
+#[derive(Debug, Clone, Copy)]
+pub struct LabelRequest {
+    pub anchor: Pos2,
+    pub marker_radius: f32,
+    pub size: Vec2,
+}
+
+/// Places labels in the order given (most important first), trying right, left, above and
+/// below the marker; a label that fits nowhere is left out. No two placed labels overlap, and
+/// no label covers a marker.
+pub fn place_labels(requests: &[LabelRequest], markers: &[(Pos2, f32)]) -> Vec<Option<Rect>> {
+    let mut placed: Vec<Rect> = Vec::new();
+    requests
+        .iter()
+        .map(|request| {
+            let gap = request.marker_radius + 3.0;
+            let a = request.anchor;
+            let s = request.size;
+            let candidates = [
+                Rect::from_min_size(a + vec2(gap, -s.y / 2.0), s),
+                Rect::from_min_size(a + vec2(-gap - s.x, -s.y / 2.0), s),
+                Rect::from_min_size(a + vec2(-s.x / 2.0, -gap - s.y), s),
+                Rect::from_min_size(a + vec2(-s.x / 2.0, gap), s),
+            ];
+            let free = candidates.into_iter().find(|candidate| {
+                !placed.iter().any(|r| r.intersects(*candidate))
+                    && !markers
+                        .iter()
+                        .any(|(center, radius)| candidate.distance_to_pos(*center) < *radius)
+            });
+            if let Some(rect) = free {
+                placed.push(rect);
+            }
+            free
+        })
+        .collect()
+}
+
+/// A movement's curve on screen: a quadratic Bézier bending to the left of its direction.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Curve {
+    pub from: Pos2,
+    pub control: Pos2,
+    pub to: Pos2,
+}
+
+impl Curve {
+    /// `bend` is the control point's offset from the chord's middle, as a share of its length.
+    pub fn new(from: Pos2, to: Pos2, bend: f32) -> Self {
+        let chord = to - from;
+        let normal = vec2(chord.y, -chord.x);
+        Self {
+            from,
+            control: from + chord / 2.0 + normal * bend,
+            to,
+        }
+    }
+
+    pub fn at(&self, t: f32) -> Pos2 {
+        let u = 1.0 - t;
+        (self.from.to_vec2() * u * u
+            + self.control.to_vec2() * 2.0 * u * t
+            + self.to.to_vec2() * t * t)
+            .to_pos2()
+    }
+
+    /// Direction of travel at `t`, normalised.
+    pub fn direction(&self, t: f32) -> Vec2 {
+        let d = (self.control - self.from) * 2.0 * (1.0 - t) + (self.to - self.control) * 2.0 * t;
+        d.normalized()
+    }
+
+    /// The curve as `segments` straight pieces, from `t0` to `t1`.
+    pub fn points(&self, t0: f32, t1: f32, segments: usize) -> Vec<Pos2> {
+        (0..=segments)
+            .map(|i| self.at(t0 + (t1 - t0) * i as f32 / segments as f32))
+            .collect()
+    }
+
+    /// The parameter where the curve is `distance` points short of its end (approximately).
+    pub fn t_before_end(&self, distance: f32) -> f32 {
+        let length = self.length();
+        if length <= distance * 2.0 {
+            return 0.5;
+        }
+        1.0 - distance / length
+    }
+
+    pub fn length(&self) -> f32 {
+        self.points(0.0, 1.0, 16)
+            .windows(2)
+            .map(|w| w[0].distance(w[1]))
+            .sum()
+    }
+
+    /// Shortest distance from `point` to the curve.
+    pub fn distance_to(&self, point: Pos2) -> f32 {
+        self.points(0.0, 1.0, 32)
+            .windows(2)
+            .map(|w| distance_to_segment(point, w[0], w[1]))
+            .fold(f32::INFINITY, f32::min)
+    }
+}
+
+fn distance_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
+    let ab = b - a;
+    let length_sq = ab.length_sq();
+    if length_sq == 0.0 {
+        return p.distance(a);
+    }
+    let t = ((p - a).dot(ab) / length_sq).clamp(0.0, 1.0);
+    p.distance(a + ab * t)
+}
+
+/// The bend of the `rank`-th arrow among those sharing a destination: each one curves further,
+/// so arrows into the same place fan out instead of overlapping.
+pub fn bend_for(rank: usize) -> f32 {
+    0.10 + 0.10 * rank as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use egui::pos2;
+
+    #[test]
+    fn markers_far_apart_stay_where_they_are() {
+        let positions = [pos2(0.0, 0.0), pos2(100.0, 0.0)];
+        assert_eq!(spread_markers(&positions), positions.to_vec());
+    }
+
+    #[test]
+    fn crowded_markers_are_spread_so_none_overlap() {
+        let positions = [
+            pos2(100.0, 100.0),
+            pos2(101.0, 100.5),
+            pos2(100.5, 102.0),
+            pos2(99.0, 101.0),
+            pos2(102.0, 98.0),
+            pos2(300.0, 300.0),
+        ];
+        let spread = spread_markers(&positions);
+        for i in 0..5 {
+            for j in (i + 1)..5 {
+                assert!(
+                    spread[i].distance(spread[j]) >= CROWD_DISTANCE - 0.01,
+                    "{i} and {j} overlap: {:?} {:?}",
+                    spread[i],
+                    spread[j]
+                );
+            }
+            assert!(
+                spread[i].distance(pos2(100.5, 100.3)) < 40.0,
+                "stays near its crowd"
+            );
+        }
+        assert_eq!(spread[5], positions[5]);
+    }
+
+    #[test]
+    fn labels_never_overlap_and_skip_when_there_is_no_room() {
+        let size = vec2(60.0, 14.0);
+        let requests: Vec<LabelRequest> = (0..6)
+            .map(|_| LabelRequest {
+                anchor: pos2(100.0, 100.0),
+                marker_radius: 6.0,
+                size,
+            })
+            .collect();
+        let placed = place_labels(&requests, &[(pos2(100.0, 100.0), 6.0)]);
+        let rects: Vec<Rect> = placed.iter().flatten().copied().collect();
+        assert_eq!(rects.len(), 4, "four sides around one marker");
+        for i in 0..rects.len() {
+            for j in (i + 1)..rects.len() {
+                assert!(!rects[i].intersects(rects[j]));
+            }
+        }
+    }
+
+    #[test]
+    fn a_label_prefers_the_right_of_its_marker() {
+        let placed = place_labels(
+            &[LabelRequest {
+                anchor: pos2(50.0, 50.0),
+                marker_radius: 5.0,
+                size: vec2(40.0, 10.0),
+            }],
+            &[],
+        );
+        assert_eq!(placed[0].unwrap().min, pos2(58.0, 45.0));
+    }
+
+    #[test]
+    fn arrows_to_one_place_fan_out() {
+        let from = pos2(0.0, 300.0);
+        let to = pos2(0.0, 0.0);
+        let first = Curve::new(from, to, bend_for(0));
+        let second = Curve::new(from, to, bend_for(1));
+        assert!(first.at(0.5).distance(second.at(0.5)) >= 12.0);
+        assert_eq!(first.at(0.0), from);
+        assert_eq!(first.at(1.0), to);
+    }
+
+    #[test]
+    fn the_distance_to_a_curve_is_zero_on_it_and_grows_away_from_it() {
+        let curve = Curve::new(pos2(0.0, 0.0), pos2(100.0, 0.0), 0.2);
+        assert!(curve.distance_to(curve.at(0.3)) < 0.5);
+        assert!(curve.distance_to(pos2(50.0, 80.0)) > 50.0);
+    }
+}

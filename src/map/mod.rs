@@ -1,0 +1,8 @@
+//! The map: walkers' tile view with the offline basemap beneath and the story on top.
+
+pub mod basemap;
+pub mod layout;
+pub mod overlay;
+pub mod projection;
+pub mod style;
+pub mod tiles;

@@ -1,0 +1,723 @@
+//! The story on the map: place markers, movement arrows and their labels, drawn and hit-tested
+//! in a walkers plugin. Every marker and arrow is an interactive widget with an accessible name,
+//! so it can be reached with Tab, chosen with Enter, read by a screen reader and found by tests.
+
+use std::collections::BTreeMap;
+
+use egui::epaint::{PathShape, PathStroke};
+use egui::{
+    Color32, CursorIcon, FontId, Id, Pos2, Rect, Response, Sense, Shape, Stroke, Ui, Vec2,
+    WidgetInfo, vec2,
+};
+use walkers::{MapMemory, Plugin, Projector};
+
+use super::basemap::Basemap;
+use super::layout::{Curve, LabelRequest, bend_for, place_labels, spread_markers};
+use super::projection::ScreenTransform;
+use super::style::{self, LineStyle, MarkerShape};
+use crate::model::{Dataset, DaySpan, Feature, FeatureIndex, Movement, Place};
+use crate::ui::Command;
+
+/// Which parts of the map are drawn; persisted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Layers {
+    pub tiles: bool,
+    pub basemap: bool,
+    pub places: bool,
+    pub movements: bool,
+    pub labels: bool,
+}
+
+impl Default for Layers {
+    fn default() -> Self {
+        Self {
+            tiles: true,
+            basemap: true,
+            places: true,
+            movements: true,
+            labels: true,
+        }
+    }
+}
+
+/// What the overlay saw this frame, for the app, the status bar and tests.
+#[derive(Debug, Default, Clone)]
+pub struct OverlayOutput {
+    pub commands: Vec<Command>,
+    pub hovered: Option<FeatureIndex>,
+    pub view: Option<ScreenTransform>,
+    pub pointer_lon_lat: Option<(f64, f64)>,
+    /// Each drawn place: where it truly is and where its marker was drawn (spread when crowded).
+    pub markers: Vec<DrawnMarker>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct DrawnMarker {
+    pub feature: FeatureIndex,
+    pub true_position: Pos2,
+    pub drawn_position: Pos2,
+    pub color: Color32,
+}
+
+/// The plugin for one frame.
+pub struct StoryOverlay<'a> {
+    pub dataset: &'a Dataset,
+    /// Whether each feature shows in the current time range, by index.
+    pub visible: &'a [bool],
+    /// The time range, for control status "as of" its end.
+    pub range: DaySpan,
+    pub selection: Option<FeatureIndex>,
+    pub layers: Layers,
+    /// The basemap and the painter slot reserved beneath the tiles for it.
+    pub basemap: Option<(&'a Basemap, egui::layers::ShapeIdx)>,
+    pub output: &'a mut OverlayOutput,
+}
+
+/// The accessible name of a movement: "Evacuation Barzeh → Idlib, 12 May 2017".
+pub fn movement_label(dataset: &Dataset, feature: &Feature, movement: &Movement) -> String {
+    let mut label = dataset.display_name(feature);
+    if let Some(when) = movement.common.when {
+        label.push_str(", ");
+        label.push_str(&when.human());
+    }
+    match movement.status.known() {
+        Some(crate::model::MovementStatus::Scheduled) => label.push_str(" (scheduled)"),
+        Some(crate::model::MovementStatus::Failed) => label.push_str(" (failed)"),
+        _ => {}
+    }
+    label
+}
+
+struct PlaceMark<'d> {
+    index: FeatureIndex,
+    place: &'d Place,
+    true_position: Pos2,
+    position: Pos2,
+    radius: f32,
+    color: Color32,
+}
+
+struct Arrow<'d> {
+    index: FeatureIndex,
+    feature: &'d Feature,
+    movement: &'d Movement,
+    curve: Curve,
+    /// Where the line stops and the head begins.
+    head_t: f32,
+    width: f32,
+    color: Color32,
+    style: LineStyle,
+}
+
+impl Plugin for StoryOverlay<'_> {
+    fn run(
+        self: Box<Self>,
+        ui: &mut Ui,
+        response: &Response,
+        projector: &Projector,
+        _: &MapMemory,
+    ) {
+        let this = *self;
+        this.draw(ui, response, projector);
+    }
+}
+
+impl<'a> StoryOverlay<'a> {
+    fn is_visible(&self, index: FeatureIndex) -> bool {
+        self.visible.get(index.0).copied().unwrap_or(true)
+    }
+
+    fn draw(mut self, ui: &mut Ui, map_response: &Response, projector: &Projector) {
+        let view = ScreenTransform::from_projector(projector);
+        let rect = projector.clip_rect();
+        let painter = ui.painter().with_clip_rect(rect);
+        if let Some((basemap, slot)) = self.basemap {
+            if self.layers.basemap {
+                painter.set(slot, Shape::Vec(basemap.shapes(&painter, &view, rect)));
+            } else {
+                painter.set(slot, Shape::rect_filled(rect, 0.0, Color32::from_gray(235)));
+            }
+        }
+        let places = if self.layers.places {
+            self.place_marks(&view)
+        } else {
+            Vec::new()
+        };
+        let arrows = if self.layers.movements {
+            self.arrows(&view, &places)
+        } else {
+            Vec::new()
+        };
+
+        let generic_hover = if self.layers.places {
+            self.draw_generic(ui, &painter, &view)
+        } else {
+            None
+        };
+
+        // Widgets: arrows first, so that markers (added later) are on top of them.
+        let arrow_responses: Vec<Response> = arrows
+            .iter()
+            .map(|arrow| {
+                let label = movement_label(self.dataset, arrow.feature, arrow.movement);
+                let handle = Rect::from_center_size(
+                    arrow.curve.at(0.5),
+                    Vec2::splat(arrow.width.max(8.0) + 8.0),
+                );
+                interactive(
+                    ui,
+                    ui.scope_id().with(("movement", arrow.index.0)),
+                    handle,
+                    label,
+                )
+            })
+            .collect();
+        let place_responses: Vec<Response> = places
+            .iter()
+            .map(|mark| {
+                let name = mark
+                    .place
+                    .common
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| mark.place.common.id.clone());
+                let hit =
+                    Rect::from_center_size(mark.position, Vec2::splat(mark.radius * 2.0 + 6.0));
+                interactive(ui, ui.scope_id().with(("place", mark.index.0)), hit, name)
+            })
+            .collect();
+
+        let pointer = map_response.hover_pos();
+        let widget_hover = places
+            .iter()
+            .zip(&place_responses)
+            .map(|(m, r)| (m.index, r))
+            .chain(
+                arrows
+                    .iter()
+                    .zip(&arrow_responses)
+                    .map(|(a, r)| (a.index, r)),
+            )
+            .find(|(_, r)| r.hovered())
+            .map(|(i, _)| i);
+        let near_arrow = pointer.and_then(|p| {
+            arrows
+                .iter()
+                .map(|a| (a.index, a.curve.distance_to(p) - a.width / 2.0))
+                .filter(|(_, d)| *d <= 4.0)
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(i, _)| i)
+        });
+        let hovered = widget_hover
+            .or(generic_hover)
+            .or(if map_response.hovered() {
+                near_arrow
+            } else {
+                None
+            });
+
+        for (mark, response) in places.iter().zip(&place_responses) {
+            if response.clicked() {
+                self.output.commands.push(Command::Select(Some(mark.index)));
+            }
+        }
+        for (arrow, response) in arrows.iter().zip(&arrow_responses) {
+            if response.clicked() {
+                self.output
+                    .commands
+                    .push(Command::Select(Some(arrow.index)));
+            }
+        }
+        if map_response.clicked() {
+            self.output.commands.push(Command::Select(near_arrow));
+        }
+        if hovered.is_some() {
+            ui.ctx().set_cursor_icon(CursorIcon::PointingHand);
+        }
+
+        let focused = |id: Id| ui.ctx().memory(|m| m.has_focus(id));
+        for (arrow, response) in arrows.iter().zip(&arrow_responses) {
+            let emphasis = emphasis(self.selection, hovered, arrow.index, focused(response.id));
+            draw_arrow(&painter, arrow, emphasis);
+        }
+        for (mark, response) in places.iter().zip(&place_responses) {
+            let emphasis = emphasis(self.selection, hovered, mark.index, focused(response.id));
+            draw_marker(&painter, mark, emphasis);
+        }
+        if self.layers.labels {
+            self.draw_labels(&painter, &places);
+        }
+        if let Some(index) = hovered {
+            self.draw_tooltip(&painter, rect, pointer, index, &places, &arrows);
+        }
+
+        self.output.hovered = hovered;
+        self.output.view = Some(view);
+        self.output.pointer_lon_lat = pointer.map(|p| {
+            let position = view.to_world(p).to_position();
+            (position.x(), position.y())
+        });
+        self.output.markers = places
+            .iter()
+            .map(|m| DrawnMarker {
+                feature: m.index,
+                true_position: m.true_position,
+                drawn_position: m.position,
+                color: m.color,
+            })
+            .collect();
+    }
+
+    /// Features from other GeoJSON files: points as grey markers, lines as paths, polygons as
+    /// outlined areas, each with a clickable handle. Returns the hovered one.
+    fn draw_generic(
+        &mut self,
+        ui: &mut Ui,
+        painter: &egui::Painter,
+        view: &ScreenTransform,
+    ) -> Option<FeatureIndex> {
+        use geo::{Geometry, InteriorPoint};
+        let color = Color32::from_rgb(0x45, 0x4f, 0x5c);
+        let mut hovered = None;
+        for (index, feature) in self.dataset.indexed() {
+            let Feature::Generic(generic) = feature else {
+                continue;
+            };
+            if !self.is_visible(index) {
+                continue;
+            }
+            let Some(geometry) = &generic.common.geometry else {
+                continue;
+            };
+            let stroke = Stroke::new(2.0, color);
+            let rings: Vec<&geo::LineString<f64>> = match geometry {
+                Geometry::LineString(l) => vec![l],
+                Geometry::MultiLineString(ml) => ml.0.iter().collect(),
+                Geometry::Polygon(p) => {
+                    std::iter::once(p.exterior()).chain(p.interiors()).collect()
+                }
+                Geometry::MultiPolygon(mp) => mp.0.iter().map(|p| p.exterior()).collect(),
+                _ => Vec::new(),
+            };
+            for ring in rings {
+                let points: Vec<Pos2> = ring
+                    .0
+                    .iter()
+                    .map(|c| view.lon_lat_to_screen(c.x, c.y))
+                    .collect();
+                painter.add(PathShape::line(points, PathStroke::from(stroke)));
+            }
+            let Some(anchor) = geometry.interior_point() else {
+                continue;
+            };
+            let at = view.position_to_screen(anchor);
+            painter.circle(at, 5.0, color, Stroke::new(1.5, Color32::WHITE));
+            let name = self.dataset.display_name(feature);
+            let response = interactive(
+                ui,
+                ui.scope_id().with(("feature", index.0)),
+                Rect::from_center_size(at, Vec2::splat(14.0)),
+                name,
+            );
+            if response.clicked() {
+                self.output.commands.push(Command::Select(Some(index)));
+            }
+            if response.hovered() {
+                hovered = Some(index);
+            }
+            if self.selection == Some(index) {
+                painter.circle_stroke(at, 9.0, Stroke::new(3.0, HIGHLIGHT));
+            }
+        }
+        hovered
+    }
+
+    fn place_marks(&self, view: &ScreenTransform) -> Vec<PlaceMark<'a>> {
+        let dataset: &'a Dataset = self.dataset;
+        let mut marks: Vec<PlaceMark> = dataset
+            .places()
+            .filter(|(i, _)| self.is_visible(*i))
+            .filter_map(|(index, place)| {
+                let anchor = dataset.anchor_of_place(place)?;
+                let place_type = place.place_type.as_ref().and_then(|t| t.known());
+                let position = view.position_to_screen(anchor);
+                Some(PlaceMark {
+                    index,
+                    place,
+                    true_position: position,
+                    position,
+                    radius: style::marker_radius(place_type),
+                    color: style::control_color(dataset.control_at(place, &self.range)),
+                })
+            })
+            .collect();
+        let spread = spread_markers(&marks.iter().map(|m| m.position).collect::<Vec<_>>());
+        for (mark, position) in marks.iter_mut().zip(spread) {
+            mark.position = position;
+        }
+        marks
+    }
+
+    fn arrows(&self, view: &ScreenTransform, places: &[PlaceMark]) -> Vec<Arrow<'a>> {
+        let dataset: &'a Dataset = self.dataset;
+        let drawn_at = |id: &str| {
+            places
+                .iter()
+                .find(|m| m.place.common.id == id)
+                .map(|m| (m.position, m.radius))
+        };
+        // Rank arrows within each destination so that they fan out.
+        let mut by_destination: BTreeMap<&str, Vec<(FeatureIndex, &'a Feature, &'a Movement)>> =
+            BTreeMap::new();
+        for (index, feature) in dataset.indexed() {
+            if let Feature::Movement(m) = feature
+                && self.is_visible(index)
+            {
+                by_destination
+                    .entry(m.to.as_str())
+                    .or_default()
+                    .push((index, feature, m));
+            }
+        }
+        let mut arrows = Vec::new();
+        for group in by_destination.values_mut() {
+            group.sort_by_key(|(i, _, m)| {
+                (
+                    m.from.clone(),
+                    m.common.when.and_then(|w| w.span().first),
+                    *i,
+                )
+            });
+            for (rank, (index, feature, movement)) in group.iter().enumerate() {
+                let Some(path) = dataset.movement_path(movement) else {
+                    continue;
+                };
+                let (Some(first), Some(last)) = (path.first(), path.last()) else {
+                    continue;
+                };
+                let (from, _) = drawn_at(&movement.from)
+                    .unwrap_or((view.lon_lat_to_screen(first.x, first.y), 0.0));
+                let (to, to_radius) =
+                    drawn_at(&movement.to).unwrap_or((view.lon_lat_to_screen(last.x, last.y), 0.0));
+                if from.distance(to) < 4.0 {
+                    continue;
+                }
+                let width = style::arrow_width(style::people_count(movement));
+                let curve = Curve::new(from, to, bend_for(rank));
+                let head_length = (width * 2.2).max(10.0);
+                arrows.push(Arrow {
+                    index: *index,
+                    feature,
+                    movement,
+                    curve,
+                    head_t: curve.t_before_end(to_radius + 2.0 + head_length),
+                    width,
+                    color: style::movement_color(movement.movement_type.known()),
+                    style: style::line_style(movement.status.known()),
+                });
+            }
+        }
+        arrows
+    }
+
+    fn draw_labels(&self, painter: &egui::Painter, places: &[PlaceMark]) {
+        let font = FontId::proportional(13.0);
+        let mut order: Vec<usize> = (0..places.len()).collect();
+        order.sort_by_key(|&i| {
+            let m = &places[i];
+            (
+                Some(m.index) != self.selection,
+                style::label_priority(m.place.place_type.as_ref().and_then(|t| t.known())),
+                m.index,
+            )
+        });
+        let galleys: Vec<_> = order
+            .iter()
+            .map(|&i| {
+                let name = places[i].place.common.name.clone().unwrap_or_default();
+                painter.layout_no_wrap(name, font.clone(), Color32::from_gray(25))
+            })
+            .collect();
+        let requests: Vec<LabelRequest> = order
+            .iter()
+            .zip(&galleys)
+            .map(|(&i, galley)| LabelRequest {
+                anchor: places[i].position,
+                marker_radius: places[i].radius,
+                size: galley.size() + vec2(6.0, 2.0),
+            })
+            .collect();
+        let markers: Vec<(Pos2, f32)> = places.iter().map(|m| (m.position, m.radius)).collect();
+        for (rect, galley) in place_labels(&requests, &markers).into_iter().zip(galleys) {
+            if let Some(rect) = rect {
+                painter.rect_filled(rect, 3.0, Color32::from_white_alpha(200));
+                painter.galley(rect.min + vec2(3.0, 1.0), galley, Color32::from_gray(25));
+            }
+        }
+    }
+
+    fn draw_tooltip(
+        &self,
+        painter: &egui::Painter,
+        map_rect: Rect,
+        pointer: Option<Pos2>,
+        index: FeatureIndex,
+        places: &[PlaceMark],
+        arrows: &[Arrow],
+    ) {
+        let Some(feature) = self.dataset.get(index) else {
+            return;
+        };
+        let anchor = pointer
+            .or_else(|| places.iter().find(|m| m.index == index).map(|m| m.position))
+            .or_else(|| {
+                arrows
+                    .iter()
+                    .find(|a| a.index == index)
+                    .map(|a| a.curve.at(0.5))
+            });
+        let Some(anchor) = anchor else {
+            return;
+        };
+        let text = tooltip_text(self.dataset, feature, &self.range);
+        let galley = painter.layout(
+            text,
+            FontId::proportional(12.5),
+            Color32::from_gray(20),
+            320.0,
+        );
+        let mut rect =
+            Rect::from_min_size(anchor + vec2(14.0, 14.0), galley.size() + vec2(12.0, 8.0));
+        if rect.right() > map_rect.right() {
+            rect = rect.translate(vec2(-(rect.width() + 28.0), 0.0));
+        }
+        if rect.bottom() > map_rect.bottom() {
+            rect = rect.translate(vec2(0.0, -(rect.height() + 28.0)));
+        }
+        painter.rect(
+            rect,
+            4.0,
+            Color32::from_white_alpha(245),
+            Stroke::new(1.0, Color32::from_gray(150)),
+            egui::StrokeKind::Inside,
+        );
+        painter.galley(rect.min + vec2(6.0, 4.0), galley, Color32::from_gray(20));
+    }
+}
+
+/// A clickable, focusable widget with an accessible name.
+fn interactive(ui: &mut Ui, id: Id, rect: Rect, label: String) -> Response {
+    let response = ui.interact(rect, id, Sense::click());
+    let enabled = ui.is_enabled();
+    response.widget_info(|| WidgetInfo::labeled(egui::Role::Button, enabled, label.clone()));
+    response
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Emphasis {
+    Normal,
+    Hovered,
+    Focused,
+    Selected,
+}
+
+fn emphasis(
+    selection: Option<FeatureIndex>,
+    hovered: Option<FeatureIndex>,
+    index: FeatureIndex,
+    focused: bool,
+) -> Emphasis {
+    if selection == Some(index) {
+        Emphasis::Selected
+    } else if focused {
+        Emphasis::Focused
+    } else if hovered == Some(index) {
+        Emphasis::Hovered
+    } else {
+        Emphasis::Normal
+    }
+}
+
+const HIGHLIGHT: Color32 = Color32::from_rgb(0xff, 0xc8, 0x00);
+
+fn draw_arrow(painter: &egui::Painter, arrow: &Arrow, emphasis: Emphasis) {
+    let curve = &arrow.curve;
+    let points = curve.points(0.0, arrow.head_t, 24);
+    let color = match arrow.style {
+        LineStyle::Failed => style::FAILED_COLOR,
+        _ => arrow.color,
+    };
+    let halo = match emphasis {
+        Emphasis::Selected => Some(Stroke::new(arrow.width + 6.0, HIGHLIGHT)),
+        Emphasis::Hovered | Emphasis::Focused => Some(Stroke::new(
+            arrow.width + 4.0,
+            Color32::from_white_alpha(230),
+        )),
+        Emphasis::Normal => Some(Stroke::new(
+            arrow.width + 2.0,
+            Color32::from_white_alpha(150),
+        )),
+    };
+    if let Some(halo) = halo {
+        painter.add(PathShape::line(points.clone(), PathStroke::from(halo)));
+    }
+    let stroke = Stroke::new(arrow.width, color);
+    match arrow.style {
+        LineStyle::Dashed => {
+            let dash = (arrow.width * 2.5).max(8.0);
+            painter.extend(Shape::dashed_line(&points, stroke, dash, dash * 0.6));
+        }
+        LineStyle::Solid | LineStyle::Failed => {
+            painter.add(PathShape::line(points, PathStroke::from(stroke)));
+        }
+    }
+    // The head: a triangle from the end of the line to the destination marker's edge.
+    let base = curve.at(arrow.head_t);
+    let head_length = (arrow.width * 2.2).max(10.0);
+    let direction = curve.direction(arrow.head_t);
+    let tip = base + direction * head_length;
+    let side = vec2(-direction.y, direction.x) * (arrow.width * 1.2).max(6.0);
+    let outline = match emphasis {
+        Emphasis::Selected => Stroke::new(2.0, HIGHLIGHT),
+        _ => Stroke::new(1.0, Color32::WHITE),
+    };
+    painter.add(Shape::convex_polygon(
+        vec![tip, base + side, base - side],
+        color,
+        outline,
+    ));
+    if arrow.style == LineStyle::Failed {
+        let middle = curve.at(0.5);
+        let size = 6.0;
+        let mark = Stroke::new(3.0, style::FAILED_MARK);
+        painter.line_segment(
+            [middle + vec2(-size, -size), middle + vec2(size, size)],
+            mark,
+        );
+        painter.line_segment(
+            [middle + vec2(-size, size), middle + vec2(size, -size)],
+            mark,
+        );
+    }
+}
+
+fn draw_marker(painter: &egui::Painter, mark: &PlaceMark, emphasis: Emphasis) {
+    let place_type = mark.place.place_type.as_ref().and_then(|t| t.known());
+    let radius = mark.radius;
+    let center = mark.position;
+    if mark.true_position.distance(center) > 0.5 {
+        // Spread out of a crowd: a leader line back to where the place really is.
+        painter.line_segment(
+            [mark.true_position, center],
+            Stroke::new(1.0, Color32::from_gray(90)),
+        );
+        painter.circle(
+            mark.true_position,
+            2.5,
+            mark.color,
+            Stroke::new(0.8, Color32::WHITE),
+        );
+    }
+    match emphasis {
+        Emphasis::Selected => {
+            painter.circle_filled(center, radius + 6.0, HIGHLIGHT);
+        }
+        Emphasis::Hovered => {
+            painter.circle_filled(center, radius + 4.0, Color32::from_white_alpha(220));
+        }
+        Emphasis::Focused => {
+            painter.circle_stroke(
+                center,
+                radius + 5.0,
+                Stroke::new(2.0, Color32::from_rgb(0x1a, 0x5f, 0xd0)),
+            );
+        }
+        Emphasis::Normal => {}
+    }
+    let outline = Stroke::new(1.5, Color32::WHITE);
+    match style::marker_shape(place_type) {
+        MarkerShape::Circle => {
+            painter.circle(center, radius, mark.color, outline);
+        }
+        MarkerShape::Square => {
+            painter.rect(
+                Rect::from_center_size(center, Vec2::splat(radius * 1.7)),
+                1.0,
+                mark.color,
+                outline,
+                egui::StrokeKind::Middle,
+            );
+        }
+        MarkerShape::Triangle => {
+            let r = radius * 1.2;
+            let points = vec![
+                center + vec2(0.0, -r),
+                center + vec2(r * 0.87, r * 0.5),
+                center + vec2(-r * 0.87, r * 0.5),
+            ];
+            painter.add(Shape::convex_polygon(points, mark.color, outline));
+        }
+        MarkerShape::Diamond => {
+            let r = radius * 1.15;
+            let points = vec![
+                center + vec2(0.0, -r),
+                center + vec2(r, 0.0),
+                center + vec2(0.0, r),
+                center + vec2(-r, 0.0),
+            ];
+            painter.add(Shape::convex_polygon(points, mark.color, outline));
+        }
+    }
+    let approximate = mark
+        .place
+        .geo_precision
+        .as_ref()
+        .and_then(|p| p.known())
+        .is_some_and(|p| p != crate::model::GeoPrecision::Exact);
+    if approximate {
+        // Approximate positions get a dotted halo: "somewhere around here".
+        let ring: Vec<Pos2> = (0..=24)
+            .map(|k| {
+                let a = std::f32::consts::TAU * k as f32 / 24.0;
+                center + vec2(a.cos(), a.sin()) * (radius + 3.5)
+            })
+            .collect();
+        painter.extend(Shape::dashed_line(
+            &ring,
+            Stroke::new(1.2, Color32::from_gray(60)),
+            2.0,
+            2.5,
+        ));
+    }
+}
+
+/// The hover text: name, what it is, when, and the figures with their sources.
+pub fn tooltip_text(dataset: &Dataset, feature: &Feature, range: &DaySpan) -> String {
+    let mut lines = vec![dataset.display_name(feature)];
+    match feature {
+        Feature::Place(place) => {
+            let kind = place
+                .place_type
+                .as_ref()
+                .map(|t| t.label())
+                .unwrap_or_else(|| "place".into());
+            let control = style::control_label(dataset.control_at(place, range));
+            lines.push(format!("{kind} · {control}"));
+        }
+        Feature::Movement(movement) => {
+            let when = movement.common.when.map(|w| w.human()).unwrap_or_default();
+            lines.push(format!("{when} · {}", movement.status.label()));
+            for figure in &movement.figures {
+                lines.push(crate::cli::figure_with_sources(dataset, figure));
+            }
+        }
+        Feature::Event(event) => {
+            let when = event.common.when.map(|w| w.human()).unwrap_or_default();
+            lines.push(format!("{} · {when}", event.event_type.label()));
+        }
+        Feature::Generic(_) => {}
+    }
+    lines.push("Click for details".into());
+    lines.join("\n")
+}

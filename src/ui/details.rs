@@ -1,0 +1,342 @@
+//! The details panel: everything known about the selected feature, every figure with its source.
+
+use egui::{Color32, RichText, Ui};
+
+use super::Command;
+use crate::map::style;
+use crate::model::{
+    ControlClaim, Dataset, DaySpan, Event, Feature, FeatureIndex, Figure, Movement, Place,
+    capitalise,
+};
+
+/// Shows the selected feature; returns what the user asked for.
+pub fn details_ui(
+    ui: &mut Ui,
+    dataset: &Dataset,
+    index: FeatureIndex,
+    range: &DaySpan,
+    shown_in_range: bool,
+) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let Some(feature) = dataset.get(index) else {
+        return commands;
+    };
+    ui.horizontal(|ui| {
+        ui.heading(dataset.display_name(feature));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui
+                .button("✕")
+                .on_hover_text("Clear the selection (Esc)")
+                .clicked()
+            {
+                commands.push(Command::Select(None));
+            }
+        });
+    });
+    if !shown_in_range {
+        ui.colored_label(
+            Color32::from_rgb(0xa0, 0x50, 0x00),
+            "Outside the selected time range: hidden on the map.",
+        );
+    }
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            match feature {
+                Feature::Place(place) => place_ui(ui, dataset, place, range, &mut commands),
+                Feature::Movement(movement) => movement_ui(ui, dataset, movement, &mut commands),
+                Feature::Event(event) => event_ui(ui, dataset, event, &mut commands),
+                Feature::Generic(_) => {}
+            }
+            extra_properties_ui(ui, feature);
+            sources_ui(ui, dataset, &cited_sources(feature), &mut commands);
+        });
+    commands
+}
+
+fn place_ui(
+    ui: &mut Ui,
+    dataset: &Dataset,
+    place: &Place,
+    range: &DaySpan,
+    commands: &mut Vec<Command>,
+) {
+    // `name_ar` is kept in the data but not shown: egui cannot yet lay out right-to-left text.
+    let kind = place
+        .place_type
+        .as_ref()
+        .map_or("place".into(), |t| t.label());
+    let admin = place
+        .admin1
+        .as_deref()
+        .map(|a| format!(", {a}"))
+        .unwrap_or_default();
+    ui.label(format!("{}{admin}", capitalise(&kind)));
+    if let Some(point) = dataset.anchor_of_place(place) {
+        let precision = place
+            .geo_precision
+            .as_ref()
+            .map_or("precision not given".into(), |p| p.label());
+        ui.label(format!(
+            "{} ({precision})",
+            format_lat_lon(point.y(), point.x())
+        ));
+    }
+    let status = dataset.control_at(place, range);
+    ui.horizontal(|ui| {
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+        ui.painter()
+            .circle_filled(rect.center(), 6.0, style::control_color(status));
+        ui.label(format!(
+            "Control at the end of the range: {}",
+            style::control_label(status)
+        ));
+    });
+    if let Some(description) = &place.description {
+        ui.add_space(4.0);
+        ui.label(description);
+    }
+    if !place.control.is_empty() {
+        section(ui, "Who held it, according to whom");
+        for claim in &place.control {
+            control_claim_ui(ui, dataset, claim);
+        }
+    }
+    let related = dataset.related_to_place(&place.common.id);
+    if !related.is_empty() {
+        section(ui, "Movements and events here");
+        for index in related {
+            if let Some(feature) = dataset.get(index) {
+                let when = feature.when().map(|w| w.human()).unwrap_or_default();
+                let text = format!("{} — {when}", dataset.display_name(feature));
+                if ui.link(text).clicked() {
+                    commands.push(Command::Show(index));
+                }
+            }
+        }
+    }
+}
+
+fn control_claim_ui(ui: &mut Ui, dataset: &Dataset, claim: &ControlClaim) {
+    let when = claim.when.map_or("undated".into(), |w| w.human());
+    let share = claim.share_percent.map_or(String::new(), |share| {
+        let prefix = claim
+            .qualifier
+            .as_ref()
+            .and_then(|q| q.known())
+            .map_or("", |q| q.prefix());
+        format!(", {prefix}{share}% of it")
+    });
+    let actors = if claim.actors.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", claim.actors.join(", "))
+    };
+    let sources = source_names(dataset, &claim.sources);
+    ui.label(format!(
+        "{when}: {}{share}{actors} — {sources}",
+        claim.status.label()
+    ));
+    if let Some(note) = &claim.note {
+        ui.label(RichText::new(note).italics().weak());
+    }
+}
+
+fn movement_ui(ui: &mut Ui, dataset: &Dataset, movement: &Movement, commands: &mut Vec<Command>) {
+    ui.label(format!(
+        "{} · {}",
+        capitalise(&movement.movement_type.label()),
+        movement.status.label()
+    ));
+    when_ui(
+        ui,
+        movement.common.when,
+        movement.common.when_basis.as_deref(),
+    );
+    ui.horizontal_wrapped(|ui| {
+        ui.label("From");
+        place_link(ui, dataset, &movement.from, commands);
+        ui.label("to");
+        place_link(ui, dataset, &movement.to, commands);
+    });
+    if let Some(summary) = &movement.summary {
+        ui.add_space(4.0);
+        ui.label(summary);
+    }
+    section(ui, "Figures, by source");
+    if movement.figures.is_empty() {
+        ui.label(RichText::new("No figures reported.").weak());
+    }
+    for (source_ids, figures) in figures_by_source(&movement.figures) {
+        let names = source_names(dataset, &source_ids);
+        let list: Vec<String> = figures.iter().map(|f| f.describe()).collect();
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(format!("{names}:")).strong());
+            ui.label(list.join("; "));
+        });
+    }
+    if movement.figures.len() > 1 && figures_by_source(&movement.figures).len() > 1 {
+        ui.label(
+            RichText::new("Sources disagree; their figures are shown side by side, never merged.")
+                .weak()
+                .italics(),
+        );
+    }
+}
+
+/// Figures grouped by the exact set of sources that give them, in first-seen order.
+pub fn figures_by_source(figures: &[Figure]) -> Vec<(Vec<String>, Vec<&Figure>)> {
+    let mut groups: Vec<(Vec<String>, Vec<&Figure>)> = Vec::new();
+    for figure in figures {
+        match groups
+            .iter_mut()
+            .find(|(sources, _)| *sources == figure.sources)
+        {
+            Some((_, list)) => list.push(figure),
+            None => groups.push((figure.sources.clone(), vec![figure])),
+        }
+    }
+    groups
+}
+
+fn event_ui(ui: &mut Ui, dataset: &Dataset, event: &Event, commands: &mut Vec<Command>) {
+    ui.label(capitalise(&event.event_type.label()));
+    when_ui(ui, event.common.when, event.common.when_basis.as_deref());
+    if let Some(place) = &event.place {
+        ui.horizontal(|ui| {
+            ui.label("At");
+            place_link(ui, dataset, place, commands);
+        });
+    }
+    if let Some(summary) = &event.summary {
+        ui.add_space(4.0);
+        ui.label(summary);
+    }
+    if !event.actors.is_empty() {
+        ui.label(format!("Actors: {}", event.actors.join(", ")));
+    }
+}
+
+fn when_ui(ui: &mut Ui, when: Option<crate::model::When>, basis: Option<&str>) {
+    match when {
+        Some(when) => {
+            ui.label(format!("When: {}", when.human()));
+        }
+        None => {
+            ui.label("When: not dated");
+        }
+    }
+    if let Some(basis) = basis {
+        ui.label(
+            RichText::new(format!("Date derived from {basis}"))
+                .weak()
+                .italics(),
+        );
+    }
+}
+
+fn place_link(ui: &mut Ui, dataset: &Dataset, id: &str, commands: &mut Vec<Command>) {
+    let name = dataset
+        .place(id)
+        .and_then(|p| p.common.name.clone())
+        .unwrap_or_else(|| id.to_owned());
+    if ui.link(name).clicked()
+        && let Some(index) = dataset.index_of(id)
+    {
+        commands.push(Command::Show(index));
+    }
+}
+
+/// Unknown properties (and, for generic features, all of them) as a key/value grid.
+fn extra_properties_ui(ui: &mut Ui, feature: &Feature) {
+    let extra = &feature.common().extra;
+    if extra.is_empty() {
+        return;
+    }
+    let title = match feature {
+        Feature::Generic(_) => "Properties",
+        _ => "Other properties",
+    };
+    section(ui, title);
+    egui::Grid::new("properties").striped(true).show(ui, |ui| {
+        for (key, value) in extra {
+            ui.label(RichText::new(key).strong());
+            let text = match value {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            ui.label(text);
+            ui.end_row();
+        }
+    });
+}
+
+fn cited_sources(feature: &Feature) -> Vec<String> {
+    let mut ids: Vec<String> = feature.common().sources.clone();
+    let mut add = |list: &[String]| {
+        for id in list {
+            if !ids.contains(id) {
+                ids.push(id.clone());
+            }
+        }
+    };
+    match feature {
+        Feature::Movement(m) => m.figures.iter().for_each(|f| add(&f.sources)),
+        Feature::Place(p) => p.control.iter().for_each(|c| add(&c.sources)),
+        _ => {}
+    }
+    ids
+}
+
+fn sources_ui(ui: &mut Ui, dataset: &Dataset, ids: &[String], commands: &mut Vec<Command>) {
+    if ids.is_empty() {
+        return;
+    }
+    section(ui, "Sources");
+    for id in ids {
+        let Some(source) = dataset.source(id) else {
+            continue;
+        };
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(&source.name).strong());
+            if let Some(kind) = &source.kind {
+                ui.label(RichText::new(format!("({})", kind.label())).weak());
+            }
+            if let Some(url) = &source.url
+                && ui.link("open ↗").on_hover_text(url).clicked()
+            {
+                commands.push(Command::OpenUrl(url.clone()));
+            }
+        });
+        if let Some(title) = &source.title {
+            ui.label(RichText::new(format!("“{title}”")).italics());
+        }
+        if let Some(published) = source.published {
+            ui.label(format!("Published {}", published.human()));
+        }
+        if let Some(note) = &source.note {
+            ui.label(RichText::new(note).weak());
+        }
+        ui.add_space(4.0);
+    }
+}
+
+fn section(ui: &mut Ui, title: &str) {
+    ui.add_space(8.0);
+    ui.label(RichText::new(title).strong().size(14.0));
+    ui.separator();
+}
+
+fn source_names(dataset: &Dataset, ids: &[String]) -> String {
+    ids.iter()
+        .map(|id| crate::cli::short_source_name(dataset, id))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// "33.54611° N, 36.33778° E".
+pub fn format_lat_lon(lat: f64, lon: f64) -> String {
+    let ns = if lat >= 0.0 { 'N' } else { 'S' };
+    let ew = if lon >= 0.0 { 'E' } else { 'W' };
+    format!("{:.5}° {ns}, {:.5}° {ew}", lat.abs(), lon.abs())
+}

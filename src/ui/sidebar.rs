@@ -1,0 +1,161 @@
+//! The left panel: the story's title, the layers and the legend.
+
+use egui::{Color32, RichText, Ui, vec2};
+
+use super::Command;
+use crate::map::overlay::Layers;
+use crate::map::style::{self, CONTROL_LEGEND, MarkerShape};
+use crate::model::{Dataset, MovementType, PlaceType};
+
+pub fn sidebar_ui(ui: &mut Ui, dataset: &Dataset, layers: Layers) -> Vec<Command> {
+    let mut commands = Vec::new();
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        if let Some(title) = &dataset.meta.title {
+            ui.label(RichText::new(title).strong().size(15.0));
+        }
+        if let Some(description) = &dataset.meta.description {
+            ui.label(RichText::new(description).small());
+        }
+        ui.add_space(6.0);
+        ui.label(RichText::new("Layers").strong());
+        let mut changed = layers;
+        ui.checkbox(&mut changed.tiles, "Online map tiles");
+        ui.checkbox(&mut changed.basemap, "Offline basemap");
+        ui.checkbox(&mut changed.places, "Places");
+        ui.checkbox(&mut changed.movements, "Movements");
+        ui.checkbox(&mut changed.labels, "Labels");
+        if changed != layers {
+            commands.push(Command::SetLayers(changed));
+        }
+        ui.add_space(6.0);
+        legend_ui(ui);
+    });
+    commands
+}
+
+fn legend_ui(ui: &mut Ui) {
+    ui.label(RichText::new("Legend").strong());
+    ui.label(RichText::new("Marker colour: who held the place at the end of the time range (the latest claim covering most of it).").small());
+    for status in CONTROL_LEGEND {
+        swatch(
+            ui,
+            MarkerShape::Circle,
+            style::control_color(status),
+            style::control_label(status),
+        );
+    }
+    ui.add_space(4.0);
+    ui.label(RichText::new("Marker shape: what the place is").small());
+    let grey = style::control_color(None);
+    swatch(
+        ui,
+        style::marker_shape(Some(PlaceType::Neighbourhood)),
+        grey,
+        "Neighbourhood, district, town",
+    );
+    swatch(ui, style::marker_shape(Some(PlaceType::City)), grey, "City");
+    swatch(ui, style::marker_shape(Some(PlaceType::Camp)), grey, "Camp");
+    swatch(
+        ui,
+        style::marker_shape(Some(PlaceType::Province)),
+        grey,
+        "Region, province, country",
+    );
+    ui.label(RichText::new("Dotted ring: approximate position. Markers too close to tell apart are spread around their centre, with a line back to the true position.").small());
+    ui.add_space(4.0);
+    ui.label(RichText::new("Arrows: movements of people").small());
+    arrow_swatch(
+        ui,
+        style::movement_color(Some(MovementType::Evacuation)),
+        false,
+        "Evacuation (completed)",
+    );
+    arrow_swatch(
+        ui,
+        style::movement_color(Some(MovementType::Evacuation)),
+        true,
+        "Scheduled, not confirmed",
+    );
+    arrow_swatch(ui, style::FAILED_COLOR, false, "Failed (marked ✕)");
+    arrow_swatch(
+        ui,
+        style::movement_color(Some(MovementType::Displacement)),
+        false,
+        "Displacement",
+    );
+    arrow_swatch(
+        ui,
+        style::movement_color(Some(MovementType::Return)),
+        false,
+        "Return",
+    );
+    ui.label(RichText::new(style::WIDTH_RULE).small());
+}
+
+fn swatch(ui: &mut Ui, shape: MarkerShape, color: Color32, text: &str) {
+    ui.horizontal(|ui| {
+        let (rect, _) = ui.allocate_exact_size(vec2(16.0, 16.0), egui::Sense::hover());
+        let c = rect.center();
+        let painter = ui.painter();
+        let stroke = egui::Stroke::new(1.0, Color32::WHITE);
+        match shape {
+            MarkerShape::Circle => {
+                painter.circle(c, 6.0, color, stroke);
+            }
+            MarkerShape::Square => {
+                painter.rect(
+                    egui::Rect::from_center_size(c, vec2(11.0, 11.0)),
+                    1.0,
+                    color,
+                    stroke,
+                    egui::StrokeKind::Middle,
+                );
+            }
+            MarkerShape::Triangle => {
+                painter.add(egui::Shape::convex_polygon(
+                    vec![c + vec2(0.0, -7.0), c + vec2(6.0, 4.0), c + vec2(-6.0, 4.0)],
+                    color,
+                    stroke,
+                ));
+            }
+            MarkerShape::Diamond => {
+                painter.add(egui::Shape::convex_polygon(
+                    vec![
+                        c + vec2(0.0, -7.0),
+                        c + vec2(7.0, 0.0),
+                        c + vec2(0.0, 7.0),
+                        c + vec2(-7.0, 0.0),
+                    ],
+                    color,
+                    stroke,
+                ));
+            }
+        }
+        ui.label(text);
+    });
+}
+
+fn arrow_swatch(ui: &mut Ui, color: Color32, dashed: bool, text: &str) {
+    ui.horizontal(|ui| {
+        let (rect, _) = ui.allocate_exact_size(vec2(34.0, 12.0), egui::Sense::hover());
+        let from = rect.left_center();
+        let to = rect.right_center() - vec2(8.0, 0.0);
+        let stroke = egui::Stroke::new(3.0, color);
+        if dashed {
+            ui.painter()
+                .extend(egui::Shape::dashed_line(&[from, to], stroke, 6.0, 4.0));
+        } else {
+            ui.painter().line_segment([from, to], stroke);
+        }
+        ui.painter().add(egui::Shape::convex_polygon(
+            vec![
+                rect.right_center(),
+                to + vec2(0.0, -5.0),
+                to + vec2(0.0, 5.0),
+            ],
+            color,
+            egui::Stroke::NONE,
+        ));
+        ui.label(text);
+    });
+}

@@ -1,0 +1,342 @@
+//! The map window, driven headless through AccessKit names (egui_kittest, no GPU, no network).
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use evacmap::app::{AppOptions, EvacApp};
+use evacmap::map::tiles::TileProvider;
+use evacmap::model::{DaySpan, FeatureIndex};
+
+const SECOND_BARZEH_BATCH: &str = "Evacuation Barzeh → Idlib, 12 May 2017";
+
+fn options() -> AppOptions {
+    AppOptions {
+        tiles: Some(TileProvider::Offline),
+        reset: true,
+        range: DaySpan::ALL_TIME,
+        ..AppOptions::default()
+    }
+}
+
+fn harness_with(options: AppOptions) -> Harness<'static, EvacApp> {
+    let app = EvacApp::new(&egui::Context::default(), options, None);
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_context_setup(evacmap::app::install_fonts)
+        .build_ui_state(|ui, app: &mut EvacApp| app.show(ui), app);
+    harness.run_steps(3);
+    harness
+}
+
+fn harness() -> Harness<'static, EvacApp> {
+    harness_with(options())
+}
+
+fn index_of(harness: &Harness<'_, EvacApp>, id: &str) -> FeatureIndex {
+    harness.state().dataset().index_of(id).unwrap()
+}
+
+/// Every text in the tree (a widget's label or a text label's value) that contains `text`.
+fn labels_containing(harness: &Harness<'_, EvacApp>, text: &str) -> Vec<String> {
+    harness
+        .query_all_by(|node| {
+            // Wrapped text also appears line by line in text runs; count each text once.
+            node.role() != egui::accesskit::Role::TextRun
+                && (node.label().is_some_and(|l| l.contains(text))
+                    || node.value().is_some_and(|v| v.contains(text)))
+        })
+        .filter_map(|node| {
+            let node = node.accesskit_node();
+            node.label().or_else(|| node.value())
+        })
+        .collect()
+}
+
+#[test]
+fn clicking_qaboun_shows_sohrs_estimate_of_the_share_still_held_by_rebels() {
+    let mut harness = harness();
+    harness.get_by_label("Qaboun").click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().selection(),
+        Some(index_of(&harness, "qaboun"))
+    );
+    let claims = labels_containing(&harness, "about 20% of it");
+    assert_eq!(claims.len(), 1, "{claims:?}");
+    assert!(
+        claims[0].contains("Ahrar al-Sham, Jaysh al-Islam, Rahman Corps"),
+        "{}",
+        claims[0]
+    );
+    assert!(claims[0].ends_with("— SOHR"), "{}", claims[0]);
+    // The details name the place's coordinates and their precision.
+    assert_eq!(
+        labels_containing(&harness, "33.54611° N, 36.33778° E (exact)").len(),
+        1
+    );
+}
+
+#[test]
+fn clicking_the_12_may_arrow_shows_sana_and_sohr_figures_side_by_side() {
+    let mut harness = harness();
+    harness.get_by_label(SECOND_BARZEH_BATCH).click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().selection(),
+        Some(index_of(&harness, "barzeh-idlib-2017-05-12"))
+    );
+    // Each source's figures stand on their own line, under the source's name.
+    harness.get_by_label("SANA:");
+    harness.get_by_label("1,246 people; 718 fighters");
+    harness.get_by_label("SOHR:");
+    harness.get_by_label("about 700 people; about 150 fighters");
+    // Never merged: no label carries both sources' numbers.
+    let merged: Vec<String> = labels_containing(&harness, "1,246")
+        .into_iter()
+        .filter(|l| l.contains("700"))
+        .collect();
+    assert!(merged.is_empty(), "{merged:?}");
+}
+
+#[test]
+fn escape_clears_the_selection() {
+    let mut harness = harness();
+    harness.get_by_label("Qaboun").click();
+    harness.run_steps(2);
+    assert!(harness.state().selection().is_some());
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+    assert_eq!(harness.state().selection(), None);
+    assert!(labels_containing(&harness, "about 20% of it").is_empty());
+}
+
+#[test]
+fn a_click_on_empty_map_clears_the_selection() {
+    let mut harness = harness();
+    harness.get_by_label("Qaboun").click();
+    harness.run_steps(2);
+    let map = harness.state().map_rect().unwrap();
+    // The map's top-left corner: Turkey, far from every marker and arrow.
+    let empty = map.min + egui::vec2(40.0, 40.0);
+    harness.hover_at(empty);
+    harness.event(egui::Event::PointerButton {
+        pos: empty,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: egui::Modifiers::NONE,
+    });
+    harness.event(egui::Event::PointerButton {
+        pos: empty,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: egui::Modifiers::NONE,
+    });
+    harness.run_steps(2);
+    assert_eq!(harness.state().selection(), None);
+}
+
+#[test]
+fn tab_reaches_the_markers_and_enter_selects() {
+    let mut harness = harness();
+    let mut reached = None;
+    for _ in 0..60 {
+        harness.key_press(egui::Key::Tab);
+        harness.run_steps(1);
+        if let Some(node) = harness.query_by(|n| n.is_focused()) {
+            let label = node.accesskit_node().label().unwrap_or_default();
+            if label == "Barzeh" {
+                reached = Some(label);
+                break;
+            }
+        }
+    }
+    assert_eq!(
+        reached.as_deref(),
+        Some("Barzeh"),
+        "Tab never reached the Barzeh marker"
+    );
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().selection(),
+        Some(index_of(&harness, "barzeh"))
+    );
+}
+
+#[test]
+fn every_place_and_movement_has_an_accessible_name() {
+    let harness = harness();
+    for name in [
+        "Qaboun",
+        "Barzeh",
+        "Tishreen",
+        "Eastern Ghouta",
+        "Yarmouk camp",
+        "Damascus",
+        "Idlib",
+        "Evacuation Barzeh → Idlib, 8 May 2017",
+        SECOND_BARZEH_BATCH,
+        "Evacuation Qaboun → Idlib, 14 May 2017 (scheduled)",
+    ] {
+        harness.get_by_label(name);
+    }
+}
+
+#[test]
+fn the_story_is_framed_so_idlib_and_damascus_are_both_in_view() {
+    let harness = harness();
+    let app = harness.state();
+    let map = app.map_rect().unwrap();
+    let dataset = app.dataset();
+    for marker in &app.last_overlay().markers {
+        let id = dataset.get(marker.feature).unwrap().id();
+        if id != "syria" {
+            assert!(
+                map.contains(marker.drawn_position),
+                "{id} is outside the map"
+            );
+        }
+    }
+    assert!(
+        app.zoom() >= 6.0 && app.zoom() <= 9.0,
+        "zoom {}",
+        app.zoom()
+    );
+}
+
+#[test]
+fn crowded_markers_are_spread_apart_when_zoomed_out_and_at_their_places_when_zoomed_in() {
+    let mut harness = harness();
+    let spread_distance = |harness: &Harness<'_, EvacApp>, a: &str, b: &str| {
+        let app = harness.state();
+        let find = |id: &str| {
+            app.last_overlay()
+                .markers
+                .iter()
+                .find(|m| app.dataset().get(m.feature).unwrap().id() == id)
+                .copied()
+                .unwrap()
+        };
+        let (a, b) = (find(a), find(b));
+        (
+            a.drawn_position.distance(b.drawn_position),
+            a.true_position.distance(b.true_position),
+            a,
+        )
+    };
+    let (drawn, true_distance, _) = spread_distance(&harness, "qaboun", "barzeh");
+    assert!(
+        true_distance < 10.0,
+        "zoomed out, they are a few points apart ({true_distance})"
+    );
+    assert!(
+        drawn >= evacmap::map::layout::CROWD_DISTANCE - 0.1,
+        "but drawn apart ({drawn})"
+    );
+
+    harness.get_by_label("Qaboun").click();
+    harness.run_steps(1);
+    for _ in 0..6 {
+        harness.key_press(egui::Key::Plus);
+        harness.run_steps(1);
+    }
+    harness.run_steps(2);
+    let (drawn, true_distance, qaboun) = spread_distance(&harness, "qaboun", "barzeh");
+    assert!(
+        true_distance > 40.0,
+        "zoomed in, they are far apart ({true_distance})"
+    );
+    assert_eq!(drawn, true_distance, "and drawn where they are");
+    assert_eq!(qaboun.drawn_position, qaboun.true_position);
+}
+
+#[test]
+fn home_returns_to_the_whole_story() {
+    let mut harness = harness();
+    let fitted = harness.state().zoom();
+    harness.key_press(egui::Key::Plus);
+    harness.run_steps(1);
+    harness.key_press(egui::Key::Plus);
+    harness.run_steps(1);
+    assert!((harness.state().zoom() - (fitted + 2.0)).abs() < 1e-6);
+    harness.key_press(egui::Key::Minus);
+    harness.run_steps(1);
+    assert!((harness.state().zoom() - (fitted + 1.0)).abs() < 1e-6);
+    harness.key_press(egui::Key::Home);
+    harness.run_steps(1);
+    assert!((harness.state().zoom() - fitted).abs() < 1e-6);
+}
+
+#[test]
+fn related_movements_in_the_details_are_clickable() {
+    let mut harness = harness();
+    harness.get_by_label("Qaboun").click();
+    harness.run_steps(2);
+    harness
+        .get_by_label("Evacuation Qaboun → Idlib — 14 May 2017")
+        .click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().selection(),
+        Some(index_of(&harness, "qaboun-idlib-2017-05-14"))
+    );
+}
+
+#[test]
+fn the_tile_attribution_stays_visible_when_the_tile_server_is_down() {
+    // Tiles from a loopback port nothing listens on: the attribution must not wait for tiles.
+    let options = AppOptions {
+        tiles: Some(TileProvider::parse("http://127.0.0.1:9/{z}/{x}/{y}.png").unwrap()),
+        ..options()
+    };
+    let harness = harness_with(options);
+    harness.get_by_label("Tiles: 127.0.0.1");
+    harness.get_by_label("Natural Earth");
+}
+
+#[test]
+fn the_openstreetmap_attribution_links_to_its_copyright_page() {
+    let map_rect = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(600.0, 400.0));
+    let harness = Harness::builder()
+        .with_context_setup(evacmap::app::install_fonts)
+        .build_ui(move |ui| {
+            evacmap::app::attribution_ui(ui, map_rect, TileProvider::OpenStreetMap.attribution());
+        });
+    let link = harness.get_by_label("© OpenStreetMap contributors");
+    assert_eq!(link.accesskit_node().role(), egui::accesskit::Role::Link);
+    let (_, url) = TileProvider::OpenStreetMap.attribution().unwrap();
+    assert_eq!(url, "https://www.openstreetmap.org/copyright");
+    // Bottom right of the map.
+    let rect = link.rect();
+    assert!(rect.max.x > 450.0 && rect.max.y > 370.0, "{rect:?}");
+}
+
+#[test]
+fn a_plain_geojson_file_shows_its_features_and_their_properties() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/good/plain-qgis-export.geojson");
+    let mut harness = harness_with(AppOptions {
+        file: Some(path),
+        ..options()
+    });
+    harness.get_by_label("Checkpoint").click();
+    harness.run_steps(2);
+    harness.get_by_label("Properties");
+    harness.get_by_label("fid");
+}
+
+#[test]
+fn a_file_that_fails_to_load_keeps_the_story_and_says_why() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/bad/negative-figure.geojson");
+    let mut harness = harness();
+    harness.state_mut().open(&path);
+    harness.run_steps(2);
+    // The bundled story is still there...
+    harness.get_by_label("Qaboun");
+    // ...and the problem is shown with its location.
+    let shown = labels_containing(
+        &harness,
+        "properties.figures[0].value: error: negative figure -5",
+    );
+    assert_eq!(shown.len(), 1, "{shown:?}");
+}
