@@ -3,6 +3,10 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 
+// The same allocator as the evacmap binary.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A valid story with `count` features: a third places, a third movements between them,
 /// a third events at them, every one citing sources.
 fn generated_story(count: usize) -> String {

@@ -55,7 +55,7 @@ rejects! {
     a_misspelt_geojson_type_is_refused: "wrong-type.geojson" at "type" says "\"Featurecollection\" is not a GeoJSON type";
     features_that_are_not_an_array_are_refused: "features-not-array.geojson" at "features" says "expected an array of features, found an object";
     a_feature_that_is_not_an_object_is_refused: "feature-not-object.geojson" at "features[0]" says "expected a Feature object, found a number";
-    coordinates_that_are_not_numbers_are_refused: "bad-coordinates-type.geojson" at "features[0] (id \"a\")" says "not a valid GeoJSON Feature";
+    coordinates_that_are_not_numbers_are_refused: "bad-coordinates-type.geojson" at "features[0] (id \"a\") geometry" says "not a valid GeoJSON geometry";
     a_latitude_beyond_90_is_refused: "latitude-out-of-range.geojson" at "features[0] (id \"a\") geometry" says "position [36.3, 133.5] is out of range";
     a_longitude_beyond_180_is_refused: "longitude-out-of-range.geojson" at "features[2] (id \"m\") geometry" says "longitude must be within -180..180";
     an_unknown_origin_is_refused: "unknown-from.geojson" at "features[2] (id \"m\") properties.from" says "unknown place \"nowhere\"";
@@ -385,4 +385,20 @@ fn the_story_places_sit_where_the_gazetteer_says() {
         tishreen.geo_precision.as_ref().unwrap().as_str(),
         "approximate"
     );
+}
+
+#[test]
+fn the_example_in_the_format_documentation_loads_clean() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/format.md"))
+        .unwrap();
+    let example = doc
+        .split("A minimal one:")
+        .nth(1)
+        .and_then(|rest| rest.split("```json").nth(1))
+        .and_then(|block| block.split("```").next())
+        .expect("docs/format.md has a minimal example");
+    let loaded =
+        parse_bytes(example.as_bytes(), "docs/format.md").unwrap_or_else(|e| panic!("{e}"));
+    assert!(loaded.warnings.is_empty());
+    assert_eq!(loaded.dataset.features().len(), 4);
 }

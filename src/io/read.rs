@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use geo::{CoordsIter, Geometry};
+use serde::Deserialize as _;
 use serde_json::{Map, Value};
 
 use super::LoadError;
@@ -422,29 +423,51 @@ impl Checker {
             index,
             id: raw_id.clone(),
         });
-        // The GeoJSON structure first, with the georust reader: type, geometry, properties.
-        let parsed: geojson::Feature = match serde_json::from_value(Value::Object(map.clone())) {
-            Ok(feature) => feature,
-            Err(e) => {
-                self.error(String::new(), format!("not a valid GeoJSON Feature: {e}"));
-                return None;
-            }
-        };
-        let geometry = match &parsed.geometry {
-            None => None,
-            Some(g) => match Geometry::<f64>::try_from(&g.value) {
-                Ok(geometry) => {
-                    self.check_coordinates(&geometry);
-                    Some(geometry)
-                }
+        if map.get("type").and_then(Value::as_str) != Some("Feature") {
+            let found = map
+                .get("type")
+                .map_or("nothing".to_owned(), |t| t.to_string());
+            self.error(
+                "type".into(),
+                format!("expected \"Feature\", found {found}"),
+            );
+            return None;
+        }
+        // The geometry with the georust reader, straight from the parsed JSON (no copy).
+        let geometry = match map.get("geometry") {
+            None | Some(Value::Null) => None,
+            Some(value) => match geojson::Geometry::deserialize(value) {
+                Ok(g) => match Geometry::<f64>::try_from(&g.value) {
+                    Ok(geometry) => {
+                        self.check_coordinates(&geometry);
+                        Some(geometry)
+                    }
+                    Err(e) => {
+                        self.error("geometry".into(), format!("unusable geometry: {e}"));
+                        None
+                    }
+                },
                 Err(e) => {
-                    self.error("geometry".into(), format!("unusable geometry: {e}"));
+                    self.error(
+                        "geometry".into(),
+                        format!("not a valid GeoJSON geometry: {e}"),
+                    );
                     None
                 }
             },
         };
         let empty = Map::new();
-        let properties = parsed.properties.as_ref().unwrap_or(&empty);
+        let properties = match map.get("properties") {
+            None | Some(Value::Null) => &empty,
+            Some(Value::Object(properties)) => properties,
+            Some(other) => {
+                self.error(
+                    "properties".into(),
+                    format!("expected an object or null, found {}", type_name(other)),
+                );
+                &empty
+            }
+        };
         let mut props = Object::new(properties, "properties");
         let kind = match props.get("kind") {
             Some(Value::String(kind)) => Some(kind.as_str()),
@@ -484,8 +507,17 @@ impl Checker {
         if is_evacmap && matches!(map.get("id"), Some(Value::Number(_))) {
             self.error("id".into(), "the id must be a string");
         }
-        let mut foreign = parsed.foreign_members.clone().unwrap_or_default();
-        foreign.remove("bbox");
+        // Unknown members of the feature object; `bbox` is derived data and is not kept.
+        let foreign: Extra = map
+            .iter()
+            .filter(|(k, _)| {
+                !matches!(
+                    k.as_str(),
+                    "type" | "id" | "geometry" | "properties" | "bbox"
+                )
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         if !is_evacmap {
             // Generic features keep every property as it was, `kind` included.
             let common = Common {
