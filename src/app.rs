@@ -35,9 +35,14 @@ pub struct SavedView {
     pub zoom: f64,
 }
 
+/// Where `--screenshot` leaves the process exit code for `run` to return.
+pub type ExitCodeSlot = Arc<Mutex<Option<i32>>>;
+
 /// How the app was asked to start.
 #[derive(Debug, Clone, Default)]
 pub struct AppOptions {
+    /// Filled in with the exit code once a `--screenshot` has been saved (or failed).
+    pub exit_code: ExitCodeSlot,
     pub file: Option<PathBuf>,
     pub screenshot: Option<PathBuf>,
     pub reset: bool,
@@ -95,7 +100,7 @@ struct ScreenshotJob {
     started: Instant,
     requested: bool,
     /// Set by the screenshot callback: the exit code.
-    outcome: Arc<Mutex<Option<i32>>>,
+    outcome: ExitCodeSlot,
 }
 
 /// How long `--screenshot` waits for tiles before saving what it has.
@@ -181,7 +186,7 @@ impl EvacApp {
             path,
             started: Instant::now(),
             requested: false,
-            outcome: Arc::new(Mutex::new(None)),
+            outcome: options.exit_code.clone(),
         });
         let mut app = Self {
             state,
@@ -236,11 +241,6 @@ impl EvacApp {
         });
         state.tiles = self.tile_provider.clone();
         state
-    }
-
-    /// The exit code `--screenshot` decided, once it has.
-    pub fn screenshot_outcome(&self) -> Option<Arc<Mutex<Option<i32>>>> {
-        self.screenshot.as_ref().map(|job| job.outcome.clone())
     }
 
     fn refresh_visible(&mut self) {
@@ -449,6 +449,12 @@ impl EvacApp {
                             points.extend(path.into_iter().map(geo::Point::from));
                         }
                     }
+                    // Events are drawn at their places; a country-wide place should not zoom the
+                    // story out to the whole country.
+                    Feature::Event(_) => {}
+                    Feature::Place(p)
+                        if p.place_type.as_ref().and_then(|t| t.known())
+                            == Some(crate::model::PlaceType::Country) => {}
                     other => points.extend(dataset.anchor(other)),
                 }
                 points
@@ -586,6 +592,11 @@ fn screenshot_layout(app: &EvacApp) -> String {
     let overlay = &app.last_overlay;
     let rect = app.map_rect.unwrap_or(Rect::NOTHING);
     let view = overlay.view;
+    let arrows: Vec<&str> = overlay
+        .arrows
+        .iter()
+        .filter_map(|i| app.story.dataset.get(*i).map(|f| f.id()))
+        .collect();
     let markers: Vec<serde_json::Value> = overlay
         .markers
         .iter()
@@ -605,6 +616,7 @@ fn screenshot_layout(app: &EvacApp) -> String {
         "center_lon_lat": center.map(|c| [c.x(), c.y()]),
         "zoom": view.map(|v| v.zoom()),
         "markers": markers,
+        "arrows": arrows,
     }))
     .unwrap_or_default()
 }
@@ -682,6 +694,7 @@ pub fn run(args: WindowArgs) -> i32 {
         reset: args.reset,
         tiles,
         range,
+        exit_code: ExitCodeSlot::default(),
     };
     let size = args.size.unwrap_or((1280.0, 800.0));
     let native = eframe::NativeOptions {
@@ -693,8 +706,7 @@ pub fn run(args: WindowArgs) -> i32 {
         persist_window: !args.reset && args.screenshot.is_none() && args.size.is_none(),
         ..Default::default()
     };
-    let outcome: Arc<Mutex<Option<Arc<Mutex<Option<i32>>>>>> = Arc::new(Mutex::new(None));
-    let outcome_slot = outcome.clone();
+    let exit_code = options.exit_code.clone();
     let result = eframe::run_native(
         "evacmap",
         native,
@@ -705,21 +717,25 @@ pub fn run(args: WindowArgs) -> i32 {
                 cc.storage
                     .and_then(|s| eframe::get_value::<PersistedState>(s, eframe::APP_KEY))
             };
-            let app = EvacApp::new(&cc.egui_ctx, options, stored);
-            if let Ok(mut slot) = outcome_slot.lock() {
-                *slot = app.screenshot_outcome();
-            }
-            Ok(Box::new(app))
+            Ok(Box::new(EvacApp::new(&cc.egui_ctx, options, stored)))
         }),
     );
     if let Err(e) = result {
         eprintln!("evacmap: cannot open the window: {e}");
         return 1;
     }
-    let screenshot_code = outcome
-        .lock()
-        .ok()
-        .and_then(|slot| slot.clone())
-        .map(|inner| inner.lock().ok().and_then(|code| *code).unwrap_or(1));
-    screenshot_code.unwrap_or(0)
+    match (
+        &args.screenshot,
+        exit_code.lock().ok().and_then(|code| *code),
+    ) {
+        (None, _) => 0,
+        (Some(_), Some(code)) => code,
+        (Some(path), None) => {
+            eprintln!(
+                "evacmap: the window closed before {} was saved",
+                path.display()
+            );
+            1
+        }
+    }
 }

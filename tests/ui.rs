@@ -340,3 +340,53 @@ fn a_file_that_fails_to_load_keeps_the_story_and_says_why() {
     );
     assert_eq!(shown.len(), 1, "{shown:?}");
 }
+
+fn harness_with_stored(
+    options: AppOptions,
+    stored: Option<evacmap::app::PersistedState>,
+) -> Harness<'static, EvacApp> {
+    let app = EvacApp::new(&egui::Context::default(), options, stored);
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_context_setup(evacmap::app::install_fonts)
+        .build_ui_state(|ui, app: &mut EvacApp| app.show(ui), app);
+    harness.run_steps(3);
+    harness
+}
+
+#[test]
+fn the_view_and_layers_are_restored_on_restart_and_reset_starts_clean() {
+    let mut harness = harness();
+    harness.key_press(egui::Key::Plus);
+    harness.run_steps(1);
+    harness.get_by_label("Labels").click();
+    harness.run_steps(2);
+    let saved = harness.state().persisted();
+    assert!(!saved.layers.labels);
+    let zoom = harness.state().zoom();
+    // Saved as eframe saves it (RON), and read back.
+    let text = ron::to_string(&saved).unwrap();
+    let restored: evacmap::app::PersistedState = ron::from_str(&text).unwrap();
+    assert_eq!(restored, saved);
+
+    let again = harness_with_stored(
+        AppOptions {
+            reset: false,
+            ..options()
+        },
+        Some(restored.clone()),
+    );
+    assert!((again.state().zoom() - zoom).abs() < 1e-9);
+    assert_eq!(again.state().persisted().layers, saved.layers);
+    assert_eq!(again.state().persisted().view, saved.view);
+
+    let clean = harness_with_stored(options(), Some(restored));
+    assert!(
+        clean.state().persisted().layers.labels,
+        "--reset ignores what was saved"
+    );
+    assert!(
+        (clean.state().zoom() - (zoom - 1.0)).abs() < 1e-6,
+        "and frames the story anew"
+    );
+}

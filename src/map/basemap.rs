@@ -255,7 +255,14 @@ impl Basemap {
     }
 
     /// Every shape of the basemap for this view, back to front.
-    pub fn shapes(&self, painter: &Painter, view: &ScreenTransform, rect: Rect) -> Vec<Shape> {
+    /// `keep_clear`: screen areas where no basemap label may go.
+    pub fn shapes(
+        &self,
+        painter: &Painter,
+        view: &ScreenTransform,
+        rect: Rect,
+        keep_clear: &[Rect],
+    ) -> Vec<Shape> {
         let visible = view.visible_world(rect);
         let mut shapes = vec![Shape::rect_filled(rect, 0.0, palette::SEA)];
         for fill in self.fills.iter().chain(&self.lakes) {
@@ -282,7 +289,7 @@ impl Basemap {
                 shapes.push(polyline(line, view, border));
             }
         }
-        shapes.extend(self.label_shapes(painter, view, rect, zoom));
+        shapes.extend(self.label_shapes(painter, view, rect, zoom, keep_clear));
         shapes
     }
 
@@ -292,8 +299,9 @@ impl Basemap {
         view: &ScreenTransform,
         rect: Rect,
         zoom: f64,
+        keep_clear: &[Rect],
     ) -> Vec<Shape> {
-        let mut placed: Vec<Rect> = Vec::new();
+        let mut placed: Vec<Rect> = keep_clear.to_vec();
         let mut shapes = Vec::new();
         for label in &self.labels {
             let shown = match label.kind {

@@ -50,6 +50,8 @@ pub struct OverlayOutput {
     pub pointer_lon_lat: Option<(f64, f64)>,
     /// Each drawn place: where it truly is and where its marker was drawn (spread when crowded).
     pub markers: Vec<DrawnMarker>,
+    /// Each drawn movement arrow.
+    pub arrows: Vec<FeatureIndex>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -132,18 +134,26 @@ impl<'a> StoryOverlay<'a> {
         let view = ScreenTransform::from_projector(projector);
         let rect = projector.clip_rect();
         let painter = ui.painter().with_clip_rect(rect);
-        if let Some((basemap, slot)) = self.basemap {
-            if self.layers.basemap {
-                painter.set(slot, Shape::Vec(basemap.shapes(&painter, &view, rect)));
-            } else {
-                painter.set(slot, Shape::rect_filled(rect, 0.0, Color32::from_gray(235)));
-            }
-        }
         let places = if self.layers.places {
             self.place_marks(&view)
         } else {
             Vec::new()
         };
+        if let Some((basemap, slot)) = self.basemap {
+            if self.layers.basemap {
+                // Basemap labels give way to the story's markers and their labels.
+                let keep_clear: Vec<Rect> = places
+                    .iter()
+                    .map(|m| Rect::from_center_size(m.position, vec2(150.0, 2.0 * m.radius + 16.0)))
+                    .collect();
+                painter.set(
+                    slot,
+                    Shape::Vec(basemap.shapes(&painter, &view, rect, &keep_clear)),
+                );
+            } else {
+                painter.set(slot, Shape::rect_filled(rect, 0.0, Color32::from_gray(235)));
+            }
+        }
         let arrows = if self.layers.movements {
             self.arrows(&view, &places)
         } else {
@@ -241,6 +251,9 @@ impl<'a> StoryOverlay<'a> {
             let emphasis = emphasis(self.selection, hovered, arrow.index, focused(response.id));
             draw_arrow(&painter, arrow, emphasis);
         }
+        for mark in &places {
+            draw_leader(&painter, mark);
+        }
         for (mark, response) in places.iter().zip(&place_responses) {
             let emphasis = emphasis(self.selection, hovered, mark.index, focused(response.id));
             draw_marker(&painter, mark, emphasis);
@@ -258,6 +271,7 @@ impl<'a> StoryOverlay<'a> {
             let position = view.to_world(p).to_position();
             (position.x(), position.y())
         });
+        self.output.arrows = arrows.iter().map(|a| a.index).collect();
         self.output.markers = places
             .iter()
             .map(|m| DrawnMarker {
@@ -598,6 +612,22 @@ fn draw_arrow(painter: &egui::Painter, arrow: &Arrow, emphasis: Emphasis) {
         painter.line_segment(
             [middle + vec2(-size, size), middle + vec2(size, -size)],
             mark,
+        );
+    }
+}
+
+/// For a marker spread out of a crowd: a line back to where the place really is.
+fn draw_leader(painter: &egui::Painter, mark: &PlaceMark) {
+    if mark.true_position.distance(mark.position) > 0.5 {
+        painter.line_segment(
+            [mark.true_position, mark.position],
+            Stroke::new(1.0, Color32::from_gray(90)),
+        );
+        painter.circle(
+            mark.true_position,
+            2.5,
+            mark.color,
+            Stroke::new(0.8, Color32::WHITE),
         );
     }
 }

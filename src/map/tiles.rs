@@ -19,8 +19,9 @@ pub fn cache_dir() -> Option<PathBuf> {
 }
 
 /// The tile provider chosen for the map.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum TileProvider {
+    #[default]
     OpenStreetMap,
     /// The bundled basemap only; no network at all.
     Offline,
@@ -29,12 +30,6 @@ pub enum TileProvider {
         template: String,
         attribution: String,
     },
-}
-
-impl Default for TileProvider {
-    fn default() -> Self {
-        Self::OpenStreetMap
-    }
 }
 
 impl TileProvider {

@@ -1,0 +1,227 @@
+//! The real window: the binary runs under Xvfb, renders the bundled story and saves a screenshot.
+//!
+//! Needs an X display. Without one it starts Xvfb; if that is impossible the test is skipped,
+//! unless EVACMAP_REQUIRE_DISPLAY=1 (as in CI), where it fails.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+struct Display {
+    name: String,
+    server: Option<Child>,
+}
+
+impl Drop for Display {
+    fn drop(&mut self) {
+        if let Some(server) = &mut self.server {
+            let _ = server.kill();
+            let _ = server.wait();
+        }
+    }
+}
+
+fn start_xvfb() -> Result<Display, String> {
+    let mut server = Command::new("Xvfb")
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "1600x1000x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start Xvfb: {e}"))?;
+    let stdout = server.stdout.take().ok_or("Xvfb has no stdout")?;
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .map_err(|e| format!("Xvfb did not say its display: {e}"))?;
+    let number = line.trim();
+    if number.is_empty() {
+        let _ = server.kill();
+        return Err("Xvfb exited without a display".into());
+    }
+    Ok(Display {
+        name: format!(":{number}"),
+        server: Some(server),
+    })
+}
+
+/// A display to run on, or `None` when there is none and none is required.
+fn display() -> Option<Display> {
+    let required = std::env::var("EVACMAP_REQUIRE_DISPLAY").is_ok_and(|v| v == "1");
+    match start_xvfb() {
+        Ok(display) => Some(display),
+        Err(reason) => match std::env::var("DISPLAY") {
+            Ok(name) if !name.is_empty() => Some(Display { name, server: None }),
+            _ if required => panic!("EVACMAP_REQUIRE_DISPLAY=1 but no display: {reason}"),
+            _ => {
+                eprintln!(
+                    "SKIPPED: no X display ({reason}); set EVACMAP_REQUIRE_DISPLAY=1 to fail instead"
+                );
+                None
+            }
+        },
+    }
+}
+
+/// Web Mercator, written out again here so the test does not trust the app's own projection.
+fn mercator(lon: f64, lat: f64) -> (f64, f64) {
+    let x = (lon + 180.0) / 360.0;
+    let y = (1.0 - lat.to_radians().tan().asinh() / std::f64::consts::PI) / 2.0;
+    (x, y)
+}
+
+fn screenshot(
+    display: &Display,
+    dir: &Path,
+    extra: &[&str],
+) -> (image::RgbaImage, serde_json::Value) {
+    let png = dir.join("story.png");
+    let output = Command::new(env!("CARGO_BIN_EXE_evacmap"))
+        .args([
+            "--reset",
+            "--tiles",
+            "offline",
+            "--size",
+            "1200x800",
+            "--screenshot",
+        ])
+        .arg(&png)
+        .args(extra)
+        .env("DISPLAY", &display.name)
+        .env("XDG_DATA_HOME", dir.join("data"))
+        .env("XDG_CACHE_HOME", dir.join("cache"))
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("the evacmap binary runs");
+    assert!(
+        output.status.success(),
+        "evacmap --screenshot failed: {}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let image = image::open(&png).expect("a PNG was saved").to_rgba8();
+    let layout_path = dir.join("story.png.layout.json");
+    let layout = serde_json::from_slice(&std::fs::read(layout_path).expect("a layout was saved"))
+        .expect("the layout is JSON");
+    (image, layout)
+}
+
+#[test]
+fn the_window_renders_the_story_with_qaboun_where_it_projects() {
+    let Some(display) = display() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (image, layout) = screenshot(&display, dir.path(), &[]);
+    assert_eq!((image.width(), image.height()), (1200, 800));
+
+    // Where Qaboun (33.54611 N, 36.33778 E) must be, from the map's rectangle, centre and zoom.
+    let number = |v: &serde_json::Value| v.as_f64().unwrap();
+    let rect: Vec<f64> = layout["map_rect"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(number)
+        .collect();
+    let center: Vec<f64> = layout["center_lon_lat"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(number)
+        .collect();
+    let scale = 256.0 * 2f64.powf(number(&layout["zoom"]));
+    let (cx, cy) = mercator(center[0], center[1]);
+    let (qx, qy) = mercator(36.33778, 33.54611);
+    let expected_x = (rect[0] + rect[2]) / 2.0 + (qx - cx) * scale;
+    let expected_y = (rect[1] + rect[3]) / 2.0 + (qy - cy) * scale;
+    assert!(
+        rect[0] < expected_x
+            && expected_x < rect[2]
+            && rect[1] < expected_y
+            && expected_y < rect[3]
+    );
+
+    let qaboun = layout["markers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "qaboun")
+        .expect("Qaboun is drawn");
+    let point = |key: &str| -> (f64, f64) {
+        let v = qaboun[key].as_array().unwrap();
+        (number(&v[0]), number(&v[1]))
+    };
+    let (true_x, true_y) = point("true");
+    assert!(
+        (true_x - expected_x).abs() < 1.5 && (true_y - expected_y).abs() < 1.5,
+        "the app put Qaboun at ({true_x}, {true_y}), the projection says ({expected_x}, {expected_y})"
+    );
+    // Zoomed out, Qaboun's marker may be spread out of the Damascus crowd, but not far.
+    let (drawn_x, drawn_y) = point("drawn");
+    assert!(((drawn_x - true_x).powi(2) + (drawn_y - true_y).powi(2)).sqrt() < 60.0);
+    let color: Vec<u8> = qaboun["color"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_u64().unwrap() as u8)
+        .collect();
+    let mut matching = 0;
+    for dy in -3i32..=3 {
+        for dx in -3i32..=3 {
+            let x = (drawn_x.round() as i32 + dx) as u32;
+            let y = (drawn_y.round() as i32 + dy) as u32;
+            let p = image.get_pixel(x, y);
+            matching += i32::from((0..3).all(|c| (p[c] as i32 - color[c] as i32).abs() <= 12));
+        }
+    }
+    assert!(
+        matching >= 20,
+        "only {matching} pixels of Qaboun's colour {color:?} at its marker ({drawn_x:.1}, {drawn_y:.1})"
+    );
+
+    // The offline basemap fills the map: sea, land and borders, not one flat colour.
+    let mut colours = std::collections::HashSet::new();
+    for y in (rect[1] as u32..rect[3] as u32).step_by(7) {
+        for x in (rect[0] as u32..rect[2] as u32).step_by(7) {
+            colours.insert(image.get_pixel(x, y).0);
+        }
+    }
+    assert!(
+        colours.len() > 40,
+        "only {} colours on the map",
+        colours.len()
+    );
+    let sea = image.get_pixel((rect[0] + 20.0) as u32, ((rect[1] + rect[3]) / 2.0) as u32);
+    assert!(
+        sea[2] > sea[0],
+        "the Mediterranean at the map's west edge is blue: {sea:?}"
+    );
+}
+
+#[test]
+fn a_time_range_from_the_command_line_reaches_the_window() {
+    let Some(display) = display() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (_, layout) = screenshot(
+        &display,
+        dir.path(),
+        &["--from", "2017-05-08", "--to", "2017-05-08"],
+    );
+    // On 8 May 2017 only the first Barzeh batch had left; places are timeless and all shown.
+    assert_eq!(
+        layout["arrows"],
+        serde_json::json!(["barzeh-idlib-2017-05-08"])
+    );
+    let markers = layout["markers"].as_array().unwrap();
+    assert!(markers.iter().any(|m| m["id"] == "qaboun"));
+}
