@@ -159,3 +159,354 @@ mod tests {
         assert!(range_from_args(Some("12/05/2017"), None).is_err());
     }
 }
+
+/// Days as integers, for the index: days since 1 January of year 1 (open ends are the extremes).
+fn day_number(day: Option<NaiveDate>, open: i32) -> i32 {
+    day.map_or(open, |d| chrono::Datelike::num_days_from_ce(&d))
+}
+
+/// Dated features sorted by where their spans start and end, so that moving the time range
+/// touches only the features that cross its edges.
+#[derive(Debug, Clone, Default)]
+pub struct TimeIndex {
+    /// (first day, feature) for every dated feature, sorted.
+    by_start: Vec<(i32, u32)>,
+    /// (last day, feature) for every dated feature, sorted.
+    by_end: Vec<(i32, u32)>,
+    /// Each feature's span as day numbers; `None` when timeless.
+    spans: Vec<Option<(i32, i32)>>,
+    /// (first day, feature) for spans of at most `SHORT_SPAN_DAYS`, sorted: the features
+    /// intersecting a range all start within `max_short_days` before it, or inside it.
+    short_by_start: Vec<(i32, u32)>,
+    max_short_days: i32,
+    /// Longer and open-ended spans, checked one by one.
+    long: Vec<u32>,
+}
+
+/// Spans up to this long are found by where they start (see `TimeIndex::short_by_start`).
+const SHORT_SPAN_DAYS: i64 = 400;
+
+impl TimeIndex {
+    /// Indexes features by their spans (`None`: timeless, always visible).
+    pub fn new(spans: impl IntoIterator<Item = Option<DaySpan>>) -> Self {
+        let spans: Vec<Option<(i32, i32)>> = spans
+            .into_iter()
+            .map(|s| s.map(|s| (day_number(s.first, i32::MIN), day_number(s.last, i32::MAX))))
+            .collect();
+        let mut by_start: Vec<(i32, u32)> = Vec::with_capacity(spans.len());
+        let mut by_end: Vec<(i32, u32)> = Vec::with_capacity(spans.len());
+        for (i, span) in spans.iter().enumerate() {
+            if let Some((first, last)) = span {
+                by_start.push((*first, i as u32));
+                by_end.push((*last, i as u32));
+            }
+        }
+        by_start.sort_unstable();
+        by_end.sort_unstable();
+        let mut short_by_start = Vec::with_capacity(by_start.len());
+        let mut long = Vec::new();
+        let mut max_short_days = 0;
+        for &(first, f) in &by_start {
+            let last = spans[f as usize].map_or(i32::MAX, |(_, last)| last);
+            let length = last as i64 - first as i64;
+            if length <= SHORT_SPAN_DAYS {
+                short_by_start.push((first, f));
+                max_short_days = max_short_days.max(length as i32);
+            } else {
+                long.push(f);
+            }
+        }
+        Self {
+            by_start,
+            by_end,
+            spans,
+            short_by_start,
+            max_short_days,
+            long,
+        }
+    }
+
+    /// Dated features that may intersect `first..=last`: short spans starting from
+    /// `max_short_days` before it up to its end, then every long span.
+    fn candidates(&self, first: i32, last: i32) -> impl Iterator<Item = u32> + '_ {
+        let from = self
+            .short_by_start
+            .partition_point(|(d, _)| *d < first.saturating_sub(self.max_short_days));
+        let to = self.short_by_start.partition_point(|(d, _)| *d <= last);
+        self.short_by_start[from..to.max(from)]
+            .iter()
+            .map(|(_, f)| *f)
+            .chain(self.long.iter().copied())
+    }
+
+    fn candidate_count(&self, first: i32, last: i32) -> usize {
+        let from = self
+            .short_by_start
+            .partition_point(|(d, _)| *d < first.saturating_sub(self.max_short_days));
+        let to = self.short_by_start.partition_point(|(d, _)| *d <= last);
+        to.saturating_sub(from) + self.long.len()
+    }
+
+    pub fn for_dataset(dataset: &Dataset) -> Self {
+        Self::new(
+            dataset
+                .features()
+                .iter()
+                .map(|f| f.when().map(|w| w.span())),
+        )
+    }
+
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// How many dated features start within each of `bins` equal parts of `first..=last`
+    /// (day numbers); for the timeline's histogram.
+    pub fn start_histogram(&self, first: i32, last: i32, bins: usize) -> Vec<usize> {
+        let bins = bins.max(1);
+        let width = (last as i64 - first as i64 + 1).max(1) as f64 / bins as f64;
+        let position = |day: i32| self.by_start.partition_point(|(d, _)| *d < day);
+        (0..bins)
+            .map(|b| {
+                let from = first as f64 + b as f64 * width;
+                let to = first as f64 + (b + 1) as f64 * width;
+                position(to.ceil() as i32) - position(from.ceil() as i32)
+            })
+            .collect()
+    }
+}
+
+/// Which features show in a time range, kept up to date as the range moves.
+#[derive(Debug, Clone, Default)]
+pub struct VisibleSet {
+    flags: Vec<bool>,
+    count: usize,
+    /// The current range as day numbers (inclusive).
+    first: i32,
+    last: i32,
+}
+
+impl VisibleSet {
+    pub fn new(index: &TimeIndex, range: &DaySpan) -> Self {
+        let first = day_number(range.first, i32::MIN);
+        let last = day_number(range.last, i32::MAX);
+        let flags: Vec<bool> = index
+            .spans
+            .iter()
+            .map(|span| span.is_none_or(|(a, b)| a <= last && b >= first))
+            .collect();
+        let count = flags.iter().filter(|v| **v).count();
+        Self {
+            flags,
+            count,
+            first,
+            last,
+        }
+    }
+
+    pub fn flags(&self) -> &[bool] {
+        &self.flags
+    }
+
+    pub fn is_visible(&self, index: usize) -> bool {
+        self.flags.get(index).copied().unwrap_or(false)
+    }
+
+    pub fn count(&self) -> usize {
+        self.count
+    }
+
+    fn set(&mut self, feature: u32, visible: bool) {
+        let flag = &mut self.flags[feature as usize];
+        if *flag != visible {
+            *flag = visible;
+            if visible {
+                self.count += 1;
+            } else {
+                self.count -= 1;
+            }
+        }
+    }
+
+    /// Moves to a new range, touching only features that may change: those crossing the moved
+    /// edges, or (for a jump, when that is fewer) those that may intersect the old or new range.
+    pub fn set_range(&mut self, index: &TimeIndex, range: &DaySpan) {
+        let new_first = day_number(range.first, i32::MIN);
+        let new_last = day_number(range.last, i32::MAX);
+        let span = |f: u32| index.spans[f as usize].unwrap_or((i32::MIN, i32::MAX));
+        let between = |sorted: &[(i32, u32)], a: i32, b: i32| {
+            let (low, high) = (a.min(b), a.max(b));
+            sorted.partition_point(|(d, _)| *d <= high) - sorted.partition_point(|(d, _)| *d <= low)
+        };
+        let edge_moves = between(&index.by_start, self.last, new_last)
+            + between(&index.by_end, self.first, new_first);
+        let rebuild = index.candidate_count(self.first, self.last)
+            + index.candidate_count(new_first, new_last);
+        if rebuild < edge_moves {
+            for f in index.candidates(self.first, self.last) {
+                self.set(f, false);
+            }
+            self.first = new_first;
+            self.last = new_last;
+            for f in index.candidates(new_first, new_last) {
+                let (a, b) = span(f);
+                self.set(f, a <= new_last && b >= new_first);
+            }
+            return;
+        }
+
+        // The end moves: features starting between the old and new end appear or disappear.
+        if new_last > self.last {
+            let from = index.by_start.partition_point(|(d, _)| *d <= self.last);
+            let to = index.by_start.partition_point(|(d, _)| *d <= new_last);
+            for &(_, f) in &index.by_start[from..to] {
+                let visible = span(f).1 >= self.first;
+                self.set(f, visible);
+            }
+        } else if new_last < self.last {
+            let from = index.by_start.partition_point(|(d, _)| *d <= new_last);
+            let to = index.by_start.partition_point(|(d, _)| *d <= self.last);
+            for &(_, f) in &index.by_start[from..to] {
+                self.set(f, false);
+            }
+        }
+        self.last = new_last;
+
+        // The start moves: features ending between the old and new start appear or disappear.
+        if new_first > self.first {
+            let from = index.by_end.partition_point(|(d, _)| *d < self.first);
+            let to = index.by_end.partition_point(|(d, _)| *d < new_first);
+            for &(_, f) in &index.by_end[from..to] {
+                self.set(f, false);
+            }
+        } else if new_first < self.first {
+            let from = index.by_end.partition_point(|(d, _)| *d < new_first);
+            let to = index.by_end.partition_point(|(d, _)| *d < self.first);
+            for &(_, f) in &index.by_end[from..to] {
+                let visible = span(f).0 <= self.last;
+                self.set(f, visible);
+            }
+        }
+        self.first = new_first;
+    }
+}
+
+#[cfg(test)]
+mod index_tests {
+    use super::*;
+
+    fn spans() -> Vec<Option<DaySpan>> {
+        [
+            "2017-05-08",
+            "2017-05-12",
+            "2017-05-14",
+            "2013/..",
+            "2014/2017",
+            "2011-03",
+            "../2017-05",
+        ]
+        .iter()
+        .map(|t| Some(When::parse(t).unwrap().span()))
+        .chain([None])
+        .collect()
+    }
+
+    fn brute_force(spans: &[Option<DaySpan>], range: &DaySpan) -> Vec<bool> {
+        spans
+            .iter()
+            .map(|s| s.is_none_or(|s| s.intersects(range)))
+            .collect()
+    }
+
+    #[test]
+    fn moving_the_range_gives_the_same_answer_as_checking_every_feature() {
+        let spans = spans();
+        let index = TimeIndex::new(spans.clone());
+        let mut visible = VisibleSet::new(&index, &DaySpan::ALL_TIME);
+        let ranges = [
+            ("2017-05-08", "2017-05-08"),
+            ("2017-05-12", "2017-05-14"),
+            ("2013", "2013"),
+            ("2010", "2011-03-01"),
+            ("2017-05-13", "2017-06"),
+            ("2018", "2019"),
+            ("2011", "2018"),
+            ("2017-05-14", "2017-05-14"),
+        ];
+        for (from, to) in ranges {
+            let range = range_from_args(Some(from), Some(to)).unwrap();
+            visible.set_range(&index, &range);
+            let expected = brute_force(&spans, &range);
+            assert_eq!(visible.flags(), expected.as_slice(), "{from}..{to}");
+            assert_eq!(visible.count(), expected.iter().filter(|v| **v).count());
+            assert_eq!(VisibleSet::new(&index, &range).flags(), expected.as_slice());
+        }
+        visible.set_range(&index, &DaySpan::ALL_TIME);
+        assert!(visible.flags().iter().all(|v| *v));
+    }
+
+    #[test]
+    fn a_pseudo_random_walk_of_ranges_agrees_with_brute_force() {
+        let mut seed = 42u64;
+        let mut next = move || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as i64
+        };
+        let base = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
+        let spans: Vec<Option<DaySpan>> = (0..400)
+            .map(|_| {
+                let a = base + chrono::Days::new((next() % 3000) as u64);
+                let b = a + chrono::Days::new((next() % 200) as u64);
+                match next() % 10 {
+                    0 => None,
+                    1 => Some(DaySpan {
+                        first: None,
+                        last: Some(b),
+                    }),
+                    2 => Some(DaySpan {
+                        first: Some(a),
+                        last: None,
+                    }),
+                    _ => Some(DaySpan::days(a, b)),
+                }
+            })
+            .collect();
+        let index = TimeIndex::new(spans.clone());
+        let mut visible = VisibleSet::new(&index, &DaySpan::ALL_TIME);
+        for _ in 0..300 {
+            let a = base + chrono::Days::new((next() % 3200) as u64);
+            let b = a + chrono::Days::new((next() % 400) as u64);
+            let range = DaySpan::days(a, b);
+            visible.set_range(&index, &range);
+            assert_eq!(visible.flags(), brute_force(&spans, &range).as_slice());
+        }
+    }
+
+    #[test]
+    fn the_histogram_counts_starts_per_bin() {
+        let index = TimeIndex::new(spans());
+        let first = day_number(NaiveDate::from_ymd_opt(2017, 5, 8), 0);
+        let counts = index.start_histogram(first, first + 6, 7);
+        // 8 May, 12 May and 14 May each start one feature.
+        assert_eq!(counts, vec![1, 0, 0, 0, 1, 0, 1]);
+    }
+}
+
+/// "The story's week": the seven days ending on the latest date given to the day, if any.
+pub fn story_week(dataset: &Dataset) -> Option<DaySpan> {
+    let last = dataset
+        .features()
+        .iter()
+        .filter_map(|f| f.when())
+        .filter(|w| w.precision() == crate::model::Precision::Day)
+        .filter_map(|w| w.end().map(|d| d.last_day()))
+        .max()?;
+    let first = last.checked_sub_days(chrono::Days::new(6))?;
+    Some(DaySpan::days(first, last))
+}
