@@ -10,6 +10,7 @@ pub mod io;
 pub mod logging;
 pub mod map;
 pub mod model;
+pub mod playback;
 pub mod ui;
 
 /// The bundled story, opened when no file is given.
