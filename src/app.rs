@@ -9,13 +9,16 @@ use egui::{Align2, Color32, Key, Rect, RichText, Shape, Ui, vec2};
 use walkers::{HttpTiles, Map, MapMemory, Tiles, lon_lat};
 
 use crate::cli::WindowArgs;
-use crate::filter::{self, range_from_args};
+use crate::filter::{TimeIndex, VisibleSet, range_from_args};
 use crate::io::{LoadError, Problem, load_file, parse_bytes};
 use crate::map::basemap::Basemap;
 use crate::map::overlay::{Layers, OverlayOutput, StoryOverlay};
 use crate::map::projection::{LonLatBounds, fit_bounds};
 use crate::map::tiles::TileProvider;
 use crate::model::{Dataset, DaySpan, Feature, FeatureIndex};
+use crate::playback::{self, PlaybackSettings, StepUnit};
+use crate::ui::event_list::{EventCatalogue, EventListInput, event_list_ui};
+use crate::ui::timeline::{TimelineInput, TimelineState, timeline_ui};
 use crate::ui::{Command, details, sidebar, status_bar};
 
 /// Everything evacmap remembers between runs; one struct, saved by eframe.
@@ -26,6 +29,11 @@ pub struct PersistedState {
     pub layers: Layers,
     pub last_file: Option<PathBuf>,
     pub tiles: TileProvider,
+    /// `None` until the user changes it: then the step follows the story's date precision.
+    pub playback: Option<PlaybackSettings>,
+    /// Fade what is outside the time range instead of hiding it.
+    pub fade_hidden: bool,
+    pub legend_closed: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -49,6 +57,8 @@ pub struct AppOptions {
     /// Overrides the saved tile provider for this run.
     pub tiles: Option<TileProvider>,
     pub range: DaySpan,
+    /// A feature to select at start (by id).
+    pub select: Option<String>,
 }
 
 /// A loaded story and where it came from.
@@ -103,6 +113,22 @@ struct ScreenshotJob {
     outcome: ExitCodeSlot,
 }
 
+/// The keyboard, as the help overlay lists it.
+pub const SHORTCUTS: &[(&str, &str)] = &[
+    ("Space", "Play or pause"),
+    ("← / →", "Step the time range back or forward"),
+    ("Ctrl+F", "Search the event list"),
+    ("Home", "Frame the whole story"),
+    ("+ / -", "Zoom in or out"),
+    (
+        "Tab / Shift+Tab",
+        "Move through markers, arrows and controls",
+    ),
+    ("Enter", "Select the focused marker or arrow"),
+    ("Esc", "Clear the selection"),
+    ("F1 or ?", "Show or hide this list"),
+];
+
 /// How long `--screenshot` waits for tiles before saving what it has.
 const SCREENSHOT_TILE_WAIT: Duration = Duration::from_secs(5);
 
@@ -111,13 +137,30 @@ pub struct EvacApp {
     story: Story,
     selection: Option<FeatureIndex>,
     range: DaySpan,
-    /// Whether each feature shows in `range`; recomputed only when the range or story changes.
-    visible: Vec<bool>,
+    /// Dated features sorted by start and end, rebuilt only when the story changes.
+    time_index: TimeIndex,
+    /// What shows in `range`, updated incrementally as the range moves.
+    visible: VisibleSet,
+    catalogue: EventCatalogue,
+    extent: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    story_week: Option<DaySpan>,
+    timeline: TimelineState,
+    playing: bool,
+    /// When (in egui's clock, seconds) playback takes its next step.
+    next_step_at: f64,
+    search: String,
+    focus_search: bool,
+    /// Scroll the event list to the selection (set when it was selected on the map).
+    reveal_selection: bool,
+    help_open: bool,
     memory: MapMemory,
     tile_provider: TileProvider,
     tiles: Option<HttpTiles>,
     basemap: Basemap,
     fit_pending: bool,
+    /// The view was framed automatically and the user has not moved it since: refit when the
+    /// map's size settles (the first frames, a window manager's resize).
+    auto_fitted: Option<Rect>,
     map_rect: Option<Rect>,
     last_overlay: OverlayOutput,
     load_error: Option<Vec<String>>,
@@ -193,12 +236,24 @@ impl EvacApp {
             story,
             selection: None,
             range: options.range,
-            visible: Vec::new(),
+            time_index: TimeIndex::default(),
+            visible: VisibleSet::default(),
+            catalogue: EventCatalogue::default(),
+            extent: None,
+            story_week: None,
+            timeline: TimelineState::default(),
+            playing: false,
+            next_step_at: 0.0,
+            search: String::new(),
+            focus_search: false,
+            reveal_selection: false,
+            help_open: false,
             memory,
             tile_provider,
             tiles,
             basemap: Basemap::bundled("SYR"),
             fit_pending,
+            auto_fitted: None,
             map_rect: None,
             last_overlay: OverlayOutput::default(),
             load_error,
@@ -206,7 +261,10 @@ impl EvacApp {
             frames: 0,
         };
         app.state.last_file = app.story.path.clone();
-        app.refresh_visible();
+        app.reindex();
+        if let Some(id) = &options.select {
+            app.selection = app.story.dataset.index_of(id);
+        }
         app
     }
 
@@ -243,14 +301,91 @@ impl EvacApp {
         state
     }
 
-    fn refresh_visible(&mut self) {
-        self.visible = self
-            .story
-            .dataset
-            .features()
-            .iter()
-            .map(|f| filter::is_visible(f.when(), &self.range))
-            .collect();
+    /// Rebuilds what depends on the story (not on the range): time index, list, extent.
+    fn reindex(&mut self) {
+        let dataset = &self.story.dataset;
+        self.time_index = TimeIndex::for_dataset(dataset);
+        self.visible = VisibleSet::new(&self.time_index, &self.range);
+        self.catalogue = EventCatalogue::new(dataset);
+        self.extent = crate::filter::time_extent(dataset);
+        self.story_week = crate::filter::story_week(dataset);
+        self.timeline = TimelineState::default();
+        self.playing = false;
+    }
+
+    pub fn range(&self) -> DaySpan {
+        self.range
+    }
+
+    pub fn is_playing(&self) -> bool {
+        self.playing
+    }
+
+    /// Whether the feature shows in the current range.
+    pub fn is_visible(&self, index: FeatureIndex) -> bool {
+        self.visible.is_visible(index.0)
+    }
+
+    pub fn set_range(&mut self, range: DaySpan) {
+        self.range = range;
+        self.visible.set_range(&self.time_index, &range);
+    }
+
+    pub fn playback_settings(&self) -> PlaybackSettings {
+        self.state.playback.unwrap_or_else(|| PlaybackSettings {
+            step: StepUnit::for_dataset(&self.story.dataset),
+            ..PlaybackSettings::default()
+        })
+    }
+
+    /// Moves the range by `count` playback steps; past the end, loops or stops.
+    fn step(&mut self, count: i32) {
+        let Some(extent) = self.extent else {
+            return;
+        };
+        let settings = self.playback_settings();
+        let mut next = playback::step_range(&self.range, extent, &settings, count);
+        if count > 0 && playback::is_past_end(&next, extent) {
+            if settings.looping {
+                next = playback::start_range(extent, &settings);
+            } else {
+                self.playing = false;
+                return;
+            }
+        }
+        self.set_range(next);
+    }
+
+    fn toggle_play(&mut self, now: f64) {
+        if self.playing {
+            self.playing = false;
+            return;
+        }
+        let Some(extent) = self.extent else {
+            return;
+        };
+        let settings = self.playback_settings();
+        let at_end = playback::is_past_end(
+            &playback::step_range(&self.range, extent, &settings, 1),
+            extent,
+        );
+        if self.range == DaySpan::ALL_TIME || at_end {
+            self.set_range(playback::start_range(extent, &settings));
+        }
+        self.playing = true;
+        self.next_step_at = now + 1.0 / settings.speed.max(0.1) as f64;
+    }
+
+    fn advance_playback(&mut self, ctx: &egui::Context) {
+        if !self.playing {
+            return;
+        }
+        let now = ctx.input(|i| i.time);
+        if now >= self.next_step_at {
+            self.step(1);
+            self.next_step_at = now + 1.0 / self.playback_settings().speed.max(0.1) as f64;
+        }
+        ctx.request_repaint_after(Duration::from_secs_f64((self.next_step_at - now).max(0.0)));
     }
 
     /// Opens another story; on failure the current one stays and the problems are shown.
@@ -262,7 +397,7 @@ impl EvacApp {
                 self.selection = None;
                 self.fit_pending = true;
                 self.load_error = None;
-                self.refresh_visible();
+                self.reindex();
             }
             Err(error) => self.load_error = Some(error.problems()),
         }
@@ -271,6 +406,7 @@ impl EvacApp {
     /// Draws one frame into `ui` (the whole window). Separate from eframe so tests can drive it.
     pub fn show(&mut self, ui: &mut Ui) {
         self.frames += 1;
+        self.advance_playback(ui.ctx());
         let mut commands = self.keyboard_commands(ui.ctx());
         self.open_dropped_files(ui.ctx());
 
@@ -300,28 +436,51 @@ impl EvacApp {
                 },
             );
         });
+        egui::Panel::bottom("timeline").show(ui, |ui| {
+            let input = TimelineInput {
+                index: &self.time_index,
+                extent: self.extent,
+                range: self.range,
+                story_week: self.story_week,
+                playing: self.playing,
+                settings: self.playback_settings(),
+                fade_hidden: self.state.fade_hidden,
+                visible_count: self.visible.count(),
+                total: self.story.dataset.features().len(),
+            };
+            commands.extend(timeline_ui(ui, &mut self.timeline, &input));
+        });
         egui::Panel::left("sidebar")
-            .default_size(270.0)
+            .default_size(290.0)
             .resizable(true)
             .show(ui, |ui| {
-                commands.extend(sidebar::sidebar_ui(
-                    ui,
-                    &self.story.dataset,
-                    self.state.layers,
-                ));
+                sidebar::story_header_ui(ui, &self.story.dataset);
+                ui.separator();
+                let input = EventListInput {
+                    dataset: &self.story.dataset,
+                    catalogue: &self.catalogue,
+                    visible: self.visible.flags(),
+                    selection: self.selection,
+                    reveal_selection: self.reveal_selection,
+                    focus_search: self.focus_search,
+                };
+                commands.extend(event_list_ui(ui, &mut self.search, &input));
             });
+        self.reveal_selection = false;
+        self.focus_search = false;
         if let Some(index) = self.selection {
             egui::Panel::right("details")
                 .default_size(340.0)
                 .resizable(true)
                 .show(ui, |ui| {
-                    let shown = self.visible.get(index.0).copied().unwrap_or(true);
+                    let shown = self.visible.is_visible(index.0);
                     commands.extend(details::details_ui(
                         ui,
                         &self.story.dataset,
                         index,
                         &self.range,
                         shown,
+                        self.visible.flags(),
                     ));
                 });
         }
@@ -330,6 +489,8 @@ impl EvacApp {
             .show(ui, |ui| {
                 commands.extend(self.map_ui(ui));
             });
+        self.legend_ui(ui.ctx());
+        self.help_ui(ui.ctx());
         self.load_error_ui(ui.ctx());
 
         for command in commands {
@@ -338,12 +499,62 @@ impl EvacApp {
         self.advance_screenshot(ui.ctx());
     }
 
-    fn keyboard_commands(&self, ctx: &egui::Context) -> Vec<Command> {
-        if ctx.egui_wants_keyboard_input() {
-            return Vec::new();
-        }
+    fn legend_ui(&mut self, ctx: &egui::Context) {
+        let Some(map) = self.map_rect else {
+            return;
+        };
+        let mut open = !self.state.legend_closed;
+        egui::Window::new("Legend")
+            .open(&mut open)
+            .default_open(true)
+            .collapsible(true)
+            .resizable(false)
+            .default_width(250.0)
+            .default_pos(map.left_top() + vec2(8.0, 8.0))
+            .show(ctx, sidebar::legend_ui);
+        self.state.legend_closed = !open;
+    }
+
+    fn help_ui(&mut self, ctx: &egui::Context) {
+        let mut open = self.help_open;
+        egui::Window::new("Keyboard shortcuts")
+            .open(&mut open)
+            .collapsible(false)
+            .resizable(false)
+            .anchor(Align2::CENTER_CENTER, vec2(0.0, 0.0))
+            .show(ctx, |ui| {
+                egui::Grid::new("shortcuts").striped(true).show(ui, |ui| {
+                    for (keys, action) in SHORTCUTS {
+                        ui.label(RichText::new(*keys).monospace().strong());
+                        ui.label(*action);
+                        ui.end_row();
+                    }
+                });
+            });
+        self.help_open = open;
+    }
+
+    fn keyboard_commands(&mut self, ctx: &egui::Context) -> Vec<Command> {
         let mut commands = Vec::new();
+        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, Key::F)) {
+            self.focus_search = true;
+        }
+        if ctx.egui_wants_keyboard_input() {
+            return commands;
+        }
         ctx.input(|input| {
+            if input.key_pressed(Key::Space) {
+                commands.push(Command::TogglePlay);
+            }
+            if input.key_pressed(Key::ArrowLeft) {
+                commands.push(Command::Step(-1));
+            }
+            if input.key_pressed(Key::ArrowRight) {
+                commands.push(Command::Step(1));
+            }
+            if input.key_pressed(Key::F1) || input.key_pressed(Key::Questionmark) {
+                commands.push(Command::ToggleHelp);
+            }
             if input.key_pressed(Key::Escape) {
                 commands.push(Command::Select(None));
             }
@@ -391,6 +602,17 @@ impl EvacApp {
             if ui.button("−").on_hover_text("Zoom out (-)").clicked() {
                 commands.push(Command::Zoom(-1.0));
             }
+            commands.extend(sidebar::layers_menu_ui(ui, self.state.layers));
+            if ui.button("Legend").clicked() {
+                self.state.legend_closed = !self.state.legend_closed;
+            }
+            if ui
+                .button("Help")
+                .on_hover_text("Keyboard shortcuts (F1 or ?)")
+                .clicked()
+            {
+                commands.push(Command::ToggleHelp);
+            }
             ui.separator();
             ui.label(RichText::new("Drop a GeoJSON file on the window to open it.").weak());
         });
@@ -400,8 +622,12 @@ impl EvacApp {
     fn map_ui(&mut self, ui: &mut Ui) -> Vec<Command> {
         let rect = ui.available_rect_before_wrap();
         self.map_rect = Some(rect);
-        if self.fit_pending && rect.width() > 50.0 && rect.height() > 50.0 {
+        let resized_since_fit = self
+            .auto_fitted
+            .is_some_and(|fitted| fitted.size() != rect.size());
+        if (self.fit_pending || resized_since_fit) && rect.width() > 50.0 && rect.height() > 50.0 {
             self.fit_to_story(rect);
+            self.auto_fitted = Some(rect);
         }
         // Reserve the bottom of the paint order for the basemap: walkers draws tiles above it,
         // and the overlay fills it in with the frame's projection.
@@ -415,7 +641,8 @@ impl EvacApp {
         };
         let plugin = StoryOverlay {
             dataset: &self.story.dataset,
-            visible: &self.visible,
+            visible: self.visible.flags(),
+            fade_hidden: self.state.fade_hidden,
             range: self.range,
             selection: self.selection,
             layers,
@@ -427,10 +654,14 @@ impl EvacApp {
         } else {
             None
         };
-        Map::new(tiles, &mut self.memory, home)
+        let response = Map::new(tiles, &mut self.memory, home)
             .zoom_with_ctrl(false)
             .with_plugin(plugin)
-            .show(ui, |ui, _, _, _| attribution_ui(ui, rect, attribution));
+            .show(ui, |ui, _, _, _| attribution_ui(ui, rect, attribution))
+            .response;
+        if response.changed() || response.dragged() {
+            self.auto_fitted = None;
+        }
         let commands = std::mem::take(&mut overlay.commands);
         self.last_overlay = overlay;
         commands
@@ -440,7 +671,7 @@ impl EvacApp {
         let dataset = &self.story.dataset;
         let points = dataset
             .indexed()
-            .filter(|(i, _)| self.visible.get(i.0).copied().unwrap_or(true))
+            .filter(|(i, _)| self.visible.is_visible(i.0))
             .flat_map(|(_, f)| {
                 let mut points = Vec::new();
                 match f {
@@ -469,8 +700,12 @@ impl EvacApp {
 
     fn apply(&mut self, ctx: &egui::Context, command: Command) {
         match command {
-            Command::Select(selection) => self.selection = selection,
+            Command::Select(selection) => {
+                self.selection = selection;
+                self.reveal_selection = selection.is_some();
+            }
             Command::Show(index) => {
+                self.auto_fitted = None;
                 self.selection = Some(index);
                 if let Some(center) = self.center_of(index) {
                     self.memory.center_at(center);
@@ -481,6 +716,7 @@ impl EvacApp {
                 None => self.fit_pending = true,
             },
             Command::Zoom(delta) => {
+                self.auto_fitted = None;
                 let zoom = (self.memory.zoom() + delta).clamp(2.0, 19.0);
                 if self.memory.detached().is_none()
                     && let Some(view) = self.last_overlay.view
@@ -490,6 +726,15 @@ impl EvacApp {
                 let _ = self.memory.set_zoom(zoom);
             }
             Command::SetLayers(layers) => self.state.layers = layers,
+            Command::SetRange(range) => {
+                self.playing = false;
+                self.set_range(range);
+            }
+            Command::Step(count) => self.step(count),
+            Command::TogglePlay => self.toggle_play(ctx.input(|i| i.time)),
+            Command::SetPlayback(settings) => self.state.playback = Some(settings),
+            Command::SetFadeHidden(fade) => self.state.fade_hidden = fade,
+            Command::ToggleHelp => self.help_open = !self.help_open,
             Command::OpenUrl(url) => ctx.open_url(egui::OpenUrl::new_tab(url)),
         }
     }
@@ -694,6 +939,7 @@ pub fn run(args: WindowArgs) -> i32 {
         reset: args.reset,
         tiles,
         range,
+        select: args.select.clone(),
         exit_code: ExitCodeSlot::default(),
     };
     let size = args.size.unwrap_or((1280.0, 800.0));

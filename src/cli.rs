@@ -56,6 +56,10 @@ pub struct WindowArgs {
     #[arg(long, value_name = "DATE")]
     pub to: Option<String>,
 
+    /// Select this feature (by id) at start, e.g. `--select qaboun`.
+    #[arg(long, value_name = "ID")]
+    pub select: Option<String>,
+
     /// Window size in points for this run, as WIDTHxHEIGHT (e.g. 1280x800).
     #[arg(long, value_name = "WxH", value_parser = parse_size)]
     pub size: Option<(f32, f32)>,

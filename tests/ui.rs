@@ -115,8 +115,8 @@ fn a_click_on_empty_map_clears_the_selection() {
     harness.get_by_label("Qaboun").click();
     harness.run_steps(2);
     let map = harness.state().map_rect().unwrap();
-    // The map's top-left corner: Turkey, far from every marker and arrow.
-    let empty = map.min + egui::vec2(40.0, 40.0);
+    // Near the map's top-right corner (Turkey or Iraq), far from every marker and arrow.
+    let empty = map.right_top() + egui::vec2(-40.0, 40.0);
     harness.hover_at(empty);
     harness.event(egui::Event::PointerButton {
         pos: empty,
@@ -359,6 +359,8 @@ fn the_view_and_layers_are_restored_on_restart_and_reset_starts_clean() {
     let mut harness = harness();
     harness.key_press(egui::Key::Plus);
     harness.run_steps(1);
+    harness.get_by_label("Layers").click();
+    harness.run_steps(3);
     harness.get_by_label("Labels").click();
     harness.run_steps(2);
     let saved = harness.state().persisted();

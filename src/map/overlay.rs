@@ -67,6 +67,8 @@ pub struct StoryOverlay<'a> {
     pub dataset: &'a Dataset,
     /// Whether each feature shows in the current time range, by index.
     pub visible: &'a [bool],
+    /// Draw what is outside the range faded instead of leaving it out.
+    pub fade_hidden: bool,
     /// The time range, for control status "as of" its end.
     pub range: DaySpan,
     pub selection: Option<FeatureIndex>,
@@ -75,6 +77,9 @@ pub struct StoryOverlay<'a> {
     pub basemap: Option<(&'a Basemap, egui::layers::ShapeIdx)>,
     pub output: &'a mut OverlayOutput,
 }
+
+/// Added to the accessible name of what is drawn faded.
+pub const OUTSIDE_RANGE: &str = " (outside the time range)";
 
 /// The accessible name of a movement: "Evacuation Barzeh → Idlib, 12 May 2017".
 pub fn movement_label(dataset: &Dataset, feature: &Feature, movement: &Movement) -> String {
@@ -93,6 +98,8 @@ pub fn movement_label(dataset: &Dataset, feature: &Feature, movement: &Movement)
 
 struct PlaceMark<'d> {
     index: FeatureIndex,
+    /// Outside the time range, drawn faded.
+    faded: bool,
     place: &'d Place,
     true_position: Pos2,
     position: Pos2,
@@ -102,6 +109,8 @@ struct PlaceMark<'d> {
 
 struct Arrow<'d> {
     index: FeatureIndex,
+    /// Outside the time range, drawn faded.
+    faded: bool,
     feature: &'d Feature,
     movement: &'d Movement,
     curve: Curve,
@@ -170,7 +179,10 @@ impl<'a> StoryOverlay<'a> {
         let arrow_responses: Vec<Response> = arrows
             .iter()
             .map(|arrow| {
-                let label = movement_label(self.dataset, arrow.feature, arrow.movement);
+                let mut label = movement_label(self.dataset, arrow.feature, arrow.movement);
+                if arrow.faded {
+                    label.push_str(OUTSIDE_RANGE);
+                }
                 let handle = Rect::from_center_size(
                     arrow.curve.at(0.5),
                     Vec2::splat(arrow.width.max(8.0) + 8.0),
@@ -247,16 +259,33 @@ impl<'a> StoryOverlay<'a> {
         }
 
         let focused = |id: Id| ui.ctx().memory(|m| m.has_focus(id));
+        let faded_painter = {
+            let mut p = painter.clone();
+            p.set_opacity(0.25);
+            p
+        };
         for (arrow, response) in arrows.iter().zip(&arrow_responses) {
             let emphasis = emphasis(self.selection, hovered, arrow.index, focused(response.id));
-            draw_arrow(&painter, arrow, emphasis);
+            draw_arrow(
+                if arrow.faded {
+                    &faded_painter
+                } else {
+                    &painter
+                },
+                arrow,
+                emphasis,
+            );
         }
         for mark in &places {
-            draw_leader(&painter, mark);
+            draw_leader(if mark.faded { &faded_painter } else { &painter }, mark);
         }
         for (mark, response) in places.iter().zip(&place_responses) {
             let emphasis = emphasis(self.selection, hovered, mark.index, focused(response.id));
-            draw_marker(&painter, mark, emphasis);
+            draw_marker(
+                if mark.faded { &faded_painter } else { &painter },
+                mark,
+                emphasis,
+            );
         }
         if self.layers.labels {
             self.draw_labels(&painter, &places);
@@ -351,13 +380,14 @@ impl<'a> StoryOverlay<'a> {
         let dataset: &'a Dataset = self.dataset;
         let mut marks: Vec<PlaceMark> = dataset
             .places()
-            .filter(|(i, _)| self.is_visible(*i))
+            .filter(|(i, _)| self.fade_hidden || self.is_visible(*i))
             .filter_map(|(index, place)| {
                 let anchor = dataset.anchor_of_place(place)?;
                 let place_type = place.place_type.as_ref().and_then(|t| t.known());
                 let position = view.position_to_screen(anchor);
                 Some(PlaceMark {
                     index,
+                    faded: !self.is_visible(index),
                     place,
                     true_position: position,
                     position,
@@ -386,7 +416,7 @@ impl<'a> StoryOverlay<'a> {
             BTreeMap::new();
         for (index, feature) in dataset.indexed() {
             if let Feature::Movement(m) = feature
-                && self.is_visible(index)
+                && (self.fade_hidden || self.is_visible(index))
             {
                 by_destination
                     .entry(m.to.as_str())
@@ -422,6 +452,7 @@ impl<'a> StoryOverlay<'a> {
                 let head_length = (width * 2.2).max(10.0);
                 arrows.push(Arrow {
                     index: *index,
+                    faded: !self.is_visible(*index),
                     feature,
                     movement,
                     curve,

@@ -16,6 +16,7 @@ pub fn details_ui(
     index: FeatureIndex,
     range: &DaySpan,
     shown_in_range: bool,
+    visible: &[bool],
 ) -> Vec<Command> {
     let mut commands = Vec::new();
     let Some(feature) = dataset.get(index) else {
@@ -43,7 +44,9 @@ pub fn details_ui(
         .auto_shrink([false, false])
         .show(ui, |ui| {
             match feature {
-                Feature::Place(place) => place_ui(ui, dataset, place, range, &mut commands),
+                Feature::Place(place) => {
+                    place_ui(ui, dataset, place, range, visible, &mut commands)
+                }
                 Feature::Movement(movement) => movement_ui(ui, dataset, movement, &mut commands),
                 Feature::Event(event) => event_ui(ui, dataset, event, &mut commands),
                 Feature::Generic(_) => {}
@@ -59,6 +62,7 @@ fn place_ui(
     dataset: &Dataset,
     place: &Place,
     range: &DaySpan,
+    visible: &[bool],
     commands: &mut Vec<Command>,
 ) {
     // `name_ar` is kept in the data but not shown: egui cannot yet lay out right-to-left text.
@@ -108,7 +112,10 @@ fn place_ui(
         for index in related {
             if let Some(feature) = dataset.get(index) {
                 let when = feature.when().map(|w| w.human()).unwrap_or_default();
-                let text = format!("{} — {when}", dataset.display_name(feature));
+                let mut text = format!("{} — {when}", dataset.display_name(feature));
+                if !visible.get(index.0).copied().unwrap_or(true) {
+                    text.push_str(" (outside the time range)");
+                }
                 if ui.link(text).clicked() {
                     commands.push(Command::Show(index));
                 }

@@ -7,17 +7,22 @@ use crate::map::overlay::Layers;
 use crate::map::style::{self, CONTROL_LEGEND, MarkerShape};
 use crate::model::{Dataset, MovementType, PlaceType};
 
-pub fn sidebar_ui(ui: &mut Ui, dataset: &Dataset, layers: Layers) -> Vec<Command> {
+/// The story's title and description.
+pub fn story_header_ui(ui: &mut Ui, dataset: &Dataset) {
+    if let Some(title) = &dataset.meta.title {
+        ui.label(RichText::new(title).strong().size(15.0));
+    }
+    if let Some(description) = &dataset.meta.description {
+        egui::CollapsingHeader::new("About this story")
+            .default_open(false)
+            .show(ui, |ui| ui.label(RichText::new(description).small()));
+    }
+}
+
+/// The layer switches, as a menu.
+pub fn layers_menu_ui(ui: &mut Ui, layers: Layers) -> Vec<Command> {
     let mut commands = Vec::new();
-    egui::ScrollArea::vertical().show(ui, |ui| {
-        if let Some(title) = &dataset.meta.title {
-            ui.label(RichText::new(title).strong().size(15.0));
-        }
-        if let Some(description) = &dataset.meta.description {
-            ui.label(RichText::new(description).small());
-        }
-        ui.add_space(6.0);
-        ui.label(RichText::new("Layers").strong());
+    ui.menu_button("Layers", |ui| {
         let mut changed = layers;
         ui.checkbox(&mut changed.tiles, "Online map tiles");
         ui.checkbox(&mut changed.basemap, "Offline basemap");
@@ -27,14 +32,12 @@ pub fn sidebar_ui(ui: &mut Ui, dataset: &Dataset, layers: Layers) -> Vec<Command
         if changed != layers {
             commands.push(Command::SetLayers(changed));
         }
-        ui.add_space(6.0);
-        legend_ui(ui);
     });
     commands
 }
 
-fn legend_ui(ui: &mut Ui) {
-    ui.label(RichText::new("Legend").strong());
+/// The legend, explaining every colour, shape and line on the map.
+pub fn legend_ui(ui: &mut Ui) {
     ui.label(RichText::new("Marker colour: who held the place at the end of the time range (the latest claim covering most of it).").small());
     for status in CONTROL_LEGEND {
         swatch(

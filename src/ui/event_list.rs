@@ -1,0 +1,145 @@
+//! The chronological list of events and movements, filtered by the time range and a search box.
+
+use egui::{RichText, Ui};
+
+use super::Command;
+use crate::model::{Dataset, Feature, FeatureIndex};
+
+/// Events and movements in time order (undated last), and the text each is searched by.
+#[derive(Debug, Clone, Default)]
+pub struct EventCatalogue {
+    pub order: Vec<FeatureIndex>,
+    /// Lower-case names, places, actors and sources, by feature index.
+    haystacks: Vec<String>,
+}
+
+impl EventCatalogue {
+    pub fn new(dataset: &Dataset) -> Self {
+        let mut order: Vec<FeatureIndex> = dataset
+            .indexed()
+            .filter(|(_, f)| matches!(f, Feature::Event(_) | Feature::Movement(_)))
+            .map(|(i, _)| i)
+            .collect();
+        order.sort_by_key(|i| {
+            let span = dataset.get(*i).and_then(|f| f.when()).map(|w| w.span());
+            (span.is_none(), span.map(|s| (s.first, s.last)), *i)
+        });
+        let haystacks = dataset
+            .features()
+            .iter()
+            .map(|f| search_text(dataset, f))
+            .collect();
+        Self { order, haystacks }
+    }
+
+    /// Whether a feature matches every word of `query` (case-insensitive).
+    pub fn matches(&self, index: FeatureIndex, query: &str) -> bool {
+        let haystack = self.haystacks.get(index.0).map_or("", String::as_str);
+        query
+            .split_whitespace()
+            .all(|word| haystack.contains(&word.to_lowercase()))
+    }
+}
+
+fn search_text(dataset: &Dataset, feature: &Feature) -> String {
+    let place_name = |id: &str| {
+        dataset
+            .place(id)
+            .and_then(|p| p.common.name.clone())
+            .unwrap_or_else(|| id.to_owned())
+    };
+    let mut parts = vec![dataset.display_name(feature), feature.id().to_owned()];
+    match feature {
+        Feature::Movement(m) => {
+            parts.push(place_name(&m.from));
+            parts.push(place_name(&m.to));
+            parts.extend(m.summary.clone());
+            for figure in &m.figures {
+                parts.extend(figure.sources.iter().cloned());
+            }
+        }
+        Feature::Event(e) => {
+            parts.extend(e.place.as_deref().map(place_name));
+            parts.extend(e.actors.iter().cloned());
+            parts.extend(e.summary.clone());
+        }
+        _ => {}
+    }
+    for id in &feature.common().sources {
+        parts.push(id.clone());
+        parts.extend(dataset.source(id).map(|s| s.name.clone()));
+    }
+    parts.join(" ").to_lowercase()
+}
+
+/// What the list needs this frame.
+pub struct EventListInput<'a> {
+    pub dataset: &'a Dataset,
+    pub catalogue: &'a EventCatalogue,
+    pub visible: &'a [bool],
+    pub selection: Option<FeatureIndex>,
+    /// Scroll the selected item into view (it was selected elsewhere).
+    pub reveal_selection: bool,
+    /// Put the keyboard in the search box (Ctrl+F).
+    pub focus_search: bool,
+}
+
+pub fn event_list_ui(ui: &mut Ui, search: &mut String, input: &EventListInput) -> Vec<Command> {
+    let mut commands = Vec::new();
+    ui.horizontal(|ui| {
+        let label = ui.label("Search");
+        let field = ui
+            .add(
+                egui::TextEdit::singleline(search)
+                    .hint_text("names, places, actors, sources (Ctrl+F)")
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id);
+        if input.focus_search {
+            field.request_focus();
+        }
+    });
+    let shown: Vec<FeatureIndex> = input
+        .catalogue
+        .order
+        .iter()
+        .copied()
+        .filter(|i| input.visible.get(i.0).copied().unwrap_or(true))
+        .filter(|i| input.catalogue.matches(*i, search))
+        .collect();
+    ui.label(
+        RichText::new(format!(
+            "{} of {} events and movements",
+            shown.len(),
+            input.catalogue.order.len()
+        ))
+        .weak(),
+    );
+    egui::ScrollArea::vertical()
+        .id_salt("event list")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for index in shown {
+                let Some(feature) = input.dataset.get(index) else {
+                    continue;
+                };
+                let when = feature
+                    .when()
+                    .map_or_else(|| "undated".to_owned(), |w| w.human());
+                let kind = match feature {
+                    Feature::Movement(_) => "→",
+                    _ => "•",
+                };
+                let text = format!("{kind} {when} · {}", input.dataset.display_name(feature));
+                let selected = input.selection == Some(index);
+                let response = ui.selectable_label(selected, text);
+                if selected && input.reveal_selection {
+                    response.scroll_to_me(Some(egui::Align::Center));
+                }
+                if response.clicked() {
+                    commands.push(Command::Show(index));
+                }
+            }
+        });
+    commands
+}

@@ -1,0 +1,460 @@
+//! The timeline along the bottom: the story's time extent with a histogram of what starts when,
+//! the selected range (drag its ends or the whole band, type dates, or pick a preset), and the
+//! playback controls.
+
+use chrono::{Datelike, NaiveDate};
+use egui::{Align2, Color32, FontId, Rect, Sense, Stroke, Ui, pos2, vec2};
+
+use super::Command;
+use crate::filter::{TimeIndex, range_from_args};
+use crate::model::DaySpan;
+use crate::playback::{PlayMode, PlaybackSettings, StepUnit};
+
+/// The timeline's own state: which stretch of time it shows and what the user is typing.
+#[derive(Debug, Clone, Default)]
+pub struct TimelineState {
+    /// The days shown, as day numbers (days since 1 January of year 1).
+    pub view: Option<(f64, f64)>,
+    pub from_text: String,
+    pub to_text: String,
+    pub text_error: Option<String>,
+    /// The range the text fields were last filled from.
+    shown_range: Option<DaySpan>,
+}
+
+/// What the timeline needs to know this frame.
+pub struct TimelineInput<'a> {
+    pub index: &'a TimeIndex,
+    pub extent: Option<(NaiveDate, NaiveDate)>,
+    pub range: DaySpan,
+    pub story_week: Option<DaySpan>,
+    pub playing: bool,
+    pub settings: PlaybackSettings,
+    pub fade_hidden: bool,
+    pub visible_count: usize,
+    pub total: usize,
+}
+
+pub fn day_number(day: NaiveDate) -> f64 {
+    day.num_days_from_ce() as f64
+}
+
+pub fn date_of(number: f64) -> NaiveDate {
+    NaiveDate::from_num_days_from_ce_opt(number.floor() as i32).unwrap_or(NaiveDate::MIN)
+}
+
+fn human(day: NaiveDate) -> String {
+    format!("{} {}", day.day(), day.format("%B %Y"))
+}
+
+/// "8 May 2017 – 14 May 2017", "all time", "from 2013".
+pub fn describe_range(range: &DaySpan) -> String {
+    match (range.first, range.last) {
+        (None, None) => "all time".into(),
+        (Some(a), Some(b)) if a == b => human(a),
+        (Some(a), Some(b)) => format!("{} – {}", human(a), human(b)),
+        (Some(a), None) => format!("from {}", human(a)),
+        (None, Some(b)) => format!("until {}", human(b)),
+    }
+}
+
+pub fn timeline_ui(ui: &mut Ui, state: &mut TimelineState, input: &TimelineInput) -> Vec<Command> {
+    let mut commands = Vec::new();
+    if state.shown_range != Some(input.range) {
+        state.from_text = input.range.first.map(|d| d.to_string()).unwrap_or_default();
+        state.to_text = input.range.last.map(|d| d.to_string()).unwrap_or_default();
+        state.shown_range = Some(input.range);
+        state.text_error = None;
+    }
+    ui.horizontal_wrapped(|ui| {
+        controls_ui(ui, input, &mut commands);
+        ui.separator();
+        range_fields_ui(ui, state, input, &mut commands);
+    });
+    if let Some(extent) = input.extent {
+        strip_ui(ui, state, input, extent, &mut commands);
+    } else {
+        ui.label("The story has no dates: everything is shown.");
+    }
+    commands
+}
+
+fn controls_ui(ui: &mut Ui, input: &TimelineInput, commands: &mut Vec<Command>) {
+    let mut settings = input.settings;
+    if ui.button("◀ Step").on_hover_text("Step back (←)").clicked() {
+        commands.push(Command::Step(-1));
+    }
+    let play = if input.playing { "Pause" } else { "▶ Play" };
+    if ui
+        .button(play)
+        .on_hover_text("Play or pause (Space)")
+        .clicked()
+    {
+        commands.push(Command::TogglePlay);
+    }
+    if ui
+        .button("Step ▶")
+        .on_hover_text("Step forward (→)")
+        .clicked()
+    {
+        commands.push(Command::Step(1));
+    }
+    egui::ComboBox::from_label("step,")
+        .selected_text(settings.step.label())
+        .show_ui(ui, |ui| {
+            for unit in StepUnit::ALL {
+                ui.selectable_value(&mut settings.step, unit, unit.label());
+            }
+        });
+    egui::ComboBox::from_label("speed,")
+        .selected_text(format!("{} steps/s", settings.speed))
+        .show_ui(ui, |ui| {
+            for speed in [0.5, 1.0, 2.0, 4.0, 8.0] {
+                ui.selectable_value(&mut settings.speed, speed, format!("{speed} steps/s"));
+            }
+        });
+    egui::ComboBox::from_label("mode")
+        .selected_text(match settings.mode {
+            PlayMode::Cumulative => "Cumulative",
+            PlayMode::SlidingWindow => "Sliding window",
+        })
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut settings.mode, PlayMode::Cumulative, "Cumulative")
+                .on_hover_text("Everything from the start up to the current date");
+            ui.selectable_value(
+                &mut settings.mode,
+                PlayMode::SlidingWindow,
+                "Sliding window",
+            )
+            .on_hover_text("A window of fixed length moving forward");
+        });
+    ui.checkbox(&mut settings.looping, "Loop");
+    if settings != input.settings {
+        commands.push(Command::SetPlayback(settings));
+    }
+    let mut fade = input.fade_hidden;
+    if ui
+        .checkbox(&mut fade, "Fade, don't hide")
+        .on_hover_text("Show what is outside the range faded instead of hiding it")
+        .changed()
+    {
+        commands.push(Command::SetFadeHidden(fade));
+    }
+}
+
+fn range_fields_ui(
+    ui: &mut Ui,
+    state: &mut TimelineState,
+    input: &TimelineInput,
+    commands: &mut Vec<Command>,
+) {
+    let from_label = ui.label("Range from");
+    let from = ui
+        .add(
+            egui::TextEdit::singleline(&mut state.from_text)
+                .desired_width(86.0)
+                .hint_text("YYYY-MM-DD"),
+        )
+        .labelled_by(from_label.id);
+    let to_label = ui.label("until");
+    let to = ui
+        .add(
+            egui::TextEdit::singleline(&mut state.to_text)
+                .desired_width(86.0)
+                .hint_text("YYYY-MM-DD"),
+        )
+        .labelled_by(to_label.id);
+    // Typed dates apply when the field is left (Enter, Tab or a click elsewhere).
+    if from.lost_focus() || to.lost_focus() {
+        match parse_fields(state) {
+            Ok(range) if range != input.range => commands.push(Command::SetRange(range)),
+            Ok(_) => state.text_error = None,
+            Err(message) => state.text_error = Some(message),
+        }
+    }
+    if let Some(error) = &state.text_error {
+        ui.colored_label(Color32::from_rgb(0xc0, 0x30, 0x30), error);
+    }
+    if ui.button("All time").clicked() {
+        commands.push(Command::SetRange(DaySpan::ALL_TIME));
+    }
+    if let Some(week) = input.story_week
+        && ui
+            .button("Story week")
+            .on_hover_text(describe_range(&week))
+            .clicked()
+    {
+        commands.push(Command::SetRange(week));
+    }
+    ui.label(
+        egui::RichText::new(format!(
+            "Showing {}: {} of {} dated and undated features",
+            describe_range(&input.range),
+            input.visible_count,
+            input.total
+        ))
+        .weak(),
+    );
+}
+
+fn parse_fields(state: &TimelineState) -> Result<DaySpan, String> {
+    let text = |s: &str| {
+        let s = s.trim();
+        (!s.is_empty()).then(|| s.to_owned())
+    };
+    range_from_args(
+        text(&state.from_text).as_deref(),
+        text(&state.to_text).as_deref(),
+    )
+    .map_err(|e| e.to_string())
+}
+
+/// The strip: axis, histogram, and the range as a band with two handles.
+fn strip_ui(
+    ui: &mut Ui,
+    state: &mut TimelineState,
+    input: &TimelineInput,
+    extent: (NaiveDate, NaiveDate),
+    commands: &mut Vec<Command>,
+) {
+    let (extent_first, extent_last) = (day_number(extent.0), day_number(extent.1) + 1.0);
+    let padding = ((extent_last - extent_first) * 0.03).max(3.0);
+    let (mut view_first, mut view_last) = state
+        .view
+        .unwrap_or((extent_first - padding, extent_last + padding));
+    let (rect, strip) =
+        ui.allocate_exact_size(vec2(ui.available_width(), 64.0), Sense::click_and_drag());
+    let width = rect.width().max(1.0) as f64;
+
+    // Wheel zooms (from a week to two centuries) around the pointer; dragging the strip pans.
+    if let Some(pointer) = strip.hover_pos() {
+        let scroll = ui.input(|i| i.smooth_scroll_delta.y + i.smooth_scroll_delta.x);
+        if scroll != 0.0 {
+            let factor = (-scroll as f64 * 0.002).exp();
+            let share = ((pointer.x - rect.left()) as f64 / width).clamp(0.0, 1.0);
+            let anchor = view_first + (view_last - view_first) * share;
+            let span = ((view_last - view_first) * factor).clamp(7.0, 365.25 * 200.0);
+            view_first = anchor - span * share;
+            view_last = view_first + span;
+        }
+    }
+    if strip.dragged() {
+        let shift = strip.drag_delta().x as f64 * (view_last - view_first) / width;
+        view_first -= shift;
+        view_last -= shift;
+    }
+    state.view = Some((view_first, view_last));
+    let days_per_point = (view_last - view_first) / width;
+    let x_of = |day: f64| rect.left() + ((day - view_first) / days_per_point) as f32;
+    let day_of = |x: f32| view_first + (x - rect.left()) as f64 * days_per_point;
+
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, 2.0, ui.visuals().extreme_bg_color);
+    let axis_y = rect.bottom() - 16.0;
+    draw_histogram(&painter, input.index, rect, axis_y, view_first, view_last);
+    draw_ticks(
+        &painter,
+        rect,
+        axis_y,
+        view_first,
+        view_last,
+        ui.visuals().text_color(),
+    );
+
+    // The selected range.
+    let band_left = input
+        .range
+        .first
+        .map_or(rect.left(), |d| x_of(day_number(d)).max(rect.left()));
+    let band_right = input.range.last.map_or(rect.right(), |d| {
+        x_of(day_number(d) + 1.0).min(rect.right())
+    });
+    let band = Rect::from_x_y_ranges(
+        band_left..=band_right.max(band_left + 2.0),
+        rect.top()..=axis_y,
+    );
+    painter.rect_filled(
+        band,
+        0.0,
+        Color32::from_rgba_unmultiplied(0x6a, 0x2c, 0x91, 50),
+    );
+    painter.rect_stroke(
+        band,
+        0.0,
+        Stroke::new(1.0, Color32::from_rgb(0x6a, 0x2c, 0x91)),
+        egui::StrokeKind::Inside,
+    );
+
+    let range_label = describe_range(&input.range);
+    let band_response = ui.interact(
+        band.shrink2(vec2(5.0, 0.0)),
+        ui.scope_id().with("band"),
+        Sense::drag(),
+    );
+    band_response.widget_info(|| {
+        egui::WidgetInfo::labeled(
+            egui::Role::Slider,
+            true,
+            format!("Time range: {range_label}"),
+        )
+    });
+    let handle = |x: f32| {
+        Rect::from_center_size(
+            pos2(x, (rect.top() + axis_y) / 2.0),
+            vec2(8.0, axis_y - rect.top()),
+        )
+    };
+    let start_response = ui.interact(
+        handle(band_left),
+        ui.scope_id().with("start"),
+        Sense::drag(),
+    );
+    start_response.widget_info(|| {
+        egui::WidgetInfo::labeled(egui::Role::Slider, true, "Start of the time range")
+    });
+    let end_response = ui.interact(handle(band_right), ui.scope_id().with("end"), Sense::drag());
+    end_response.widget_info(|| {
+        egui::WidgetInfo::labeled(egui::Role::Slider, true, "End of the time range")
+    });
+    for (response, x) in [(&start_response, band_left), (&end_response, band_right)] {
+        let color = if response.hovered() || response.dragged() {
+            Color32::from_rgb(0xff, 0xc8, 0x00)
+        } else {
+            Color32::from_rgb(0x6a, 0x2c, 0x91)
+        };
+        painter.rect_filled(handle(x).shrink2(vec2(2.0, 8.0)), 2.0, color);
+        if response.hovered() {
+            ui.ctx().set_cursor_icon(egui::CursorIcon::ResizeHorizontal);
+        }
+    }
+
+    let first = input.range.first.unwrap_or(date_of(day_of(band_left)));
+    let last = input
+        .range
+        .last
+        .unwrap_or(date_of(day_of(band_right) - 1.0));
+    let to_date = |x: f32| date_of(day_of(x));
+    if start_response.dragged()
+        && let Some(pointer) = start_response.interact_pointer_pos()
+    {
+        let new_first = to_date(pointer.x).min(last);
+        commands.push(Command::SetRange(DaySpan::days(new_first, last)));
+    } else if end_response.dragged()
+        && let Some(pointer) = end_response.interact_pointer_pos()
+    {
+        let new_last = to_date(pointer.x).max(first);
+        commands.push(Command::SetRange(DaySpan::days(first, new_last)));
+    } else if band_response.dragged() {
+        let days = (band_response.drag_delta().x as f64 * days_per_point).round() as i64;
+        if days != 0 {
+            let shift = |d: NaiveDate| {
+                if days > 0 {
+                    d.checked_add_days(chrono::Days::new(days as u64))
+                } else {
+                    d.checked_sub_days(chrono::Days::new(days.unsigned_abs()))
+                }
+                .unwrap_or(d)
+            };
+            commands.push(Command::SetRange(DaySpan::days(shift(first), shift(last))));
+        }
+    }
+    if strip.double_clicked() {
+        state.view = None;
+    }
+    strip.on_hover_text("Wheel: zoom the timeline · drag: pan · double-click: whole story. Drag the purple band or its ends to change the range.");
+}
+
+fn draw_histogram(
+    painter: &egui::Painter,
+    index: &TimeIndex,
+    rect: Rect,
+    axis_y: f32,
+    view_first: f64,
+    view_last: f64,
+) {
+    let bins = ((rect.width() / 5.0) as usize).max(1);
+    let counts =
+        index.start_histogram(view_first.floor() as i32, view_last.ceil() as i32 - 1, bins);
+    let max = counts.iter().copied().max().unwrap_or(0).max(1) as f32;
+    let bin_width = rect.width() / bins as f32;
+    let height = axis_y - rect.top() - 6.0;
+    for (b, count) in counts.iter().enumerate().filter(|(_, c)| **c > 0) {
+        let h = (*count as f32 / max).sqrt() * height;
+        let left = rect.left() + b as f32 * bin_width;
+        let bar = Rect::from_min_max(
+            pos2(left + 0.5, axis_y - h.max(2.0)),
+            pos2(left + bin_width - 0.5, axis_y),
+        );
+        painter.rect_filled(bar, 0.0, Color32::from_rgb(0x5b, 0x7f, 0xa6));
+    }
+}
+
+fn draw_ticks(
+    painter: &egui::Painter,
+    rect: Rect,
+    axis_y: f32,
+    view_first: f64,
+    view_last: f64,
+    color: Color32,
+) {
+    painter.line_segment(
+        [pos2(rect.left(), axis_y), pos2(rect.right(), axis_y)],
+        Stroke::new(1.0, color.gamma_multiply(0.5)),
+    );
+    let span_days = view_last - view_first;
+    let points_per_day = rect.width() as f64 / span_days;
+    let first = date_of(view_first);
+    let last = date_of(view_last);
+    let font = FontId::proportional(10.5);
+    let mut label_right = f32::NEG_INFINITY;
+    let mut tick = |day: NaiveDate, text: String| {
+        let x = rect.left() + ((day_number(day) - view_first) * points_per_day) as f32;
+        if x < rect.left() || x > rect.right() {
+            return;
+        }
+        painter.line_segment(
+            [pos2(x, axis_y), pos2(x, axis_y + 4.0)],
+            Stroke::new(1.0, color),
+        );
+        let galley = painter.layout_no_wrap(text, font.clone(), color);
+        let text_rect = Align2::CENTER_TOP.anchor_size(pos2(x, axis_y + 3.0), galley.size());
+        if text_rect.left() > label_right + 6.0 && text_rect.right() < rect.right() {
+            label_right = text_rect.right();
+            painter.galley(text_rect.min, galley, color);
+        }
+    };
+    if points_per_day * 365.0 < 40.0 {
+        let step = if points_per_day * 365.0 * 10.0 < 40.0 {
+            50
+        } else if points_per_day * 365.0 * 5.0 < 40.0 {
+            10
+        } else {
+            5
+        };
+        let mut year = first.year() - first.year().rem_euclid(step);
+        while year <= last.year() {
+            if let Some(day) = NaiveDate::from_ymd_opt(year, 1, 1) {
+                tick(day, year.to_string());
+            }
+            year += step;
+        }
+    } else if points_per_day * 30.0 < 30.0 {
+        for year in first.year()..=last.year() {
+            if let Some(day) = NaiveDate::from_ymd_opt(year, 1, 1) {
+                tick(day, year.to_string());
+            }
+        }
+    } else if points_per_day < 12.0 {
+        let mut day = NaiveDate::from_ymd_opt(first.year(), first.month(), 1).unwrap_or(first);
+        while day <= last {
+            tick(day, day.format("%b %Y").to_string());
+            day = StepUnit::Month.shift(day, 1);
+        }
+    } else {
+        let mut day = first;
+        while day <= last {
+            tick(day, day.format("%-d %b").to_string());
+            day = StepUnit::Day.shift(day, 1);
+        }
+    }
+}

@@ -1,0 +1,242 @@
+//! Time: the range filter, the timeline, playback and the event list, driven headless.
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use evacmap::app::{AppOptions, EvacApp};
+use evacmap::map::tiles::TileProvider;
+use evacmap::model::DaySpan;
+
+const FIRST_BATCH: &str = "Evacuation Barzeh → Idlib, 8 May 2017";
+const QABOUN_EVACUATION: &str = "Evacuation Qaboun → Idlib, 14 May 2017 (scheduled)";
+
+fn harness_with_dt(step_dt: f32) -> Harness<'static, EvacApp> {
+    let options = AppOptions {
+        tiles: Some(TileProvider::Offline),
+        reset: true,
+        ..AppOptions::default()
+    };
+    let app = EvacApp::new(&egui::Context::default(), options, None);
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_step_dt(step_dt)
+        .with_context_setup(evacmap::app::install_fonts)
+        .build_ui_state(|ui, app: &mut EvacApp| app.show(ui), app);
+    harness.run_steps(3);
+    harness
+}
+
+fn harness() -> Harness<'static, EvacApp> {
+    harness_with_dt(1.0 / 60.0)
+}
+
+fn day(text: &str) -> chrono::NaiveDate {
+    text.parse().unwrap()
+}
+
+/// Types a range into the From and To fields, as a user would.
+fn type_range(harness: &mut Harness<'_, EvacApp>, from: &str, to: &str) {
+    for (field, text) in [("Range from", from), ("until", to)] {
+        let node = harness.get_by_label(field);
+        node.click();
+        harness.run_steps(1);
+        harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        harness.get_by_label(field).type_text(text);
+        harness.run_steps(1);
+        harness.key_press(egui::Key::Enter);
+        harness.run_steps(2);
+    }
+}
+
+/// The event list's items (each begins with → or •).
+fn list_items(harness: &Harness<'_, EvacApp>) -> Vec<String> {
+    harness
+        .query_all_by(|n| n.role() != egui::accesskit::Role::TextRun)
+        .filter_map(|n| {
+            let node = n.accesskit_node();
+            node.label().or_else(|| node.value())
+        })
+        .filter(|l| l.starts_with("→ ") || l.starts_with("• "))
+        .collect()
+}
+
+#[test]
+fn on_8_may_2017_only_the_first_barzeh_batch_is_on_the_map() {
+    let mut harness = harness();
+    harness.get_by_label(QABOUN_EVACUATION);
+    type_range(&mut harness, "2017-05-08", "2017-05-08");
+    assert_eq!(
+        harness.state().range(),
+        DaySpan::days(day("2017-05-08"), day("2017-05-08"))
+    );
+    harness.get_by_label(FIRST_BATCH);
+    assert!(harness.query_by_label(QABOUN_EVACUATION).is_none());
+    assert!(
+        harness
+            .query_by_label("Evacuation Barzeh → Idlib, 12 May 2017")
+            .is_none()
+    );
+    // Places are timeless: still there.
+    harness.get_by_label("Qaboun");
+}
+
+#[test]
+fn the_2013_blockade_of_eastern_ghouta_shows_for_a_range_inside_2013() {
+    let mut harness = harness();
+    type_range(&mut harness, "2013-03", "2013-06");
+    let items = list_items(&harness);
+    assert!(
+        items
+            .iter()
+            .any(|i| i == "• since 2013 · Blockade of Eastern Ghouta"),
+        "{items:#?}"
+    );
+    assert!(
+        !items
+            .iter()
+            .any(|i| i.contains("Qaboun evacuation agreement")),
+        "{items:#?}"
+    );
+    assert!(harness.query_by_label(FIRST_BATCH).is_none());
+}
+
+#[test]
+fn stepping_moves_the_range_by_the_chosen_step() {
+    let mut harness = harness();
+    let extent_start = day("2011-03-01");
+    harness.get_by_label("Step ▶").click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().range(),
+        DaySpan::days(extent_start, extent_start),
+        "playback starts at the story's start, one day long"
+    );
+    harness.key_press(egui::Key::ArrowRight);
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().range(),
+        DaySpan::days(extent_start, day("2011-03-02"))
+    );
+
+    harness.get_by_label("step,").click();
+    harness.run_steps(2);
+    harness.get_by_label("Month").click();
+    harness.run_steps(2);
+    harness.get_by_label("Step ▶").click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().range(),
+        DaySpan::days(extent_start, day("2011-04-02"))
+    );
+    harness.key_press(egui::Key::ArrowLeft);
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().range(),
+        DaySpan::days(extent_start, day("2011-03-02"))
+    );
+}
+
+#[test]
+fn space_plays_and_the_range_advances_with_time() {
+    let mut harness = harness_with_dt(0.25);
+    harness.get_by_label("Story week").click();
+    harness.run_steps(2);
+    harness.key_press(egui::Key::Space);
+    harness.run_steps(1);
+    assert!(harness.state().is_playing());
+    let start = harness.state().range();
+    harness.run_steps(12); // three seconds at one step a second
+    let later = harness.state().range();
+    assert!(later.last > start.last, "{start:?} → {later:?}");
+    harness.key_press(egui::Key::Space);
+    harness.run_steps(1);
+    assert!(!harness.state().is_playing());
+}
+
+#[test]
+fn clicking_a_list_item_selects_it_and_brings_it_into_view() {
+    let mut harness = harness();
+    let before = harness.state().last_overlay().view.unwrap().world_center;
+    harness
+        .get_by_label("→ 12 May 2017 · Evacuation Barzeh → Idlib")
+        .click();
+    harness.run_steps(2);
+    let app = harness.state();
+    let selected = app.selection().unwrap();
+    assert_eq!(
+        app.dataset().get(selected).unwrap().id(),
+        "barzeh-idlib-2017-05-12"
+    );
+    let after = app.last_overlay().view.unwrap().world_center.to_position();
+    // Centred on the middle of Barzeh → Idlib.
+    assert!(
+        (after.y() - (33.55667 + 35.9306) / 2.0).abs() < 0.01,
+        "{after:?}"
+    );
+    assert!(
+        (after.x() - (36.32056 + 36.6339) / 2.0).abs() < 0.01,
+        "{after:?}"
+    );
+    assert_ne!(before.to_position(), after);
+}
+
+#[test]
+fn search_narrows_the_list() {
+    let mut harness = harness();
+    // 3 movements and 10 events.
+    assert_eq!(list_items(&harness).len(), 13);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    harness.run_steps(2);
+    assert!(
+        harness.get_by_label("Search").is_focused(),
+        "Ctrl+F focuses the search box"
+    );
+    harness.get_by_label("Search").type_text("sohr");
+    harness.run_steps(2);
+    let items = list_items(&harness);
+    assert_eq!(
+        items,
+        [
+            "→ 12 May 2017 · Evacuation Barzeh → Idlib",
+            "• 13 May 2017 · SOHR: about 20% of Qaboun still held by rebels",
+        ]
+    );
+    harness.get_by_label("Search").type_text(" jaysh");
+    harness.run_steps(2);
+    assert_eq!(
+        list_items(&harness),
+        vec!["• 13 May 2017 · SOHR: about 20% of Qaboun still held by rebels".to_owned()]
+    );
+}
+
+#[test]
+fn a_selection_outside_the_range_is_kept_and_said_to_be_hidden() {
+    let mut harness = harness();
+    harness.get_by_label(QABOUN_EVACUATION).click();
+    harness.run_steps(2);
+    type_range(&mut harness, "2017-05-08", "2017-05-08");
+    assert!(harness.state().selection().is_some());
+    harness.get_by_label("Outside the selected time range: hidden on the map.");
+}
+
+#[test]
+fn fading_keeps_what_is_outside_the_range_on_the_map_and_says_so() {
+    let mut harness = harness();
+    type_range(&mut harness, "2017-05-08", "2017-05-08");
+    harness.get_by_label("Fade, don't hide").click();
+    harness.run_steps(2);
+    harness.get_by_label(FIRST_BATCH);
+    harness.get_by_label(&format!("{QABOUN_EVACUATION} (outside the time range)"));
+}
+
+#[test]
+fn f1_shows_the_keyboard_shortcuts() {
+    let mut harness = harness();
+    assert!(harness.query_by_label("Play or pause").is_none());
+    harness.key_press(egui::Key::F1);
+    harness.run_steps(2);
+    harness.get_by_label("Play or pause");
+    harness.get_by_label("Search the event list");
+    harness.key_press(egui::Key::F1);
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Play or pause").is_none());
+}
