@@ -192,6 +192,10 @@ pub fn install_fonts(ctx: &egui::Context) {
 impl EvacApp {
     pub fn new(ctx: &egui::Context, options: AppOptions, stored: Option<PersistedState>) -> Self {
         install_fonts(ctx);
+        if options.reset {
+            // Panel sizes, window positions and the like: egui's own saved state.
+            ctx.memory_mut(|memory| *memory = egui::Memory::default());
+        }
         let state = if options.reset {
             PersistedState::default()
         } else {
@@ -506,7 +510,8 @@ impl EvacApp {
         let mut open = !self.state.legend_closed;
         egui::Window::new("Legend")
             .open(&mut open)
-            .default_open(true)
+            // Open where it leaves room for the map.
+            .default_open(map.width() > 760.0)
             .collapsible(true)
             .resizable(false)
             .default_width(250.0)
@@ -908,6 +913,11 @@ pub fn attribution_ui(ui: &mut Ui, map_rect: Rect, attribution: Option<(String, 
 impl eframe::App for EvacApp {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
+    }
+
+    fn persist_egui_memory(&self) -> bool {
+        // A documentation screenshot must not change what the user's next session looks like.
+        self.screenshot.is_none()
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

@@ -265,17 +265,16 @@ fn extra_properties_ui(ui: &mut Ui, feature: &Feature) {
         _ => "Other properties",
     };
     section(ui, title);
-    egui::Grid::new("properties").striped(true).show(ui, |ui| {
-        for (key, value) in extra {
+    for (key, value) in extra {
+        let text = match value {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(key).strong());
-            let text = match value {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
             ui.label(text);
-            ui.end_row();
-        }
-    });
+        });
+    }
 }
 
 fn cited_sources(feature: &Feature) -> Vec<String> {
