@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use egui::{Align2, Color32, Key, Rect, RichText, Shape, Ui, vec2};
-use walkers::{HttpTiles, Map, MapMemory, Tiles, lon_lat};
+use walkers::{Map, MapMemory, Tiles, lon_lat};
 
 use crate::cli::WindowArgs;
 use crate::filter::{TimeIndex, VisibleSet, range_from_args};
@@ -14,9 +14,10 @@ use crate::io::{LoadError, Problem, load_file, parse_bytes};
 use crate::map::basemap::Basemap;
 use crate::map::overlay::{Layers, OverlayOutput, StoryOverlay};
 use crate::map::projection::{LonLatBounds, fit_bounds};
-use crate::map::tiles::TileProvider;
+use crate::map::tiles::{CacheSettings, MapTiles, TileProvider};
 use crate::model::{Dataset, DaySpan, Feature, FeatureIndex};
 use crate::playback::{self, PlaybackSettings, StepUnit};
+use crate::ui::basemap_menu::{BasemapForm, basemap_menu_ui};
 use crate::ui::event_list::{EventCatalogue, EventListInput, event_list_ui};
 use crate::ui::timeline::{TimelineInput, TimelineState, timeline_ui};
 use crate::ui::{Command, details, sidebar, status_bar};
@@ -29,6 +30,7 @@ pub struct PersistedState {
     pub layers: Layers,
     pub last_file: Option<PathBuf>,
     pub tiles: TileProvider,
+    pub tile_cache: CacheSettings,
     /// `None` until the user changes it: then the step follows the story's date precision.
     pub playback: Option<PlaybackSettings>,
     /// Fade what is outside the time range instead of hiding it.
@@ -155,7 +157,10 @@ pub struct EvacApp {
     help_open: bool,
     memory: MapMemory,
     tile_provider: TileProvider,
-    tiles: Option<HttpTiles>,
+    tiles: Option<MapTiles>,
+    /// Why the chosen tiles could not be used (the offline basemap is shown instead).
+    tile_error: Option<String>,
+    basemap_form: BasemapForm,
     basemap: Basemap,
     fit_pending: bool,
     /// The view was framed automatically and the user has not moved it since: refit when the
@@ -228,7 +233,6 @@ impl EvacApp {
             fit_pending = false;
         }
         let tile_provider = options.tiles.clone().unwrap_or_else(|| state.tiles.clone());
-        let tiles = tile_provider.make_tiles(ctx);
         let screenshot = options.screenshot.map(|path| ScreenshotJob {
             path,
             started: Instant::now(),
@@ -253,8 +257,10 @@ impl EvacApp {
             reveal_selection: false,
             help_open: false,
             memory,
-            tile_provider,
-            tiles,
+            tile_provider: TileProvider::Offline,
+            tiles: None,
+            tile_error: None,
+            basemap_form: BasemapForm::default(),
             basemap: Basemap::bundled("SYR"),
             fit_pending,
             auto_fitted: None,
@@ -266,6 +272,7 @@ impl EvacApp {
         };
         app.state.last_file = app.story.path.clone();
         app.reindex();
+        app.use_tiles(ctx, tile_provider);
         if let Some(id) = &options.select {
             app.selection = app.story.dataset.index_of(id);
         }
@@ -303,6 +310,36 @@ impl EvacApp {
         });
         state.tiles = self.tile_provider.clone();
         state
+    }
+
+    /// Switches the tile provider; one that cannot be opened leaves the offline basemap, with
+    /// the reason shown.
+    pub fn use_tiles(&mut self, ctx: &egui::Context, provider: TileProvider) {
+        self.tiles = None;
+        match provider.open(ctx, &self.state.tile_cache) {
+            Ok(tiles) => {
+                self.tiles = tiles;
+                self.tile_provider = provider;
+                self.tile_error = None;
+            }
+            Err(error) => {
+                log::warn!("{error}; showing the offline basemap");
+                self.tile_error = Some(error.to_string());
+                self.tile_provider = TileProvider::Offline;
+            }
+        }
+    }
+
+    pub fn tile_provider(&self) -> &TileProvider {
+        &self.tile_provider
+    }
+
+    pub fn tile_error(&self) -> Option<&str> {
+        self.tile_error.as_deref()
+    }
+
+    pub fn tiles(&self) -> Option<&MapTiles> {
+        self.tiles.as_ref()
     }
 
     /// Rebuilds what depends on the story (not on the range): time index, list, extent.
@@ -418,23 +455,20 @@ impl EvacApp {
             commands.extend(self.top_bar_ui(ui));
         });
         egui::Panel::bottom("status").show(ui, |ui| {
-            let stats = self
-                .tiles
-                .as_ref()
-                .map(|t| t.stats().in_progress)
-                .unwrap_or(0);
+            let tiles = match (&self.tiles, &self.tile_error) {
+                _ if !self.state.layers.tiles => "hidden".to_owned(),
+                (Some(tiles), _) => {
+                    format!("{} ({})", self.tile_provider.name(), tiles.status_text())
+                }
+                (None, Some(error)) => format!("offline basemap ({error})"),
+                (None, None) => self.tile_provider.name(),
+            };
             status_bar::status_bar_ui(
                 ui,
                 &status_bar::Status {
                     pointer_lon_lat: self.last_overlay.pointer_lon_lat,
                     zoom: self.memory.zoom(),
-                    tiles: &if self.state.layers.tiles {
-                        self.tile_provider.name()
-                    } else {
-                        "hidden".into()
-                    },
-                    tiles_loading: stats,
-                    tile_failures: crate::logging::tile_failures(),
+                    tiles: &tiles,
                     story: &self.story.name,
                     warnings: self.story.warnings.len(),
                 },
@@ -608,6 +642,12 @@ impl EvacApp {
                 commands.push(Command::Zoom(-1.0));
             }
             commands.extend(sidebar::layers_menu_ui(ui, self.state.layers));
+            commands.extend(basemap_menu_ui(
+                ui,
+                &mut self.basemap_form,
+                &self.tile_provider,
+                &self.state.tile_cache,
+            ));
             if ui.button("Legend").clicked() {
                 self.state.legend_closed = !self.state.legend_closed;
             }
@@ -641,7 +681,7 @@ impl EvacApp {
         let home = self.memory.detached().unwrap_or(lon_lat(36.3, 33.5));
         let layers = self.state.layers;
         let tiles: Option<&mut dyn Tiles> = match (&mut self.tiles, layers.tiles) {
-            (Some(tiles), true) => Some(tiles),
+            (Some(tiles), true) => Some(tiles.as_tiles()),
             _ => None,
         };
         let plugin = StoryOverlay {
@@ -740,6 +780,19 @@ impl EvacApp {
             Command::SetPlayback(settings) => self.state.playback = Some(settings),
             Command::SetFadeHidden(fade) => self.state.fade_hidden = fade,
             Command::ToggleHelp => self.help_open = !self.help_open,
+            Command::SetTileProvider(provider) => self.use_tiles(ctx, provider),
+            Command::ClearTileCache => {
+                // Drop the downloader first so nothing writes while the files go.
+                self.tiles = None;
+                if let Err(e) = self.state.tile_cache.clear() {
+                    self.tile_error = Some(format!("could not clear the tile cache: {e}"));
+                }
+                self.use_tiles(ctx, self.tile_provider.clone());
+            }
+            Command::SetCacheLimit(bytes) => {
+                self.state.tile_cache.limit_bytes = bytes;
+                self.use_tiles(ctx, self.tile_provider.clone());
+            }
             Command::OpenUrl(url) => ctx.open_url(egui::OpenUrl::new_tab(url)),
         }
     }
@@ -794,10 +847,7 @@ impl EvacApp {
             return;
         }
         let tiles_busy = self.state.layers.tiles
-            && self
-                .tiles
-                .as_ref()
-                .is_some_and(|t| t.stats().in_progress > 0)
+            && self.tiles.as_ref().is_some_and(|t| t.loading() > 0)
             && job.started.elapsed() < SCREENSHOT_TILE_WAIT;
         let drawn = self.frames >= 5 && !self.fit_pending && self.last_overlay.view.is_some();
         if !drawn || tiles_busy {

@@ -1,5 +1,6 @@
 //! Panels. Each draws itself and returns `Command`s; the app applies them at the end of the frame.
 
+pub mod basemap_menu;
 pub mod details;
 pub mod event_list;
 pub mod sidebar;
@@ -31,6 +32,10 @@ pub enum Command {
     /// Fade (true) or hide (false) what is outside the range.
     SetFadeHidden(bool),
     ToggleHelp,
+    /// Use another tile provider (and remember it).
+    SetTileProvider(crate::map::tiles::TileProvider),
+    ClearTileCache,
+    SetCacheLimit(u64),
     /// Open a link in the browser (only ever on a click).
     OpenUrl(String),
 }

@@ -9,8 +9,6 @@ pub struct Status<'a> {
     pub pointer_lon_lat: Option<(f64, f64)>,
     pub zoom: f64,
     pub tiles: &'a str,
-    pub tiles_loading: usize,
-    pub tile_failures: usize,
     pub story: &'a str,
     pub warnings: usize,
 }
@@ -24,17 +22,7 @@ pub fn status_bar_ui(ui: &mut Ui, status: &Status) {
         ui.separator();
         ui.label(RichText::new(format!("Zoom {:.1}", status.zoom)).monospace());
         ui.separator();
-        let mut tiles = format!("Tiles: {}", status.tiles);
-        if status.tiles_loading > 0 {
-            tiles.push_str(&format!(", {} loading", status.tiles_loading));
-        }
-        if status.tile_failures > 0 {
-            tiles.push_str(&format!(
-                ", {} failed (offline basemap shown)",
-                status.tile_failures
-            ));
-        }
-        ui.label(tiles);
+        ui.label(format!("Tiles: {}", status.tiles));
         ui.separator();
         let mut story = status.story.to_owned();
         if status.warnings > 0 {
