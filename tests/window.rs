@@ -3,6 +3,8 @@
 //! Needs an X display. Without one it starts Xvfb; if that is impossible the test is skipped,
 //! unless EVACMAP_REQUIRE_DISPLAY=1 (as in CI), where it fails.
 
+mod support;
+
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -84,14 +86,7 @@ fn screenshot(
 ) -> (image::RgbaImage, serde_json::Value) {
     let png = dir.join("story.png");
     let output = Command::new(env!("CARGO_BIN_EXE_evacmap"))
-        .args([
-            "--reset",
-            "--tiles",
-            "offline",
-            "--size",
-            "1200x800",
-            "--screenshot",
-        ])
+        .args(["--reset", "--size", "1200x800", "--screenshot"])
         .arg(&png)
         .args(extra)
         .env("DISPLAY", &display.name)
@@ -120,7 +115,7 @@ fn the_window_renders_the_story_with_qaboun_where_it_projects() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let (image, layout) = screenshot(&display, dir.path(), &[]);
+    let (image, layout) = screenshot(&display, dir.path(), &["--tiles", "offline"]);
     assert_eq!((image.width(), image.height()), (1200, 800));
 
     // Where Qaboun (33.54611 N, 36.33778 E) must be, from the map's rectangle, centre and zoom.
@@ -219,7 +214,14 @@ fn a_time_range_from_the_command_line_reaches_the_window() {
     let (_, layout) = screenshot(
         &display,
         dir.path(),
-        &["--from", "2017-05-08", "--to", "2017-05-08"],
+        &[
+            "--tiles",
+            "offline",
+            "--from",
+            "2017-05-08",
+            "--to",
+            "2017-05-08",
+        ],
     );
     // On 8 May 2017 only the first Barzeh batch had left; places are timeless and all shown.
     assert_eq!(
@@ -228,4 +230,44 @@ fn a_time_range_from_the_command_line_reaches_the_window() {
     );
     let markers = layout["markers"].as_array().unwrap();
     assert!(markers.iter().any(|m| m["id"] == "qaboun"));
+}
+
+#[test]
+fn the_screenshot_waits_for_tiles_from_the_loopback_server_and_shows_them() {
+    let Some(display) = display() else {
+        return;
+    };
+    let server =
+        support::TileServer::start(support::Behaviour::Png(support::solid_png([220, 30, 30])));
+    let dir = tempfile::tempdir().unwrap();
+    let template = server.template();
+    let (image, layout) = screenshot(&display, dir.path(), &["--tiles", &template]);
+    let rect: Vec<f64> = layout["map_rect"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    let (mut red, mut total) = (0, 0);
+    for y in (rect[1] as u32 + 5..rect[3] as u32 - 5).step_by(9) {
+        for x in (rect[0] as u32 + 5..rect[2] as u32 - 5).step_by(9) {
+            let p = image.get_pixel(x, y);
+            total += 1;
+            red += i32::from(p[0] > 200 && p[1] < 60 && p[2] < 60);
+        }
+    }
+    // The tiles cover the map; markers, arrows, labels and the legend cover some of them.
+    assert!(
+        red * 2 > total,
+        "only {red} of {total} sampled map pixels are tile-red"
+    );
+    let agents: Vec<String> = server
+        .seen()
+        .into_iter()
+        .filter_map(|s| s.user_agent)
+        .collect();
+    assert!(
+        !agents.is_empty() && agents.iter().all(|a| a.starts_with("evacmap/")),
+        "{agents:?}"
+    );
 }

@@ -270,12 +270,7 @@ fn open_archive(path: &Path, ctx: &egui::Context) -> Result<MapTiles, ArchiveErr
         Some("pmtiles") => {
             check_pmtiles(path)?;
             Ok(MapTiles::PmTiles(
-                walkers::PmTiles::with_style_and_tile_size(
-                    path,
-                    walkers::Style,
-                    256,
-                    ctx.clone(),
-                ),
+                walkers::PmTiles::with_style_and_tile_size(path, walkers::Style, 256, ctx.clone()),
             ))
         }
         _ => Err(ArchiveError::UnknownType { path: name }),

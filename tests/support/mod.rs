@@ -1,0 +1,177 @@
+//! A small HTTP tile server on 127.0.0.1 for tests: it answers every request the same chosen
+//! way and records what it was asked, when, and with which User-Agent. It stops when dropped.
+
+#![allow(dead_code)] // Each test file uses part of it.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// How the server answers.
+#[derive(Clone)]
+pub enum Behaviour {
+    /// 200 with this PNG.
+    Png(Vec<u8>),
+    /// This HTTP status, empty body.
+    Status(u16),
+    /// 429 with `Retry-After: seconds`.
+    TooMany { retry_after_seconds: u64 },
+    /// 200 with bytes that are no image.
+    Garbage,
+    /// Waits this long, then 200 with the PNG.
+    Slow(Duration, Vec<u8>),
+    /// Closes the connection without answering.
+    Close,
+}
+
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub at: Instant,
+    pub path: String,
+    pub user_agent: Option<String>,
+}
+
+pub struct TileServer {
+    pub port: u16,
+    seen: Arc<Mutex<Vec<Seen>>>,
+    stop: Arc<AtomicBool>,
+    accept: Option<JoinHandle<()>>,
+}
+
+/// A solid-colour 256×256 PNG.
+pub fn solid_png(rgb: [u8; 3]) -> Vec<u8> {
+    let image = image::RgbImage::from_pixel(256, 256, image::Rgb(rgb));
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut bytes, image::ImageFormat::Png).unwrap();
+    bytes.into_inner()
+}
+
+impl TileServer {
+    pub fn start(behaviour: Behaviour) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let accept = {
+            let (seen, stop) = (seen.clone(), stop.clone());
+            std::thread::spawn(move || {
+                // Bounded: ends when the server is dropped, or after five minutes at most.
+                let started = Instant::now();
+                while !stop.load(Ordering::Relaxed) && started.elapsed() < Duration::from_secs(300)
+                {
+                    match listener.accept() {
+                        Ok((stream, _)) => {
+                            let (seen, behaviour, stop) =
+                                (seen.clone(), behaviour.clone(), stop.clone());
+                            std::thread::spawn(move || answer(stream, &seen, &behaviour, &stop));
+                        }
+                        Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                    }
+                }
+            })
+        };
+        Self {
+            port,
+            seen,
+            stop,
+            accept: Some(accept),
+        }
+    }
+
+    pub fn template(&self) -> String {
+        format!("http://127.0.0.1:{}/{{z}}/{{x}}/{{y}}.png", self.port)
+    }
+
+    pub fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+
+    /// Requests for one tile path, e.g. "/3/4/2.png".
+    pub fn seen_for(&self, path: &str) -> Vec<Seen> {
+        self.seen().into_iter().filter(|s| s.path == path).collect()
+    }
+}
+
+impl Drop for TileServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(accept) = self.accept.take() {
+            let _ = accept.join();
+        }
+    }
+}
+
+fn answer(
+    mut stream: TcpStream,
+    seen: &Mutex<Vec<Seen>>,
+    behaviour: &Behaviour,
+    stop: &AtomicBool,
+) {
+    let _ = stream.set_nonblocking(false);
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut request = Vec::new();
+    let mut buffer = [0u8; 1024];
+    while !request.windows(4).any(|w| w == b"\r\n\r\n") && request.len() < 16 * 1024 {
+        match stream.read(&mut buffer) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => request.extend_from_slice(&buffer[..n]),
+        }
+    }
+    let text = String::from_utf8_lossy(&request);
+    let path = text.split_whitespace().nth(1).unwrap_or("").to_owned();
+    let user_agent = text
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("user-agent: ")
+                .or_else(|| l.strip_prefix("User-Agent: "))
+        })
+        .map(str::to_owned);
+    seen.lock().unwrap().push(Seen {
+        at: Instant::now(),
+        path,
+        user_agent,
+    });
+    let respond = |stream: &mut TcpStream, status: &str, headers: &str, body: &[u8]| {
+        let head = format!(
+            "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n{headers}\r\n",
+            body.len()
+        );
+        let _ = stream.write_all(head.as_bytes());
+        let _ = stream.write_all(body);
+    };
+    match behaviour {
+        Behaviour::Png(png) => respond(
+            &mut stream,
+            "200 OK",
+            "Content-Type: image/png\r\nCache-Control: max-age=604800\r\n",
+            png,
+        ),
+        Behaviour::Status(code) => respond(&mut stream, &format!("{code} Error"), "", b""),
+        Behaviour::TooMany {
+            retry_after_seconds,
+        } => respond(
+            &mut stream,
+            "429 Too Many Requests",
+            &format!("Retry-After: {retry_after_seconds}\r\n"),
+            b"",
+        ),
+        Behaviour::Garbage => respond(
+            &mut stream,
+            "200 OK",
+            "Content-Type: image/png\r\n",
+            b"<html>not a tile</html>",
+        ),
+        Behaviour::Slow(delay, png) => {
+            let until = Instant::now() + *delay;
+            while Instant::now() < until && !stop.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            respond(&mut stream, "200 OK", "Content-Type: image/png\r\n", png)
+        }
+        Behaviour::Close => drop(stream),
+    }
+}
