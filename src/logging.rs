@@ -1,23 +1,15 @@
 //! Logging, with tile failures reported once per host instead of once per tile.
 //!
-//! walkers logs a warning for every tile it fails to fetch; offline, that is hundreds of lines.
-//! This logger passes everything else through to env_logger, reports the first failure of each
-//! host, and counts the rest for the status bar.
+//! walkers logs a warning for every tile it fails to read (evacmap uses it for PMTiles archives);
+//! that can be hundreds of lines. This logger passes everything else through to env_logger and
+//! reports only the first such failure of each host or archive.
 
 use std::collections::HashSet;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use log::{Log, Metadata, Record};
 
 use crate::map::tiles::host_of;
-
-static TILE_FAILURES: AtomicUsize = AtomicUsize::new(0);
-
-/// How many tiles failed to load since start.
-pub fn tile_failures() -> usize {
-    TILE_FAILURES.load(Ordering::Relaxed)
-}
 
 struct TileAwareLogger {
     inner: env_logger::Logger,
@@ -52,7 +44,6 @@ impl Log for TileAwareLogger {
             self.inner.log(record);
             return;
         }
-        TILE_FAILURES.fetch_add(1, Ordering::Relaxed);
         let message = record.args().to_string();
         let key = failure_key(&message);
         let first = self
@@ -65,7 +56,7 @@ impl Log for TileAwareLogger {
                 &Record::builder()
                     .args(format_args!(
                         "tiles from {key} failed to load ({message}); the offline basemap is shown \
-                         instead, and further failures from this host are counted in the status bar, not logged"
+                         where tiles are missing, and further failures from it are not logged"
                     ))
                     .level(log::Level::Warn)
                     .target("evacmap::tiles")

@@ -180,11 +180,7 @@ fn app_harness(template: String) -> Harness<'static, EvacApp> {
         reset: true,
         ..AppOptions::default()
     };
-    let app = EvacApp::new(&egui::Context::default(), options, None);
-    Harness::builder()
-        .with_size([1280.0, 800.0])
-        .with_context_setup(evacmap::app::install_fonts)
-        .build_ui_state(|ui, app: &mut EvacApp| app.show(ui), app)
+    support::app_harness(options, None, 1.0 / 60.0)
 }
 
 #[test]
@@ -271,34 +267,11 @@ fn tiles_from_the_server_reach_the_map() {
     );
 }
 
-/// A raster MBTiles with zoom levels 0–2, each tile a solid colour.
-fn make_mbtiles(path: &std::path::Path) {
-    let db = rusqlite::Connection::open(path).unwrap();
-    db.execute_batch(
-        "CREATE TABLE metadata (name TEXT, value TEXT);
-         CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB);
-         INSERT INTO metadata VALUES ('name', 'test'), ('format', 'png'), ('attribution', 'Test archive');",
-    )
-    .unwrap();
-    let png = solid_png([10, 160, 60]);
-    for zoom in 0..=2u32 {
-        for x in 0..(1 << zoom) {
-            for y in 0..(1 << zoom) {
-                db.execute(
-                    "INSERT INTO tiles VALUES (?1, ?2, ?3, ?4)",
-                    rusqlite::params![zoom, x, y, png],
-                )
-                .unwrap();
-            }
-        }
-    }
-}
-
 #[test]
 fn an_mbtiles_archive_made_here_opens_and_draws_beyond_its_deepest_level() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("test.mbtiles");
-    make_mbtiles(&path);
+    support::make_mbtiles(&path, [10, 160, 60]);
     let ctx = egui::Context::default();
     let provider = TileProvider::parse(path.to_str().unwrap()).unwrap();
     let Ok(Some(MapTiles::MbTiles(mut tiles))) = provider.open(&ctx, &CacheSettings::default())

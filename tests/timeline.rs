@@ -1,5 +1,7 @@
 //! Time: the range filter, the timeline, playback and the event list, driven headless.
 
+mod support;
+
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use evacmap::app::{AppOptions, EvacApp};
@@ -15,14 +17,7 @@ fn harness_with_dt(step_dt: f32) -> Harness<'static, EvacApp> {
         reset: true,
         ..AppOptions::default()
     };
-    let app = EvacApp::new(&egui::Context::default(), options, None);
-    let mut harness = Harness::builder()
-        .with_size([1280.0, 800.0])
-        .with_step_dt(step_dt)
-        .with_context_setup(evacmap::app::install_fonts)
-        .build_ui_state(|ui, app: &mut EvacApp| app.show(ui), app);
-    harness.run_steps(3);
-    harness
+    support::app_harness(options, None, step_dt)
 }
 
 fn harness() -> Harness<'static, EvacApp> {

@@ -1,5 +1,7 @@
 //! The map window, driven headless through AccessKit names (egui_kittest, no GPU, no network).
 
+mod support;
+
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use evacmap::app::{AppOptions, EvacApp};
@@ -18,13 +20,7 @@ fn options() -> AppOptions {
 }
 
 fn harness_with(options: AppOptions) -> Harness<'static, EvacApp> {
-    let app = EvacApp::new(&egui::Context::default(), options, None);
-    let mut harness = Harness::builder()
-        .with_size([1280.0, 800.0])
-        .with_context_setup(evacmap::app::install_fonts)
-        .build_ui_state(|ui, app: &mut EvacApp| app.show(ui), app);
-    harness.run_steps(3);
-    harness
+    support::app_harness(options, None, 1.0 / 60.0)
 }
 
 fn harness() -> Harness<'static, EvacApp> {
@@ -345,13 +341,7 @@ fn harness_with_stored(
     options: AppOptions,
     stored: Option<evacmap::app::PersistedState>,
 ) -> Harness<'static, EvacApp> {
-    let app = EvacApp::new(&egui::Context::default(), options, stored);
-    let mut harness = Harness::builder()
-        .with_size([1280.0, 800.0])
-        .with_context_setup(evacmap::app::install_fonts)
-        .build_ui_state(|ui, app: &mut EvacApp| app.show(ui), app);
-    harness.run_steps(3);
-    harness
+    support::app_harness(options, stored, 1.0 / 60.0)
 }
 
 #[test]

@@ -271,3 +271,76 @@ fn the_screenshot_waits_for_tiles_from_the_loopback_server_and_shows_them() {
         "{agents:?}"
     );
 }
+
+#[test]
+fn with_a_failing_tile_server_the_offline_basemap_is_what_the_screenshot_shows() {
+    let Some(display) = display() else {
+        return;
+    };
+    let server = support::TileServer::start(support::Behaviour::Status(500));
+    let dir = tempfile::tempdir().unwrap();
+    let template = server.template();
+    let (image, layout) = screenshot(&display, dir.path(), &["--tiles", &template]);
+    assert!(!server.seen().is_empty(), "tiles were asked for");
+    let number = |v: &serde_json::Value| v.as_f64().unwrap();
+    let rect: Vec<f64> = layout["map_rect"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(number)
+        .collect();
+    let center: Vec<f64> = layout["center_lon_lat"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(number)
+        .collect();
+    let scale = 256.0 * 2f64.powf(number(&layout["zoom"]));
+    let (cx, cy) = mercator(center[0], center[1]);
+    let at = |lon: f64, lat: f64| {
+        let (x, y) = mercator(lon, lat);
+        let px = (rect[0] + rect[2]) / 2.0 + (x - cx) * scale;
+        let py = (rect[1] + rect[3]) / 2.0 + (y - cy) * scale;
+        *image.get_pixel(px as u32, py as u32)
+    };
+    let sea = at(34.6, 33.3);
+    assert!(sea[2] > sea[0] + 30, "the sea off Tyre is blue: {sea:?}");
+    let desert = at(38.0, 34.2);
+    assert!(
+        desert[0] > 200 && desert[0] >= desert[2],
+        "the Syrian desert is land-coloured: {desert:?}"
+    );
+}
+
+#[test]
+fn an_mbtiles_archive_is_drawn_as_the_basemap() {
+    let Some(display) = display() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("green.mbtiles");
+    support::make_mbtiles(&archive, [10, 160, 60]);
+    let (image, layout) = screenshot(
+        &display,
+        dir.path(),
+        &["--tiles", archive.to_str().unwrap()],
+    );
+    let rect: Vec<f64> = layout["map_rect"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    let (mut green, mut total) = (0, 0);
+    for y in (rect[1] as u32 + 5..rect[3] as u32 - 5).step_by(9) {
+        for x in (rect[0] as u32 + 5..rect[2] as u32 - 5).step_by(9) {
+            let p = image.get_pixel(x, y);
+            total += 1;
+            green += i32::from(p[0] < 40 && p[1] > 140 && p[2] < 90);
+        }
+    }
+    assert!(
+        green * 2 > total,
+        "only {green} of {total} sampled map pixels are the archive's green"
+    );
+}

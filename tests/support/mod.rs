@@ -175,3 +175,42 @@ fn answer(
         Behaviour::Close => drop(stream),
     }
 }
+
+/// The app in a headless harness (1280×800, evacmap's fonts), three frames in.
+pub fn app_harness(
+    options: evacmap::app::AppOptions,
+    stored: Option<evacmap::app::PersistedState>,
+    step_dt: f32,
+) -> egui_kittest::Harness<'static, evacmap::app::EvacApp> {
+    let app = evacmap::app::EvacApp::new(&egui::Context::default(), options, stored);
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_step_dt(step_dt)
+        .with_context_setup(evacmap::app::install_fonts)
+        .build_ui_state(|ui, app: &mut evacmap::app::EvacApp| app.show(ui), app);
+    harness.run_steps(3);
+    harness
+}
+
+/// A raster MBTiles with zoom levels 0–2, each tile a solid colour.
+pub fn make_mbtiles(path: &std::path::Path, rgb: [u8; 3]) {
+    let db = rusqlite::Connection::open(path).unwrap();
+    db.execute_batch(
+        "CREATE TABLE metadata (name TEXT, value TEXT);
+         CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB);
+         INSERT INTO metadata VALUES ('name', 'test'), ('format', 'png'), ('attribution', 'Test archive');",
+    )
+    .unwrap();
+    let png = solid_png(rgb);
+    for zoom in 0..=2u32 {
+        for x in 0..(1 << zoom) {
+            for y in 0..(1 << zoom) {
+                db.execute(
+                    "INSERT INTO tiles VALUES (?1, ?2, ?3, ?4)",
+                    rusqlite::params![zoom, x, y, png],
+                )
+                .unwrap();
+            }
+        }
+    }
+}

@@ -159,12 +159,7 @@ impl Tiles for MbTiles {
     }
 
     fn attribution(&self) -> Attribution {
-        Attribution {
-            text: "",
-            url: "",
-            logo_light: None,
-            logo_dark: None,
-        }
+        super::drawn_by_the_app()
     }
 
     fn tile_size(&self) -> u32 {

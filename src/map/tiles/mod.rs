@@ -331,6 +331,16 @@ impl MapTiles {
     }
 }
 
+/// walkers' attribution for our tile sources: empty, because the app draws the provider's own.
+pub fn drawn_by_the_app() -> walkers::sources::Attribution {
+    walkers::sources::Attribution {
+        text: "",
+        url: "",
+        logo_light: None,
+        logo_dark: None,
+    }
+}
+
 /// The host part of a URL, for messages.
 pub fn host_of(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);

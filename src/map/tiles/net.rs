@@ -3,8 +3,8 @@
 //! after which a tile is left alone for a while, a disk cache, and at most `parallel` requests
 //! at once. The UI thread never waits: it asks, and draws what has arrived.
 
-use std::collections::{HashSet, VecDeque};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -126,7 +126,8 @@ struct Shared {
     queue: Mutex<Queue>,
     wake: Condvar,
     status: NetStatus,
-    reported: Mutex<HashSet<String>>,
+    /// Whether a failure from this server was logged already.
+    reported: AtomicBool,
 }
 
 type Outcome = (TileId, Result<ColorImage, String>);
@@ -154,7 +155,7 @@ impl NetTiles {
             queue: Mutex::new(Queue::default()),
             wake: Condvar::new(),
             status: NetStatus::default(),
-            reported: Mutex::new(HashSet::new()),
+            reported: AtomicBool::new(false),
         });
         let (sender, results) = channel();
         let cache = cache.map(Arc::new);
@@ -267,13 +268,7 @@ impl Tiles for NetTiles {
     }
 
     fn attribution(&self) -> Attribution {
-        // The app draws the provider's attribution itself.
-        Attribution {
-            text: "",
-            url: "",
-            logo_light: None,
-            logo_dark: None,
-        }
+        super::drawn_by_the_app()
     }
 
     fn tile_size(&self) -> u32 {
@@ -415,15 +410,9 @@ impl Worker {
         }
     }
 
-    /// Logs the first failure of each kind from this server; the rest are only counted.
+    /// Logs the first failure from this server; the rest are only counted (status bar).
     fn report_once(&self, error: &str) {
-        let key = error.split(':').next().unwrap_or(error).to_owned();
-        if self
-            .shared
-            .reported
-            .lock()
-            .is_ok_and(|mut seen| seen.insert(key))
-        {
+        if !self.shared.reported.swap(true, Ordering::Relaxed) {
             log::warn!(
                 "tiles from {}: {error} (evacmap retries with backoff; further failures are counted in the status bar, not logged)",
                 super::host_of(&self.spec.template)
@@ -448,19 +437,22 @@ impl Worker {
             Some(stale) => Attempt::Done(decode(&stale.bytes).map_err(|_| error)),
             None => Attempt::Done(Err(error)),
         };
+        let retry_or_give_up = |error: String| {
+            if can_retry {
+                Attempt::Retry {
+                    after: backoff,
+                    pause: false,
+                    error,
+                }
+            } else {
+                give_up(error)
+            }
+        };
         let response = match self.client.get(&url).send() {
             Ok(response) => response,
             Err(e) => {
                 let error = format!("request failed: {e}");
-                return if can_retry {
-                    Attempt::Retry {
-                        after: backoff,
-                        pause: false,
-                        error,
-                    }
-                } else {
-                    give_up(error)
-                };
+                return retry_or_give_up(error);
             }
         };
         let status = response.status();
@@ -486,15 +478,7 @@ impl Worker {
         }
         if !status.is_success() {
             let error = format!("server error: HTTP {status}");
-            return if can_retry {
-                Attempt::Retry {
-                    after: backoff,
-                    pause: false,
-                    error,
-                }
-            } else {
-                give_up(error)
-            };
+            return retry_or_give_up(error);
         }
         let header = |name: reqwest::header::HeaderName| {
             response
@@ -511,15 +495,7 @@ impl Worker {
             Ok(bytes) => bytes,
             Err(e) => {
                 let error = format!("download cut short: {e}");
-                return if can_retry {
-                    Attempt::Retry {
-                        after: backoff,
-                        pause: false,
-                        error,
-                    }
-                } else {
-                    give_up(error)
-                };
+                return retry_or_give_up(error);
             }
         };
         match decode(&bytes) {
