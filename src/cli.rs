@@ -43,8 +43,9 @@ pub struct WindowArgs {
     #[arg(long)]
     pub reset: bool,
 
-    /// Tile source for this run: "osm" (default), "offline" (bundled basemap only), or an
-    /// XYZ template such as https://host/{z}/{x}/{y}.png.
+    /// Tile source for this run: osm (default), hot (Humanitarian), topo (OpenTopoMap),
+    /// offline (bundled basemap only), an XYZ template such as https://host/{z}/{x}/{y}.png
+    /// ({s}: a/b/c subdomains), or a raster .mbtiles or .pmtiles file.
     #[arg(long, value_name = "SOURCE")]
     pub tiles: Option<String>,
 
