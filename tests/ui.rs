@@ -382,3 +382,26 @@ fn the_view_and_layers_are_restored_on_restart_and_reset_starts_clean() {
         "and frames the story anew"
     );
 }
+
+#[test]
+fn the_last_opened_file_is_reopened_on_restart() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/good/plain-qgis-export.geojson");
+    let mut harness = harness();
+    harness.state_mut().open(&path);
+    harness.run_steps(2);
+    let saved = harness.state().persisted();
+    assert_eq!(saved.last_file.as_deref(), Some(path.as_path()));
+    let again = harness_with_stored(
+        AppOptions {
+            reset: false,
+            ..options()
+        },
+        Some(saved),
+    );
+    again.get_by_label("Checkpoint");
+    assert!(
+        again.query_by_label("Qaboun").is_none(),
+        "the bundled story is not what opened"
+    );
+}
