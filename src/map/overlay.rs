@@ -667,19 +667,6 @@ fn draw_marker(painter: &egui::Painter, mark: &PlaceMark, emphasis: Emphasis) {
     let place_type = mark.place.place_type.as_ref().and_then(|t| t.known());
     let radius = mark.radius;
     let center = mark.position;
-    if mark.true_position.distance(center) > 0.5 {
-        // Spread out of a crowd: a leader line back to where the place really is.
-        painter.line_segment(
-            [mark.true_position, center],
-            Stroke::new(1.0, Color32::from_gray(90)),
-        );
-        painter.circle(
-            mark.true_position,
-            2.5,
-            mark.color,
-            Stroke::new(0.8, Color32::WHITE),
-        );
-    }
     match emphasis {
         Emphasis::Selected => {
             painter.circle_filled(center, radius + 6.0, HIGHLIGHT);
