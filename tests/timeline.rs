@@ -235,3 +235,26 @@ fn f1_shows_the_keyboard_shortcuts() {
     harness.run_steps(2);
     assert!(harness.query_by_label("Play or pause").is_none());
 }
+
+#[test]
+fn selecting_on_the_map_scrolls_the_list_to_the_item() {
+    let mut harness = harness();
+    // A short window: the list no longer fits, and its last item starts out of view.
+    harness.set_size(egui::vec2(1280.0, 560.0));
+    harness.run_steps(3);
+    let item = "→ 14 May 2017 · Evacuation Qaboun → Idlib";
+    // The list ends where the timeline panel begins.
+    let visible_bottom = harness.get_by_label("◀ Step").rect().top();
+    let before = harness.get_by_label(item).rect();
+    assert!(
+        before.top() >= visible_bottom,
+        "the item starts out of view: {before:?}"
+    );
+    harness.get_by_label(QABOUN_EVACUATION).click();
+    harness.run_steps(4);
+    let after = harness.get_by_label(item).rect();
+    assert!(
+        after.bottom() <= visible_bottom,
+        "the selected item is scrolled into view: {after:?}"
+    );
+}
