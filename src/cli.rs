@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::filter::{range_from_args, visible_features};
 use crate::io::{LoadError, load_file};
-use crate::model::{Dataset, Feature, Figure};
+use crate::model::{Dataset, Feature};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -183,36 +183,11 @@ pub fn list_line(dataset: &Dataset, feature: &Feature) -> String {
             let figures: Vec<String> = movement
                 .figures
                 .iter()
-                .map(|f| figure_with_sources(dataset, f))
+                .map(|f| dataset.figure_with_sources(f))
                 .collect();
             line.push_str(" | ");
             line.push_str(&figures.join("; "));
         }
     }
     line
-}
-
-/// "1,246 people (SANA)".
-pub fn figure_with_sources(dataset: &Dataset, figure: &Figure) -> String {
-    let sources: Vec<String> = figure
-        .sources
-        .iter()
-        .map(|id| short_source_name(dataset, id))
-        .collect();
-    format!("{} ({})", figure.describe(), sources.join(", "))
-}
-
-/// A source's name up to any parenthesis: "SANA (Syrian Arab News Agency)" → "SANA".
-pub fn short_source_name(dataset: &Dataset, id: &str) -> String {
-    dataset
-        .source(id)
-        .map(|s| {
-            s.name
-                .split(" (")
-                .next()
-                .unwrap_or(&s.name)
-                .trim()
-                .to_owned()
-        })
-        .unwrap_or_else(|| id.to_owned())
 }

@@ -449,14 +449,13 @@ impl<'a> StoryOverlay<'a> {
                 }
                 let width = style::arrow_width(style::people_count(movement));
                 let curve = Curve::new(from, to, bend_for(rank));
-                let head_length = (width * 2.2).max(10.0);
                 arrows.push(Arrow {
                     index: *index,
                     faded: !self.is_visible(*index),
                     feature,
                     movement,
                     curve,
-                    head_t: curve.t_before_end(to_radius + 2.0 + head_length),
+                    head_t: curve.t_before_end(to_radius + 2.0 + style::head_length(width)),
                     width,
                     color: style::movement_color(movement.movement_type.known()),
                     style: style::line_style(movement.status.known()),
@@ -619,9 +618,8 @@ fn draw_arrow(painter: &egui::Painter, arrow: &Arrow, emphasis: Emphasis) {
     }
     // The head: a triangle from the end of the line to the destination marker's edge.
     let base = curve.at(arrow.head_t);
-    let head_length = (arrow.width * 2.2).max(10.0);
     let direction = curve.direction(arrow.head_t);
-    let tip = base + direction * head_length;
+    let tip = base + direction * style::head_length(arrow.width);
     let side = vec2(-direction.y, direction.x) * (arrow.width * 1.2).max(6.0);
     let outline = match emphasis {
         Emphasis::Selected => Stroke::new(2.0, HIGHLIGHT),
@@ -757,7 +755,7 @@ pub fn tooltip_text(dataset: &Dataset, feature: &Feature, range: &DaySpan) -> St
             let when = movement.common.when.map(|w| w.human()).unwrap_or_default();
             lines.push(format!("{when} · {}", movement.status.label()));
             for figure in &movement.figures {
-                lines.push(crate::cli::figure_with_sources(dataset, figure));
+                lines.push(dataset.figure_with_sources(figure));
             }
         }
         Feature::Event(event) => {

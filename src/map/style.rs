@@ -129,6 +129,11 @@ pub fn arrow_width(people: Option<u64>) -> f32 {
     }
 }
 
+/// Length of an arrow's head for a line `width` points wide.
+pub fn head_length(width: f32) -> f32 {
+    (width * 2.2).max(10.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

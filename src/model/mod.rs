@@ -270,6 +270,31 @@ impl Dataset {
         self.meta.sources.iter().find(|s| s.id == id)
     }
 
+    /// A source's name up to any parenthesis: "SANA (Syrian Arab News Agency)" → "SANA";
+    /// the id when the source is not declared.
+    pub fn short_source_name(&self, id: &str) -> String {
+        self.source(id)
+            .map(|s| {
+                s.name
+                    .split(" (")
+                    .next()
+                    .unwrap_or(&s.name)
+                    .trim()
+                    .to_owned()
+            })
+            .unwrap_or_else(|| id.to_owned())
+    }
+
+    /// "1,246 people (SANA)".
+    pub fn figure_with_sources(&self, figure: &Figure) -> String {
+        let sources: Vec<String> = figure
+            .sources
+            .iter()
+            .map(|id| self.short_source_name(id))
+            .collect();
+        format!("{} ({})", figure.describe(), sources.join(", "))
+    }
+
     pub fn indexed(&self) -> impl Iterator<Item = (FeatureIndex, &Feature)> {
         self.features
             .iter()

@@ -13,6 +13,9 @@ pub struct BasemapForm {
     pub max_zoom: u8,
     pub archive: String,
     pub error: Option<String>,
+    /// The cache's size and when it was measured: walking the cache directory is disk I/O,
+    /// so it is not repeated every frame the menu is open.
+    cache_size: Option<(std::time::Instant, u64)>,
 }
 
 impl Default for BasemapForm {
@@ -23,6 +26,7 @@ impl Default for BasemapForm {
             max_zoom: 19,
             archive: String::new(),
             error: None,
+            cache_size: None,
         }
     }
 }
@@ -91,7 +95,15 @@ pub fn basemap_menu_ui(
         ui.label(RichText::new("Tile cache").strong());
         let location = cache.root().map_or_else(|| "no cache directory".into(), |p| p.display().to_string());
         ui.label(RichText::new(location).monospace().small());
-        let used_mb = cache.used_bytes() as f64 / 1e6;
+        let used = match form.cache_size {
+            Some((measured, bytes)) if measured.elapsed() < std::time::Duration::from_secs(2) => bytes,
+            _ => {
+                let bytes = cache.used_bytes();
+                form.cache_size = Some((std::time::Instant::now(), bytes));
+                bytes
+            }
+        };
+        let used_mb = used as f64 / 1e6;
         let mut limit_mb = (cache.limit_bytes / 1_000_000) as u32;
         ui.horizontal(|ui| {
             ui.label(format!("{used_mb:.1} MB used; limit"));
@@ -101,6 +113,7 @@ pub fn basemap_menu_ui(
             }
         });
         if ui.button("Clear tile cache").clicked() {
+            form.cache_size = None;
             commands.push(Command::ClearTileCache);
         }
         ui.label(

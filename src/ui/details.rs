@@ -174,7 +174,9 @@ fn movement_ui(ui: &mut Ui, dataset: &Dataset, movement: &Movement, commands: &m
     if movement.figures.is_empty() {
         ui.label(RichText::new("No figures reported.").weak());
     }
-    for (source_ids, figures) in figures_by_source(&movement.figures) {
+    let groups = figures_by_source(&movement.figures);
+    let disagree = groups.len() > 1;
+    for (source_ids, figures) in groups {
         let names = source_names(dataset, &source_ids);
         let list: Vec<String> = figures.iter().map(|f| f.describe()).collect();
         ui.horizontal_wrapped(|ui| {
@@ -182,7 +184,7 @@ fn movement_ui(ui: &mut Ui, dataset: &Dataset, movement: &Movement, commands: &m
             ui.label(list.join("; "));
         });
     }
-    if movement.figures.len() > 1 && figures_by_source(&movement.figures).len() > 1 {
+    if disagree {
         ui.label(
             RichText::new("Sources disagree; their figures are shown side by side, never merged.")
                 .weak()
@@ -335,7 +337,7 @@ fn section(ui: &mut Ui, title: &str) {
 
 fn source_names(dataset: &Dataset, ids: &[String]) -> String {
     ids.iter()
-        .map(|id| crate::cli::short_source_name(dataset, id))
+        .map(|id| dataset.short_source_name(id))
         .collect::<Vec<_>>()
         .join(", ")
 }
