@@ -83,7 +83,7 @@ fn parse_size(text: &str) -> Result<(f32, f32), String> {
 pub enum Command {
     /// Check story files: print every problem, one per line, located; exit 1 on any error.
     Check {
-        /// Files to check.
+        /// Files to check (`-` reads standard input).
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -105,15 +105,15 @@ pub enum Command {
 pub fn check(files: &[PathBuf], out: &mut dyn Write) -> std::io::Result<i32> {
     let mut failed = false;
     for file in files {
+        let name = crate::io::source::origin_name(file);
         match load_file(file) {
             Ok(loaded) => {
                 for warning in &loaded.warnings {
-                    writeln!(out, "{}:{warning}", file.display())?;
+                    writeln!(out, "{name}:{warning}")?;
                 }
                 writeln!(
                     out,
-                    "{}: ok ({} features, {} warnings)",
-                    file.display(),
+                    "{name}: ok ({} features, {} warnings)",
                     loaded.dataset.features().len(),
                     loaded.warnings.len()
                 )?;

@@ -55,7 +55,7 @@ rejects! {
     a_misspelt_geojson_type_is_refused: "wrong-type.geojson" at "type" says "\"Featurecollection\" is not a GeoJSON type";
     features_that_are_not_an_array_are_refused: "features-not-array.geojson" at "features" says "expected an array of features, found an object";
     a_feature_that_is_not_an_object_is_refused: "feature-not-object.geojson" at "features[0]" says "expected a Feature object, found a number";
-    coordinates_that_are_not_numbers_are_refused: "bad-coordinates-type.geojson" at "features[0] (id \"a\") geometry" says "not a valid GeoJSON geometry";
+    coordinates_that_are_not_numbers_are_refused: "bad-coordinates-type.geojson" at "features[0] (id \"a\") geometry.coordinates" says "a position is an array of two or more numbers [longitude, latitude], found the string \"36.3, 33.5\"";
     a_latitude_beyond_90_is_refused: "latitude-out-of-range.geojson" at "features[0] (id \"a\") geometry" says "position [36.3, 133.5] is out of range";
     a_longitude_beyond_180_is_refused: "longitude-out-of-range.geojson" at "features[2] (id \"m\") geometry" says "longitude must be within -180..180";
     an_unknown_origin_is_refused: "unknown-from.geojson" at "features[2] (id \"m\") properties.from" says "unknown place \"nowhere\"";
@@ -69,8 +69,8 @@ rejects! {
     a_numeric_id_on_a_place_is_refused: "numeric-id.geojson" at "features[0] (id \"7\") id" says "the id must be a string";
     a_date_in_another_format_is_refused: "malformed-when.geojson" at "features[2] (id \"m\") properties.when" says "'12/05/2017' is not a date";
     an_interval_ending_before_it_starts_is_refused: "interval-ends-before-start.geojson" at "features[3] (id \"e\") properties.when" says "ends before it starts";
-    a_negative_figure_is_refused: "negative-figure.geojson" at "features[2] (id \"m\") properties.figures[0].value" says "negative figure -5";
-    a_fractional_figure_is_refused: "fractional-figure.geojson" at "features[2] (id \"m\") properties.figures[0].value" says "whole count, found 12.5";
+    a_negative_figure_is_refused: "negative-figure.geojson" at "features[2] (id \"m\") properties.figures[0].value" says "a figure is a whole number from 0 to 9,007,199,254,740,991, found -5";
+    a_fractional_figure_is_refused: "fractional-figure.geojson" at "features[2] (id \"m\") properties.figures[0].value" says "a figure is a whole number from 0 to 9,007,199,254,740,991, found 12.5";
     a_figure_written_as_text_is_refused: "figure-as-string.geojson" at "features[2] (id \"m\") properties.figures[0].value" says "expected a number, found a string";
     a_figure_without_sources_is_refused: "figure-without-sources.geojson" at "features[2] (id \"m\") properties.figures[0].sources" says "must cite at least one source";
     a_movement_without_sources_is_refused: "movement-without-sources.geojson" at "features[2] (id \"m\") properties.sources" says "must cite at least one source";
@@ -99,7 +99,7 @@ fn every_problem_of_a_file_is_reported_at_once() {
     assert_eq!(errors.len(), 4, "{errors:#?}");
     assert!(errors[0].starts_with("features[1] (id \"a\") id: error: duplicate id"));
     assert!(errors[1].starts_with(
-        "features[2] (id \"m\") properties.figures[0].value: error: negative figure -1"
+        "features[2] (id \"m\") properties.figures[0].value: error: a figure is a whole number from 0 to 9,007,199,254,740,991, found -1"
     ));
     assert!(
         errors[2].starts_with("features[2] (id \"m\") properties.to: error: unknown place \"b\"")

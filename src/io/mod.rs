@@ -1,11 +1,16 @@
 //! Reading and writing stories. No drawing here.
 
+pub mod background;
+pub mod json;
 pub mod problem;
 pub mod read;
+pub mod source;
+pub mod structure;
 pub mod write;
 
 pub use problem::{Location, Problem, ProblemReport, Severity};
-pub use read::{Loaded, load_file, parse_bytes};
+pub use read::{Loaded, load_file, load_file_with_limit, parse_bytes};
+pub use source::{MAX_FILE_BYTES, STDIN_PATH};
 pub use write::{save_file, to_geojson, to_geojson_string};
 
 /// Why a story could not be loaded. The previous data, if any, stays as it was.
@@ -17,8 +22,21 @@ pub enum LoadError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{path}: the file is {size} bytes, more than the {limit} bytes a story may have")]
+    #[error(
+        "{path}: the file is {size} bytes, more than the {limit} bytes a story may have \
+         ({size_text})",
+        size_text = source::format_size(*limit)
+    )]
     TooLarge { path: String, size: u64, limit: u64 },
+    /// A pipe, device or standard input that went on past the cap; reading stopped there.
+    #[error(
+        "{path}: more than {limit_text} came from it, more than a story may have; reading stopped there",
+        limit_text = source::format_size(*limit)
+    )]
+    StreamTooLarge { path: String, limit: u64 },
+    /// The loader itself failed (a defect in evacmap, not in the file).
+    #[error("{path}: evacmap failed while reading it ({message}); please report this")]
+    Crashed { path: String, message: String },
     #[error("{0}")]
     Invalid(ProblemReport),
 }

@@ -30,14 +30,14 @@ impl fmt::Display for Location {
         match self {
             Location::Text { line, column } => write!(f, "{line}:{column}"),
             Location::Document { path } if path.is_empty() => f.write_str("(top level)"),
-            Location::Document { path } => f.write_str(path),
+            Location::Document { path } => f.write_str(&one_line(path)),
             Location::Feature { index, id, path } => {
                 write!(f, "features[{index}]")?;
                 if let Some(id) = id {
-                    write!(f, " (id {id:?})")?;
+                    write!(f, " (id {})", quote(id))?;
                 }
                 if !path.is_empty() {
-                    write!(f, " {path}")?;
+                    write!(f, " {}", one_line(path))?;
                 }
                 Ok(())
             }
@@ -64,7 +64,12 @@ impl fmt::Display for Problem {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}: {severity}: {}", self.location, self.message)
+        write!(
+            f,
+            "{}: {severity}: {}",
+            self.location,
+            one_line(&self.message)
+        )
     }
 }
 
@@ -97,6 +102,110 @@ impl fmt::Display for ProblemReport {
     }
 }
 
+/// How many characters of a value a message quotes before cutting it with "…".
+pub const QUOTED_CHARS: usize = 60;
+
+/// How many characters a message may have before it is cut with "…".
+pub const MESSAGE_CHARS: usize = 400;
+
+/// A value as messages quote it: in double quotes, control and bidirectional-override characters
+/// escaped (so a value cannot start a new line, colour the terminal or reorder the text around
+/// it), cut after [`QUOTED_CHARS`] characters with "…".
+///
+/// ```
+/// use evacmap::io::problem::quote;
+/// assert_eq!(quote("Qaboun"), "\"Qaboun\"");
+/// assert_eq!(quote("a\nb"), "\"a\\nb\"");
+/// assert_eq!(quote(&"x".repeat(100)).chars().count(), 60 + 3);
+/// ```
+pub fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(QUOTED_CHARS * 2) + 2);
+    out.push('"');
+    for (count, c) in text.chars().enumerate() {
+        if count == QUOTED_CHARS {
+            out.push('…');
+            break;
+        }
+        push_escaped(&mut out, c);
+    }
+    out.push('"');
+    out
+}
+
+/// Text made safe to print on one line: control and bidirectional-override characters escaped,
+/// cut after [`MESSAGE_CHARS`] characters with "…". Every problem goes through this when printed,
+/// so one problem is always one line whatever a file contains.
+pub fn one_line(text: &str) -> String {
+    let needs_work = text.chars().any(needs_escape) || text.len() > MESSAGE_CHARS;
+    if !needs_work {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len().min(MESSAGE_CHARS * 2));
+    for (count, c) in text.chars().enumerate() {
+        if count == MESSAGE_CHARS {
+            out.push('…');
+            break;
+        }
+        push_escaped(&mut out, c);
+    }
+    out
+}
+
+/// Control characters, and the Unicode marks that reorder or hide the text around them.
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '"' => out.push_str("\\\""),
+        '\\' => out.push_str("\\\\"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c if needs_escape(c) => out.push_str(&format!("\\u{{{:04x}}}", c as u32)),
+        c => out.push(c),
+    }
+}
+
+/// A JSON value as messages show it: strings quoted, numbers and literals as written, arrays and
+/// objects by their kind (never echoed whole).
+pub fn describe_value(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => format!("the string {}", quote(s)),
+        Value::Number(n) => one_line(&n.to_string()),
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Array(items) => format!("an array of {}", items.len()),
+        Value::Object(_) => "an object".into(),
+    }
+}
+
+/// A member name as a step of a JSON path: `.name` when it is a plain word, else `["quoted"]`.
+pub fn path_step(key: &str) -> String {
+    let plain = !key.is_empty()
+        && key.len() <= QUOTED_CHARS
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if plain {
+        format!(".{key}")
+    } else {
+        format!("[{}]", quote(key))
+    }
+}
+
+/// Joins a path and a member name (`evacmap` + `sources` → `evacmap.sources`).
+pub fn join_path(path: &str, key: &str) -> String {
+    let step = path_step(key);
+    match (path.is_empty(), step.strip_prefix('.')) {
+        (true, Some(word)) => word.to_owned(),
+        _ => format!("{path}{step}"),
+    }
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_column(text: &[u8], offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
@@ -115,6 +224,35 @@ pub fn line_column(text: &[u8], offset: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_problem_with_hostile_text_still_prints_as_one_line() {
+        let problem = Problem {
+            severity: Severity::Warning,
+            location: Location::Document {
+                path: join_path("evacmap.sources", "a\nb.geojson:1:1: error: fake"),
+            },
+            message: format!("value {} \u{1b}[31mred\u{202e}", "x".repeat(10_000)),
+        };
+        let text = problem.to_string();
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(!text.chars().any(|c| c.is_control()), "{text}");
+        assert!(!text.contains('\u{202e}'));
+        assert!(text.chars().count() < 600, "{} chars", text.chars().count());
+        assert!(text.starts_with("evacmap.sources[\"a\\nb.geojson:1:1: error: fake\"]: warning: "));
+    }
+
+    #[test]
+    fn paths_keep_plain_member_names_and_quote_the_rest() {
+        assert_eq!(join_path("", "evacmap"), "evacmap");
+        assert_eq!(join_path("evacmap", "sources"), "evacmap.sources");
+        assert_eq!(join_path("evacmap.sources", "sana"), "evacmap.sources.sana");
+        assert_eq!(
+            join_path("evacmap.sources", "two words"),
+            "evacmap.sources[\"two words\"]"
+        );
+        assert_eq!(join_path("", ""), "[\"\"]");
+    }
 
     #[test]
     fn line_and_column_count_from_one() {

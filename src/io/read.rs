@@ -2,25 +2,35 @@
 //!
 //! Policy: any valid RFC 7946 GeoJSON opens (features outside evacmap's vocabulary become
 //! generic features); anything invalid is refused with every problem located; nothing panics,
-//! whatever the bytes.
+//! whatever the bytes. The structural rules of RFC 7946 are checked by [`super::structure`]
+//! before any geometry is converted; evacmap's own vocabulary is checked here.
+//!
+//! Ids: places, movements and events need unique string ids, because references point at them.
+//! Other features may repeat an id (GeoJSON allows it; a warning says only the first is found by
+//! it), may use numbers (`1` and `"1"` are different ids), or have none: those get a made-up name
+//! for display that is never an id, so it cannot collide with a real one.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use geo::{CoordsIter, Geometry};
-use serde::Deserialize as _;
 use serde_json::{Map, Value};
 
 use super::LoadError;
-use super::problem::{Location, Problem, ProblemReport, Severity, line_column};
+use super::json::{self, Step};
+use super::problem::{
+    Location, Problem, ProblemReport, Severity, describe_value, join_path, line_column, quote,
+};
+use super::source::{MAX_FILE_BYTES, origin_name, read_capped};
+use super::structure::{Findings, GEOMETRY_TYPES, ObjectKind, check_object_members, type_name};
 use crate::model::{
-    Common, ControlClaim, Dataset, Event, Extra, Feature, Figure, Generic, Movement, Place, Source,
-    StoryMeta, Term, Vocabulary, When,
+    Common, ControlClaim, Dataset, Event, Extra, Feature, Figure, Generic, GeoJsonId, Movement,
+    Place, Source, StoryMeta, Term, Vocabulary, When,
 };
 
-/// Files larger than this are refused before reading: stories are small, and reading a
-/// multi-gigabyte file by mistake should not exhaust memory.
-pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+/// The largest figure a file may give: JSON numbers above 2^53 − 1 are not exact in most
+/// readers (RFC 7493, I-JSON), so a larger count could silently change on the way.
+pub const MAX_FIGURE: u64 = (1 << 53) - 1;
 
 /// The format version this build writes and fully understands.
 pub const FORMAT_VERSION: u32 = 1;
@@ -32,23 +42,15 @@ pub struct Loaded {
     pub warnings: Vec<Problem>,
 }
 
-/// Reads and checks a story file.
+/// Reads and checks a story file (`-` is standard input), at most [`MAX_FILE_BYTES`] of it.
 pub fn load_file(path: &Path) -> Result<Loaded, LoadError> {
-    let origin = path.display().to_string();
-    let io_error = |source| LoadError::Io {
-        path: origin.clone(),
-        source,
-    };
-    let size = std::fs::metadata(path).map_err(io_error)?.len();
-    if size > MAX_FILE_BYTES {
-        return Err(LoadError::TooLarge {
-            path: origin,
-            size,
-            limit: MAX_FILE_BYTES,
-        });
-    }
-    let bytes = std::fs::read(path).map_err(io_error)?;
-    parse_bytes(&bytes, &origin)
+    load_file_with_limit(path, MAX_FILE_BYTES)
+}
+
+/// [`load_file`] with another size cap.
+pub fn load_file_with_limit(path: &Path, limit: u64) -> Result<Loaded, LoadError> {
+    let bytes = read_capped(path, limit)?;
+    parse_bytes(&bytes, &origin_name(path))
 }
 
 /// Parses and checks a story; `origin` names it in messages.
@@ -81,14 +83,17 @@ pub fn parse_bytes(bytes: &[u8], origin: &str) -> Result<Loaded, LoadError> {
             "the file is empty".into(),
         ));
     }
-    let root: Value = serde_json::from_slice(bytes).map_err(|e| {
+    let parsed = json::parse(bytes).map_err(|e| {
         let message = json_error_message(&e);
         let (line, column) = editor_position(bytes, e.line(), e.column());
         text_error(Location::Text { line, column }, message)
     })?;
 
     let mut checker = Checker::default();
-    let dataset = checker.read_root(root);
+    for duplicate in &parsed.duplicates {
+        checker.duplicate_member(&parsed.value, &duplicate.path);
+    }
+    let dataset = checker.read_root(parsed.value);
     checker.check_references(&dataset);
     // Report in file order: the top level first, then feature by feature.
     checker.problems.sort_by_key(|p| match &p.location {
@@ -150,6 +155,12 @@ enum ReferenceTarget {
     Source,
 }
 
+/// The first feature to use each id, and whether it is a place, movement or event.
+#[derive(Default)]
+struct IdRegister {
+    first: HashMap<GeoJsonId, (usize, bool)>,
+}
+
 #[derive(Default)]
 struct Checker {
     problems: Vec<Problem>,
@@ -192,25 +203,6 @@ impl<'a> Object<'a> {
     }
 }
 
-fn join_path(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
-    }
-}
-
-fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 impl Checker {
     fn report(&mut self, severity: Severity, path: String, message: String) {
         let location = match self.scope.clone().unwrap_or(Scope::Document) {
@@ -232,6 +224,60 @@ impl Checker {
         self.report(Severity::Warning, path, message.into());
     }
 
+    /// Reports what the structural checks found, at paths relative to the current scope.
+    fn absorb(&mut self, findings: Findings) {
+        for finding in findings.0 {
+            self.report(finding.severity, finding.path, finding.message);
+        }
+    }
+
+    /// A member name repeated in one object: legal JSON, but the earlier value is lost.
+    fn duplicate_member(&mut self, root: &Value, path: &[Step]) {
+        let mut text = String::new();
+        let mut rest = path;
+        if let [Step::Member(features), Step::Index(index), tail @ ..] = path
+            && features == "features"
+        {
+            let id = root
+                .get("features")
+                .and_then(|f| f.get(*index))
+                .and_then(|f| f.get("id"))
+                .and_then(GeoJsonId::from_json)
+                .map(|id| id.text().into_owned());
+            self.scope = Some(Scope::Feature { index: *index, id });
+            rest = tail;
+        }
+        for step in rest {
+            match step {
+                Step::Member(name) => text = join_path(&text, name),
+                Step::Index(i) => text.push_str(&format!("[{i}]")),
+            }
+        }
+        self.warning(
+            text,
+            "this member name appears more than once in its object; the last value is used",
+        );
+        self.scope = None;
+    }
+
+    /// The `type` member of a GeoJSON object, if it is a string.
+    fn object_type<'v>(&mut self, map: &'v Map<String, Value>) -> Option<&'v str> {
+        match map.get("type") {
+            Some(Value::String(kind)) => Some(kind),
+            Some(other) => {
+                self.error(
+                    "type".into(),
+                    format!("expected a string, found {}", type_name(other)),
+                );
+                None
+            }
+            None => {
+                self.error("type".into(), "missing GeoJSON \"type\" member");
+                None
+            }
+        }
+    }
+
     fn read_root(&mut self, root: Value) -> Dataset {
         let Value::Object(root) = root else {
             self.error(
@@ -240,38 +286,34 @@ impl Checker {
             );
             return Dataset::default();
         };
-        let kind = root.get("type").and_then(Value::as_str).unwrap_or("");
+        let Some(kind) = self.object_type(&root) else {
+            return Dataset::default();
+        };
+        let single = |feature: Option<Feature>| {
+            Dataset::new(
+                StoryMeta::default(),
+                feature.into_iter().collect(),
+                Extra::new(),
+            )
+        };
         match kind {
             "FeatureCollection" => self.read_collection(&root),
-            "Feature" => {
-                let feature = self.read_feature(0, &root);
-                Dataset::new(
-                    StoryMeta::default(),
-                    feature.into_iter().collect(),
-                    Extra::new(),
-                )
-            }
-            "Point" | "MultiPoint" | "LineString" | "MultiLineString" | "Polygon"
-            | "MultiPolygon" | "GeometryCollection" => {
+            "Feature" => single(self.read_feature(0, &root)),
+            kind if GEOMETRY_TYPES.contains(&kind) => {
                 let mut wrapper = Map::new();
                 wrapper.insert("type".into(), "Feature".into());
                 wrapper.insert("geometry".into(), Value::Object(root));
                 wrapper.insert("properties".into(), Value::Object(Map::new()));
-                let feature = self.read_feature(0, &wrapper);
-                Dataset::new(
-                    StoryMeta::default(),
-                    feature.into_iter().collect(),
-                    Extra::new(),
-                )
-            }
-            "" => {
-                self.error("type".into(), "missing GeoJSON \"type\" member");
-                Dataset::default()
+                single(self.read_feature(0, &wrapper))
             }
             other => {
                 self.error(
                     "type".into(),
-                    format!("{other:?} is not a GeoJSON type (expected \"FeatureCollection\")"),
+                    format!(
+                        "{} is not a GeoJSON type (expected \"FeatureCollection\", \"Feature\" or \
+                         a geometry; names are case-sensitive)",
+                        quote(other)
+                    ),
                 );
                 Dataset::default()
             }
@@ -279,6 +321,9 @@ impl Checker {
     }
 
     fn read_collection(&mut self, root: &Map<String, Value>) -> Dataset {
+        let mut findings = Findings::default();
+        check_object_members(root, "", ObjectKind::FeatureCollection, &mut findings);
+        self.absorb(findings);
         let mut object = Object::new(root, "");
         object.get("type");
         object.get("bbox");
@@ -289,7 +334,7 @@ impl Checker {
         let mut features = Vec::new();
         match object.get("features") {
             Some(Value::Array(items)) => {
-                let mut ids = HashSet::new();
+                let mut ids = IdRegister::default();
                 for (index, item) in items.iter().enumerate() {
                     let Value::Object(map) = item else {
                         self.scope = Some(Scope::Feature { index, id: None });
@@ -300,12 +345,7 @@ impl Checker {
                         continue;
                     };
                     if let Some(feature) = self.read_feature(index, map) {
-                        if !ids.insert(feature.id().to_owned()) {
-                            self.error(
-                                "id".into(),
-                                format!("duplicate id {:?}: ids must be unique", feature.id()),
-                            );
-                        }
+                        self.register_id(&mut ids, index, &feature);
                         features.push(feature);
                     }
                 }
@@ -321,6 +361,49 @@ impl Checker {
         // Keep the bbox out of the extras: it is recomputed by whoever writes the file.
         foreign.remove("bbox");
         Dataset::new(meta, features, foreign)
+    }
+
+    /// Places, movements and events need unique ids among themselves; any other sharing of an
+    /// id is allowed by GeoJSON and only warned about.
+    fn register_id(&mut self, ids: &mut IdRegister, index: usize, feature: &Feature) {
+        let id = match feature {
+            Feature::Generic(generic) => match &generic.own_id {
+                Some(id) => id.clone(),
+                None => return,
+            },
+            other => GeoJsonId::Text(other.id().to_owned()),
+        };
+        let evacmap = !matches!(feature, Feature::Generic(_));
+        let Some(&(first, first_is_evacmap)) = ids.first.get(&id) else {
+            ids.first.insert(id, (index, evacmap));
+            return;
+        };
+        if evacmap && first_is_evacmap {
+            self.error(
+                "id".into(),
+                format!(
+                    "duplicate id {}: places, movements and events need unique ids (also used by \
+                     features[{first}])",
+                    quote(&id.text())
+                ),
+            );
+            return;
+        }
+        let consequence = if evacmap || first_is_evacmap {
+            "references to it mean the place, movement or event"
+        } else {
+            "looking it up finds the first one"
+        };
+        self.warning(
+            "id".into(),
+            format!(
+                "id {} is also used by features[{first}]; GeoJSON allows it, but {consequence}",
+                id.describe()
+            ),
+        );
+        if evacmap {
+            ids.first.insert(id, (index, true));
+        }
     }
 
     fn read_meta(&mut self, value: &Value) -> StoryMeta {
@@ -349,7 +432,10 @@ impl Checker {
             Some(other) => {
                 self.error(
                     object.path_of("version"),
-                    format!("expected a whole number from 1, found {other}"),
+                    format!(
+                        "expected a whole number from 1, found {}",
+                        describe_value(other)
+                    ),
                 );
                 FORMAT_VERSION
             }
@@ -364,7 +450,7 @@ impl Checker {
         match object.get("sources") {
             Some(Value::Object(entries)) => {
                 for (id, entry) in entries {
-                    let path = format!("evacmap.sources.{id}");
+                    let path = join_path("evacmap.sources", id);
                     if id.trim().is_empty() {
                         self.error(path.clone(), "a source id must not be empty");
                     }
@@ -401,11 +487,20 @@ impl Checker {
         };
         let mut object = Object::new(map, path);
         let name = self.required_string(&mut object, "name");
+        let url = self.opt_string(&mut object, "url");
+        if let Some(url) = &url
+            && let Err(why) = crate::model::link::check(url)
+        {
+            self.warning(
+                object.path_of("url"),
+                format!("{why}; the link is shown as text and never opened"),
+            );
+        }
         Some(Source {
             id: id.to_owned(),
             name: name.unwrap_or_default(),
             kind: self.opt_term(&mut object, "kind"),
-            url: self.opt_string(&mut object, "url"),
+            url,
             title: self.opt_string(&mut object, "title"),
             published: self.opt_when(&mut object, "published"),
             note: self.opt_string(&mut object, "note"),
@@ -414,48 +509,53 @@ impl Checker {
     }
 
     fn read_feature(&mut self, index: usize, map: &Map<String, Value>) -> Option<Feature> {
-        let raw_id = match map.get("id") {
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            _ => None,
-        };
+        let own_id = map.get("id").and_then(GeoJsonId::from_json);
         self.scope = Some(Scope::Feature {
             index,
-            id: raw_id.clone(),
+            id: own_id.as_ref().map(|id| id.text().into_owned()),
         });
-        if map.get("type").and_then(Value::as_str) != Some("Feature") {
-            let found = map
-                .get("type")
-                .map_or("nothing".to_owned(), |t| t.to_string());
-            self.error(
-                "type".into(),
-                format!("expected \"Feature\", found {found}"),
-            );
-            return None;
+        match map.get("type") {
+            Some(Value::String(kind)) if kind == "Feature" => {}
+            found => {
+                let found = found.map_or("nothing".to_owned(), describe_value);
+                self.error(
+                    "type".into(),
+                    format!("expected \"Feature\", found {found}"),
+                );
+                return None;
+            }
         }
-        // The geometry with the georust reader, straight from the parsed JSON (no copy).
+        let mut findings = Findings::default();
+        check_object_members(map, "", ObjectKind::Feature, &mut findings);
+        if map.get("id").is_some_and(Value::is_null) {
+            findings.warning("id", "an id of null is read as no id");
+        } else if let Some(other) = map.get("id").filter(|v| !v.is_string() && !v.is_number()) {
+            findings.error(
+                "id",
+                format!(
+                    "a Feature's id is a string or a number, found {}",
+                    type_name(other)
+                ),
+            );
+        }
+        // RFC 7946 §3.2: both members are required; null says "none".
         let geometry = match map.get("geometry") {
-            None | Some(Value::Null) => None,
-            Some(value) => match geojson::Geometry::deserialize(value) {
-                Ok(g) => match Geometry::<f64>::try_from(&g.value) {
-                    Ok(geometry) => {
-                        self.check_coordinates(&geometry);
-                        Some(geometry)
-                    }
-                    Err(e) => {
-                        self.error("geometry".into(), format!("unusable geometry: {e}"));
-                        None
-                    }
-                },
-                Err(e) => {
-                    self.error(
-                        "geometry".into(),
-                        format!("not a valid GeoJSON geometry: {e}"),
-                    );
-                    None
-                }
-            },
+            Some(value) => super::structure::read_geometry(value, "geometry", &mut findings),
+            None => {
+                findings.error(
+                    "geometry",
+                    "a Feature needs a \"geometry\" member (null when it has none)",
+                );
+                None
+            }
         };
+        if !map.contains_key("properties") {
+            findings.error(
+                "properties",
+                "a Feature needs a \"properties\" member (null when it has none)",
+            );
+        }
+        self.absorb(findings);
         let empty = Map::new();
         let properties = match map.get("properties") {
             None | Some(Value::Null) => &empty,
@@ -486,26 +586,15 @@ impl Checker {
         {
             self.warning(
                 "properties.kind".into(),
-                format!("unknown kind {kind:?} (expected place, movement or event); shown as a generic feature"),
+                format!(
+                    "unknown kind {} (expected place, movement or event); shown as a generic \
+                     feature",
+                    quote(kind)
+                ),
             );
         }
-        let id = match raw_id {
-            Some(id) if !id.trim().is_empty() => id,
-            Some(_) => {
-                self.error("id".into(), "the id is empty");
-                format!("#{index}")
-            }
-            None if is_evacmap => {
-                self.error(
-                    "id".into(),
-                    "missing id: places, movements and events need one",
-                );
-                format!("#{index}")
-            }
-            None => format!("#{index}"),
-        };
-        if is_evacmap && matches!(map.get("id"), Some(Value::Number(_))) {
-            self.error("id".into(), "the id must be a string");
+        if let Some(geometry) = &geometry {
+            self.check_coordinates(geometry, is_evacmap);
         }
         // Unknown members of the feature object; `bbox` is derived data and is not kept.
         let foreign: Extra = map
@@ -519,9 +608,12 @@ impl Checker {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         if !is_evacmap {
-            // Generic features keep every property as it was, `kind` included.
+            // Generic features keep every property as it was, `kind` included. Without an id
+            // of their own they are named by position, which is never an id.
             let common = Common {
-                id,
+                id: own_id
+                    .as_ref()
+                    .map_or_else(|| format!("#{index}"), |id| id.text().into_owned()),
                 name: ["name", "title", "label"]
                     .iter()
                     .find_map(|k| properties.get(*k).and_then(Value::as_str))
@@ -533,11 +625,28 @@ impl Checker {
                 extra: properties.clone(),
                 foreign,
             };
-            return Some(Feature::Generic(Generic {
-                common,
-                has_own_id: map.get("id").is_some(),
-            }));
+            return Some(Feature::Generic(Generic { common, own_id }));
         }
+        let id = match own_id {
+            Some(GeoJsonId::Text(id)) if !id.trim().is_empty() => id,
+            Some(GeoJsonId::Text(_)) => {
+                self.error("id".into(), "the id is empty");
+                format!("#{index}")
+            }
+            Some(GeoJsonId::Number(number)) => {
+                self.error("id".into(), "the id must be a string");
+                number.to_string()
+            }
+            None => {
+                if map.get("id").is_none_or(Value::is_null) {
+                    self.error(
+                        "id".into(),
+                        "missing id: places, movements and events need one",
+                    );
+                }
+                format!("#{index}")
+            }
+        };
         let name = self.opt_string(&mut props, "name");
         let when = self.opt_when(&mut props, "when");
         let when_basis = self.opt_string(&mut props, "when_basis");
@@ -656,7 +765,7 @@ impl Checker {
         if !from.is_empty() && from == to {
             self.error(
                 "properties.to".into(),
-                format!("a movement from {from:?} to itself"),
+                format!("a movement from {} to itself", quote(&from)),
             );
         }
         let mut figures = Vec::new();
@@ -695,14 +804,25 @@ impl Checker {
         let value_path = object.path_of("value");
         let value = match object.get("value") {
             Some(Value::Number(n)) => {
-                if let Some(v) = n.as_u64() {
-                    Some(v)
-                } else if n.as_f64().is_some_and(|v| v < 0.0) {
-                    self.error(value_path, format!("negative figure {n}"));
-                    None
-                } else {
-                    self.error(value_path, format!("a figure is a whole count, found {n}"));
-                    None
+                let whole = n.as_u64().or_else(|| {
+                    // 3.0 and -0 are whole numbers written with a fraction or a sign.
+                    n.as_f64()
+                        .filter(|v| v.fract() == 0.0 && (0.0..=MAX_FIGURE as f64).contains(v))
+                        .map(|v| v as u64)
+                });
+                match whole.filter(|v| *v <= MAX_FIGURE) {
+                    Some(v) => Some(v),
+                    None => {
+                        self.error(
+                            value_path,
+                            format!(
+                                "a figure is a whole number from 0 to {}, found {}",
+                                crate::model::format_count(MAX_FIGURE),
+                                describe_value(&Value::Number(n.clone()))
+                            ),
+                        );
+                        None
+                    }
                 }
             }
             Some(other) => {
@@ -786,28 +906,29 @@ impl Checker {
         }
     }
 
-    fn check_coordinates(&mut self, geometry: &Geometry<f64>) {
+    /// Positions beyond ±180° / ±90° are refused for evacmap's own features (they could not be
+    /// placed on the map); on other features RFC 7946 only says they SHOULD NOT occur: a warning.
+    fn check_coordinates(&mut self, geometry: &Geometry<f64>, is_evacmap: bool) {
         for coord in geometry.coords_iter() {
             let (lon, lat) = (coord.x, coord.y);
-            if !lon.is_finite() || !lat.is_finite() {
-                self.error("geometry".into(), "coordinates must be finite numbers");
-                return;
+            if (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) {
+                continue;
             }
-            if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
-                let hint = if (-90.0..=90.0).contains(&lon) && (-180.0..=180.0).contains(&lat) {
-                    " (GeoJSON positions are [longitude, latitude]: are they swapped?)"
-                } else {
-                    ""
-                };
-                self.error(
-                    "geometry".into(),
-                    format!(
-                        "position [{lon}, {lat}] is out of range: longitude must be within \
-                         -180..180 and latitude within -90..90{hint}"
-                    ),
-                );
-                return;
+            let hint = if (-90.0..=90.0).contains(&lon) && (-180.0..=180.0).contains(&lat) {
+                " (GeoJSON positions are [longitude, latitude]: are they swapped?)"
+            } else {
+                ""
+            };
+            let message = format!(
+                "position [{lon}, {lat}] is out of range: longitude must be within -180..180 and \
+                 latitude within -90..90{hint}"
+            );
+            if is_evacmap {
+                self.error("geometry".into(), message);
+            } else {
+                self.warning("geometry".into(), format!("{message}; drawn as given"));
             }
+            return;
         }
     }
 
@@ -817,16 +938,16 @@ impl Checker {
             let message = match reference.to {
                 ReferenceTarget::Source if !sources.contains(reference.id.as_str()) => {
                     Some(format!(
-                        "unknown source {:?}: sources are declared in the top-level \"evacmap\".\"sources\"",
-                        reference.id
+                        "unknown source {}: sources are declared in the top-level \"evacmap\".\"sources\"",
+                        quote(&reference.id)
                     ))
                 }
                 ReferenceTarget::Place => match dataset.by_id(&reference.id) {
-                    None => Some(format!("unknown place {:?}", reference.id)),
+                    None => Some(format!("unknown place {}", quote(&reference.id))),
                     Some(Feature::Place(_)) => None,
                     Some(other) => Some(format!(
-                        "{:?} is a {}, not a place",
-                        reference.id,
+                        "{} is a {}, not a place",
+                        quote(&reference.id),
                         other.kind().as_str()
                     )),
                 },
@@ -958,8 +1079,9 @@ impl Checker {
             self.warning(
                 object.path_of(key),
                 format!(
-                    "unknown {} {text:?} (known: {}); kept as written",
+                    "unknown {} {} (known: {}); kept as written",
                     T::WHAT,
+                    quote(&text),
                     T::expected()
                 ),
             );

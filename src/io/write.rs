@@ -183,12 +183,15 @@ fn feature_to_json(feature: &Feature) -> Value {
 
     let mut map = Map::new();
     map.insert("type".into(), "Feature".into());
-    let has_id = match feature {
-        Feature::Generic(g) => g.has_own_id,
-        _ => true,
-    };
-    if has_id {
-        map.insert("id".into(), common.id.clone().into());
+    match feature {
+        Feature::Generic(g) => {
+            if let Some(id) = &g.own_id {
+                map.insert("id".into(), id.to_json());
+            }
+        }
+        _ => {
+            map.insert("id".into(), common.id.clone().into());
+        }
     }
     let geometry = common
         .geometry

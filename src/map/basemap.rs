@@ -9,6 +9,8 @@ use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke};
 use geo::{BoundingRect, Geometry, InteriorPoint, TriangulateEarcut};
 use serde_json::Value;
 
+use crate::io::structure::{Findings, read_geometry};
+
 use super::projection::{ScreenTransform, World};
 
 macro_rules! layer_file {
@@ -79,20 +81,31 @@ pub struct Basemap {
     labels: Vec<Label>,
 }
 
+/// The features of a bundled layer whose geometry passes RFC 7946's rules (the same checked
+/// conversion stories go through; nothing here can panic on a damaged file).
 fn features(text: &str) -> Vec<(Geometry<f64>, serde_json::Map<String, Value>)> {
-    let collection: geojson::FeatureCollection = match serde_json::from_str(text) {
+    let collection: Value = match serde_json::from_str(text) {
         Ok(c) => c,
         Err(e) => {
             log::error!("bundled basemap layer is unreadable: {e}");
             return Vec::new();
         }
     };
-    collection
-        .features
-        .into_iter()
-        .filter_map(|f| {
-            let geometry = Geometry::<f64>::try_from(&f.geometry?.value).ok()?;
-            Some((geometry, f.properties.unwrap_or_default()))
+    let Some(items) = collection.get("features").and_then(Value::as_array) else {
+        log::error!("bundled basemap layer has no features");
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|feature| {
+            let mut findings = Findings::default();
+            let geometry = read_geometry(feature.get("geometry")?, "geometry", &mut findings)?;
+            let properties = feature
+                .get("properties")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
+            Some((geometry, properties))
         })
         .collect()
 }

@@ -2,6 +2,7 @@
 //!
 //! Pure data, no drawing: the map and panels read it, `io` reads and writes it.
 
+pub mod link;
 pub mod vocab;
 pub mod when;
 
@@ -133,8 +134,50 @@ pub struct Event {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Generic {
     pub common: Common,
-    /// The GeoJSON `id`, when the file gave one (`common.id` is then the same, else made up).
-    pub has_own_id: bool,
+    /// The GeoJSON `id`, when the file gave one: `common.id` is then its text; without one,
+    /// `common.id` is a display name made from the feature's position ("#3"), never looked up.
+    pub own_id: Option<GeoJsonId>,
+}
+
+/// A GeoJSON Feature `id` as written: `1` and `"1"` are different ids.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum GeoJsonId {
+    Text(String),
+    Number(serde_json::Number),
+}
+
+impl GeoJsonId {
+    /// The id of a JSON value that is a string or a number.
+    pub fn from_json(value: &Value) -> Option<Self> {
+        match value {
+            Value::String(text) => Some(Self::Text(text.clone())),
+            Value::Number(number) => Some(Self::Number(number.clone())),
+            _ => None,
+        }
+    }
+
+    /// The id as text (a number as JSON writes it).
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Self::Text(text) => text.as_str().into(),
+            Self::Number(number) => number.to_string().into(),
+        }
+    }
+
+    /// For messages: strings in quotes, numbers bare (`"1"` vs `1`).
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Text(text) => format!("{text:?}"),
+            Self::Number(number) => number.to_string(),
+        }
+    }
+
+    pub fn to_json(&self) -> Value {
+        match self {
+            Self::Text(text) => Value::String(text.clone()),
+            Self::Number(number) => Value::Number(number.clone()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -229,12 +272,30 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// Ids are looked up as text: places, movements and events own theirs; a generic feature is
+    /// found by its own id only where no evacmap feature has it, the first of equal ids winning.
+    /// Features without an id are not found by id at all.
     pub fn new(meta: StoryMeta, features: Vec<Feature>, foreign: Extra) -> Self {
-        let by_id = features
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.id().to_owned(), FeatureIndex(i)))
-            .collect();
+        let mut by_id = HashMap::with_capacity(features.len());
+        for (i, feature) in features.iter().enumerate() {
+            match feature {
+                Feature::Generic(generic) => {
+                    if let Some(id) = &generic.own_id {
+                        by_id
+                            .entry(id.text().into_owned())
+                            .or_insert(FeatureIndex(i));
+                    }
+                }
+                other => {
+                    let owner = by_id
+                        .entry(other.id().to_owned())
+                        .or_insert(FeatureIndex(i));
+                    if matches!(features.get(owner.0), Some(Feature::Generic(_))) {
+                        *owner = FeatureIndex(i);
+                    }
+                }
+            }
+        }
         Self {
             meta,
             features,

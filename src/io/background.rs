@@ -1,0 +1,121 @@
+//! Loading a story on a worker thread, so the window stays responsive, and so that a defect in
+//! the loader (a panic) becomes an error the window can show instead of a crash.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+
+use super::{LoadError, Loaded, load_file};
+
+/// What a load job runs: [`load_file`] in the app, anything in tests.
+pub type Loader = fn(&Path) -> Result<Loaded, LoadError>;
+
+/// A story being read on a worker thread.
+pub struct LoadJob {
+    path: PathBuf,
+    receiver: Receiver<Result<Loaded, LoadError>>,
+}
+
+impl LoadJob {
+    /// Starts reading `path` with [`load_file`].
+    pub fn start(path: &Path) -> Self {
+        Self::start_with(path, load_file)
+    }
+
+    /// Starts reading `path` with `loader`.
+    pub fn start_with(path: &Path, loader: Loader) -> Self {
+        let (sender, receiver) = mpsc::channel();
+        let owned = path.to_owned();
+        let spawned = std::thread::Builder::new()
+            .name("evacmap-load".into())
+            .spawn(move || {
+                let outcome = std::panic::catch_unwind(|| loader(&owned))
+                    .unwrap_or_else(|payload| Err(crashed(&owned, payload.as_ref())));
+                // The window may have gone (closed, or this job replaced): nobody to tell.
+                sender.send(outcome).ok();
+            });
+        if let Err(e) = spawned {
+            // No thread could be started: say so through the same channel.
+            let (sender, failed) = mpsc::channel();
+            sender
+                .send(Err(LoadError::Io {
+                    path: path.display().to_string(),
+                    source: e,
+                }))
+                .ok();
+            return Self {
+                path: path.to_owned(),
+                receiver: failed,
+            };
+        }
+        Self {
+            path: path.to_owned(),
+            receiver,
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The outcome once the worker has finished; `None` while it is still reading.
+    pub fn poll(&self) -> Option<Result<Loaded, LoadError>> {
+        match self.receiver.try_recv() {
+            Ok(outcome) => Some(outcome),
+            Err(TryRecvError::Empty) => None,
+            Err(TryRecvError::Disconnected) => Some(Err(LoadError::Crashed {
+                path: self.path.display().to_string(),
+                message: "the reading thread ended without an answer".into(),
+            })),
+        }
+    }
+
+    /// Waits for the outcome (tests and `--screenshot` start-up).
+    pub fn wait(self) -> Result<Loaded, LoadError> {
+        self.receiver.recv().unwrap_or_else(|_| {
+            Err(LoadError::Crashed {
+                path: self.path.display().to_string(),
+                message: "the reading thread ended without an answer".into(),
+            })
+        })
+    }
+}
+
+fn crashed(path: &Path, payload: &(dyn std::any::Any + Send)) -> LoadError {
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".to_owned());
+    LoadError::Crashed {
+        path: path.display().to_string(),
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn panicking_loader(_: &Path) -> Result<Loaded, LoadError> {
+        panic!("a defect in the loader")
+    }
+
+    #[test]
+    fn a_panic_in_the_loader_comes_back_as_an_error() {
+        let job = LoadJob::start_with(Path::new("story.geojson"), panicking_loader);
+        match job.wait() {
+            Err(LoadError::Crashed { path, message }) => {
+                assert_eq!(path, "story.geojson");
+                assert_eq!(message, "a defect in the loader");
+            }
+            Err(other) => panic!("unexpected error {other}"),
+            Ok(_) => panic!("a panicking loader cannot succeed"),
+        }
+    }
+
+    #[test]
+    fn a_missing_file_comes_back_as_an_io_error() {
+        let job = LoadJob::start(Path::new("/nonexistent/story.geojson"));
+        assert!(matches!(job.wait(), Err(LoadError::Io { .. })));
+    }
+}

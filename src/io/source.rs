@@ -1,0 +1,147 @@
+//! Reading a file's bytes with a size cap that holds for every kind of file: regular files,
+//! pipes (FIFOs), devices and standard input (`-`).
+//!
+//! A regular file over the cap is refused before a byte is read; anything else is read up to the
+//! cap and refused as soon as one byte more arrives, so `/dev/zero` or an endless pipe costs at
+//! most the cap in memory.
+
+use std::io::Read;
+use std::path::Path;
+
+use super::LoadError;
+
+/// Files larger than this are refused: stories are small, and reading a multi-gigabyte file by
+/// mistake should not exhaust memory.
+pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// The path that means standard input, as in most command-line tools.
+pub const STDIN_PATH: &str = "-";
+
+/// How a path is named in messages (`-` is "standard input").
+pub fn origin_name(path: &Path) -> String {
+    if path.as_os_str() == STDIN_PATH {
+        "standard input".to_owned()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// Reads all of `path` (or standard input for `-`), refusing more than `limit` bytes.
+pub fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, LoadError> {
+    let origin = origin_name(path);
+    let io_error = |source| LoadError::Io {
+        path: origin.clone(),
+        source,
+    };
+    if path.as_os_str() == STDIN_PATH {
+        return read_stream(std::io::stdin().lock(), limit, 0, &origin);
+    }
+    let metadata = std::fs::metadata(path).map_err(io_error)?;
+    let mut expected = 0;
+    if metadata.is_file() {
+        if metadata.len() > limit {
+            return Err(LoadError::TooLarge {
+                path: origin,
+                size: metadata.len(),
+                limit,
+            });
+        }
+        expected = metadata.len();
+    }
+    let file = std::fs::File::open(path).map_err(io_error)?;
+    read_stream(file, limit, expected, &origin)
+}
+
+/// Reads `reader` to its end, or fails once more than `limit` bytes have come.
+///
+/// The buffer is reserved once for the expected size (a stream's is unknown: the cap) and only
+/// written pages use memory, so what is held stays within the cap. `read_to_end` would double
+/// a 512 MiB buffer to 1 GiB to find out that one more byte came, copying as it grows.
+fn read_stream(
+    mut reader: impl Read,
+    limit: u64,
+    expected: u64,
+    origin: &str,
+) -> Result<Vec<u8>, LoadError> {
+    let limit_bytes = usize::try_from(limit).unwrap_or(usize::MAX);
+    let io_error = |source| LoadError::Io {
+        path: origin.to_owned(),
+        source,
+    };
+    let too_large = || LoadError::StreamTooLarge {
+        path: origin.to_owned(),
+        limit,
+    };
+    let reserve = if expected > 0 {
+        expected.min(limit)
+    } else {
+        limit
+    };
+    let mut bytes: Vec<u8> = Vec::new();
+    if bytes
+        .try_reserve_exact(usize::try_from(reserve).unwrap_or(usize::MAX))
+        .is_err()
+    {
+        // No address space for it at once (a strict overcommit policy): grow as bytes come.
+        bytes.reserve(64 * 1024);
+    }
+    let mut chunk = vec![0u8; 256 * 1024];
+    loop {
+        let count = match reader.read(&mut chunk) {
+            Ok(0) => {
+                bytes.shrink_to_fit();
+                return Ok(bytes);
+            }
+            Ok(count) => count,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io_error(e)),
+        };
+        let wanted = bytes.len().saturating_add(count);
+        if wanted > limit_bytes {
+            return Err(too_large());
+        }
+        if wanted > bytes.capacity() {
+            let grown = bytes
+                .capacity()
+                .saturating_mul(2)
+                .clamp(wanted, limit_bytes);
+            bytes.reserve_exact(grown - bytes.len());
+        }
+        bytes.extend_from_slice(chunk.get(..count).unwrap_or_default());
+    }
+}
+
+/// 536870912 → "512 MiB"; small sizes in bytes.
+pub fn format_size(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else if bytes >= MIB {
+        format!("{:.1} MiB", bytes as f64 / MIB as f64)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stream_of_exactly_the_cap_is_read_and_one_byte_more_is_refused() {
+        let exact = read_stream(&[7u8; 100][..], 100, 0, "test").unwrap();
+        assert_eq!(exact.len(), 100);
+        let error = read_stream(&[7u8; 101][..], 100, 0, "test").unwrap_err();
+        assert!(matches!(
+            error,
+            LoadError::StreamTooLarge { limit: 100, .. }
+        ));
+    }
+
+    #[test]
+    fn sizes_are_written_for_people() {
+        assert_eq!(format_size(MAX_FILE_BYTES), "512 MiB");
+        assert_eq!(format_size(1536 * 1024), "1.5 MiB");
+        assert_eq!(format_size(4096), "4096 bytes");
+    }
+}
