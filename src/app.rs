@@ -10,13 +10,14 @@ use walkers::{Map, MapMemory, Tiles, lon_lat};
 
 use crate::cli::WindowArgs;
 use crate::filter::{TimeIndex, VisibleSet, range_from_args};
-use crate::io::{LoadError, Problem, load_file, parse_bytes};
+use crate::io::background::LoadJob;
 use crate::map::basemap::Basemap;
 use crate::map::overlay::{Layers, OverlayOutput, StoryOverlay};
 use crate::map::projection::{LonLatBounds, fit_bounds};
 use crate::map::tiles::{CacheSettings, MapTiles, TileProvider};
 use crate::model::{Dataset, DaySpan, Feature, FeatureIndex};
 use crate::playback::{self, PlaybackSettings, StepUnit};
+use crate::story::Story;
 use crate::ui::basemap_menu::{BasemapForm, basemap_menu_ui};
 use crate::ui::event_list::{EventCatalogue, EventListInput, event_list_ui};
 use crate::ui::timeline::{TimelineInput, TimelineState, timeline_ui};
@@ -63,49 +64,6 @@ pub struct AppOptions {
     pub select: Option<String>,
 }
 
-/// A loaded story and where it came from.
-pub struct Story {
-    pub dataset: Dataset,
-    /// Shown in the status bar.
-    pub name: String,
-    /// `None` for the bundled story.
-    pub path: Option<PathBuf>,
-    pub warnings: Vec<Problem>,
-}
-
-impl Story {
-    pub fn bundled() -> Self {
-        let loaded = parse_bytes(crate::BUNDLED_STORY.as_bytes(), crate::BUNDLED_STORY_NAME)
-            .unwrap_or_else(|e| {
-                // The bundled story is checked by the test suite; this is a build defect.
-                log::error!("the bundled story does not load: {e}");
-                crate::io::Loaded {
-                    dataset: Dataset::default(),
-                    warnings: Vec::new(),
-                }
-            });
-        Self {
-            dataset: loaded.dataset,
-            name: crate::BUNDLED_STORY_NAME.to_owned(),
-            path: None,
-            warnings: loaded.warnings,
-        }
-    }
-
-    pub fn load(path: &Path) -> Result<Self, LoadError> {
-        let loaded = load_file(path)?;
-        Ok(Self {
-            dataset: loaded.dataset,
-            name: path.file_name().map_or_else(
-                || path.display().to_string(),
-                |n| n.to_string_lossy().into_owned(),
-            ),
-            path: Some(path.to_owned()),
-            warnings: loaded.warnings,
-        })
-    }
-}
-
 /// A pending `--screenshot`.
 struct ScreenshotJob {
     path: PathBuf,
@@ -130,6 +88,16 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Esc", "Clear the selection"),
     ("F1 or ?", "Show or hide this list"),
 ];
+
+/// A load under way, and what to do when it ends.
+struct PendingLoad {
+    job: LoadJob,
+    /// The file named at start-up: on failure the bundled story is shown, and a view restored
+    /// from the last run is kept rather than refitted.
+    at_startup: bool,
+    /// `--select ID`, applied once the story is there.
+    select: Option<String>,
+}
 
 /// How long `--screenshot` waits for tiles before saving what it has.
 const SCREENSHOT_TILE_WAIT: Duration = Duration::from_secs(5);
@@ -169,6 +137,8 @@ pub struct EvacApp {
     map_rect: Option<Rect>,
     last_overlay: OverlayOutput,
     load_error: Option<Vec<String>>,
+    /// A story being read on a worker thread; the current one stays until it succeeds.
+    loading: Option<PendingLoad>,
     screenshot: Option<ScreenshotJob>,
     frames: u64,
 }
@@ -206,24 +176,21 @@ impl EvacApp {
         } else {
             stored.unwrap_or_default()
         };
-        let mut load_error = None;
         let requested = options.file.clone().or_else(|| state.last_file.clone());
-        let story = match requested {
-            Some(path) => match Story::load(&path) {
-                Ok(story) => story,
-                Err(error) => {
-                    load_error = Some(error.problems());
-                    Story::bundled()
-                }
-            },
-            None => Story::bundled(),
+        // A named file is read on a worker thread; until it is there the map is empty.
+        let (story, loading) = match &requested {
+            Some(path) => (
+                Story::empty(path),
+                Some(PendingLoad {
+                    job: LoadJob::start(path),
+                    at_startup: true,
+                    select: options.select.clone(),
+                }),
+            ),
+            None => (Story::bundled(), None),
         };
         // Restore the view only for the story it was saved with.
-        let same_story = story.path == state.last_file
-            && options
-                .file
-                .as_ref()
-                .is_none_or(|f| Some(f) == state.last_file.as_ref());
+        let same_story = requested == state.last_file;
         let mut memory = MapMemory::default();
         let mut fit_pending = true;
         if let (Some(view), true) = (state.view, same_story && !options.reset)
@@ -266,17 +233,32 @@ impl EvacApp {
             auto_fitted: None,
             map_rect: None,
             last_overlay: OverlayOutput::default(),
-            load_error,
+            load_error: None,
+            loading,
             screenshot,
             frames: 0,
         };
-        app.state.last_file = app.story.path.clone();
+        if app.loading.is_none() {
+            app.state.last_file = None;
+        }
         app.reindex();
         app.use_tiles(ctx, tile_provider);
-        if let Some(id) = &options.select {
+        if app.loading.is_none()
+            && let Some(id) = &options.select
+        {
             app.selection = app.story.dataset.index_of(id);
         }
         app
+    }
+
+    /// A story is being read in the background.
+    pub fn is_loading(&self) -> bool {
+        self.loading.is_some()
+    }
+
+    /// The problems of the last file that could not be opened, one located line each.
+    pub fn load_error(&self) -> Option<&[String]> {
+        self.load_error.as_deref()
     }
 
     pub fn dataset(&self) -> &Dataset {
@@ -429,24 +411,62 @@ impl EvacApp {
         ctx.request_repaint_after(Duration::from_secs_f64((self.next_step_at - now).max(0.0)));
     }
 
-    /// Opens another story; on failure the current one stays and the problems are shown.
+    /// Opens another story on a worker thread; on failure the current one stays and the
+    /// problems are shown. A load already under way is abandoned.
     pub fn open(&mut self, path: &Path) {
-        match Story::load(path) {
-            Ok(story) => {
-                self.story = story;
+        self.start_load(LoadJob::start(path));
+    }
+
+    /// Takes over a load started elsewhere (tests start them with their own loader).
+    pub fn start_load(&mut self, job: LoadJob) {
+        self.loading = Some(PendingLoad {
+            job,
+            at_startup: false,
+            select: None,
+        });
+    }
+
+    /// Applies a finished load, if there is one.
+    fn poll_load(&mut self, ctx: &egui::Context) {
+        let Some(pending) = &self.loading else {
+            return;
+        };
+        let Some(outcome) = pending.job.poll() else {
+            ctx.request_repaint_after(Duration::from_millis(50));
+            return;
+        };
+        let Some(pending) = self.loading.take() else {
+            return;
+        };
+        match outcome {
+            Ok(loaded) => {
+                self.story = Story::from_loaded(loaded, pending.job.path());
                 self.state.last_file = self.story.path.clone();
-                self.selection = None;
-                self.fit_pending = true;
+                self.selection = pending
+                    .select
+                    .as_deref()
+                    .and_then(|id| self.story.dataset.index_of(id));
+                self.fit_pending |= !pending.at_startup;
                 self.load_error = None;
                 self.reindex();
             }
-            Err(error) => self.load_error = Some(error.problems()),
+            Err(error) => {
+                self.load_error = Some(error.problems());
+                if pending.at_startup {
+                    self.story = Story::bundled();
+                    self.state.last_file = None;
+                    self.fit_pending = true;
+                    self.reindex();
+                }
+            }
         }
+        ctx.request_repaint();
     }
 
     /// Draws one frame into `ui` (the whole window). Separate from eframe so tests can drive it.
     pub fn show(&mut self, ui: &mut Ui) {
         self.frames += 1;
+        self.poll_load(ui.ctx());
         self.advance_playback(ui.ctx());
         let mut commands = self.keyboard_commands(ui.ctx());
         self.open_dropped_files(ui.ctx());
@@ -470,6 +490,7 @@ impl EvacApp {
                     zoom: self.memory.zoom(),
                     tiles: &tiles,
                     story: &self.story.name,
+                    loading: self.loading.as_ref().map(|l| l.job.path()),
                     warnings: self.story.warnings.len(),
                 },
             );
@@ -670,7 +691,11 @@ impl EvacApp {
         let resized_since_fit = self
             .auto_fitted
             .is_some_and(|fitted| fitted.size() != rect.size());
-        if (self.fit_pending || resized_since_fit) && rect.width() > 50.0 && rect.height() > 50.0 {
+        if (self.fit_pending || resized_since_fit)
+            && self.loading.is_none()
+            && rect.width() > 50.0
+            && rect.height() > 50.0
+        {
             self.fit_to_story(rect);
             self.auto_fitted = Some(rect);
         }
@@ -793,7 +818,11 @@ impl EvacApp {
                 self.state.tile_cache.limit_bytes = bytes;
                 self.use_tiles(ctx, self.tile_provider.clone());
             }
-            Command::OpenUrl(url) => ctx.open_url(egui::OpenUrl::new_tab(url)),
+            // Panels only offer web links; checked again here, where the link is opened.
+            Command::OpenUrl(url) => match crate::model::link::check(&url) {
+                Ok(url) => ctx.open_url(egui::OpenUrl::new_tab(url.as_str())),
+                Err(why) => log::warn!("not opening {url:?}: {why}"),
+            },
         }
     }
 
@@ -825,11 +854,13 @@ impl EvacApp {
                     .max_height(300.0)
                     .show(ui, |ui| {
                         for problem in problems {
-                            ui.label(
-                                RichText::new(problem)
-                                    .monospace()
-                                    .color(Color32::from_rgb(0xa0, 0x20, 0x20)),
-                            );
+                            // Warnings come with the errors that refused the file; tell them apart.
+                            let colour = if problem.contains(": warning: ") {
+                                Color32::from_rgb(0x8a, 0x5a, 0x00)
+                            } else {
+                                Color32::from_rgb(0xa0, 0x20, 0x20)
+                            };
+                            ui.label(RichText::new(problem).monospace().color(colour));
                         }
                     });
             });
@@ -849,7 +880,10 @@ impl EvacApp {
         let tiles_busy = self.state.layers.tiles
             && self.tiles.as_ref().is_some_and(|t| t.loading() > 0)
             && job.started.elapsed() < SCREENSHOT_TILE_WAIT;
-        let drawn = self.frames >= 5 && !self.fit_pending && self.last_overlay.view.is_some();
+        let drawn = self.frames >= 5
+            && self.loading.is_none()
+            && !self.fit_pending
+            && self.last_overlay.view.is_some();
         if !drawn || tiles_busy {
             return;
         }

@@ -11,6 +11,7 @@ pub mod logging;
 pub mod map;
 pub mod model;
 pub mod playback;
+pub mod story;
 pub mod ui;
 
 /// The bundled story, opened when no file is given.

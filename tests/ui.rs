@@ -325,14 +325,13 @@ fn a_file_that_fails_to_load_keeps_the_story_and_says_why() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/bad/negative-figure.geojson");
     let mut harness = harness();
-    harness.state_mut().open(&path);
-    harness.run_steps(2);
+    support::open_and_wait(&mut harness, &path);
     // The bundled story is still there...
     harness.get_by_label("Qaboun");
     // ...and the problem is shown with its location.
     let shown = labels_containing(
         &harness,
-        "properties.figures[0].value: error: negative figure -5",
+        "properties.figures[0].value: error: a figure is a whole number from 0 to 9,007,199,254,740,991, found -5",
     );
     assert_eq!(shown.len(), 1, "{shown:?}");
 }
@@ -388,8 +387,7 @@ fn the_last_opened_file_is_reopened_on_restart() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/good/plain-qgis-export.geojson");
     let mut harness = harness();
-    harness.state_mut().open(&path);
-    harness.run_steps(2);
+    support::open_and_wait(&mut harness, &path);
     let saved = harness.state().persisted();
     assert_eq!(saved.last_file.as_deref(), Some(path.as_path()));
     let again = harness_with_stored(
@@ -403,5 +401,107 @@ fn the_last_opened_file_is_reopened_on_restart() {
     assert!(
         again.query_by_label("Qaboun").is_none(),
         "the bundled story is not what opened"
+    );
+}
+
+#[test]
+fn links_open_only_on_the_web_and_show_where_they_go() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/good/links-of-every-scheme.geojson");
+    let mut harness = harness_with(AppOptions {
+        file: Some(path),
+        select: Some("m".into()),
+        ..options()
+    });
+    for scheme in ["file:", "javascript:", "smb:"] {
+        let why = labels_containing(
+            &harness,
+            &format!("Link not opened: the scheme {scheme} is not http or https"),
+        );
+        assert_eq!(why.len(), 1, "{scheme}: {why:?}");
+    }
+    let opened = |harness: &Harness<'_, EvacApp>| -> Vec<String> {
+        harness
+            .output()
+            .platform_output
+            .commands
+            .iter()
+            .filter_map(|c| match c {
+                egui::OutputCommand::OpenUrl(open) => Some(open.url.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    // The hostile addresses are plain text: clicking them opens nothing.
+    for url in [
+        "file:///etc/passwd",
+        "javascript:alert(document.cookie)",
+        "smb://fileserver/share/report.doc",
+    ] {
+        harness.get_by_label(url).click();
+        harness.step();
+        assert!(opened(&harness).is_empty(), "{url} was opened");
+    }
+    // The web link names its host and opens on a click.
+    harness.get_by_label("example.org ↗").click();
+    harness.step();
+    assert_eq!(opened(&harness), vec!["https://www.example.org/report/1"]);
+}
+
+fn crashing_loader(_: &std::path::Path) -> Result<evacmap::io::Loaded, evacmap::io::LoadError> {
+    panic!("a simulated defect")
+}
+
+fn slow_failing_loader(
+    path: &std::path::Path,
+) -> Result<evacmap::io::Loaded, evacmap::io::LoadError> {
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    evacmap::io::load_file(&path.join("missing"))
+}
+
+#[test]
+fn a_crash_while_loading_becomes_an_error_and_the_story_stays() {
+    let mut harness = harness();
+    let job = evacmap::io::background::LoadJob::start_with(
+        std::path::Path::new("story.geojson"),
+        crashing_loader,
+    );
+    harness.state_mut().start_load(job);
+    support::wait_for_load(&mut harness);
+    harness.get_by_label("Qaboun");
+    let shown = labels_containing(
+        &harness,
+        "evacmap failed while reading it (a simulated defect)",
+    );
+    assert_eq!(shown.len(), 1, "{shown:?}");
+}
+
+#[test]
+fn the_window_keeps_drawing_while_a_story_loads() {
+    let mut harness = harness();
+    let job = evacmap::io::background::LoadJob::start_with(
+        std::path::Path::new("/nonexistent"),
+        slow_failing_loader,
+    );
+    harness.state_mut().start_load(job);
+    harness.run_steps(3);
+    assert!(harness.state().is_loading());
+    assert_eq!(
+        labels_containing(&harness, "Opening /nonexistent…").len(),
+        1
+    );
+    // The map still answers while the file is read.
+    harness.get_by_label("Qaboun").click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().selection(),
+        Some(index_of(&harness, "qaboun"))
+    );
+    support::wait_for_load(&mut harness);
+    assert!(harness.state().load_error().is_some());
+    // The story and the selection made while it loaded are still there.
+    assert_eq!(
+        harness.state().selection(),
+        Some(index_of(&harness, "qaboun"))
     );
 }

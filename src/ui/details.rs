@@ -310,12 +310,10 @@ fn sources_ui(ui: &mut Ui, dataset: &Dataset, ids: &[String], commands: &mut Vec
             if let Some(kind) = &source.kind {
                 ui.label(RichText::new(format!("({})", kind.label())).weak());
             }
-            if let Some(url) = &source.url
-                && ui.link("open ↗").on_hover_text(url).clicked()
-            {
-                commands.push(Command::OpenUrl(url.clone()));
-            }
         });
+        if let Some(url) = &source.url {
+            link_ui(ui, url, commands);
+        }
         if let Some(title) = &source.title {
             ui.label(RichText::new(format!("“{title}”")).italics());
         }
@@ -326,6 +324,29 @@ fn sources_ui(ui: &mut Ui, dataset: &Dataset, ids: &[String], commands: &mut Vec
             ui.label(RichText::new(note).weak());
         }
         ui.add_space(4.0);
+    }
+}
+
+/// A source's link: web links show where they go and open on a click; any other scheme is
+/// shown as text with the reason, and never opened.
+fn link_ui(ui: &mut Ui, url: &str, commands: &mut Vec<Command>) {
+    match crate::model::link::check(url) {
+        Ok(_) => {
+            let host = crate::model::link::host(url).unwrap_or_default();
+            let response = ui
+                .link(format!("{host} ↗"))
+                .on_hover_text(format!("Opens {url} in the browser"));
+            if response.clicked() {
+                commands.push(Command::OpenUrl(url.to_owned()));
+            }
+        }
+        Err(why) => {
+            ui.label(
+                RichText::new(format!("⚠ Link not opened: {why}"))
+                    .color(ui.visuals().warn_fg_color),
+            );
+            ui.label(RichText::new(url).monospace().weak());
+        }
     }
 }
 

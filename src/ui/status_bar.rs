@@ -11,6 +11,8 @@ pub struct Status<'a> {
     pub tiles: &'a str,
     pub story: &'a str,
     pub warnings: usize,
+    /// A file being read in the background.
+    pub loading: Option<&'a std::path::Path>,
 }
 
 pub fn status_bar_ui(ui: &mut Ui, status: &Status) {
@@ -29,5 +31,10 @@ pub fn status_bar_ui(ui: &mut Ui, status: &Status) {
             story.push_str(&format!(" ({} warnings)", status.warnings));
         }
         ui.label(story);
+        if let Some(path) = status.loading {
+            ui.separator();
+            ui.spinner();
+            ui.label(format!("Opening {}…", path.display()));
+        }
     });
 }

@@ -189,7 +189,32 @@ pub fn app_harness(
         .with_context_setup(evacmap::app::install_fonts)
         .build_ui_state(|ui, app: &mut evacmap::app::EvacApp| app.show(ui), app);
     harness.run_steps(3);
+    wait_for_load(&mut harness);
     harness
+}
+
+/// Steps the harness until a background load has ended (at most ten seconds), then two more
+/// frames so that what it brought is drawn.
+pub fn wait_for_load(harness: &mut egui_kittest::Harness<'static, evacmap::app::EvacApp>) {
+    let started = Instant::now();
+    while harness.state().is_loading() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the story took more than ten seconds to load"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+        harness.run_steps(1);
+    }
+    harness.run_steps(2);
+}
+
+/// Opens `path` in the app as a user would, and waits for it to load or fail.
+pub fn open_and_wait(
+    harness: &mut egui_kittest::Harness<'static, evacmap::app::EvacApp>,
+    path: &std::path::Path,
+) {
+    harness.state_mut().open(path);
+    wait_for_load(harness);
 }
 
 /// A raster MBTiles with zoom levels 0–2, each tile a solid colour.

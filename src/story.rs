@@ -1,0 +1,67 @@
+//! The story on screen: a loaded dataset and where it came from.
+
+use std::path::{Path, PathBuf};
+
+use crate::io::{Loaded, Problem, parse_bytes};
+use crate::model::Dataset;
+
+/// A loaded story and where it came from.
+pub struct Story {
+    pub dataset: Dataset,
+    /// Shown in the status bar.
+    pub name: String,
+    /// `None` for the bundled story.
+    pub path: Option<PathBuf>,
+    pub warnings: Vec<Problem>,
+}
+
+impl Story {
+    pub fn bundled() -> Self {
+        let loaded = parse_bytes(crate::BUNDLED_STORY.as_bytes(), crate::BUNDLED_STORY_NAME)
+            .unwrap_or_else(|e| {
+                // The bundled story is checked by the test suite; this is a build defect.
+                log::error!("the bundled story does not load: {e}");
+                crate::io::Loaded {
+                    dataset: Dataset::default(),
+                    warnings: Vec::new(),
+                }
+            });
+        Self {
+            dataset: loaded.dataset,
+            name: crate::BUNDLED_STORY_NAME.to_owned(),
+            path: None,
+            warnings: loaded.warnings,
+        }
+    }
+
+    /// A story read from `path`.
+    pub fn from_loaded(loaded: Loaded, path: &Path) -> Self {
+        Self {
+            dataset: loaded.dataset,
+            name: display_name(path),
+            path: Some(path.to_owned()),
+            warnings: loaded.warnings,
+        }
+    }
+
+    /// Nothing yet: shown while `path` is read at start-up.
+    pub fn empty(path: &Path) -> Self {
+        Self {
+            dataset: Dataset::default(),
+            name: display_name(path),
+            path: None,
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// "story.geojson" for a path; "standard input" for `-`.
+fn display_name(path: &Path) -> String {
+    if path.as_os_str() == crate::io::STDIN_PATH {
+        return crate::io::source::origin_name(path);
+    }
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
