@@ -62,6 +62,8 @@ pub struct AppOptions {
     pub range: DaySpan,
     /// A feature to select at start (by id).
     pub select: Option<String>,
+    /// `--labels`: the language of place labels, saved for later runs too.
+    pub labels: Option<crate::model::names::LabelLanguage>,
 }
 
 /// A pending `--screenshot`.
@@ -147,20 +149,35 @@ pub struct EvacApp {
 /// the map and panels use.
 const FALLBACK_FONT: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
 
-/// Adds evacmap's fallback font to `ctx` (takes effect from the next frame).
+/// Noto Sans Arabic (SIL OFL 1.1), so Arabic looks the same on every machine and in every test.
+const ARABIC_FONT: &[u8] = include_bytes!("../assets/fonts/NotoSansArabic-Regular.ttf");
+
+/// The named font family that draws Arabic first.
+pub const ARABIC_FAMILY: &str = "arabic";
+
+/// Adds evacmap's fonts to `ctx` (takes effect from the next frame): Noto Sans Arabic, then
+/// DejaVu Sans, after egui's own font and before any system font. egui's font keeps the spaces
+/// and digits, so each Arabic word is a run of its own, as `crate::bidi` expects.
 pub fn install_fonts(ctx: &egui::Context) {
     use egui::epaint::text::{FontData, FontInsert, FontPriority, InsertFontFamily};
-    let families = [egui::FontFamily::Proportional, egui::FontFamily::Monospace]
-        .into_iter()
-        .map(|family| InsertFontFamily {
-            family,
-            priority: FontPriority::Lowest,
-        })
-        .collect();
+    let arabic = egui::FontFamily::Name(ARABIC_FAMILY.into());
+    let fallback = |extra: Option<(egui::FontFamily, FontPriority)>| -> Vec<InsertFontFamily> {
+        [egui::FontFamily::Proportional, egui::FontFamily::Monospace]
+            .into_iter()
+            .map(|family| (family, FontPriority::Lowest))
+            .chain(extra)
+            .map(|(family, priority)| InsertFontFamily { family, priority })
+            .collect()
+    };
+    ctx.add_font(FontInsert::new(
+        "NotoSansArabic",
+        FontData::from_static(ARABIC_FONT),
+        fallback(Some((arabic.clone(), FontPriority::Highest))),
+    ));
     ctx.add_font(FontInsert::new(
         "DejaVuSans",
         FontData::from_static(FALLBACK_FONT),
-        families,
+        fallback(Some((arabic, FontPriority::Lowest))),
     ));
 }
 
@@ -176,6 +193,10 @@ impl EvacApp {
         } else {
             stored.unwrap_or_default()
         };
+        let mut state = state;
+        if let Some(language) = options.labels {
+            state.layers.label_language = language;
+        }
         let requested = options.file.clone().or_else(|| state.last_file.clone());
         // A named file is read on a worker thread; until it is there the map is empty.
         let (story, loading) = match &requested {
@@ -1034,6 +1055,7 @@ pub fn run(args: WindowArgs) -> i32 {
         tiles,
         range,
         select: args.select.clone(),
+        labels: args.labels,
         exit_code: ExitCodeSlot::default(),
     };
     let size = args.size.unwrap_or((1280.0, 800.0));

@@ -61,9 +61,19 @@ pub struct WindowArgs {
     #[arg(long, value_name = "ID")]
     pub select: Option<String>,
 
+    /// Place names on the map: en (the story's names), ar (Arabic where known) or both;
+    /// remembered for later runs.
+    #[arg(long, value_name = "en|ar|both", value_parser = parse_labels)]
+    pub labels: Option<crate::model::names::LabelLanguage>,
+
     /// Window size in points for this run, as WIDTHxHEIGHT (e.g. 1280x800).
     #[arg(long, value_name = "WxH", value_parser = parse_size)]
     pub size: Option<(f32, f32)>,
+}
+
+fn parse_labels(text: &str) -> Result<crate::model::names::LabelLanguage, String> {
+    crate::model::names::LabelLanguage::parse(text)
+        .ok_or_else(|| format!("expected en, ar or both, found {text:?}"))
 }
 
 fn parse_size(text: &str) -> Result<(f32, f32), String> {

@@ -4,6 +4,7 @@
 //! draws on the walkers map; `ui` holds the panels; `app` wires them together.
 
 pub mod app;
+pub mod bidi;
 pub mod cli;
 pub mod filter;
 pub mod io;

@@ -694,6 +694,7 @@ impl Checker {
         Place {
             common,
             name_ar: self.opt_string(props, "name_ar"),
+            name_variants: self.string_list(props, "name_variants"),
             place_type: self.opt_term(props, "place_type"),
             admin1: self.opt_string(props, "admin1"),
             geo_precision: self.opt_term(props, "geo_precision"),

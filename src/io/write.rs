@@ -141,6 +141,7 @@ fn feature_to_json(feature: &Feature) -> Value {
         Feature::Place(place) => {
             let mut map = common_properties("place", common);
             put(&mut map, "name_ar", place.name_ar.as_deref());
+            put_list(&mut map, "name_variants", &place.name_variants);
             put_term(&mut map, "place_type", place.place_type.as_ref());
             put(&mut map, "admin1", place.admin1.as_deref());
             put_term(&mut map, "geo_precision", place.geo_precision.as_ref());

@@ -15,6 +15,7 @@ use super::basemap::Basemap;
 use super::layout::{Curve, LabelRequest, bend_for, place_labels, spread_markers};
 use super::projection::ScreenTransform;
 use super::style::{self, LineStyle, MarkerShape};
+use crate::model::names::{LabelLanguage, place_label};
 use crate::model::{Dataset, DaySpan, Feature, FeatureIndex, Movement, Place};
 use crate::ui::Command;
 
@@ -27,6 +28,7 @@ pub struct Layers {
     pub places: bool,
     pub movements: bool,
     pub labels: bool,
+    pub label_language: LabelLanguage,
 }
 
 impl Default for Layers {
@@ -37,6 +39,7 @@ impl Default for Layers {
             places: true,
             movements: true,
             labels: true,
+            label_language: LabelLanguage::English,
         }
     }
 }
@@ -52,6 +55,14 @@ pub struct OverlayOutput {
     pub markers: Vec<DrawnMarker>,
     /// Each drawn movement arrow.
     pub arrows: Vec<FeatureIndex>,
+    /// Each drawn place label, in logical order (as the data has it, before bidi reordering).
+    pub labels: Vec<DrawnLabel>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DrawnLabel {
+    pub feature: FeatureIndex,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -198,12 +209,12 @@ impl<'a> StoryOverlay<'a> {
         let place_responses: Vec<Response> = places
             .iter()
             .map(|mark| {
-                let name = mark
-                    .place
-                    .common
-                    .name
-                    .clone()
-                    .unwrap_or_else(|| mark.place.common.id.clone());
+                // Screen readers get both names once Arabic labels are asked for.
+                let name = match self.layers.label_language {
+                    LabelLanguage::English => mark.place.common.name.clone(),
+                    _ => Some(place_label(mark.place, LabelLanguage::Both)),
+                }
+                .unwrap_or_else(|| mark.place.common.id.clone());
                 let hit =
                     Rect::from_center_size(mark.position, Vec2::splat(mark.radius * 2.0 + 6.0));
                 interactive(ui, ui.scope_id().with(("place", mark.index.0)), hit, name)
@@ -287,9 +298,11 @@ impl<'a> StoryOverlay<'a> {
                 emphasis,
             );
         }
-        if self.layers.labels {
-            self.draw_labels(&painter, &places);
-        }
+        self.output.labels = if self.layers.labels {
+            self.draw_labels(&painter, &places)
+        } else {
+            Vec::new()
+        };
         if let Some(index) = hovered {
             self.draw_tooltip(&painter, rect, pointer, index, &places, &arrows);
         }
@@ -465,7 +478,8 @@ impl<'a> StoryOverlay<'a> {
         arrows
     }
 
-    fn draw_labels(&self, painter: &egui::Painter, places: &[PlaceMark]) {
+    /// Draws the place labels that fit and says which were drawn.
+    fn draw_labels(&self, painter: &egui::Painter, places: &[PlaceMark]) -> Vec<DrawnLabel> {
         let font = FontId::proportional(13.0);
         let mut order: Vec<usize> = (0..places.len()).collect();
         order.sort_by_key(|&i| {
@@ -476,11 +490,15 @@ impl<'a> StoryOverlay<'a> {
                 m.index,
             )
         });
-        let galleys: Vec<_> = order
+        let texts: Vec<String> = order
             .iter()
-            .map(|&i| {
-                let name = places[i].place.common.name.clone().unwrap_or_default();
-                painter.layout_no_wrap(name, font.clone(), Color32::from_gray(25))
+            .map(|&i| place_label(places[i].place, self.layers.label_language))
+            .collect();
+        let galleys: Vec<_> = texts
+            .iter()
+            .map(|text| {
+                let shown = crate::bidi::visual(text).into_owned();
+                painter.layout_no_wrap(shown, font.clone(), Color32::from_gray(25))
             })
             .collect();
         let requests: Vec<LabelRequest> = order
@@ -493,12 +511,19 @@ impl<'a> StoryOverlay<'a> {
             })
             .collect();
         let markers: Vec<(Pos2, f32)> = places.iter().map(|m| (m.position, m.radius)).collect();
-        for (rect, galley) in place_labels(&requests, &markers).into_iter().zip(galleys) {
+        let mut drawn = Vec::new();
+        let placed = place_labels(&requests, &markers).into_iter().zip(galleys);
+        for ((rect, galley), (&i, text)) in placed.zip(order.iter().zip(texts)) {
             if let Some(rect) = rect {
                 painter.rect_filled(rect, 3.0, Color32::from_white_alpha(200));
                 painter.galley(rect.min + vec2(3.0, 1.0), galley, Color32::from_gray(25));
+                drawn.push(DrawnLabel {
+                    feature: places[i].index,
+                    text,
+                });
             }
         }
+        drawn
     }
 
     fn draw_tooltip(
@@ -743,6 +768,9 @@ pub fn tooltip_text(dataset: &Dataset, feature: &Feature, range: &DaySpan) -> St
     let mut lines = vec![dataset.display_name(feature)];
     match feature {
         Feature::Place(place) => {
+            if let Some(arabic) = &place.name_ar {
+                lines.push(arabic.clone());
+            }
             let kind = place
                 .place_type
                 .as_ref()
@@ -765,5 +793,9 @@ pub fn tooltip_text(dataset: &Dataset, feature: &Feature, range: &DaySpan) -> St
         Feature::Generic(_) => {}
     }
     lines.push("Click for details".into());
-    lines.join("\n")
+    lines
+        .iter()
+        .map(|line| crate::bidi::visual(line))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -3,6 +3,7 @@
 //! Pure data, no drawing: the map and panels read it, `io` reads and writes it.
 
 pub mod link;
+pub mod names;
 pub mod vocab;
 pub mod when;
 
@@ -103,6 +104,8 @@ pub struct Common {
 pub struct Place {
     pub common: Common,
     pub name_ar: Option<String>,
+    /// Other spellings and transliterations ("Qabun", "al-Qaboun"), found by search.
+    pub name_variants: Vec<String>,
     pub place_type: Option<Term<PlaceType>>,
     pub admin1: Option<String>,
     pub geo_precision: Option<Term<GeoPrecision>>,

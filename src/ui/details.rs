@@ -23,7 +23,7 @@ pub fn details_ui(
         return commands;
     };
     ui.horizontal(|ui| {
-        ui.heading(dataset.display_name(feature));
+        ui.heading(crate::bidi::visual(&dataset.display_name(feature)));
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui
                 .button("✕")
@@ -65,7 +65,18 @@ fn place_ui(
     visible: &[bool],
     commands: &mut Vec<Command>,
 ) {
-    // `name_ar` is kept in the data but not shown: egui cannot yet lay out right-to-left text.
+    if let Some(arabic) = &place.name_ar {
+        ui.label(RichText::new(crate::bidi::visual(arabic)).size(16.0))
+            .on_hover_text("The name in Arabic");
+    }
+    if !place.name_variants.is_empty() {
+        let variants: Vec<String> = place
+            .name_variants
+            .iter()
+            .map(|v| crate::bidi::visual(v).into_owned())
+            .collect();
+        ui.label(format!("Also written: {}", variants.join(", ")));
+    }
     let kind = place
         .place_type
         .as_ref()

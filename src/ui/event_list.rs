@@ -3,13 +3,14 @@
 use egui::{RichText, Ui};
 
 use super::Command;
-use crate::model::{Dataset, Feature, FeatureIndex};
+use crate::model::{Dataset, Feature, FeatureIndex, names};
 
 /// Events and movements in time order (undated last), and the text each is searched by.
 #[derive(Debug, Clone, Default)]
 pub struct EventCatalogue {
     pub order: Vec<FeatureIndex>,
-    /// Lower-case names, places, actors and sources, by feature index.
+    /// Names (with every spelling of the places involved), actors and sources, folded for
+    /// search (`model::names::fold`), by feature index.
     haystacks: Vec<String>,
 }
 
@@ -24,29 +25,55 @@ impl EventCatalogue {
             let span = dataset.get(*i).and_then(|f| f.when()).map(|w| w.span());
             (span.is_none(), span.map(|s| (s.first, s.last)), *i)
         });
+        // A place named in an item's text is found by any of its spellings too.
+        let spellings: Vec<(String, String)> = dataset
+            .places()
+            .filter_map(|(_, place)| {
+                let name = names::fold(place.common.name.as_deref()?);
+                (!name.is_empty()).then(|| (name, names::place_search_text(place)))
+            })
+            .collect();
         let haystacks = dataset
             .features()
             .iter()
-            .map(|f| search_text(dataset, f))
+            .map(|f| {
+                let mut haystack = search_text(dataset, f);
+                for (name, spellings) in &spellings {
+                    if contains_word(&haystack, name) && !haystack.contains(spellings.as_str()) {
+                        haystack.push(' ');
+                        haystack.push_str(spellings);
+                    }
+                }
+                haystack
+            })
             .collect();
         Self { order, haystacks }
     }
 
-    /// Whether a feature matches every word of `query` (case-insensitive).
+    /// Whether a feature matches every word of `query`, whatever the spelling: case,
+    /// diacritics, the article and Arabic letter variants aside.
     pub fn matches(&self, index: FeatureIndex, query: &str) -> bool {
         let haystack = self.haystacks.get(index.0).map_or("", String::as_str);
-        query
-            .split_whitespace()
-            .all(|word| haystack.contains(&word.to_lowercase()))
+        names::matches(haystack, query)
     }
+}
+
+/// Whether `words` (folded, space-separated) has `phrase` at word boundaries.
+fn contains_word(words: &str, phrase: &str) -> bool {
+    words.match_indices(phrase).any(|(at, _)| {
+        let before = words.get(..at).and_then(|t| t.chars().next_back());
+        let after = words
+            .get(at + phrase.len()..)
+            .and_then(|t| t.chars().next());
+        before.is_none_or(|c| c == ' ') && after.is_none_or(|c| c == ' ')
+    })
 }
 
 fn search_text(dataset: &Dataset, feature: &Feature) -> String {
     let place_name = |id: &str| {
         dataset
             .place(id)
-            .and_then(|p| p.common.name.clone())
-            .unwrap_or_else(|| id.to_owned())
+            .map_or_else(|| id.to_owned(), names::place_search_text)
     };
     let mut parts = vec![dataset.display_name(feature), feature.id().to_owned()];
     match feature {
@@ -69,7 +96,10 @@ fn search_text(dataset: &Dataset, feature: &Feature) -> String {
         parts.push(id.clone());
         parts.extend(dataset.source(id).map(|s| s.name.clone()));
     }
-    parts.join(" ").to_lowercase()
+    if let Feature::Place(place) = feature {
+        parts.push(names::place_search_text(place));
+    }
+    names::fold(&parts.join(" "))
 }
 
 /// What the list needs this frame.
@@ -130,7 +160,8 @@ pub fn event_list_ui(ui: &mut Ui, search: &mut String, input: &EventListInput) -
                     Feature::Movement(_) => "→",
                     _ => "•",
                 };
-                let text = format!("{kind} {when} · {}", input.dataset.display_name(feature));
+                let name = input.dataset.display_name(feature);
+                let text = format!("{kind} {when} · {}", crate::bidi::visual(&name));
                 let selected = input.selection == Some(index);
                 let response = ui.selectable_label(selected, text);
                 if selected && input.reveal_selection {

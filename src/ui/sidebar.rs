@@ -5,6 +5,7 @@ use egui::{Color32, RichText, Ui, vec2};
 use super::Command;
 use crate::map::overlay::Layers;
 use crate::map::style::{self, CONTROL_LEGEND, MarkerShape};
+use crate::model::names::LabelLanguage;
 use crate::model::{Dataset, MovementType, PlaceType};
 
 /// The story's title and description.
@@ -29,6 +30,12 @@ pub fn layers_menu_ui(ui: &mut Ui, layers: Layers) -> Vec<Command> {
         ui.checkbox(&mut changed.places, "Places");
         ui.checkbox(&mut changed.movements, "Movements");
         ui.checkbox(&mut changed.labels, "Labels");
+        ui.add_enabled_ui(changed.labels, |ui| {
+            ui.label("Place names in");
+            for language in LabelLanguage::ALL {
+                ui.radio_value(&mut changed.label_language, language, language.label());
+            }
+        });
         if changed != layers {
             commands.push(Command::SetLayers(changed));
         }

@@ -1,0 +1,147 @@
+//! Names as people write them: one place is القابون, Qaboun, Qabun, al-Qaboun and Kaboun. Search
+//! compares names after folding away what varies between spellings.
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::Place;
+
+/// Which name a place's label shows on the map; a View setting, remembered.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+pub enum LabelLanguage {
+    /// The `name` (the story's language).
+    #[default]
+    English,
+    /// The Arabic name where the data has one, else the `name`.
+    Arabic,
+    /// Both: "Qaboun · القابون".
+    Both,
+}
+
+impl LabelLanguage {
+    pub const ALL: [LabelLanguage; 3] = [Self::English, Self::Arabic, Self::Both];
+
+    /// `en`, `ar` or `both`, as on the command line.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "en" | "english" => Some(Self::English),
+            "ar" | "arabic" => Some(Self::Arabic),
+            "both" => Some(Self::Both),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::English => "English",
+            Self::Arabic => "Arabic (العربية)",
+            Self::Both => "Both",
+        }
+    }
+}
+
+/// A place's label in `language`, in logical order (display reorders it; see `crate::bidi`).
+pub fn place_label(place: &Place, language: LabelLanguage) -> String {
+    let name = place.common.name.clone().unwrap_or_default();
+    match (language, place.name_ar.as_deref()) {
+        (LabelLanguage::English, _) | (_, None) => name,
+        (LabelLanguage::Arabic, Some(arabic)) => arabic.to_owned(),
+        (LabelLanguage::Both, Some(arabic)) => format!("{name} · {arabic}"),
+    }
+}
+
+/// Every name a place is known by, folded for search: its name, Arabic name and variants.
+pub fn place_search_text(place: &Place) -> String {
+    let mut text = String::new();
+    let names = place
+        .common
+        .name
+        .iter()
+        .chain(&place.name_ar)
+        .chain(&place.name_variants);
+    for name in names {
+        text.push_str(&fold(name));
+        text.push(' ');
+    }
+    text
+}
+
+/// A name or query folded for comparison: lower case; Latin and Arabic diacritics removed; the
+/// Arabic letter variants that spellings mix up made one (إ أ آ ٱ → ا, ة → ه, ى → ي) and the
+/// tatweel dropped; punctuation as spaces; the article (al-, el-, ال) dropped from each word.
+///
+/// ```
+/// use evacmap::model::names::fold;
+/// assert_eq!(fold("al-Qaboun"), "qaboun");
+/// assert_eq!(fold("القابون"), "قابون");
+/// assert_eq!(fold("Ḥamāh"), "hamah");
+/// assert_eq!(fold("إدلب"), "ادلب");
+/// ```
+pub fn fold(text: &str) -> String {
+    let mut flat = String::with_capacity(text.len());
+    for c in text.nfd() {
+        if is_combining_mark(c) || c == '\u{0640}' {
+            continue;
+        }
+        let c = match c {
+            'إ' | 'أ' | 'آ' | 'ٱ' => 'ا',
+            'ة' => 'ه',
+            'ى' => 'ي',
+            c if c.is_alphanumeric() => c,
+            _ => ' ',
+        };
+        flat.extend(c.to_lowercase());
+    }
+    // NFD splits إ into ا + hamza below; recompose what is left so Arabic letters compare whole.
+    let flat: String = flat.nfc().collect();
+    let words: Vec<&str> = flat
+        .split_whitespace()
+        .filter(|word| !matches!(*word, "al" | "el"))
+        .map(|word| match word.strip_prefix("ال") {
+            Some(rest) if rest.chars().count() >= 2 => rest,
+            _ => word,
+        })
+        .collect();
+    words.join(" ")
+}
+
+/// Whether `haystack` (already folded) holds every word of `query` (folded here).
+pub fn matches(haystack: &str, query: &str) -> bool {
+    fold(query)
+        .split_whitespace()
+        .all(|word| haystack.contains(word))
+}
+
+/// Combining marks: Latin accents after NFD, Arabic harakat, shadda, sukun, superscript alef.
+fn is_combining_mark(c: char) -> bool {
+    matches!(c as u32,
+        0x0300..=0x036F | 0x0610..=0x061A | 0x064B..=0x065F | 0x0670 | 0x06D6..=0x06ED
+        | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings_of_one_place_fold_alike() {
+        for spelling in ["Qaboun", "al-Qaboun", "Al Qaboun", "el-qaboun", "QABOUN"] {
+            assert_eq!(fold(spelling), "qaboun", "{spelling}");
+        }
+        assert_eq!(fold("القابون"), fold("قابون"));
+        assert_eq!(fold("مَدِينَة"), fold("مدينه"));
+        assert_eq!(fold("أدلب"), fold("ادلب"));
+        assert_eq!(fold("مستشفى"), fold("مستشفي"));
+    }
+
+    #[test]
+    fn every_word_of_a_query_must_match() {
+        let haystack = fold("Qaboun Qabun al-Qaboun القابون Damascus");
+        assert!(matches(&haystack, "qabun"));
+        assert!(matches(&haystack, "al qaboun"));
+        assert!(matches(&haystack, "قابون"));
+        assert!(matches(&haystack, "Qab dam"));
+        assert!(!matches(&haystack, "qaboun idlib"));
+    }
+}
