@@ -14,7 +14,7 @@ use crate::io::background::LoadJob;
 use crate::map::basemap::Basemap;
 use crate::map::overlay::{Layers, OverlayOutput, StoryOverlay};
 use crate::map::projection::{LonLatBounds, fit_bounds};
-use crate::map::tiles::{CacheSettings, MapTiles, TileProvider};
+use crate::map::tiles::{CacheSettings, CountingTiles, MapTiles, TileProvider};
 use crate::model::{Dataset, DaySpan, Feature, FeatureIndex};
 use crate::playback::{self, PlaybackSettings, StepUnit};
 use crate::story::Story;
@@ -137,6 +137,8 @@ pub struct EvacApp {
     /// map's size settles (the first frames, a window manager's resize).
     auto_fitted: Option<Rect>,
     map_rect: Option<Rect>,
+    /// Whether the tile provider had tiles on screen last frame (its attribution shows then).
+    tiles_on_screen: bool,
     last_overlay: OverlayOutput,
     load_error: Option<Vec<String>>,
     /// A story being read on a worker thread; the current one stays until it succeeds.
@@ -253,6 +255,7 @@ impl EvacApp {
             fit_pending,
             auto_fitted: None,
             map_rect: None,
+            tiles_on_screen: false,
             last_overlay: OverlayOutput::default(),
             load_error: None,
             loading,
@@ -726,10 +729,14 @@ impl EvacApp {
         let mut overlay = OverlayOutput::default();
         let home = self.memory.detached().unwrap_or(lon_lat(36.3, 33.5));
         let layers = self.state.layers;
-        let tiles: Option<&mut dyn Tiles> = match (&mut self.tiles, layers.tiles) {
-            (Some(tiles), true) => Some(tiles.as_tiles()),
+        let mut counted = match (&mut self.tiles, layers.tiles) {
+            (Some(tiles), true) => Some(CountingTiles {
+                inner: tiles.as_tiles(),
+                drawn: 0,
+            }),
             _ => None,
         };
+        let tiles = counted.as_mut().map(|t| t as &mut dyn Tiles);
         let plugin = StoryOverlay {
             dataset: &self.story.dataset,
             visible: self.visible.flags(),
@@ -740,7 +747,8 @@ impl EvacApp {
             basemap: Some((&self.basemap, basemap_slot)),
             output: &mut overlay,
         };
-        let attribution = if layers.tiles {
+        // Name the tile provider only while its tiles are drawn (as of the last frame).
+        let attribution = if self.tiles_on_screen {
             self.tile_provider.attribution()
         } else {
             None
@@ -752,6 +760,11 @@ impl EvacApp {
             .response;
         if response.changed() || response.dragged() {
             self.auto_fitted = None;
+        }
+        let tiles_on_screen = counted.is_some_and(|t| t.drawn > 0);
+        if tiles_on_screen != self.tiles_on_screen {
+            self.tiles_on_screen = tiles_on_screen;
+            ui.ctx().request_repaint();
         }
         let commands = std::mem::take(&mut overlay.commands);
         self.last_overlay = overlay;
@@ -984,7 +997,8 @@ fn save_png(path: &Path, image: &egui::ColorImage) -> Result<(), String> {
     buffer.save(path).map_err(|e| e.to_string())
 }
 
-/// The tile provider's attribution at the bottom right of the map, always visible.
+/// The attribution at the bottom right of the map: the tile provider's while its tiles are on
+/// screen, and Natural Earth's for the offline basemap.
 pub fn attribution_ui(ui: &mut Ui, map_rect: Rect, attribution: Option<(String, String)>) {
     egui::Area::new(ui.scope_id().with("attribution"))
         .fixed_pos(map_rect.right_bottom() - vec2(2.0, 2.0))

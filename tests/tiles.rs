@@ -7,6 +7,7 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
 use evacmap::app::{AppOptions, EvacApp};
 use evacmap::map::tiles::cache::DiskCache;
 use evacmap::map::tiles::net::{NetOptions, NetTiles, ServerSpec};
@@ -247,6 +248,10 @@ fn tiles_from_the_server_reach_the_map() {
         "only {} tiles loaded",
         loaded(&harness)
     );
+    // Now that its tiles are on screen, the provider is credited beside Natural Earth.
+    harness.run_steps(2);
+    harness.get_by_label("Test tiles");
+    harness.get_by_label("Natural Earth");
     let agents: Vec<String> = server
         .seen()
         .into_iter()

@@ -278,15 +278,28 @@ fn related_movements_in_the_details_are_clickable() {
 }
 
 #[test]
-fn the_tile_attribution_stays_visible_when_the_tile_server_is_down() {
-    // Tiles from a loopback port nothing listens on: the attribution must not wait for tiles.
+fn with_the_tile_server_down_only_the_offline_basemap_is_credited() {
+    // Tiles from a loopback port nothing listens on: no tile is drawn, so no tile provider is
+    // named; the offline basemap is, at once.
     let options = AppOptions {
         tiles: Some(TileProvider::parse("http://127.0.0.1:9/{z}/{x}/{y}.png").unwrap()),
         ..options()
     };
-    let harness = harness_with(options);
-    harness.get_by_label("Tiles: 127.0.0.1");
+    let mut harness = harness_with(options);
+    harness.run_steps(10);
     harness.get_by_label("Natural Earth");
+    assert!(harness.query_by_label("Tiles: 127.0.0.1").is_none());
+}
+
+#[test]
+fn offline_the_map_does_not_credit_openstreetmap() {
+    let harness = harness();
+    harness.get_by_label("Natural Earth");
+    assert!(
+        harness
+            .query_by_label("© OpenStreetMap contributors")
+            .is_none()
+    );
 }
 
 #[test]

@@ -331,6 +331,34 @@ impl MapTiles {
     }
 }
 
+/// Counts the tiles walkers is given to draw, so that the attribution names a provider only
+/// while its tiles are on screen.
+pub struct CountingTiles<'a> {
+    pub inner: &'a mut dyn Tiles,
+    /// Tiles handed out (drawn) since this was made.
+    pub drawn: usize,
+}
+
+impl Tiles for CountingTiles<'_> {
+    fn at(&mut self, tile_id: walkers::TileId) -> Option<walkers::TilePiece> {
+        let piece = self.inner.at(tile_id);
+        self.drawn += usize::from(piece.is_some());
+        piece
+    }
+
+    fn attribution(&self) -> walkers::sources::Attribution {
+        self.inner.attribution()
+    }
+
+    fn tile_size(&self) -> u32 {
+        self.inner.tile_size()
+    }
+
+    fn stats(&self) -> walkers::Stats {
+        self.inner.stats()
+    }
+}
+
 /// walkers' attribution for our tile sources: empty, because the app draws the provider's own.
 pub fn drawn_by_the_app() -> walkers::sources::Attribution {
     walkers::sources::Attribution {
