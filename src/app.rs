@@ -37,6 +37,43 @@ pub struct PersistedState {
     /// Fade what is outside the time range instead of hiding it.
     pub fade_hidden: bool,
     pub legend_closed: bool,
+    /// The time range shown, restored with the story it was saved with.
+    pub range: Option<SavedRange>,
+    /// The selected feature's id, restored with the story it was saved with.
+    pub selection: Option<String>,
+}
+
+/// A time range as saved: ISO days, `None` for an open end.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SavedRange {
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+impl SavedRange {
+    fn from_span(span: &DaySpan) -> Self {
+        Self {
+            from: span.first.map(|d| d.to_string()),
+            to: span.last.map(|d| d.to_string()),
+        }
+    }
+
+    /// The span, or `None` when a saved day does not parse (a hand-edited file).
+    fn to_span(&self) -> Option<DaySpan> {
+        let day = |text: &Option<String>| -> Option<Option<chrono::NaiveDate>> {
+            match text {
+                None => Some(None),
+                Some(text) => text.parse().ok().map(Some),
+            }
+        };
+        let (first, last) = (day(&self.from)?, day(&self.to)?);
+        if let (Some(first), Some(last)) = (first, last)
+            && first > last
+        {
+            return None;
+        }
+        Some(DaySpan { first, last })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -200,6 +237,18 @@ impl EvacApp {
             state.layers.label_language = language;
         }
         let requested = options.file.clone().or_else(|| state.last_file.clone());
+        // Restore the view, range and selection only for the story they were saved with.
+        let restore = requested == state.last_file && !options.reset;
+        let select = options
+            .select
+            .clone()
+            .or_else(|| state.selection.clone().filter(|_| restore));
+        let range = match (&state.range, restore) {
+            (Some(saved), true) if options.range == DaySpan::ALL_TIME => {
+                saved.to_span().unwrap_or(options.range)
+            }
+            _ => options.range,
+        };
         // A named file is read on a worker thread; until it is there the map is empty.
         let (story, loading) = match &requested {
             Some(path) => (
@@ -207,16 +256,14 @@ impl EvacApp {
                 Some(PendingLoad {
                     job: LoadJob::start(path),
                     at_startup: true,
-                    select: options.select.clone(),
+                    select: select.clone(),
                 }),
             ),
             None => (Story::bundled(), None),
         };
-        // Restore the view only for the story it was saved with.
-        let same_story = requested == state.last_file;
         let mut memory = MapMemory::default();
         let mut fit_pending = true;
-        if let (Some(view), true) = (state.view, same_story && !options.reset)
+        if let (Some(view), true) = (state.view, restore)
             && memory.set_zoom(view.zoom).is_ok()
         {
             memory.center_at(lon_lat(view.lon, view.lat));
@@ -233,7 +280,7 @@ impl EvacApp {
             state,
             story,
             selection: None,
-            range: options.range,
+            range,
             time_index: TimeIndex::default(),
             visible: VisibleSet::default(),
             catalogue: EventCatalogue::default(),
@@ -268,7 +315,7 @@ impl EvacApp {
         app.reindex();
         app.use_tiles(ctx, tile_provider);
         if app.loading.is_none()
-            && let Some(id) = &options.select
+            && let Some(id) = &select
         {
             app.selection = app.story.dataset.index_of(id);
         }
@@ -315,6 +362,11 @@ impl EvacApp {
             zoom: self.memory.zoom(),
         });
         state.tiles = self.tile_provider.clone();
+        state.range = Some(SavedRange::from_span(&self.range));
+        state.selection = self
+            .selection
+            .and_then(|index| self.story.dataset.get(index))
+            .map(|feature| feature.id().to_owned());
         state
     }
 

@@ -518,3 +518,32 @@ fn the_window_keeps_drawing_while_a_story_loads() {
         Some(index_of(&harness, "qaboun"))
     );
 }
+
+#[test]
+fn the_time_range_and_the_selection_survive_a_restart() {
+    let mut harness = harness();
+    harness.get_by_label("Qaboun").click();
+    harness.run_steps(2);
+    let day = |text: &str| text.parse::<chrono::NaiveDate>().unwrap();
+    let range = DaySpan::days(day("2017-05-12"), day("2017-05-13"));
+    harness.state_mut().set_range(range);
+    harness.run_steps(2);
+    // Saved as eframe saves it (RON), and read back.
+    let text = ron::to_string(&harness.state().persisted()).unwrap();
+    let saved: evacmap::app::PersistedState = ron::from_str(&text).unwrap();
+
+    let again = harness_with_stored(
+        AppOptions {
+            reset: false,
+            ..options()
+        },
+        Some(saved.clone()),
+    );
+    assert_eq!(again.state().range(), range);
+    assert_eq!(again.state().selection(), Some(index_of(&again, "qaboun")));
+
+    // --reset starts clean.
+    let clean = harness_with_stored(options(), Some(saved));
+    assert_eq!(clean.state().range(), DaySpan::ALL_TIME);
+    assert_eq!(clean.state().selection(), None);
+}
