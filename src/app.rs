@@ -16,7 +16,7 @@ use crate::map::overlay::{Layers, OverlayOutput, StoryOverlay};
 use crate::map::projection::{LonLatBounds, fit_bounds};
 use crate::map::tiles::{CacheSettings, CountingTiles, MapTiles, TileProvider};
 use crate::model::{Dataset, DaySpan, Feature, FeatureIndex};
-use crate::playback::{self, PlaybackSettings, StepUnit};
+use crate::playback::{self, PlaybackSettings};
 use crate::story::Story;
 use crate::ui::basemap_menu::{BasemapForm, basemap_menu_ui};
 use crate::ui::event_list::{EventCatalogue, EventListInput, event_list_ui};
@@ -115,7 +115,10 @@ struct ScreenshotJob {
 /// The keyboard, as the help overlay lists it.
 pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Space", "Play or pause"),
-    ("← / →", "Step the time range back or forward"),
+    (
+        "← / →",
+        "Move the time range back or forward by its own length",
+    ),
     ("Ctrl+F", "Search the event list"),
     ("Home", "Frame the whole story"),
     ("+ / -", "Zoom in or out"),
@@ -154,7 +157,10 @@ pub struct EvacApp {
     extent: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
     story_week: Option<DaySpan>,
     timeline: TimelineState,
-    playing: bool,
+    /// The playback under way.
+    playing: Option<playback::Plan>,
+    /// A paused playback and the range it paused at: Play resumes it if the range is the same.
+    paused: Option<(playback::Plan, DaySpan)>,
     /// When (in egui's clock, seconds) playback takes its next step.
     next_step_at: f64,
     search: String,
@@ -287,7 +293,8 @@ impl EvacApp {
             extent: None,
             story_week: None,
             timeline: TimelineState::default(),
-            playing: false,
+            playing: None,
+            paused: None,
             next_step_at: 0.0,
             search: String::new(),
             focus_search: false,
@@ -409,7 +416,7 @@ impl EvacApp {
         self.extent = crate::filter::time_extent(dataset);
         self.story_week = crate::filter::story_week(dataset);
         self.timeline = TimelineState::default();
-        self.playing = false;
+        self.playing = None;
     }
 
     pub fn range(&self) -> DaySpan {
@@ -417,7 +424,7 @@ impl EvacApp {
     }
 
     pub fn is_playing(&self) -> bool {
-        self.playing
+        self.playing.is_some()
     }
 
     /// Whether the feature shows in the current range.
@@ -431,58 +438,66 @@ impl EvacApp {
     }
 
     pub fn playback_settings(&self) -> PlaybackSettings {
-        self.state.playback.unwrap_or_else(|| PlaybackSettings {
-            step: StepUnit::for_dataset(&self.story.dataset),
-            ..PlaybackSettings::default()
+        self.state.playback.unwrap_or_default()
+    }
+
+    /// How playback runs: the running plan while playing, else what Play would do now.
+    pub fn playback_plan(&self) -> Option<playback::Plan> {
+        self.playing.or_else(|| {
+            let extent = self.extent?;
+            Some(playback::plan(
+                &self.range,
+                extent,
+                &self.playback_settings(),
+            ))
         })
     }
 
-    /// Moves the range by `count` playback steps; past the end, loops or stops.
+    /// Moves the range by its own length, `count` times (← and →).
     fn step(&mut self, count: i32) {
         let Some(extent) = self.extent else {
             return;
         };
-        let settings = self.playback_settings();
-        let mut next = playback::step_range(&self.range, extent, &settings, count);
-        if count > 0 && playback::is_past_end(&next, extent) {
-            if settings.looping {
-                next = playback::start_range(extent, &settings);
-            } else {
-                self.playing = false;
-                return;
-            }
-        }
-        self.set_range(next);
+        self.playing = None;
+        self.set_range(playback::shift_by_length(&self.range, extent, count));
     }
 
     fn toggle_play(&mut self, now: f64) {
-        if self.playing {
-            self.playing = false;
+        if let Some(plan) = self.playing.take() {
+            self.paused = Some((plan, self.range));
             return;
         }
         let Some(extent) = self.extent else {
             return;
         };
-        let settings = self.playback_settings();
-        let at_end = playback::is_past_end(
-            &playback::step_range(&self.range, extent, &settings, 1),
-            extent,
-        );
-        if self.range == DaySpan::ALL_TIME || at_end {
-            self.set_range(playback::start_range(extent, &settings));
-        }
-        self.playing = true;
-        self.next_step_at = now + 1.0 / settings.speed.max(0.1) as f64;
+        // Resume where it paused, unless the range was changed since.
+        let plan = match self.paused.take() {
+            Some((plan, range)) if range == self.range => plan,
+            _ => {
+                let plan = playback::plan(&self.range, extent, &self.playback_settings());
+                self.set_range(plan.start);
+                plan
+            }
+        };
+        self.playing = Some(plan);
+        self.next_step_at = now + 1.0 / plan.steps_per_second.max(0.1) as f64;
     }
 
     fn advance_playback(&mut self, ctx: &egui::Context) {
-        if !self.playing {
+        let Some(plan) = self.playing else {
             return;
-        }
+        };
         let now = ctx.input(|i| i.time);
         if now >= self.next_step_at {
-            self.step(1);
-            self.next_step_at = now + 1.0 / self.playback_settings().speed.max(0.1) as f64;
+            match playback::advance(&self.range, &plan) {
+                Some(next) => self.set_range(next),
+                None if self.playback_settings().looping => self.set_range(plan.start),
+                None => {
+                    self.playing = None;
+                    return;
+                }
+            }
+            self.next_step_at = now + 1.0 / plan.steps_per_second.max(0.1) as f64;
         }
         ctx.request_repaint_after(Duration::from_secs_f64((self.next_step_at - now).max(0.0)));
     }
@@ -577,7 +592,8 @@ impl EvacApp {
                 extent: self.extent,
                 range: self.range,
                 story_week: self.story_week,
-                playing: self.playing,
+                playing: self.playing.is_some(),
+                plan: self.playback_plan(),
                 settings: self.playback_settings(),
                 fade_hidden: self.state.fade_hidden,
                 visible_count: self.visible.count(),
@@ -883,7 +899,7 @@ impl EvacApp {
             }
             Command::SetLayers(layers) => self.state.layers = layers,
             Command::SetRange(range) => {
-                self.playing = false;
+                self.playing = None;
                 self.set_range(range);
             }
             Command::Step(count) => self.step(count),

@@ -95,38 +95,148 @@ fn the_2013_blockade_of_eastern_ghouta_shows_for_a_range_inside_2013() {
 }
 
 #[test]
-fn stepping_moves_the_range_by_the_chosen_step() {
+fn arrows_and_step_buttons_move_the_range_by_its_own_length() {
     let mut harness = harness();
-    let extent_start = day("2011-03-01");
+    // From all time, a step forward goes to the story's first day.
     harness.get_by_label("Step ▶").click();
     harness.run_steps(2);
-    assert_eq!(
-        harness.state().range(),
-        DaySpan::days(extent_start, extent_start),
-        "playback starts at the story's start, one day long"
-    );
+    let first = day("2011-03-01");
+    assert_eq!(harness.state().range(), DaySpan::days(first, first));
+    // → from 13 May gives 14 May.
+    type_range(&mut harness, "2017-05-13", "2017-05-13");
     harness.key_press(egui::Key::ArrowRight);
     harness.run_steps(2);
-    assert_eq!(
-        harness.state().range(),
-        DaySpan::days(extent_start, day("2011-03-02"))
-    );
-
-    harness.get_by_label("step,").click();
+    let may_14 = day("2017-05-14");
+    assert_eq!(harness.state().range(), DaySpan::days(may_14, may_14));
+    // A week moves by a week.
+    harness.get_by_label("Story week").click();
     harness.run_steps(2);
-    harness.get_by_label("Month").click();
-    harness.run_steps(2);
-    harness.get_by_label("Step ▶").click();
-    harness.run_steps(2);
-    assert_eq!(
-        harness.state().range(),
-        DaySpan::days(extent_start, day("2011-04-02"))
-    );
     harness.key_press(egui::Key::ArrowLeft);
     harness.run_steps(2);
     assert_eq!(
         harness.state().range(),
-        DaySpan::days(extent_start, day("2011-03-02"))
+        DaySpan::days(day("2017-05-01"), day("2017-05-07"))
+    );
+}
+
+#[test]
+fn play_from_the_story_week_ends_at_the_storys_end_in_about_ten_seconds() {
+    let mut harness = harness_with_dt(0.1);
+    harness.get_by_label("Story week").click();
+    harness.run_steps(2);
+    harness.get_by_label("▶ Play").click();
+    harness.run_steps(2);
+    assert!(harness.state().is_playing());
+    let may_8 = day("2017-05-08");
+    assert_eq!(harness.state().range(), DaySpan::days(may_8, may_8));
+    harness.get_by_label("Playing: cumulative since 8 May 2017");
+    let mut ranges = vec![harness.state().range()];
+    let mut frames = 0;
+    while harness.state().is_playing() && frames < 300 {
+        harness.step();
+        frames += 1;
+        if ranges.last() != Some(&harness.state().range()) {
+            ranges.push(harness.state().range());
+        }
+    }
+    assert!(!harness.state().is_playing(), "playback stops at the end");
+    assert_eq!(ranges.len(), 7, "one step a day: {ranges:#?}");
+    assert_eq!(
+        harness.state().range(),
+        DaySpan::days(may_8, day("2017-05-14"))
+    );
+    let seconds = frames as f32 * 0.1;
+    assert!((6.0..=12.0).contains(&seconds), "{seconds} s");
+}
+
+#[test]
+fn the_story_week_button_zooms_the_timeline_to_the_week() {
+    let mut harness = harness();
+    let band_width = |harness: &Harness<'_, EvacApp>| {
+        let start = harness
+            .get_by_label("Start of the time range")
+            .rect()
+            .center()
+            .x;
+        let end = harness
+            .get_by_label("End of the time range")
+            .rect()
+            .center()
+            .x;
+        end - start
+    };
+    harness.get_by_label("Story week").click();
+    harness.run_steps(3);
+    let strip_width = harness.ctx.content_rect().width() - 20.0;
+    assert!(
+        band_width(&harness) >= strip_width / 3.0,
+        "the band is {} of {strip_width} points",
+        band_width(&harness)
+    );
+    // All time zooms back out: the week is a narrow band again (but still grabbable).
+    harness.get_by_label("All time").click();
+    harness.run_steps(3);
+    type_range(&mut harness, "2017-05-08", "2017-05-08");
+    harness.run_steps(2);
+    assert!(
+        band_width(&harness) >= 10.0,
+        "a single day keeps a visible band"
+    );
+}
+
+#[test]
+fn a_slow_drag_of_the_band_moves_the_range() {
+    let mut harness = harness();
+    harness.get_by_label("Story week").click();
+    harness.run_steps(3);
+    let band = harness.get_by_label_contains("Time range:").rect();
+    let start = band.center();
+    harness.hover_at(start);
+    harness.run_steps(1);
+    harness.drag_at(start);
+    harness.run_steps(1);
+    // Half a point a frame: each frame alone is far less than a day.
+    for i in 1..=120 {
+        harness.hover_at(start + egui::vec2(i as f32 * 0.5, 0.0));
+        harness.run_steps(1);
+    }
+    harness.drop_at(start + egui::vec2(60.0, 0.0));
+    harness.run_steps(2);
+    let range = harness.state().range();
+    assert!(
+        range.first > Some(day("2017-05-08")),
+        "the band did not follow a slow drag: {range:?}"
+    );
+    assert_eq!(
+        range.last.unwrap() - range.first.unwrap(),
+        chrono::TimeDelta::days(6),
+        "a drag keeps the range's length"
+    );
+}
+
+#[test]
+fn the_wheel_over_the_band_zooms_the_timeline() {
+    let mut harness = harness();
+    harness.get_by_label("Story week").click();
+    harness.run_steps(3);
+    let width = |harness: &Harness<'_, EvacApp>| {
+        harness.get_by_label_contains("Time range:").rect().width()
+    };
+    let before = width(&harness);
+    harness.hover_at(harness.get_by_label_contains("Time range:").rect().center());
+    harness.run_steps(1);
+    harness.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta: egui::vec2(0.0, -200.0),
+        modifiers: egui::Modifiers::NONE,
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Wheel,
+    });
+    harness.run_steps(10);
+    assert!(
+        width(&harness) < before * 0.9,
+        "{before} → {}",
+        width(&harness)
     );
 }
 

@@ -8,7 +8,7 @@ use egui::{Align2, Color32, FontId, Rect, Sense, Stroke, Ui, pos2, vec2};
 use super::Command;
 use crate::filter::{TimeIndex, range_from_args};
 use crate::model::DaySpan;
-use crate::playback::{PlayMode, PlaybackSettings, StepUnit};
+use crate::playback::{self, Plan, PlayMode, PlaybackSettings, StepUnit};
 
 /// The timeline's own state: which stretch of time it shows and what the user is typing.
 #[derive(Debug, Clone, Default)]
@@ -20,6 +20,23 @@ pub struct TimelineState {
     pub text_error: Option<String>,
     /// The range the text fields were last filled from.
     shown_range: Option<DaySpan>,
+    /// A drag of the band under way: where the pointer started and the range then.
+    band_drag: Option<(f32, DaySpan)>,
+}
+
+impl TimelineState {
+    /// Zooms the timeline to show `range` with a margin of half its length on each side (a
+    /// single day gets three days around it); all time shows the whole story.
+    pub fn fit(&mut self, range: &DaySpan) {
+        self.view = match (range.first, range.last) {
+            (Some(first), Some(last)) => {
+                let (first, last) = (day_number(first), day_number(last) + 1.0);
+                let margin = ((last - first) * 0.5).max(3.0);
+                Some((first - margin, last + margin))
+            }
+            _ => None,
+        };
+    }
 }
 
 /// What the timeline needs to know this frame.
@@ -29,6 +46,8 @@ pub struct TimelineInput<'a> {
     pub range: DaySpan,
     pub story_week: Option<DaySpan>,
     pub playing: bool,
+    /// What Play does (or is doing): unit, pace, where it starts.
+    pub plan: Option<Plan>,
     pub settings: PlaybackSettings,
     pub fade_hidden: bool,
     pub visible_count: usize,
@@ -81,36 +100,59 @@ pub fn timeline_ui(ui: &mut Ui, state: &mut TimelineState, input: &TimelineInput
 
 fn controls_ui(ui: &mut Ui, input: &TimelineInput, commands: &mut Vec<Command>) {
     let mut settings = input.settings;
-    if ui.button("◀ Step").on_hover_text("Step back (←)").clicked() {
+    if ui
+        .button("◀ Step")
+        .on_hover_text("Move the range back by its own length (←)")
+        .clicked()
+    {
         commands.push(Command::Step(-1));
     }
     let play = if input.playing { "Pause" } else { "▶ Play" };
     if ui
         .button(play)
-        .on_hover_text("Play or pause (Space)")
+        .on_hover_text("Play from the current range to the end of the story, or pause (Space)")
         .clicked()
     {
         commands.push(Command::TogglePlay);
     }
     if ui
         .button("Step ▶")
-        .on_hover_text("Step forward (→)")
+        .on_hover_text("Move the range forward by its own length (→)")
         .clicked()
     {
         commands.push(Command::Step(1));
     }
-    egui::ComboBox::from_label("step,")
-        .selected_text(settings.step.label())
+    let auto_unit = input.plan.map_or("day", |p| p.unit.label());
+    egui::ComboBox::from_label("steps,")
+        .selected_text(match settings.unit {
+            Some(unit) => unit.label().to_owned(),
+            None => format!("Auto ({})", auto_unit.to_lowercase()),
+        })
         .show_ui(ui, |ui| {
+            ui.selectable_value(&mut settings.unit, None, "Auto")
+                .on_hover_text("Chosen from the span to play: days, weeks or months");
             for unit in StepUnit::ALL {
-                ui.selectable_value(&mut settings.step, unit, unit.label());
+                ui.selectable_value(&mut settings.unit, Some(unit), unit.label());
             }
         });
-    egui::ComboBox::from_label("speed,")
-        .selected_text(format!("{} steps/s", settings.speed))
+    let pace = |speed: f32| {
+        if speed == 1.0 {
+            "1 step a second".to_owned()
+        } else {
+            format!("{speed} steps a second")
+        }
+    };
+    egui::ComboBox::from_label("pace,")
+        .selected_text(match (settings.steps_per_second, input.plan) {
+            (Some(speed), _) => pace(speed),
+            (None, Some(plan)) => format!("Auto ({:.1} steps a second)", plan.steps_per_second),
+            (None, None) => "Auto".to_owned(),
+        })
         .show_ui(ui, |ui| {
+            ui.selectable_value(&mut settings.steps_per_second, None, "Auto")
+                .on_hover_text("A week plays in about 10 s, six years in about 30 s");
             for speed in [0.5, 1.0, 2.0, 4.0, 8.0] {
-                ui.selectable_value(&mut settings.speed, speed, format!("{speed} steps/s"));
+                ui.selectable_value(&mut settings.steps_per_second, Some(speed), pace(speed));
             }
         });
     egui::ComboBox::from_label("mode")
@@ -126,11 +168,22 @@ fn controls_ui(ui: &mut Ui, input: &TimelineInput, commands: &mut Vec<Command>) 
                 PlayMode::SlidingWindow,
                 "Sliding window",
             )
-            .on_hover_text("A window of fixed length moving forward");
+            .on_hover_text("A window one step long moving forward");
         });
     ui.checkbox(&mut settings.looping, "Loop");
     if settings != input.settings {
         commands.push(Command::SetPlayback(settings));
+    }
+    if input.playing
+        && let Some(plan) = input.plan
+    {
+        ui.label(
+            egui::RichText::new(format!(
+                "Playing: {}",
+                playback::describe(&plan, &input.range)
+            ))
+            .strong(),
+        );
     }
     let mut fade = input.fade_hidden;
     if ui
@@ -167,7 +220,10 @@ fn range_fields_ui(
     // Typed dates apply when the field is left (Enter, Tab or a click elsewhere).
     if from.lost_focus() || to.lost_focus() {
         match parse_fields(state) {
-            Ok(range) if range != input.range => commands.push(Command::SetRange(range)),
+            Ok(range) if range != input.range => {
+                state.fit(&range);
+                commands.push(Command::SetRange(range));
+            }
             Ok(_) => state.text_error = None,
             Err(message) => state.text_error = Some(message),
         }
@@ -176,6 +232,7 @@ fn range_fields_ui(
         ui.colored_label(Color32::from_rgb(0xc0, 0x30, 0x30), error);
     }
     if ui.button("All time").clicked() {
+        state.fit(&DaySpan::ALL_TIME);
         commands.push(Command::SetRange(DaySpan::ALL_TIME));
     }
     if let Some(week) = input.story_week
@@ -184,6 +241,7 @@ fn range_fields_ui(
             .on_hover_text(describe_range(&week))
             .clicked()
     {
+        state.fit(&week);
         commands.push(Command::SetRange(week));
     }
     ui.label(
@@ -226,8 +284,12 @@ fn strip_ui(
         ui.allocate_exact_size(vec2(ui.available_width(), 64.0), Sense::click_and_drag());
     let width = rect.width().max(1.0) as f64;
 
-    // Wheel zooms (from a week to two centuries) around the pointer; dragging the strip pans.
-    if let Some(pointer) = strip.hover_pos() {
+    // Wheel zooms (from a week to two centuries) around the pointer, over the band too;
+    // dragging the strip pans.
+    let pointer_over = ui
+        .input(|i| i.pointer.hover_pos())
+        .filter(|p| rect.contains(*p) && ui.is_enabled());
+    if let Some(pointer) = pointer_over {
         let scroll = ui.input(|i| i.smooth_scroll_delta.y + i.smooth_scroll_delta.x);
         if scroll != 0.0 {
             let factor = (-scroll as f64 * 0.002).exp();
@@ -269,10 +331,15 @@ fn strip_ui(
     let band_right = input.range.last.map_or(rect.right(), |d| {
         x_of(day_number(d) + 1.0).min(rect.right())
     });
-    let band = Rect::from_x_y_ranges(
-        band_left..=band_right.max(band_left + 2.0),
-        rect.top()..=axis_y,
-    );
+    // However far out the timeline is zoomed, the band stays wide enough to see and grab.
+    const MIN_BAND_WIDTH: f32 = 14.0;
+    let (band_left, band_right) = if band_right - band_left < MIN_BAND_WIDTH {
+        let middle = (band_left + band_right) / 2.0;
+        (middle - MIN_BAND_WIDTH / 2.0, middle + MIN_BAND_WIDTH / 2.0)
+    } else {
+        (band_left, band_right)
+    };
+    let band = Rect::from_x_y_ranges(band_left..=band_right, rect.top()..=axis_y);
     painter.rect_filled(
         band,
         0.0,
@@ -344,19 +411,34 @@ fn strip_ui(
     {
         let new_last = to_date(pointer.x).max(first);
         commands.push(Command::SetRange(DaySpan::days(first, new_last)));
-    } else if band_response.dragged() {
-        let days = (band_response.drag_delta().x as f64 * days_per_point).round() as i64;
-        if days != 0 {
-            let shift = |d: NaiveDate| {
-                if days > 0 {
-                    d.checked_add_days(chrono::Days::new(days as u64))
-                } else {
-                    d.checked_sub_days(chrono::Days::new(days.unsigned_abs()))
-                }
-                .unwrap_or(d)
-            };
-            commands.push(Command::SetRange(DaySpan::days(shift(first), shift(last))));
+    } else if band_response.dragged()
+        && let Some(pointer) = band_response.interact_pointer_pos()
+    {
+        // Measured from where the drag started, so slow drags add up instead of rounding away.
+        let origin = ui
+            .input(|i| i.pointer.press_origin())
+            .map_or(pointer.x, |p| p.x);
+        let (start_x, start_range) = *state.band_drag.get_or_insert((origin, input.range));
+        let days = ((pointer.x - start_x) as f64 * days_per_point).round() as i64;
+        let (first, last) = (
+            start_range.first.unwrap_or(first),
+            start_range.last.unwrap_or(last),
+        );
+        let shift = |d: NaiveDate| {
+            if days > 0 {
+                d.checked_add_days(chrono::Days::new(days as u64))
+            } else {
+                d.checked_sub_days(chrono::Days::new(days.unsigned_abs()))
+            }
+            .unwrap_or(d)
+        };
+        let moved = DaySpan::days(shift(first), shift(last));
+        if moved != input.range {
+            commands.push(Command::SetRange(moved));
         }
+    }
+    if !band_response.dragged() {
+        state.band_drag = None;
     }
     if strip.double_clicked() {
         state.view = None;
