@@ -101,6 +101,8 @@ pub struct AppOptions {
     pub select: Option<String>,
     /// `--labels`: the language of place labels, saved for later runs too.
     pub labels: Option<crate::model::names::LabelLanguage>,
+    /// `--view LON,LAT,ZOOM`: start there instead of framing the story.
+    pub view: Option<(f64, f64, f64)>,
 }
 
 /// A pending `--screenshot`.
@@ -174,7 +176,7 @@ pub struct EvacApp {
     /// Why the chosen tiles could not be used (the offline basemap is shown instead).
     tile_error: Option<String>,
     basemap_form: BasemapForm,
-    basemap: Basemap,
+    basemap: std::sync::Arc<Basemap>,
     fit_pending: bool,
     /// The view was framed automatically and the user has not moved it since: refit when the
     /// map's size settles (the first frames, a window manager's resize).
@@ -205,6 +207,12 @@ pub const ARABIC_FAMILY: &str = "arabic";
 /// and digits, so each Arabic word is a run of its own, as `crate::bidi` expects.
 pub fn install_fonts(ctx: &egui::Context) {
     use egui::epaint::text::{FontData, FontInsert, FontPriority, InsertFontFamily};
+    // No text below 12 px at 1× scale: egui's small style is 9 px.
+    ctx.all_styles_mut(|style| {
+        style
+            .text_styles
+            .insert(egui::TextStyle::Small, egui::FontId::proportional(12.0));
+    });
     let arabic = egui::FontFamily::Name(ARABIC_FAMILY.into());
     let fallback = |extra: Option<(egui::FontFamily, FontPriority)>| -> Vec<InsertFontFamily> {
         [egui::FontFamily::Proportional, egui::FontFamily::Monospace]
@@ -269,7 +277,10 @@ impl EvacApp {
         };
         let mut memory = MapMemory::default();
         let mut fit_pending = true;
-        if let (Some(view), true) = (state.view, restore)
+        let asked = options
+            .view
+            .map(|(lon, lat, zoom)| SavedView { lon, lat, zoom });
+        if let Some(view) = asked.or(state.view.filter(|_| restore))
             && memory.set_zoom(view.zoom).is_ok()
         {
             memory.center_at(lon_lat(view.lon, view.lat));
@@ -305,7 +316,7 @@ impl EvacApp {
             tiles: None,
             tile_error: None,
             basemap_form: BasemapForm::default(),
-            basemap: Basemap::bundled("SYR"),
+            basemap: Basemap::shared(),
             fit_pending,
             auto_fitted: None,
             map_rect: None,
@@ -657,8 +668,8 @@ impl EvacApp {
         let mut open = !self.state.legend_closed;
         egui::Window::new("Legend")
             .open(&mut open)
-            // Open where it leaves room for the map.
-            .default_open(map.width() > 760.0)
+            // Collapsed at first, out of the story's way; one click opens it.
+            .default_open(false)
             .collapsible(true)
             .resizable(false)
             .default_width(250.0)
@@ -1091,6 +1102,11 @@ pub fn attribution_ui(ui: &mut Ui, map_rect: Rect, attribution: Option<(String, 
                         ui.hyperlink_to(
                             RichText::new("Natural Earth").small(),
                             "https://www.naturalearthdata.com/",
+                        )
+                        .on_hover_text(
+                            "Offline basemap: Natural Earth (public domain), 1:50m world and \
+                             1:10m region. Borders follow Natural Earth's default, de facto point \
+                             of view; disputed areas (the Golan among them) are outlined in dashes.",
                         );
                     });
                 });
@@ -1138,6 +1154,7 @@ pub fn run(args: WindowArgs) -> i32 {
         range,
         select: args.select.clone(),
         labels: args.labels,
+        view: args.view,
         exit_code: ExitCodeSlot::default(),
     };
     let size = args.size.unwrap_or((1280.0, 800.0));

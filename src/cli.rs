@@ -69,11 +69,36 @@ pub struct WindowArgs {
     /// Window size in points for this run, as WIDTHxHEIGHT (e.g. 1280x800).
     #[arg(long, value_name = "WxH", value_parser = parse_size)]
     pub size: Option<(f32, f32)>,
+
+    /// Start on this view instead of framing the story: LON,LAT,ZOOM (e.g. 20,30,2 for the
+    /// world, 36.32,33.54,13 for Damascus).
+    #[arg(long, value_name = "LON,LAT,ZOOM", value_parser = parse_view, allow_hyphen_values = true)]
+    pub view: Option<(f64, f64, f64)>,
 }
 
 fn parse_labels(text: &str) -> Result<crate::model::names::LabelLanguage, String> {
     crate::model::names::LabelLanguage::parse(text)
         .ok_or_else(|| format!("expected en, ar or both, found {text:?}"))
+}
+
+fn parse_view(text: &str) -> Result<(f64, f64, f64), String> {
+    let numbers: Vec<f64> = text
+        .split(',')
+        .map(|n| n.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| format!("expected LON,LAT,ZOOM, found {text:?}"))?;
+    match numbers[..] {
+        [lon, lat, zoom]
+            if (-180.0..=180.0).contains(&lon)
+                && (-85.0..=85.0).contains(&lat)
+                && (0.0..=19.0).contains(&zoom) =>
+        {
+            Ok((lon, lat, zoom))
+        }
+        _ => Err(format!(
+            "expected LON,LAT,ZOOM with longitude -180..180, latitude -85..85 and zoom 0..19, found {text:?}"
+        )),
+    }
 }
 
 fn parse_size(text: &str) -> Result<(f32, f32), String> {

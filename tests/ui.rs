@@ -547,3 +547,41 @@ fn the_time_range_and_the_selection_survive_a_restart() {
     assert_eq!(clean.state().range(), DaySpan::ALL_TIME);
     assert_eq!(clean.state().selection(), None);
 }
+
+#[test]
+fn no_field_name_or_internal_path_reaches_the_reader() {
+    for id in ["barzeh-idlib-2017-05-12", "qaboun", "qaboun-agreement"] {
+        let mut harness = harness_with(AppOptions {
+            select: Some(id.into()),
+            ..options()
+        });
+        harness.get_by_label("About this story").click();
+        harness.run_steps(2);
+        for leak in [
+            "when_basis",
+            "seed/",
+            "article.txt",
+            "name_ar",
+            "geo_precision",
+        ] {
+            let found = labels_containing(&harness, leak);
+            assert!(found.is_empty(), "{id}: {leak:?} shown in {found:?}");
+        }
+    }
+}
+
+#[test]
+fn the_legend_starts_collapsed_and_no_text_is_smaller_than_12_px() {
+    let harness = harness();
+    assert!(harness.query_all_by_label("Legend").count() >= 1);
+    assert!(
+        harness.query_by_label("Opposition").is_none(),
+        "the legend's entries are folded away at first"
+    );
+    for theme in [egui::Theme::Dark, egui::Theme::Light] {
+        let style = harness.ctx.style_of(theme);
+        for (text_style, font) in &style.text_styles {
+            assert!(font.size >= 12.0, "{text_style:?} is {} px", font.size);
+        }
+    }
+}

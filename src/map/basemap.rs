@@ -1,8 +1,11 @@
-//! The offline basemap: Natural Earth 1:10m land, borders, governorates, cities, rivers and lakes
-//! for Syria and its neighbours, bundled in the binary so the map is never blank.
+//! The offline basemap, bundled in the binary so the map is never blank: the whole world at
+//! Natural Earth 1:50m (land, country borders, capitals and large cities), and on top of it, inside
+//! its box, the region at 1:10m (land, borders, Syria's governorates, cities, rivers, lakes and
+//! disputed areas). Natural Earth's default (de facto) point of view; disputed areas are drawn
+//! as such.
 //!
-//! Polygons are triangulated (earcut) and everything is projected to world units once, at start;
-//! a frame only transforms vertices to the screen.
+//! Polygons are triangulated (earcut) and everything is projected to world units once, at start
+//! (and once per process: the parsed basemap is shared); a frame only transforms vertices.
 
 use egui::epaint::{Mesh, PathShape, PathStroke};
 use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke};
@@ -27,6 +30,18 @@ const ADMIN1_POLYGONS: &str = layer_file!("admin1_syria.geojson");
 const ADMIN1_LINES: &str = layer_file!("admin1_syria_lines.geojson");
 const RIVERS: &str = layer_file!("rivers.geojson");
 const PLACES: &str = layer_file!("places.geojson");
+const DISPUTED: &str = layer_file!("disputed_areas.geojson");
+const WORLD_LAND: &str = layer_file!("world/land.geojson");
+const WORLD_COUNTRIES: &str = layer_file!("world/countries.geojson");
+const WORLD_PLACES: &str = layer_file!("world/places.geojson");
+
+/// The regional layer's box (lon, lat): 1:10m detail inside, the world layer outside.
+const REGION: ((f64, f64), (f64, f64)) = ((34.0, 31.0), (43.5, 38.5));
+
+fn in_region(lon: f64, lat: f64) -> bool {
+    let ((west, south), (east, north)) = REGION;
+    (west..=east).contains(&lon) && (south..=north).contains(&lat)
+}
 
 /// The basemap's colours; light, so that story markers and arrows stand out.
 pub mod palette {
@@ -38,8 +53,11 @@ pub mod palette {
     pub const GOVERNORATE_BORDER: Color32 = Color32::from_rgb(0xb5, 0xa8, 0xb8);
     pub const RIVER: Color32 = Color32::from_rgb(0x7d, 0xb4, 0xd0);
     pub const LABEL: Color32 = Color32::from_rgb(0x55, 0x50, 0x5a);
-    pub const GOVERNORATE_LABEL: Color32 = Color32::from_rgb(0x8a, 0x7e, 0x8d);
-    pub const COUNTRY_LABEL: Color32 = Color32::from_rgb(0x9a, 0x92, 0x88);
+    // Labels keep a contrast of at least 4.5:1 (WCAG AA) against the land they sit on.
+    pub const GOVERNORATE_LABEL: Color32 = Color32::from_rgb(0x6a, 0x5e, 0x6d);
+    pub const COUNTRY_LABEL: Color32 = Color32::from_rgb(0x66, 0x5e, 0x54);
+    pub const WORLD_BORDER: Color32 = Color32::from_rgb(0xb0, 0xa4, 0xb2);
+    pub const DISPUTED: Color32 = Color32::from_rgb(0xb0, 0x50, 0x30);
 }
 
 /// Triangles in world units, with the bounds used to skip what is off screen.
@@ -68,12 +86,20 @@ struct Label {
     kind: LabelKind,
     /// Shown from this zoom on.
     min_zoom: f64,
+    /// Shown up to this zoom (a world label gives way to the region's finer one).
+    max_zoom: f64,
     /// Lower is more important.
     rank: f64,
 }
 
 pub struct Basemap {
+    /// The world at 1:50m, drawn first; the region's box is then cleared to sea.
+    world_fills: Vec<Fill>,
+    world_borders: Vec<Line>,
     fills: Vec<Fill>,
+    /// Disputed areas: a tint and a dashed outline.
+    disputed: Vec<Fill>,
+    disputed_outlines: Vec<Line>,
     lakes: Vec<Fill>,
     country_borders: Vec<Line>,
     governorate_borders: Vec<Line>,
@@ -182,13 +208,22 @@ fn text<'a>(properties: &'a serde_json::Map<String, Value>, key: &str) -> Option
 }
 
 impl Basemap {
+    /// The bundled basemap with Syria as the focus country, read once per process.
+    pub fn shared() -> std::sync::Arc<Basemap> {
+        static SHARED: std::sync::OnceLock<std::sync::Arc<Basemap>> = std::sync::OnceLock::new();
+        SHARED
+            .get_or_init(|| std::sync::Arc::new(Basemap::bundled("SYR")))
+            .clone()
+    }
+
     /// Reads the bundled layers. `focus_country` (ISO 3166 alpha-3) is filled lighter.
     pub fn bundled(focus_country: &str) -> Self {
+        let mut labels = Vec::new();
+        let (world_fills, world_borders, regional_countries) = world_layer(&mut labels);
         let mut fills = Vec::new();
         for (geometry, _) in features(LAND) {
             fills.extend(fill(&geometry, palette::LAND));
         }
-        let mut labels = Vec::new();
         for (geometry, properties) in features(COUNTRIES) {
             let is_focus = text(&properties, "iso_a3") == Some(focus_country);
             let color = if is_focus {
@@ -200,11 +235,19 @@ impl Basemap {
             if let (Some(name), Some(at)) =
                 (text(&properties, "name_en"), geometry.interior_point())
             {
+                // Beside the world layer's label of the same country, from closer in.
+                let world_has_it = text(&properties, "iso_a3")
+                    .is_some_and(|iso| regional_countries.contains(&iso.to_owned()));
                 labels.push(Label {
                     at: World::from_lon_lat(at.x(), at.y()),
                     text: name.to_uppercase(),
                     kind: LabelKind::Country,
-                    min_zoom: 0.0,
+                    min_zoom: if world_has_it {
+                        WORLD_TO_REGION_ZOOM
+                    } else {
+                        0.0
+                    },
+                    max_zoom: 8.5,
                     rank: 0.0,
                 });
             }
@@ -212,6 +255,13 @@ impl Basemap {
         let mut lakes = Vec::new();
         for (geometry, _) in features(LAKES) {
             lakes.extend(fill(&geometry, palette::SEA));
+        }
+        let mut disputed = Vec::new();
+        let mut disputed_outlines = Vec::new();
+        for (geometry, _) in features(DISPUTED) {
+            let tint = Color32::from_rgba_unmultiplied(0xb0, 0x50, 0x30, 40);
+            disputed.extend(fill(&geometry, tint));
+            disputed_outlines.extend(lines(&geometry));
         }
         for (_, properties) in features(ADMIN1_POLYGONS) {
             if let (Some(name), Some(lon), Some(lat)) = (
@@ -225,6 +275,7 @@ impl Basemap {
                     text: name.to_owned(),
                     kind: LabelKind::Governorate,
                     min_zoom: 6.0,
+                    max_zoom: 12.0,
                     rank: 1.0,
                 });
             }
@@ -236,6 +287,7 @@ impl Basemap {
                     text: name.to_owned(),
                     kind: LabelKind::City,
                     min_zoom: number(&properties, "min_zoom").unwrap_or(8.0) - 1.0,
+                    max_zoom: f64::INFINITY,
                     rank: number(&properties, "scalerank").unwrap_or(10.0),
                 });
             }
@@ -249,7 +301,11 @@ impl Basemap {
             features(text).iter().flat_map(|(g, _)| lines(g)).collect()
         };
         Self {
+            world_fills,
+            world_borders,
             fills,
+            disputed,
+            disputed_outlines,
             lakes,
             country_borders: collect_lines(ADMIN0_LINES),
             governorate_borders: collect_lines(ADMIN1_LINES),
@@ -261,24 +317,49 @@ impl Basemap {
     /// How many polygons and lines the basemap holds (for tests and diagnostics).
     pub fn counts(&self) -> (usize, usize, usize) {
         (
-            self.fills.len() + self.lakes.len(),
-            self.country_borders.len() + self.governorate_borders.len() + self.rivers.len(),
+            self.world_fills.len() + self.fills.len() + self.lakes.len() + self.disputed.len(),
+            self.world_borders.len()
+                + self.country_borders.len()
+                + self.governorate_borders.len()
+                + self.rivers.len()
+                + self.disputed_outlines.len(),
             self.labels.len(),
         )
     }
 
     /// Every shape of the basemap for this view, back to front.
-    /// `keep_clear`: screen areas where no basemap label may go.
+    /// `keep_clear`: screen areas where no basemap label may go; `suppressed`: the story's own
+    /// places, whose names the basemap does not repeat nearby.
     pub fn shapes(
         &self,
         painter: &Painter,
         view: &ScreenTransform,
         rect: Rect,
         keep_clear: &[Rect],
+        suppressed: &[(String, World)],
     ) -> Vec<Shape> {
         let visible = view.visible_world(rect);
         let mut shapes = vec![Shape::rect_filled(rect, 0.0, palette::SEA)];
-        for fill in self.fills.iter().chain(&self.lakes) {
+        for fill in &self.world_fills {
+            if overlaps(fill.bounds, visible) {
+                shapes.push(Shape::mesh(fill_mesh(fill, view)));
+            }
+        }
+        let world_border = Stroke::new(0.8, palette::WORLD_BORDER);
+        for line in &self.world_borders {
+            if overlaps(line.bounds, visible) {
+                shapes.push(polyline(line, view, world_border));
+            }
+        }
+        // The region's box is cleared to sea, then drawn at 1:10m: the two scales' coastlines
+        // never show at once.
+        let ((west, south), (east, north)) = REGION;
+        let region = Rect::from_two_pos(
+            view.to_screen(World::from_lon_lat(west, north)),
+            view.to_screen(World::from_lon_lat(east, south)),
+        );
+        shapes.push(Shape::rect_filled(region, 0.0, palette::SEA));
+        for fill in self.fills.iter().chain(&self.lakes).chain(&self.disputed) {
             if overlaps(fill.bounds, visible) {
                 shapes.push(Shape::mesh(fill_mesh(fill, view)));
             }
@@ -302,7 +383,14 @@ impl Basemap {
                 shapes.push(polyline(line, view, border));
             }
         }
-        shapes.extend(self.label_shapes(painter, view, rect, zoom, keep_clear));
+        let disputed = Stroke::new(1.2, palette::DISPUTED);
+        for line in &self.disputed_outlines {
+            if overlaps(line.bounds, visible) {
+                let points: Vec<Pos2> = line.points.iter().map(|w| view.to_screen(*w)).collect();
+                shapes.extend(Shape::dashed_line(&points, disputed, 4.0, 3.0));
+            }
+        }
+        shapes.extend(self.label_shapes(painter, view, rect, zoom, keep_clear, suppressed));
         shapes
     }
 
@@ -313,16 +401,20 @@ impl Basemap {
         rect: Rect,
         zoom: f64,
         keep_clear: &[Rect],
+        suppressed: &[(String, World)],
     ) -> Vec<Shape> {
         let mut placed: Vec<Rect> = keep_clear.to_vec();
         let mut shapes = Vec::new();
         for label in &self.labels {
-            let shown = match label.kind {
-                LabelKind::Country => zoom <= 8.5,
-                LabelKind::Governorate => (5.5..=12.0).contains(&zoom),
-                LabelKind::City => zoom >= label.min_zoom,
-            };
-            if !shown {
+            if zoom < label.min_zoom || zoom > label.max_zoom {
+                continue;
+            }
+            if label.kind == LabelKind::City
+                && suppressed.iter().any(|(name, at)| {
+                    name.eq_ignore_ascii_case(&label.text)
+                        && view.to_screen(*at).distance(view.to_screen(label.at)) < 200.0
+                })
+            {
                 continue;
             }
             let at = view.to_screen(label.at);
@@ -337,13 +429,13 @@ impl Basemap {
                     egui::Vec2::ZERO,
                 ),
                 LabelKind::Governorate => (
-                    FontId::proportional(11.0),
+                    FontId::proportional(12.0),
                     palette::GOVERNORATE_LABEL,
                     Align2::CENTER_CENTER,
                     egui::Vec2::ZERO,
                 ),
                 LabelKind::City => (
-                    FontId::proportional(11.5),
+                    FontId::proportional(12.0),
                     palette::LABEL,
                     Align2::LEFT_CENTER,
                     egui::vec2(5.0, 0.0),
@@ -362,6 +454,65 @@ impl Basemap {
         }
         shapes
     }
+}
+
+/// From this zoom on, the region's own country labels replace the world layer's.
+const WORLD_TO_REGION_ZOOM: f64 = 6.0;
+
+/// The world layer: land fills, country outlines, and labels of countries and cities outside
+/// the region's box (inside it, the region's finer layer labels). Returns the countries whose
+/// world label gives way to the region's from [`WORLD_TO_REGION_ZOOM`] on.
+fn world_layer(labels: &mut Vec<Label>) -> (Vec<Fill>, Vec<Line>, Vec<String>) {
+    let mut fills = Vec::new();
+    for (geometry, _) in features(WORLD_LAND) {
+        fills.extend(fill(&geometry, palette::LAND));
+    }
+    let mut borders = Vec::new();
+    let mut regional = Vec::new();
+    for (geometry, properties) in features(WORLD_COUNTRIES) {
+        borders.extend(lines(&geometry));
+        let (Some(name), Some(lon), Some(lat)) = (
+            text(&properties, "name_en").or_else(|| text(&properties, "name")),
+            number(&properties, "label_lon"),
+            number(&properties, "label_lat"),
+        ) else {
+            continue;
+        };
+        let touches_region = geometry.bounding_rect().is_some_and(|r| {
+            let ((west, south), (east, north)) = REGION;
+            r.min().x <= east && r.max().x >= west && r.min().y <= north && r.max().y >= south
+        });
+        if touches_region && let Some(iso) = text(&properties, "iso_a3") {
+            regional.push(iso.to_owned());
+        }
+        labels.push(Label {
+            at: World::from_lon_lat(lon, lat),
+            text: name.to_uppercase(),
+            kind: LabelKind::Country,
+            min_zoom: number(&properties, "min_label").unwrap_or(4.0) - 1.0,
+            max_zoom: if touches_region {
+                WORLD_TO_REGION_ZOOM
+            } else {
+                8.5
+            },
+            rank: number(&properties, "labelrank").unwrap_or(5.0),
+        });
+    }
+    for (geometry, properties) in features(WORLD_PLACES) {
+        if let (Geometry::Point(p), Some(name)) = (&geometry, text(&properties, "name"))
+            && !in_region(p.x(), p.y())
+        {
+            labels.push(Label {
+                at: World::from_lon_lat(p.x(), p.y()),
+                text: name.to_owned(),
+                kind: LabelKind::City,
+                min_zoom: number(&properties, "min_zoom").unwrap_or(6.0) - 1.0,
+                max_zoom: f64::INFINITY,
+                rank: number(&properties, "scalerank").unwrap_or(10.0),
+            });
+        }
+    }
+    (fills, borders, regional)
 }
 
 fn overlaps(a: (World, World), b: (World, World)) -> bool {
@@ -393,15 +544,88 @@ mod tests {
         let (polygons, lines, labels) = basemap.counts();
         assert!(polygons >= 20, "{polygons} polygons");
         assert!(lines >= 50, "{lines} lines");
-        // 10 named countries (the Cyprus buffer zone and N. Cyprus have no English name),
-        // 14 governorates (not the UNDOF zone), 72 places.
-        assert_eq!(labels, 10 + 14 + 72);
+        // Regional: 10 named countries (the Cyprus buffer zone and N. Cyprus have no English
+        // name), 14 governorates (not the UNDOF zone), 72 places. World: 242 countries and the
+        // 1:50m places outside the region's box.
+        let world_places_outside = features(WORLD_PLACES)
+            .iter()
+            .filter(|(g, _)| matches!(g, Geometry::Point(p) if !in_region(p.x(), p.y())))
+            .count();
+        assert!(world_places_outside > 1_000, "{world_places_outside}");
+        assert_eq!(labels, 10 + 14 + 72 + 242 + world_places_outside);
         assert!(
             basemap
                 .fills
                 .iter()
                 .all(|f| !f.indices.is_empty() && f.indices.len() % 3 == 0)
         );
+    }
+
+    /// WCAG 2 contrast ratio of two opaque colours.
+    fn contrast(a: Color32, b: Color32) -> f32 {
+        let luminance = |c: Color32| {
+            let channel = |v: u8| {
+                let v = v as f32 / 255.0;
+                if v <= 0.039_28 {
+                    v / 12.92
+                } else {
+                    ((v + 0.055) / 1.055).powf(2.4)
+                }
+            };
+            0.2126 * channel(c.r()) + 0.7152 * channel(c.g()) + 0.0722 * channel(c.b())
+        };
+        let (la, lb) = (luminance(a), luminance(b));
+        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+    }
+
+    /// Whether a land triangle (world or regional) covers `lon, lat`.
+    fn on_land(basemap: &Basemap, lon: f64, lat: f64) -> bool {
+        let p = World::from_lon_lat(lon, lat);
+        let side = |a: World, b: World| (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x);
+        basemap
+            .world_fills
+            .iter()
+            .chain(&basemap.fills)
+            .filter(|f| f.color != palette::SEA)
+            .any(|f| {
+                f.indices.chunks(3).any(|t| {
+                    let v = |i: usize| f.vertices[t[i] as usize];
+                    let (a, b, c) = (side(v(0), v(1)), side(v(1), v(2)), side(v(2), v(0)));
+                    (a >= 0.0 && b >= 0.0 && c >= 0.0) || (a <= 0.0 && b <= 0.0 && c <= 0.0)
+                })
+            })
+    }
+
+    #[test]
+    fn the_neighbours_beyond_the_region_are_land_and_the_sea_is_not() {
+        let basemap = Basemap::shared();
+        // Ankara, Baghdad, Cairo and Nicosia: outside the 1:10m box, drawn from the world layer.
+        for (name, lon, lat) in [
+            ("Ankara", 32.85, 39.93),
+            ("Baghdad", 44.40, 33.31),
+            ("Cairo", 31.24, 30.04),
+            ("Nicosia", 33.36, 35.17),
+            ("Damascus", 36.29, 33.51),
+        ] {
+            assert!(on_land(&basemap, lon, lat), "{name} is not on land");
+        }
+        // The Mediterranean west of Latakia and the Atlantic are sea.
+        assert!(!on_land(&basemap, 34.5, 34.8));
+        assert!(!on_land(&basemap, -30.0, 30.0));
+    }
+
+    #[test]
+    fn basemap_labels_are_legible_on_the_land() {
+        for label in [
+            palette::LABEL,
+            palette::GOVERNORATE_LABEL,
+            palette::COUNTRY_LABEL,
+        ] {
+            for ground in [palette::LAND, palette::FOCUS_COUNTRY] {
+                let ratio = contrast(label, ground);
+                assert!(ratio >= 4.5, "{label:?} on {ground:?}: {ratio:.2}:1");
+            }
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ use walkers::{MapMemory, Plugin, Projector};
 
 use super::basemap::Basemap;
 use super::layout::{Curve, LabelRequest, bend_for, place_labels, spread_markers};
-use super::projection::ScreenTransform;
+use super::projection::{ScreenTransform, World};
 use super::style::{self, LineStyle, MarkerShape};
 use crate::model::names::{LabelLanguage, place_label};
 use crate::model::{Dataset, DaySpan, Feature, FeatureIndex, Movement, Place};
@@ -166,9 +166,18 @@ impl<'a> StoryOverlay<'a> {
                     .iter()
                     .map(|m| Rect::from_center_size(m.position, vec2(150.0, 2.0 * m.radius + 16.0)))
                     .collect();
+                // The story's own places: the basemap does not repeat their names nearby.
+                let suppressed: Vec<(String, World)> = places
+                    .iter()
+                    .filter_map(|m| {
+                        let name = m.place.common.name.clone()?;
+                        let at = self.dataset.anchor_of_place(m.place)?;
+                        Some((name, World::from_lon_lat(at.x(), at.y())))
+                    })
+                    .collect();
                 painter.set(
                     slot,
-                    Shape::Vec(basemap.shapes(&painter, &view, rect, &keep_clear)),
+                    Shape::Vec(basemap.shapes(&painter, &view, rect, &keep_clear, &suppressed)),
                 );
             } else {
                 painter.set(slot, Shape::rect_filled(rect, 0.0, Color32::from_gray(235)));

@@ -229,7 +229,13 @@ fn range_fields_ui(
         }
     }
     if let Some(error) = &state.text_error {
-        ui.colored_label(Color32::from_rgb(0xc0, 0x30, 0x30), error);
+        ui.add(
+            egui::Label::new(
+                egui::RichText::new(format!("⚠ {error}")).color(ui.visuals().error_fg_color),
+            )
+            .truncate(),
+        )
+        .on_hover_text(error);
     }
     if ui.button("All time").clicked() {
         state.fit(&DaySpan::ALL_TIME);
@@ -487,7 +493,7 @@ fn draw_ticks(
     let points_per_day = rect.width() as f64 / span_days;
     let first = date_of(view_first);
     let last = date_of(view_last);
-    let font = FontId::proportional(10.5);
+    let font = FontId::proportional(12.0);
     let mut label_right = f32::NEG_INFINITY;
     let mut tick = |day: NaiveDate, text: String| {
         let x = rect.left() + ((day_number(day) - view_first) * points_per_day) as f32;
