@@ -585,3 +585,28 @@ fn the_legend_starts_collapsed_and_no_text_is_smaller_than_12_px() {
         }
     }
 }
+
+#[test]
+fn a_story_across_the_antimeridian_is_framed_and_drawn_the_short_way() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/good/across-the-antimeridian.geojson");
+    let harness = harness_with(AppOptions {
+        file: Some(path),
+        ..options()
+    });
+    let map = harness.state().map_rect().unwrap();
+    let markers = &harness.state().last_overlay().markers;
+    assert_eq!(markers.len(), 2);
+    for marker in markers {
+        assert!(
+            map.contains(marker.drawn_position),
+            "{marker:?} is off the map {map:?}"
+        );
+    }
+    // Framed closely, as two places 0.7° apart should be, not as the whole world.
+    assert!(
+        harness.state().zoom() > 6.0,
+        "zoom {}",
+        harness.state().zoom()
+    );
+}

@@ -80,8 +80,18 @@ impl ScreenTransform {
         )
     }
 
+    /// A story position on screen, taken the short way round: a longitude more than 180° from
+    /// the view's centre is drawn on the near side of the antimeridian (179° and −179° are 2°
+    /// apart, not 358°).
     pub fn lon_lat_to_screen(&self, lon: f64, lat: f64) -> Pos2 {
-        self.to_screen(World::from_lon_lat(lon, lat))
+        let mut world = World::from_lon_lat(lon, lat);
+        let dx = world.x - self.world_center.x;
+        if dx > 0.5 {
+            world.x -= 1.0;
+        } else if dx < -0.5 {
+            world.x += 1.0;
+        }
+        self.to_screen(world)
     }
 
     pub fn position_to_screen(&self, position: Position) -> Pos2 {
@@ -111,10 +121,27 @@ pub struct LonLatBounds {
 }
 
 impl LonLatBounds {
+    /// The smallest box holding every point, across the antimeridian when that is shorter:
+    /// then `max_lon` is above 180 (179° and −179° give 179..181).
     pub fn from_points(points: impl IntoIterator<Item = Position>) -> Option<Self> {
+        let points: Vec<Position> = points.into_iter().collect();
+        let plain = Self::enclosing(points.iter().map(|p| (p.x(), p.y())))?;
+        let shifted = Self::enclosing(
+            points
+                .iter()
+                .map(|p| (if p.x() < 0.0 { p.x() + 360.0 } else { p.x() }, p.y())),
+        )?;
+        let span = |b: &Self| b.max_lon - b.min_lon;
+        Some(if span(&shifted) < span(&plain) {
+            shifted
+        } else {
+            plain
+        })
+    }
+
+    fn enclosing(points: impl IntoIterator<Item = (f64, f64)>) -> Option<Self> {
         let mut bounds: Option<Self> = None;
-        for p in points {
-            let (lon, lat) = (p.x(), p.y());
+        for (lon, lat) in points {
             bounds = Some(match bounds {
                 None => Self {
                     min_lon: lon,
@@ -150,6 +177,8 @@ pub fn fit_bounds(
         y: (a.y + b.y) / 2.0,
     }
     .to_position();
+    // A box across the antimeridian has its centre past 180°: bring it back into range.
+    let center = lon_lat((center.x() + 180.0).rem_euclid(360.0) - 180.0, center.y());
     let width = ((size.x - 2.0 * padding).max(1.0)) as f64;
     let height = ((size.y - 2.0 * padding).max(1.0)) as f64;
     let span_x = (b.x - a.x).abs();
@@ -213,5 +242,33 @@ mod tests {
         let top = view.lon_lat_to_screen(36.6339, 35.9306).y;
         let bottom = view.lon_lat_to_screen(36.30306, 33.47417).y;
         assert!(((bottom - top) - (700.0 - 120.0)).abs() < 1.0);
+    }
+
+    #[test]
+    fn a_story_across_the_antimeridian_is_framed_the_short_way() {
+        let points = [lon_lat(179.4, -16.8), lon_lat(-179.9, -16.2)];
+        let bounds = LonLatBounds::from_points(points).unwrap();
+        assert!(
+            (bounds.max_lon - bounds.min_lon - 0.7).abs() < 1e-9,
+            "{bounds:?}"
+        );
+        let size = egui::vec2(800.0, 600.0);
+        let (center, zoom) = fit_bounds(bounds, size, 50.0, 2.0, 14.0);
+        assert!(
+            center.x().abs() > 179.0,
+            "centred near 180°, not {center:?}"
+        );
+        assert!(
+            zoom > 8.0,
+            "zoomed in to the two points, not the world: {zoom}"
+        );
+        let rect = Rect::from_min_size(Pos2::ZERO, size);
+        let view = ScreenTransform::new(rect, center, zoom);
+        for p in points {
+            assert!(
+                rect.contains(view.position_to_screen(p)),
+                "{p:?} is off screen"
+            );
+        }
     }
 }
