@@ -166,6 +166,8 @@ pub struct EvacApp {
     /// When (in egui's clock, seconds) playback takes its next step.
     next_step_at: f64,
     search: String,
+    /// The search the map's highlight was worked out for, and what it matched by feature.
+    search_matches: Option<(String, Vec<bool>)>,
     focus_search: bool,
     /// Scroll the event list to the selection (set when it was selected on the map).
     reveal_selection: bool,
@@ -308,6 +310,7 @@ impl EvacApp {
             paused: None,
             next_step_at: 0.0,
             search: String::new(),
+            search_matches: None,
             focus_search: false,
             reveal_selection: false,
             help_open: false,
@@ -424,6 +427,7 @@ impl EvacApp {
         self.time_index = TimeIndex::for_dataset(dataset);
         self.visible = VisibleSet::new(&self.time_index, &self.range);
         self.catalogue = EventCatalogue::new(dataset);
+        self.search_matches = None;
         self.extent = crate::filter::time_extent(dataset);
         self.story_week = crate::filter::story_week(dataset);
         self.timeline = TimelineState::default();
@@ -805,6 +809,7 @@ impl EvacApp {
         // Reserve the bottom of the paint order for the basemap: walkers draws tiles above it,
         // and the overlay fills it in with the frame's projection.
         let basemap_slot = ui.painter().add(Shape::Noop);
+        self.update_search_matches();
         let mut overlay = OverlayOutput::default();
         let home = self.memory.detached().unwrap_or(lon_lat(36.3, 33.5));
         let layers = self.state.layers;
@@ -816,7 +821,9 @@ impl EvacApp {
             _ => None,
         };
         let tiles = counted.as_mut().map(|t| t as &mut dyn Tiles);
+        let highlight = self.search_matches.as_ref().map(|(_, m)| m.as_slice());
         let plugin = StoryOverlay {
+            highlight,
             dataset: &self.story.dataset,
             visible: self.visible.flags(),
             fade_hidden: self.state.fade_hidden,
@@ -848,6 +855,27 @@ impl EvacApp {
         let commands = std::mem::take(&mut overlay.commands);
         self.last_overlay = overlay;
         commands
+    }
+
+    /// Works out what the search matches, when it has changed: the map dims everything else
+    /// until the search is cleared.
+    fn update_search_matches(&mut self) {
+        let query = self.search.trim();
+        if query.is_empty() {
+            self.search_matches = None;
+            return;
+        }
+        if self
+            .search_matches
+            .as_ref()
+            .is_some_and(|(q, _)| q == query)
+        {
+            return;
+        }
+        let matches = (0..self.story.dataset.features().len())
+            .map(|i| self.catalogue.matches(FeatureIndex(i), query))
+            .collect();
+        self.search_matches = Some((query.to_owned(), matches));
     }
 
     fn fit_to_story(&mut self, rect: Rect) {

@@ -610,3 +610,42 @@ fn a_story_across_the_antimeridian_is_framed_and_drawn_the_short_way() {
         harness.state().zoom()
     );
 }
+
+#[test]
+fn searching_qab_lists_qaboun_and_dims_the_rest_of_the_map_until_cleared() {
+    let mut harness = harness();
+    let faded = |harness: &Harness<'_, EvacApp>, id: &str| {
+        let index = index_of(harness, id);
+        harness
+            .state()
+            .last_overlay()
+            .markers
+            .iter()
+            .find(|m| m.feature == index)
+            .map(|m| m.faded)
+            .unwrap()
+    };
+    assert!(!faded(&harness, "barzeh"));
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    harness.run_steps(2);
+    harness.get_by_label("Search").type_text("Qab");
+    harness.run_steps(2);
+    assert!(!faded(&harness, "qaboun"), "Qaboun matches and stands out");
+    assert!(
+        faded(&harness, "barzeh"),
+        "Barzeh does not match and is dimmed"
+    );
+    // The place is listed; clicking it selects it.
+    harness.get_by_label("◆ Qaboun (place)").click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().selection(),
+        Some(index_of(&harness, "qaboun"))
+    );
+    // Cleared: nothing is dimmed.
+    harness.get_by_label("Search").focus();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.key_press(egui::Key::Backspace);
+    harness.run_steps(2);
+    assert!(!faded(&harness, "barzeh"));
+}

@@ -71,6 +71,8 @@ pub struct DrawnMarker {
     pub true_position: Pos2,
     pub drawn_position: Pos2,
     pub color: Color32,
+    /// Drawn faded: outside the time range, or not matched by the search.
+    pub faded: bool,
 }
 
 /// The plugin for one frame.
@@ -84,6 +86,8 @@ pub struct StoryOverlay<'a> {
     pub range: DaySpan,
     pub selection: Option<FeatureIndex>,
     pub layers: Layers,
+    /// What a search matched, by feature index: the rest is drawn dimmed. `None`: no search.
+    pub highlight: Option<&'a [bool]>,
     /// The basemap and the painter slot reserved beneath the tiles for it.
     pub basemap: Option<(&'a Basemap, egui::layers::ShapeIdx)>,
     pub output: &'a mut OverlayOutput,
@@ -111,6 +115,8 @@ struct PlaceMark<'d> {
     index: FeatureIndex,
     /// Outside the time range, drawn faded.
     faded: bool,
+    /// Not matched by the search, drawn faded.
+    dimmed: bool,
     place: &'d Place,
     true_position: Pos2,
     position: Pos2,
@@ -122,6 +128,8 @@ struct Arrow<'d> {
     index: FeatureIndex,
     /// Outside the time range, drawn faded.
     faded: bool,
+    /// Not matched by the search, drawn faded.
+    dimmed: bool,
     feature: &'d Feature,
     movement: &'d Movement,
     curve: Curve,
@@ -148,6 +156,11 @@ impl Plugin for StoryOverlay<'_> {
 impl<'a> StoryOverlay<'a> {
     fn is_visible(&self, index: FeatureIndex) -> bool {
         self.visible.get(index.0).copied().unwrap_or(true)
+    }
+
+    fn is_highlighted(&self, index: FeatureIndex) -> bool {
+        self.highlight
+            .is_none_or(|matches| matches.get(index.0).copied().unwrap_or(false))
     }
 
     fn draw(mut self, ui: &mut Ui, map_response: &Response, projector: &Projector) {
@@ -287,7 +300,7 @@ impl<'a> StoryOverlay<'a> {
         for (arrow, response) in arrows.iter().zip(&arrow_responses) {
             let emphasis = emphasis(self.selection, hovered, arrow.index, focused(response.id));
             draw_arrow(
-                if arrow.faded {
+                if arrow.faded || arrow.dimmed {
                     &faded_painter
                 } else {
                     &painter
@@ -297,12 +310,17 @@ impl<'a> StoryOverlay<'a> {
             );
         }
         for mark in &places {
-            draw_leader(if mark.faded { &faded_painter } else { &painter }, mark);
+            let faded = mark.faded || mark.dimmed;
+            draw_leader(if faded { &faded_painter } else { &painter }, mark);
         }
         for (mark, response) in places.iter().zip(&place_responses) {
             let emphasis = emphasis(self.selection, hovered, mark.index, focused(response.id));
             draw_marker(
-                if mark.faded { &faded_painter } else { &painter },
+                if mark.faded || mark.dimmed {
+                    &faded_painter
+                } else {
+                    &painter
+                },
                 mark,
                 emphasis,
             );
@@ -330,6 +348,7 @@ impl<'a> StoryOverlay<'a> {
                 true_position: m.true_position,
                 drawn_position: m.position,
                 color: m.color,
+                faded: m.faded || m.dimmed,
             })
             .collect();
     }
@@ -410,6 +429,7 @@ impl<'a> StoryOverlay<'a> {
                 Some(PlaceMark {
                     index,
                     faded: !self.is_visible(index),
+                    dimmed: !self.is_highlighted(index),
                     place,
                     true_position: position,
                     position,
@@ -474,6 +494,7 @@ impl<'a> StoryOverlay<'a> {
                 arrows.push(Arrow {
                     index: *index,
                     faded: !self.is_visible(*index),
+                    dimmed: !self.is_highlighted(*index),
                     feature,
                     movement,
                     curve,

@@ -129,6 +129,30 @@ pub fn event_list_ui(ui: &mut Ui, search: &mut String, input: &EventListInput) -
             field.request_focus();
         }
     });
+    // Places the search finds, by any of their names, above the events and movements.
+    let places: Vec<FeatureIndex> = if search.trim().is_empty() {
+        Vec::new()
+    } else {
+        input
+            .dataset
+            .places()
+            .map(|(i, _)| i)
+            .filter(|i| input.catalogue.matches(*i, search))
+            .collect()
+    };
+    for index in &places {
+        let Some(feature) = input.dataset.get(*index) else {
+            continue;
+        };
+        let name = crate::bidi::visual(&input.dataset.display_name(feature)).into_owned();
+        let selected = input.selection == Some(*index);
+        if ui
+            .selectable_label(selected, format!("◆ {name} (place)"))
+            .clicked()
+        {
+            commands.push(Command::Show(*index));
+        }
+    }
     let shown: Vec<FeatureIndex> = input
         .catalogue
         .order
