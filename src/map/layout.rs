@@ -70,8 +70,8 @@ pub struct LabelRequest {
 }
 
 /// Places labels in the order given (most important first), trying right, left, above and
-/// below the marker; a label that fits nowhere is left out. No two placed labels overlap, and
-/// no label covers a marker.
+/// below the marker, then the four diagonals; a label that fits nowhere is left out. No two
+/// placed labels overlap, and no label covers a marker.
 pub fn place_labels(requests: &[LabelRequest], markers: &[(Pos2, f32)]) -> Vec<Option<Rect>> {
     let mut placed: Vec<Rect> = Vec::new();
     requests
@@ -85,6 +85,10 @@ pub fn place_labels(requests: &[LabelRequest], markers: &[(Pos2, f32)]) -> Vec<O
                 Rect::from_min_size(a + vec2(-gap - s.x, -s.y / 2.0), s),
                 Rect::from_min_size(a + vec2(-s.x / 2.0, -gap - s.y), s),
                 Rect::from_min_size(a + vec2(-s.x / 2.0, gap), s),
+                Rect::from_min_size(a + vec2(gap * 0.7, -gap * 0.7 - s.y), s),
+                Rect::from_min_size(a + vec2(gap * 0.7, gap * 0.7), s),
+                Rect::from_min_size(a + vec2(-gap * 0.7 - s.x, -gap * 0.7 - s.y), s),
+                Rect::from_min_size(a + vec2(-gap * 0.7 - s.x, gap * 0.7), s),
             ];
             let free = candidates.into_iter().find(|candidate| {
                 !placed.iter().any(|r| r.intersects(*candidate))
@@ -98,6 +102,31 @@ pub fn place_labels(requests: &[LabelRequest], markers: &[(Pos2, f32)]) -> Vec<O
             free
         })
         .collect()
+}
+
+/// Where a tooltip of `size` goes beside `anchor`: the corner (below right, above right, below
+/// left, above left) that stays inside `bounds` and hides the fewest `markers`, so the hovered
+/// marker's neighbours stay in sight.
+pub fn tooltip_rect(anchor: Pos2, size: Vec2, bounds: Rect, markers: &[(Pos2, f32)]) -> Rect {
+    let gap = 14.0;
+    let candidates = [
+        Rect::from_min_size(anchor + vec2(gap, gap), size),
+        Rect::from_min_size(anchor + vec2(gap, -gap - size.y), size),
+        Rect::from_min_size(anchor + vec2(-gap - size.x, gap), size),
+        Rect::from_min_size(anchor + vec2(-gap - size.x, -gap - size.y), size),
+    ];
+    let hidden = |rect: &Rect| {
+        markers
+            .iter()
+            .filter(|(center, radius)| {
+                center.distance(anchor) > 1.0 && rect.expand(*radius).contains(*center)
+            })
+            .count()
+    };
+    candidates
+        .into_iter()
+        .min_by_key(|rect| (!bounds.contains_rect(*rect), hidden(rect)))
+        .unwrap_or(candidates[0])
 }
 
 /// A movement's curve on screen: a quadratic Bézier bending to the left of its direction.
@@ -270,5 +299,55 @@ mod tests {
         let curve = Curve::new(pos2(0.0, 0.0), pos2(100.0, 0.0), 0.2);
         assert!(curve.distance_to(curve.at(0.3)) < 0.5);
         assert!(curve.distance_to(pos2(50.0, 80.0)) > 50.0);
+    }
+
+    #[test]
+    fn a_tooltip_goes_where_it_hides_no_neighbour() {
+        let bounds = Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0));
+        let hovered = pos2(400.0, 300.0);
+        // A neighbour below right and one below left: the tooltip goes above.
+        let markers = [
+            (hovered, 7.0),
+            (pos2(440.0, 340.0), 7.0),
+            (pos2(360.0, 340.0), 7.0),
+        ];
+        let rect = tooltip_rect(hovered, vec2(120.0, 60.0), bounds, &markers);
+        assert!(rect.bottom() < hovered.y, "{rect:?}");
+        for (center, radius) in &markers[1..] {
+            assert!(
+                !rect.expand(*radius).contains(*center),
+                "{rect:?} hides {center:?}"
+            );
+        }
+        // Near the right edge, it stays on the map.
+        let edge = pos2(790.0, 300.0);
+        let rect = tooltip_rect(edge, vec2(120.0, 60.0), bounds, &[]);
+        assert!(bounds.contains_rect(rect), "{rect:?}");
+    }
+
+    #[test]
+    fn a_label_boxed_in_on_four_sides_takes_a_diagonal() {
+        let anchor = pos2(100.0, 100.0);
+        let size = vec2(40.0, 12.0);
+        let request = |anchor| LabelRequest {
+            anchor,
+            marker_radius: 6.0,
+            size,
+        };
+        // Markers right, left, above and below, each with its label already placed there.
+        let taken = [
+            request(pos2(160.0, 100.0)),
+            request(pos2(40.0, 100.0)),
+            request(pos2(100.0, 60.0)),
+            request(pos2(100.0, 140.0)),
+        ];
+        let mut requests = taken.to_vec();
+        requests.push(request(anchor));
+        let markers: Vec<(Pos2, f32)> = requests.iter().map(|r| (r.anchor, 6.0)).collect();
+        let placed = place_labels(&requests, &markers);
+        assert!(
+            placed[4].is_some(),
+            "the boxed-in label was dropped: {placed:?}"
+        );
     }
 }

@@ -12,7 +12,7 @@ use egui::{
 use walkers::{MapMemory, Plugin, Projector};
 
 use super::basemap::Basemap;
-use super::layout::{Curve, LabelRequest, bend_for, place_labels, spread_markers};
+use super::layout::{Curve, LabelRequest, bend_for, place_labels, spread_markers, tooltip_rect};
 use super::projection::{ScreenTransform, World};
 use super::style::{self, LineStyle, MarkerShape};
 use crate::model::names::{LabelLanguage, place_label};
@@ -586,14 +586,8 @@ impl<'a> StoryOverlay<'a> {
             Color32::from_gray(20),
             320.0,
         );
-        let mut rect =
-            Rect::from_min_size(anchor + vec2(14.0, 14.0), galley.size() + vec2(12.0, 8.0));
-        if rect.right() > map_rect.right() {
-            rect = rect.translate(vec2(-(rect.width() + 28.0), 0.0));
-        }
-        if rect.bottom() > map_rect.bottom() {
-            rect = rect.translate(vec2(0.0, -(rect.height() + 28.0)));
-        }
+        let markers: Vec<(Pos2, f32)> = places.iter().map(|m| (m.position, m.radius)).collect();
+        let rect = tooltip_rect(anchor, galley.size() + vec2(12.0, 8.0), map_rect, &markers);
         painter.rect(
             rect,
             4.0,
