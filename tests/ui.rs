@@ -649,3 +649,32 @@ fn searching_qab_lists_qaboun_and_dims_the_rest_of_the_map_until_cleared() {
     harness.run_steps(2);
     assert!(!faded(&harness, "barzeh"));
 }
+
+#[test]
+fn on_13_may_the_events_at_qaboun_are_on_the_map_as_a_badge_that_opens() {
+    let day = |text: &str| text.parse::<chrono::NaiveDate>().unwrap();
+    let may_13 = day("2017-05-13");
+    let mut harness = harness_with(AppOptions {
+        range: DaySpan::days(may_13, may_13),
+        ..options()
+    });
+    // The 2017 offensive, the clashes, the agreement and SOHR's estimate: one badge at Qaboun.
+    harness.get_by_label("4 events at Qaboun").click();
+    harness.run_steps(2);
+    harness.get_by_label("Event: SOHR: about 20% of Qaboun still held by rebels, 13 May 2017");
+    harness
+        .get_by_label("Event: Qaboun evacuation agreement, 13 May 2017")
+        .click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().selection(),
+        Some(index_of(&harness, "qaboun-agreement"))
+    );
+    // On 8 May none of them is shown.
+    let mut harness = harness_with(AppOptions {
+        range: DaySpan::days(day("2017-05-08"), day("2017-05-08")),
+        ..options()
+    });
+    harness.run_steps(2);
+    assert!(harness.query_by_label("4 events at Qaboun").is_none());
+}

@@ -12,6 +12,7 @@ use egui::{
 use walkers::{MapMemory, Plugin, Projector};
 
 use super::basemap::Basemap;
+use super::events;
 use super::layout::{Curve, LabelRequest, bend_for, place_labels, spread_markers, tooltip_rect};
 use super::projection::{ScreenTransform, World};
 use super::style::{self, LineStyle, MarkerShape};
@@ -57,6 +58,8 @@ pub struct OverlayOutput {
     pub arrows: Vec<FeatureIndex>,
     /// Each drawn place label, in logical order (as the data has it, before bidi reordering).
     pub labels: Vec<DrawnLabel>,
+    /// Each event drawn with a symbol of its own (not those folded into a badge).
+    pub events: Vec<FeatureIndex>,
 }
 
 #[derive(Debug, Clone)]
@@ -228,6 +231,11 @@ impl<'a> StoryOverlay<'a> {
                 )
             })
             .collect();
+        // Labels first: event symbols go where they hide no label. Event widgets before the
+        // markers', so that where a symbol and a marker touch, the marker takes the click.
+        let labels = self.layout_labels(&painter, &places);
+        let label_rects: Vec<Rect> = labels.iter().map(|l| l.rect).collect();
+        let event_widgets = self.event_widgets(ui, &view, &places, &label_rects);
         let place_responses: Vec<Response> = places
             .iter()
             .map(|mark| {
@@ -242,6 +250,11 @@ impl<'a> StoryOverlay<'a> {
                 interactive(ui, ui.scope_id().with(("place", mark.index.0)), hit, name)
             })
             .collect();
+
+        let event_hover = event_widgets
+            .iter()
+            .find(|w| w.response.hovered())
+            .and_then(|w| w.event);
 
         let pointer = map_response.hover_pos();
         let widget_hover = places
@@ -264,13 +277,15 @@ impl<'a> StoryOverlay<'a> {
                 .min_by(|a, b| a.1.total_cmp(&b.1))
                 .map(|(i, _)| i)
         });
-        let hovered = widget_hover
-            .or(generic_hover)
-            .or(if map_response.hovered() {
-                near_arrow
-            } else {
-                None
-            });
+        let hovered =
+            event_hover
+                .or(widget_hover)
+                .or(generic_hover)
+                .or(if map_response.hovered() {
+                    near_arrow
+                } else {
+                    None
+                });
 
         for (mark, response) in places.iter().zip(&place_responses) {
             if response.clicked() {
@@ -282,6 +297,13 @@ impl<'a> StoryOverlay<'a> {
                 self.output
                     .commands
                     .push(Command::Select(Some(arrow.index)));
+            }
+        }
+        for widget in &event_widgets {
+            if widget.response.clicked()
+                && let Some(index) = widget.event
+            {
+                self.output.commands.push(Command::Select(Some(index)));
             }
         }
         if map_response.clicked() {
@@ -325,11 +347,27 @@ impl<'a> StoryOverlay<'a> {
                 emphasis,
             );
         }
-        self.output.labels = if self.layers.labels {
-            self.draw_labels(&painter, &places)
-        } else {
-            Vec::new()
-        };
+        self.output.labels = self.draw_labels(&painter, labels);
+        for widget in &event_widgets {
+            let ring = match widget.event {
+                Some(index) if Some(index) == self.selection => {
+                    Some(Color32::from_rgb(0xff, 0xc8, 0x00))
+                }
+                _ if focused(widget.response.id) => Some(Color32::from_rgb(0x00, 0x5f, 0xcc)),
+                _ if widget.response.hovered() => Some(Color32::from_gray(40)),
+                _ => None,
+            };
+            let target = if widget.faded {
+                &faded_painter
+            } else {
+                &painter
+            };
+            match widget.count {
+                Some(count) => events::count_badge(target, widget.center, count, ring),
+                None => target.extend(events::event_symbol(widget.center, widget.event_type, ring)),
+            }
+        }
+        self.output.events = event_widgets.iter().filter_map(|w| w.event).collect();
         if let Some(index) = hovered {
             self.draw_tooltip(&painter, rect, pointer, index, &places, &arrows);
         }
@@ -508,8 +546,96 @@ impl<'a> StoryOverlay<'a> {
         arrows
     }
 
-    /// Draws the place labels that fit and says which were drawn.
-    fn draw_labels(&self, painter: &egui::Painter, places: &[PlaceMark]) -> Vec<DrawnLabel> {
+    /// The events' symbols and badges as widgets (each with an accessible name), and the state
+    /// of each badge (opened or not, kept in egui's memory).
+    fn event_widgets(
+        &self,
+        ui: &mut Ui,
+        view: &ScreenTransform,
+        places: &[PlaceMark],
+        labels: &[Rect],
+    ) -> Vec<EventWidget> {
+        if !self.layers.places {
+            return Vec::new();
+        }
+        let groups = events::event_groups(
+            self.dataset,
+            |i| {
+                if self.is_visible(i) {
+                    Some(!self.is_highlighted(i))
+                } else {
+                    self.fade_hidden.then_some(true)
+                }
+            },
+            |place| {
+                places
+                    .iter()
+                    .find(|m| m.index == place)
+                    .map(|m| (m.position, m.radius))
+            },
+            |lon, lat| view.lon_lat_to_screen(lon, lat),
+        );
+        let markers: Vec<(Pos2, f32)> = places.iter().map(|m| (m.position, m.radius)).collect();
+        let mut widgets = Vec::new();
+        let mut taken: Vec<Rect> = labels.to_vec();
+        for (g, group) in groups.iter().enumerate() {
+            // No room beside the marker at this zoom: the events show when zoomed in (and are
+            // in the list meanwhile).
+            let Some(badge_center) = group.badge_center(&markers, &taken) else {
+                continue;
+            };
+            taken.push(Rect::from_center_size(badge_center, Vec2::splat(20.0)));
+            let event_widget = |ui: &mut Ui, mark: &events::EventMark, center: Pos2| EventWidget {
+                event: Some(mark.index),
+                event_type: mark.event_type,
+                count: None,
+                center,
+                faded: mark.faded,
+                response: interactive(
+                    ui,
+                    ui.scope_id().with(("event", mark.index.0)),
+                    Rect::from_center_size(center, Vec2::splat(18.0)),
+                    format!("Event: {}", mark.label),
+                ),
+            };
+            if let [only] = group.events.as_slice() {
+                widgets.push(event_widget(ui, only, badge_center));
+                continue;
+            }
+            let open_id = ui.scope_id().with(("events opened", g, group.place));
+            let mut open = ui.data(|d| d.get_temp::<bool>(open_id).unwrap_or(false));
+            let badge = interactive(
+                ui,
+                ui.scope_id().with(("event badge", g, group.place)),
+                Rect::from_center_size(badge_center, Vec2::splat(20.0)),
+                format!("{} events at {}", group.events.len(), group.place_name),
+            );
+            if badge.clicked() {
+                open = !open;
+                ui.data_mut(|d| d.insert_temp(open_id, open));
+            }
+            widgets.push(EventWidget {
+                event: None,
+                event_type: None,
+                count: Some(group.events.len()),
+                center: badge_center,
+                faded: group.events.iter().all(|e| e.faded),
+                response: badge,
+            });
+            if open {
+                for (i, mark) in group.events.iter().enumerate() {
+                    widgets.push(event_widget(ui, mark, group.fanned_center(i)));
+                }
+            }
+        }
+        widgets
+    }
+
+    /// Places the labels that fit (before anything else that goes beside the markers).
+    fn layout_labels(&self, painter: &egui::Painter, places: &[PlaceMark]) -> Vec<PlacedLabel> {
+        if !self.layers.labels {
+            return Vec::new();
+        }
         let font = FontId::proportional(13.0);
         let mut order: Vec<usize> = (0..places.len()).collect();
         order.sort_by_key(|&i| {
@@ -541,19 +667,39 @@ impl<'a> StoryOverlay<'a> {
             })
             .collect();
         let markers: Vec<(Pos2, f32)> = places.iter().map(|m| (m.position, m.radius)).collect();
-        let mut drawn = Vec::new();
-        let placed = place_labels(&requests, &markers).into_iter().zip(galleys);
-        for ((rect, galley), (&i, text)) in placed.zip(order.iter().zip(texts)) {
-            if let Some(rect) = rect {
-                painter.rect_filled(rect, 3.0, Color32::from_white_alpha(200));
-                painter.galley(rect.min + vec2(3.0, 1.0), galley, Color32::from_gray(25));
-                drawn.push(DrawnLabel {
+        let rects = place_labels(&requests, &markers);
+        rects
+            .into_iter()
+            .zip(galleys)
+            .zip(order.iter().zip(texts))
+            .filter_map(|((rect, galley), (&i, text))| {
+                Some(PlacedLabel {
+                    rect: rect?,
+                    galley,
                     feature: places[i].index,
                     text,
-                });
-            }
-        }
-        drawn
+                })
+            })
+            .collect()
+    }
+
+    /// Draws the placed labels and says which were drawn.
+    fn draw_labels(&self, painter: &egui::Painter, labels: Vec<PlacedLabel>) -> Vec<DrawnLabel> {
+        labels
+            .into_iter()
+            .map(|label| {
+                painter.rect_filled(label.rect, 3.0, Color32::from_white_alpha(200));
+                painter.galley(
+                    label.rect.min + vec2(3.0, 1.0),
+                    label.galley,
+                    Color32::from_gray(25),
+                );
+                DrawnLabel {
+                    feature: label.feature,
+                    text: label.text,
+                }
+            })
+            .collect()
     }
 
     fn draw_tooltip(
@@ -605,6 +751,26 @@ fn interactive(ui: &mut Ui, id: Id, rect: Rect, label: String) -> Response {
     let enabled = ui.is_enabled();
     response.widget_info(|| WidgetInfo::labeled(egui::Role::Button, enabled, label.clone()));
     response
+}
+
+/// A place label with its place on screen, before it is drawn.
+struct PlacedLabel {
+    rect: Rect,
+    galley: std::sync::Arc<egui::Galley>,
+    feature: FeatureIndex,
+    text: String,
+}
+
+/// An event's symbol, or a badge standing for several, as drawn this frame.
+struct EventWidget {
+    /// The event; `None` for a badge.
+    event: Option<FeatureIndex>,
+    event_type: Option<crate::model::EventType>,
+    /// How many events a badge stands for.
+    count: Option<usize>,
+    center: Pos2,
+    faded: bool,
+    response: Response,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

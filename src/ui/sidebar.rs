@@ -3,6 +3,7 @@
 use egui::{Color32, RichText, Ui, vec2};
 
 use super::Command;
+use crate::map::events;
 use crate::map::overlay::Layers;
 use crate::map::style::{self, CONTROL_LEGEND, MarkerShape};
 use crate::model::names::LabelLanguage;
@@ -100,6 +101,18 @@ pub fn legend_ui(ui: &mut Ui) {
         "Return",
     );
     ui.label(RichText::new(style::WIDTH_RULE).small());
+    ui.add_space(4.0);
+    ui.label(
+        RichText::new("Events, beside their place (a number: several; click to open)").small(),
+    );
+    for (event_type, text) in events::EVENT_LEGEND {
+        ui.horizontal(|ui| {
+            let (rect, _) = ui.allocate_exact_size(vec2(16.0, 16.0), egui::Sense::hover());
+            ui.painter()
+                .extend(events::event_symbol(rect.center(), event_type, None));
+            ui.label(text);
+        });
+    }
 }
 
 fn swatch(ui: &mut Ui, shape: MarkerShape, color: Color32, text: &str) {

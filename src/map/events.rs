@@ -1,0 +1,290 @@
+//! Events on the map: a symbol per event type beside its place (or at its own point). Several
+//! events at one place become one badge with their count; a click opens the badge into a fan of
+//! the events, each selectable like a marker.
+
+use egui::{Color32, Pos2, Shape, Stroke, pos2, vec2};
+
+use crate::model::{Dataset, EventType, Feature, FeatureIndex};
+
+/// One event to draw.
+#[derive(Debug, Clone)]
+pub struct EventMark {
+    pub index: FeatureIndex,
+    pub event_type: Option<EventType>,
+    /// Accessible name and first tooltip line: "Qaboun evacuation agreement, 13 May 2017".
+    pub label: String,
+    pub faded: bool,
+}
+
+/// The events at one place (or one point), and where that place is drawn.
+#[derive(Debug, Clone)]
+pub struct EventGroup {
+    /// The place, when the events are at one; `None` for an event at a point of its own.
+    pub place: Option<FeatureIndex>,
+    pub place_name: String,
+    pub anchor: Pos2,
+    pub marker_radius: f32,
+    pub events: Vec<EventMark>,
+}
+
+impl EventGroup {
+    /// Where the badge (or a lone event's symbol) sits: at the first corner of the marker (up
+    /// right, up left, down right, down left) clear of the other `markers` and of what is
+    /// already `taken` (labels, other badges); `None` when every corner is covered.
+    pub fn badge_center(&self, markers: &[(Pos2, f32)], taken: &[egui::Rect]) -> Option<Pos2> {
+        let offset = self.marker_radius + 9.0;
+        let corners = [
+            vec2(offset, -offset),
+            vec2(-offset, -offset),
+            vec2(offset, offset),
+            vec2(-offset, offset),
+        ];
+        corners
+            .iter()
+            .map(|corner| self.anchor + *corner)
+            .find(|center| {
+                let tile = egui::Rect::from_center_size(*center, vec2(20.0, 20.0));
+                markers.iter().all(|(at, radius)| {
+                    at.distance(self.anchor) < 1.0 || at.distance(*center) > radius + 10.0
+                }) && !taken.iter().any(|r| r.intersects(tile))
+            })
+    }
+
+    /// Where event `i` of an opened group sits: on an arc above the marker.
+    pub fn fanned_center(&self, i: usize) -> Pos2 {
+        let count = self.events.len().max(1) as f32;
+        let radius = self.marker_radius + 26.0 + 3.0 * count;
+        let share = if count > 1.0 {
+            i as f32 / (count - 1.0)
+        } else {
+            0.5
+        };
+        let angle = (-160.0 + 140.0 * share).to_radians();
+        self.anchor + vec2(angle.cos(), angle.sin()) * radius
+    }
+}
+
+/// The shown events grouped by where they are drawn. `state(i)`: `None` when the event is not
+/// shown, else whether it is drawn faded; `place_at(i)`: where a place's marker is drawn.
+pub fn event_groups(
+    dataset: &Dataset,
+    state: impl Fn(FeatureIndex) -> Option<bool>,
+    place_at: impl Fn(FeatureIndex) -> Option<(Pos2, f32)>,
+    point_at: impl Fn(f64, f64) -> Pos2,
+) -> Vec<EventGroup> {
+    let mut groups: Vec<EventGroup> = Vec::new();
+    for (index, event) in dataset.events() {
+        let Some(faded) = state(index) else {
+            continue;
+        };
+        let feature = Feature::Event(event.clone());
+        let mut label = dataset.display_name(&feature);
+        if let Some(when) = event.common.when {
+            label.push_str(", ");
+            label.push_str(&when.human());
+        }
+        let mark = EventMark {
+            index,
+            event_type: event.event_type.known(),
+            label,
+            faded,
+        };
+        let own_point = match &event.common.geometry {
+            Some(geo::Geometry::Point(p)) => Some(point_at(p.x(), p.y())),
+            _ => None,
+        };
+        let place = event.place.as_deref().and_then(|id| dataset.index_of(id));
+        let (place, anchor, marker_radius) = match (own_point, place) {
+            (Some(point), _) => (None, point, 0.0),
+            (None, Some(place)) => match place_at(place) {
+                Some((at, radius)) => (Some(place), at, radius),
+                None => continue,
+            },
+            (None, None) => continue,
+        };
+        match groups
+            .iter_mut()
+            .find(|g| place.is_some() && g.place == place)
+        {
+            Some(group) => group.events.push(mark),
+            None => {
+                let place_name = place
+                    .and_then(|p| dataset.get(p))
+                    .map(|f| dataset.display_name(f))
+                    .unwrap_or_default();
+                groups.push(EventGroup {
+                    place,
+                    place_name,
+                    anchor,
+                    marker_radius,
+                    events: vec![mark],
+                });
+            }
+        }
+    }
+    groups
+}
+
+/// The colour an event type is drawn in.
+pub fn event_color(event_type: Option<EventType>) -> Color32 {
+    match event_type {
+        Some(EventType::Agreement | EventType::Truce) => Color32::from_rgb(0x1f, 0x7a, 0x4d),
+        Some(EventType::Clashes | EventType::Offensive | EventType::Siege) => {
+            Color32::from_rgb(0xb3, 0x26, 0x1e)
+        }
+        Some(EventType::Surrender | EventType::ControlChange) => {
+            Color32::from_rgb(0x6a, 0x2c, 0x91)
+        }
+        Some(EventType::Uprising) => Color32::from_rgb(0xc2, 0x5b, 0x00),
+        _ => Color32::from_rgb(0x4a, 0x4a, 0x55),
+    }
+}
+
+/// The symbol of an event type, centred on `center`: a white tile with a coloured mark, so it
+/// reads on any basemap. `ring`: drawn around it (selection, focus, hover).
+pub fn event_symbol(
+    center: Pos2,
+    event_type: Option<EventType>,
+    ring: Option<Color32>,
+) -> Vec<Shape> {
+    let color = event_color(event_type);
+    let half = 7.0;
+    let tile = egui::Rect::from_center_size(center, vec2(2.0 * half, 2.0 * half));
+    let mut shapes = vec![Shape::rect_filled(tile, 3.0, Color32::WHITE)];
+    shapes.push(Shape::rect_stroke(
+        tile,
+        3.0,
+        Stroke::new(1.2, color),
+        egui::StrokeKind::Inside,
+    ));
+    let s = 3.5;
+    let mark = Stroke::new(1.8, color);
+    match event_type {
+        // Two bars: an agreement or truce.
+        Some(EventType::Agreement | EventType::Truce) => {
+            shapes.push(Shape::line_segment(
+                [center + vec2(-s, -1.8), center + vec2(s, -1.8)],
+                mark,
+            ));
+            shapes.push(Shape::line_segment(
+                [center + vec2(-s, 1.8), center + vec2(s, 1.8)],
+                mark,
+            ));
+        }
+        // Crossed lines: fighting.
+        Some(EventType::Clashes | EventType::Offensive) => {
+            shapes.push(Shape::line_segment(
+                [center + vec2(-s, -s), center + vec2(s, s)],
+                mark,
+            ));
+            shapes.push(Shape::line_segment(
+                [center + vec2(-s, s), center + vec2(s, -s)],
+                mark,
+            ));
+        }
+        // A ring: encirclement.
+        Some(EventType::Siege) => shapes.push(Shape::circle_stroke(center, s, mark)),
+        // A filled triangle: a turn of events (surrender, change of control, uprising).
+        Some(EventType::Surrender | EventType::ControlChange | EventType::Uprising) => {
+            shapes.push(Shape::convex_polygon(
+                vec![
+                    pos2(center.x, center.y - s),
+                    pos2(center.x + s, center.y + s),
+                    pos2(center.x - s, center.y + s),
+                ],
+                color,
+                Stroke::NONE,
+            ));
+        }
+        // A broken bar: a deal that failed.
+        Some(EventType::FailedDeal) => {
+            shapes.push(Shape::line_segment(
+                [center + vec2(-s, 0.0), center + vec2(-0.8, 0.0)],
+                mark,
+            ));
+            shapes.push(Shape::line_segment(
+                [center + vec2(0.8, 0.0), center + vec2(s, 0.0)],
+                mark,
+            ));
+        }
+        // A dot: a statement or anything else reported.
+        _ => shapes.push(Shape::circle_filled(center, 2.2, color)),
+    }
+    if let Some(ring) = ring {
+        shapes.push(Shape::rect_stroke(
+            tile.expand(2.5),
+            4.0,
+            Stroke::new(2.5, ring),
+            egui::StrokeKind::Outside,
+        ));
+    }
+    shapes
+}
+
+/// A badge with a count of events, centred on `center`.
+pub fn count_badge(painter: &egui::Painter, center: Pos2, count: usize, ring: Option<Color32>) {
+    let radius = 9.0;
+    painter.circle(
+        center,
+        radius,
+        Color32::from_rgb(0x33, 0x33, 0x40),
+        Stroke::new(1.5, Color32::WHITE),
+    );
+    painter.text(
+        center,
+        egui::Align2::CENTER_CENTER,
+        count.to_string(),
+        egui::FontId::proportional(12.0),
+        Color32::WHITE,
+    );
+    if let Some(ring) = ring {
+        painter.circle_stroke(center, radius + 3.0, Stroke::new(2.5, ring));
+    }
+}
+
+/// Event types and their names, for the legend.
+pub const EVENT_LEGEND: [(Option<EventType>, &str); 6] = [
+    (Some(EventType::Agreement), "Agreement or truce"),
+    (Some(EventType::Clashes), "Clashes or offensive"),
+    (Some(EventType::Siege), "Siege"),
+    (
+        Some(EventType::ControlChange),
+        "Surrender, change of control, uprising",
+    ),
+    (Some(EventType::FailedDeal), "Deal that failed"),
+    (Some(EventType::Statement), "Statement or other report"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_at_one_place_form_one_group_and_an_opened_group_fans_out() {
+        let dataset = crate::io::parse_bytes(crate::BUNDLED_STORY.as_bytes(), "bundled")
+            .unwrap()
+            .dataset;
+        let qaboun = dataset.index_of("qaboun").unwrap();
+        let groups = event_groups(
+            &dataset,
+            |_| Some(false),
+            |place| (place == qaboun).then_some((pos2(100.0, 100.0), 7.0)),
+            |_, _| pos2(0.0, 0.0),
+        );
+        assert_eq!(groups.len(), 1, "only Qaboun is drawn here: {groups:#?}");
+        let group = &groups[0];
+        assert_eq!(group.place, Some(qaboun));
+        assert!(group.events.len() >= 3, "{:#?}", group.events);
+        let centers: Vec<Pos2> = (0..group.events.len())
+            .map(|i| group.fanned_center(i))
+            .collect();
+        for (i, a) in centers.iter().enumerate() {
+            for b in &centers[i + 1..] {
+                assert!(
+                    a.distance(*b) >= 14.0,
+                    "fanned symbols overlap: {centers:?}"
+                );
+            }
+        }
+    }
+}
