@@ -402,3 +402,65 @@ fn the_example_in_the_format_documentation_loads_clean() {
     assert!(loaded.warnings.is_empty());
     assert_eq!(loaded.dataset.features().len(), 4);
 }
+
+#[test]
+fn a_movement_may_leave_from_several_places_and_the_list_is_checked() {
+    let story = std::fs::read_to_string(fixture("good", "minimal.geojson")).unwrap();
+    assert!(
+        story.contains("\"from\": \"a\""),
+        "the fixture's movement leaves from a"
+    );
+    let with = |from: &str| story.replace("\"from\": \"a\"", &format!("\"from\": {from}"));
+
+    // A place "c" to leave from as well: a copy of place "a".
+    let mut value: serde_json::Value = serde_json::from_str(&with(r#"["a", "c"]"#)).unwrap();
+    let mut place_c = value["features"][0].clone();
+    place_c["id"] = "c".into();
+    value["features"].as_array_mut().unwrap().push(place_c);
+    let loaded = parse_bytes(value.to_string().as_bytes(), "story").unwrap();
+    let Some(Feature::Movement(m)) = loaded.dataset.by_id("m") else {
+        panic!("m is a movement");
+    };
+    assert_eq!(
+        (m.from.as_str(), m.also_from.clone()),
+        ("a", vec!["c".to_owned()])
+    );
+    assert_eq!(loaded.dataset.related_to_place("c").len(), 1);
+    // Saved back as a list.
+    let saved = to_geojson_string(&loaded.dataset);
+    assert!(saved.contains("\"from\": [\n"), "{saved}");
+
+    for (from, message) in [
+        ("[]", "needs at least one place id"),
+        (r#"["a", "a"]"#, "\"a\" is listed twice"),
+        (r#"["a", "b"]"#, "a movement from \"b\" to itself"),
+        (r#"["a", 7]"#, "expected a place id, found 7"),
+        (r#"["a", "nowhere"]"#, "unknown place \"nowhere\""),
+    ] {
+        let Err(LoadError::Invalid(report)) = parse_bytes(with(from).as_bytes(), "story") else {
+            panic!("from {from} should be refused");
+        };
+        assert!(
+            report.errors().any(|p| p.message.contains(message)),
+            "from {from}: no {message:?} in\n{report}"
+        );
+    }
+}
+
+#[test]
+fn an_assumed_destination_is_kept_and_must_be_true_or_false() {
+    let story = std::fs::read_to_string(fixture("good", "minimal.geojson")).unwrap();
+    let with = |value: &str| {
+        story.replace(
+            "\"to\": \"b\"",
+            &format!("\"to\": \"b\", \"to_assumed\": {value}"),
+        )
+    };
+    let loaded = parse_bytes(with("true").as_bytes(), "story").unwrap();
+    let Some(Feature::Movement(m)) = loaded.dataset.by_id("m") else {
+        panic!("m is a movement");
+    };
+    assert!(m.to_assumed);
+    assert!(to_geojson_string(&loaded.dataset).contains("\"to_assumed\": true"));
+    assert!(parse_bytes(with("\"yes\"").as_bytes(), "story").is_err());
+}

@@ -67,7 +67,7 @@ fn on_8_may_2017_only_the_first_barzeh_batch_is_on_the_map() {
     assert!(harness.query_by_label(QABOUN_EVACUATION).is_none());
     assert!(
         harness
-            .query_by_label("Evacuation Barzeh → Idlib, 12 May 2017")
+            .query_by_label("Evacuation Barzeh and Tishreen → Idlib, 12 May 2017")
             .is_none()
     );
     // Places are timeless: still there.
@@ -262,7 +262,7 @@ fn clicking_a_list_item_selects_it_and_brings_it_into_view() {
     let mut harness = harness();
     let before = harness.state().last_overlay().view.unwrap().world_center;
     harness
-        .get_by_label("→ 12 May 2017 · Evacuation Barzeh → Idlib")
+        .get_by_label("→ 12 May 2017 · Evacuation Barzeh and Tishreen → Idlib")
         .click();
     harness.run_steps(2);
     let app = harness.state();
@@ -301,7 +301,7 @@ fn search_narrows_the_list() {
     assert_eq!(
         items,
         [
-            "→ 12 May 2017 · Evacuation Barzeh → Idlib",
+            "→ 12 May 2017 · Evacuation Barzeh and Tishreen → Idlib",
             "• 13 May 2017 · SOHR: about 20% of Qaboun still held by rebels",
         ]
     );

@@ -8,7 +8,7 @@ use evacmap::app::{AppOptions, EvacApp};
 use evacmap::map::tiles::TileProvider;
 use evacmap::model::{DaySpan, FeatureIndex};
 
-const SECOND_BARZEH_BATCH: &str = "Evacuation Barzeh → Idlib, 12 May 2017";
+const SECOND_BARZEH_BATCH: &str = "Evacuation Barzeh and Tishreen → Idlib, 12 May 2017";
 
 fn options() -> AppOptions {
     AppOptions {
@@ -677,4 +677,20 @@ fn on_13_may_the_events_at_qaboun_are_on_the_map_as_a_badge_that_opens() {
     });
     harness.run_steps(2);
     assert!(harness.query_by_label("4 events at Qaboun").is_none());
+}
+
+#[test]
+fn the_12_may_arrow_carries_its_date_and_figures_and_its_destination_is_marked_assumed() {
+    let harness = harness_with(AppOptions {
+        select: Some("barzeh-idlib-2017-05-12".into()),
+        ..options()
+    });
+    let batch = index_of(&harness, "barzeh-idlib-2017-05-12");
+    let labels = &harness.state().last_overlay().arrow_labels;
+    let text = labels
+        .iter()
+        .find(|l| l.feature == batch)
+        .map(|l| l.text.as_str());
+    assert_eq!(text, Some("12 May 2017 · 700–1,246 people (SOHR–SANA)"));
+    harness.get_by_label("(assumed: the report does not name the destination)");
 }

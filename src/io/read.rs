@@ -194,6 +194,11 @@ impl<'a> Object<'a> {
         join_path(&self.path, key)
     }
 
+    /// The member `key` when it is an array (marking it used).
+    fn raw_list(&mut self, key: &'static str) -> Option<&'a Value> {
+        self.get(key).filter(|v| v.is_array())
+    }
+
     fn extra(&self) -> Extra {
         self.map
             .iter()
@@ -761,12 +766,23 @@ impl Checker {
                 "a movement must cite at least one source",
             );
         }
-        let from = self.place_reference(props, "from");
+        let (from, also_from) = self.origins(props);
         let to = self.place_reference(props, "to");
-        if !from.is_empty() && from == to {
+        let to_assumed = match props.get("to_assumed") {
+            Some(Value::Bool(assumed)) => *assumed,
+            Some(other) => {
+                self.error(
+                    "properties.to_assumed".into(),
+                    format!("expected true or false, found {}", type_name(other)),
+                );
+                false
+            }
+            None => false,
+        };
+        if !to.is_empty() && std::iter::once(&from).chain(&also_from).any(|f| *f == to) {
             self.error(
                 "properties.to".into(),
-                format!("a movement from {} to itself", quote(&from)),
+                format!("a movement from {} to itself", quote(&to)),
             );
         }
         let mut figures = Vec::new();
@@ -780,7 +796,9 @@ impl Checker {
         Movement {
             common,
             from,
+            also_from,
             to,
+            to_assumed,
             movement_type: self
                 .required_term(props, "movement_type")
                 .unwrap_or(Term::Unknown(String::new())),
@@ -1041,6 +1059,43 @@ impl Checker {
 
     fn cited_sources(&mut self, object: &mut Object) -> Vec<String> {
         self.source_list(object, "sources")
+    }
+
+    /// `from`: one place id, or a list of them for a movement that left from several places.
+    fn origins(&mut self, object: &mut Object) -> (String, Vec<String>) {
+        let Some(Value::Array(items)) = object.raw_list("from") else {
+            return (self.place_reference(object, "from"), Vec::new());
+        };
+        let path = object.path_of("from");
+        if items.is_empty() {
+            self.error(path, "\"from\" needs at least one place id");
+            return (String::new(), Vec::new());
+        }
+        let mut ids = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let item_path = format!("{path}[{i}]");
+            match item {
+                Value::String(id) if !id.trim().is_empty() => {
+                    if ids.contains(id) {
+                        self.error(item_path, format!("{} is listed twice", quote(id)));
+                        continue;
+                    }
+                    self.references.push(Reference {
+                        scope: self.scope.clone().unwrap_or(Scope::Document),
+                        path: item_path,
+                        id: id.clone(),
+                        to: ReferenceTarget::Place,
+                    });
+                    ids.push(id.clone());
+                }
+                other => self.error(
+                    item_path,
+                    format!("expected a place id, found {}", describe_value(other)),
+                ),
+            }
+        }
+        let mut ids = ids.into_iter();
+        (ids.next().unwrap_or_default(), ids.collect())
     }
 
     fn place_reference(&mut self, object: &mut Object, key: &'static str) -> String {

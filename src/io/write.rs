@@ -154,8 +154,18 @@ fn feature_to_json(feature: &Feature) -> Value {
         }
         Feature::Movement(movement) => {
             let mut map = common_properties("movement", common);
-            map.insert("from".into(), movement.from.clone().into());
+            if movement.also_from.is_empty() {
+                map.insert("from".into(), movement.from.clone().into());
+            } else {
+                let origins: Vec<&String> = std::iter::once(&movement.from)
+                    .chain(&movement.also_from)
+                    .collect();
+                map.insert("from".into(), json!(origins));
+            }
             map.insert("to".into(), movement.to.clone().into());
+            if movement.to_assumed {
+                map.insert("to_assumed".into(), true.into());
+            }
             map.insert(
                 "movement_type".into(),
                 movement.movement_type.as_str().into(),

@@ -211,10 +211,46 @@ pub fn bend_for(rank: usize) -> f32 {
     0.10 + 0.10 * rank as f32
 }
 
+/// The bend nearest `bend` whose curve from `from` to `to` passes clear of every obstacle
+/// (a marker's centre and radius): more bent, then bent the other way. `bend` itself when none
+/// is clear.
+pub fn clear_bend(from: Pos2, to: Pos2, bend: f32, obstacles: &[(Pos2, f32)]) -> f32 {
+    let clear = |b: f32| {
+        let curve = Curve::new(from, to, b);
+        obstacles
+            .iter()
+            .all(|(center, radius)| curve.distance_to(*center) > radius + 4.0)
+    };
+    let candidates = [0.0, 0.12, 0.24, 0.36, -0.24, -0.36, 0.5, -0.5];
+    candidates
+        .iter()
+        .map(|extra| {
+            if *extra < 0.0 {
+                -(bend - extra)
+            } else {
+                bend + extra
+            }
+        })
+        .find(|b| clear(*b))
+        .unwrap_or(bend)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use egui::pos2;
+
+    #[test]
+    fn an_arrow_bends_around_a_marker_in_its_way() {
+        let (from, to) = (pos2(0.0, 0.0), pos2(0.0, 200.0));
+        let base = bend_for(0);
+        let in_the_way = Curve::new(from, to, base).at(0.5);
+        let bend = clear_bend(from, to, base, &[(in_the_way, 7.0)]);
+        assert_ne!(bend, base);
+        assert!(Curve::new(from, to, bend).distance_to(in_the_way) > 11.0);
+        // Nothing in the way: the bend stays.
+        assert_eq!(clear_bend(from, to, base, &[(pos2(300.0, 0.0), 7.0)]), base);
+    }
 
     #[test]
     fn markers_far_apart_stay_where_they_are() {

@@ -13,7 +13,9 @@ use walkers::{MapMemory, Plugin, Projector};
 
 use super::basemap::Basemap;
 use super::events;
-use super::layout::{Curve, LabelRequest, bend_for, place_labels, spread_markers, tooltip_rect};
+use super::layout::{
+    Curve, LabelRequest, bend_for, clear_bend, place_labels, spread_markers, tooltip_rect,
+};
 use super::projection::{ScreenTransform, World};
 use super::style::{self, LineStyle, MarkerShape};
 use crate::model::names::{LabelLanguage, place_label};
@@ -60,6 +62,8 @@ pub struct OverlayOutput {
     pub labels: Vec<DrawnLabel>,
     /// Each event drawn with a symbol of its own (not those folded into a badge).
     pub events: Vec<FeatureIndex>,
+    /// The labels drawn on arrows: date and figures with their sources.
+    pub arrow_labels: Vec<DrawnLabel>,
 }
 
 #[derive(Debug, Clone)]
@@ -141,6 +145,10 @@ struct Arrow<'d> {
     width: f32,
     color: Color32,
     style: LineStyle,
+    /// The destination is assumed, not reported: the head is drawn hollow.
+    assumed: bool,
+    /// Further origins (a movement from several places): each joins the arrow near its start.
+    feeders: Vec<Pos2>,
 }
 
 impl Plugin for StoryOverlay<'_> {
@@ -347,7 +355,22 @@ impl<'a> StoryOverlay<'a> {
                 emphasis,
             );
         }
+        let taken: Vec<Rect> = label_rects
+            .iter()
+            .copied()
+            .chain(
+                event_widgets
+                    .iter()
+                    .map(|w| Rect::from_center_size(w.center, Vec2::splat(20.0))),
+            )
+            .chain(
+                places
+                    .iter()
+                    .map(|m| Rect::from_center_size(m.position, Vec2::splat(2.0 * m.radius))),
+            )
+            .collect();
         self.output.labels = self.draw_labels(&painter, labels);
+        self.output.arrow_labels = self.draw_arrow_labels(&painter, &arrows, taken);
         for widget in &event_widgets {
             let ring = match widget.event {
                 Some(index) if Some(index) == self.selection => {
@@ -528,7 +551,19 @@ impl<'a> StoryOverlay<'a> {
                     continue;
                 }
                 let width = style::arrow_width(style::people_count(movement));
-                let curve = Curve::new(from, to, bend_for(rank));
+                // Bent around markers of places the movement does not involve.
+                let unrelated: Vec<(Pos2, f32)> = places
+                    .iter()
+                    .filter(|m| {
+                        let id = &m.place.common.id;
+                        *id != movement.from
+                            && *id != movement.to
+                            && !movement.also_from.contains(id)
+                    })
+                    .map(|m| (m.position, m.radius + width / 2.0))
+                    .collect();
+                let bend = clear_bend(from, to, bend_for(rank), &unrelated);
+                let curve = Curve::new(from, to, bend);
                 arrows.push(Arrow {
                     index: *index,
                     faded: !self.is_visible(*index),
@@ -540,6 +575,12 @@ impl<'a> StoryOverlay<'a> {
                     width,
                     color: style::movement_color(movement.movement_type.known()),
                     style: style::line_style(movement.status.known()),
+                    assumed: movement.to_assumed,
+                    feeders: movement
+                        .also_from
+                        .iter()
+                        .filter_map(|id| drawn_at(id).map(|(at, _)| at))
+                        .collect(),
                 });
             }
         }
@@ -683,6 +724,58 @@ impl<'a> StoryOverlay<'a> {
             .collect()
     }
 
+    /// Labels on arrows long enough to carry one ("12 May 2017 · 700–1,246 people (SOHR–SANA)"),
+    /// beside the middle of the arrow where they hide no place, label or symbol.
+    fn draw_arrow_labels(
+        &self,
+        painter: &egui::Painter,
+        arrows: &[Arrow],
+        mut taken: Vec<Rect>,
+    ) -> Vec<DrawnLabel> {
+        let font = FontId::proportional(12.0);
+        let mut drawn = Vec::new();
+        for arrow in arrows.iter().filter(|a| !a.faded && !a.dimmed) {
+            if arrow.curve.length() < 160.0 {
+                continue;
+            }
+            let text = arrow_label(self.dataset, arrow.movement);
+            let galley = painter.layout_no_wrap(text.clone(), font.clone(), Color32::from_gray(25));
+            let size = galley.size() + vec2(8.0, 4.0);
+            let middle = arrow.curve.at(0.5);
+            let normal = {
+                let d = arrow.curve.direction(0.5);
+                vec2(-d.y, d.x)
+            };
+            let gap = arrow.width / 2.0 + 6.0;
+            // Beside the middle of the arrow, on one side or the other.
+            let candidates = [1.0, -1.0].map(|side: f32| {
+                let toward = normal * side;
+                let reach = gap + (toward.x.abs() * size.x + toward.y.abs() * size.y) / 2.0;
+                Rect::from_center_size(middle + toward * reach, size)
+            });
+            let Some(rect) = candidates
+                .into_iter()
+                .find(|r| !taken.iter().any(|t| t.intersects(*r)))
+            else {
+                continue;
+            };
+            taken.push(rect);
+            painter.rect(
+                rect,
+                3.0,
+                Color32::from_white_alpha(225),
+                Stroke::new(1.0, arrow.color),
+                egui::StrokeKind::Inside,
+            );
+            painter.galley(rect.min + vec2(4.0, 2.0), galley, Color32::from_gray(25));
+            drawn.push(DrawnLabel {
+                feature: arrow.index,
+                text,
+            });
+        }
+        drawn
+    }
+
     /// Draws the placed labels and says which were drawn.
     fn draw_labels(&self, painter: &egui::Painter, labels: Vec<PlacedLabel>) -> Vec<DrawnLabel> {
         labels
@@ -822,6 +915,15 @@ fn draw_arrow(painter: &egui::Painter, arrow: &Arrow, emphasis: Emphasis) {
         painter.add(PathShape::line(points.clone(), PathStroke::from(halo)));
     }
     let stroke = Stroke::new(arrow.width, color);
+    let join = curve.at(0.15);
+    for feeder in &arrow.feeders {
+        let feeder_stroke = Stroke::new((arrow.width * 0.6).max(2.0), color);
+        painter.line_segment(
+            [*feeder, join],
+            Stroke::new(feeder_stroke.width + 2.0, Color32::from_white_alpha(150)),
+        );
+        painter.line_segment([*feeder, join], feeder_stroke);
+    }
     match arrow.style {
         LineStyle::Dashed => {
             let dash = (arrow.width * 2.5).max(8.0);
@@ -840,11 +942,20 @@ fn draw_arrow(painter: &egui::Painter, arrow: &Arrow, emphasis: Emphasis) {
         Emphasis::Selected => Stroke::new(2.0, HIGHLIGHT),
         _ => Stroke::new(1.0, Color32::WHITE),
     };
-    painter.add(Shape::convex_polygon(
-        vec![tip, base + side, base - side],
-        color,
-        outline,
-    ));
+    if arrow.assumed {
+        // Hollow: the report does not name this destination.
+        painter.add(Shape::convex_polygon(
+            vec![tip, base + side, base - side],
+            Color32::WHITE,
+            Stroke::new(2.0, color),
+        ));
+    } else {
+        painter.add(Shape::convex_polygon(
+            vec![tip, base + side, base - side],
+            color,
+            outline,
+        ));
+    }
     if arrow.style == LineStyle::Failed {
         let middle = curve.at(0.5);
         let size = 6.0;
@@ -953,6 +1064,44 @@ fn draw_marker(painter: &egui::Painter, mark: &PlaceMark, emphasis: Emphasis) {
     }
 }
 
+/// An arrow's label: its date and the counts of people with their sources, as a spread when
+/// sources differ (lowest first): "12 May 2017 · 700–1,246 people (SOHR–SANA)",
+/// "8 May 2017 · 1,000 people (SANA)"; the date alone without counts.
+pub fn arrow_label(dataset: &Dataset, movement: &Movement) -> String {
+    let mut text = movement
+        .common
+        .when
+        .map(|w| w.human())
+        .unwrap_or_else(|| "undated".into());
+    let mut people: Vec<(u64, String)> = movement
+        .figures
+        .iter()
+        .filter(|f| f.measure.known() == Some(crate::model::Measure::People))
+        .map(|f| {
+            let sources: Vec<String> = f
+                .sources
+                .iter()
+                .map(|s| dataset.short_source_name(s))
+                .collect();
+            (f.value, sources.join(", "))
+        })
+        .collect();
+    people.sort();
+    let count = crate::model::format_count;
+    match (people.first(), people.last()) {
+        (Some((low, low_by)), Some((high, high_by))) if low != high => {
+            text.push_str(&format!(
+                " · {}–{} people ({low_by}–{high_by})",
+                count(*low),
+                count(*high)
+            ));
+        }
+        (Some((value, by)), _) => text.push_str(&format!(" · {} people ({by})", count(*value))),
+        _ => {}
+    }
+    text
+}
+
 /// The hover text: name, what it is, when, and the figures with their sources.
 pub fn tooltip_text(dataset: &Dataset, feature: &Feature, range: &DaySpan) -> String {
     let mut lines = vec![dataset.display_name(feature)];
@@ -988,4 +1137,25 @@ pub fn tooltip_text(dataset: &Dataset, feature: &Feature, range: &DaySpan) -> St
         .map(|line| crate::bidi::visual(line))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_arrow_label_gives_the_date_and_the_spread_of_the_sources_counts() {
+        let dataset = crate::io::parse_bytes(crate::BUNDLED_STORY.as_bytes(), "bundled")
+            .unwrap()
+            .dataset;
+        let label = |id: &str| match dataset.by_id(id) {
+            Some(Feature::Movement(m)) => arrow_label(&dataset, m),
+            other => panic!("{id} is not a movement: {other:?}"),
+        };
+        assert_eq!(
+            label("barzeh-idlib-2017-05-12"),
+            "12 May 2017 · 700–1,246 people (SOHR–SANA)"
+        );
+        assert_eq!(label("qaboun-idlib-2017-05-14"), "14 May 2017");
+    }
 }

@@ -116,8 +116,13 @@ pub struct Place {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Movement {
     pub common: Common,
+    /// The origin (the first, when it left from several places).
     pub from: String,
+    /// Further origins of a movement that left from several places at once (`from` as a list).
+    pub also_from: Vec<String>,
     pub to: String,
+    /// The report does not name the destination; the data assumes it (drawn distinctly).
+    pub to_assumed: bool,
     pub movement_type: Term<MovementType>,
     pub status: Term<MovementStatus>,
     pub figures: Vec<Figure>,
@@ -399,10 +404,18 @@ impl Dataset {
                         .and_then(|p| p.common.name.clone())
                         .unwrap_or_else(|| id.to_owned())
                 };
+                let origins: Vec<String> = std::iter::once(&m.from)
+                    .chain(&m.also_from)
+                    .map(|id| place_name(id))
+                    .collect();
+                let origins = match origins.as_slice() {
+                    [] => String::new(),
+                    [one] => one.clone(),
+                    [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+                };
                 format!(
-                    "{} {} → {}",
+                    "{} {origins} → {}",
                     capitalise(&m.movement_type.label()),
-                    place_name(&m.from),
                     place_name(&m.to)
                 )
             }
@@ -447,7 +460,11 @@ impl Dataset {
     pub fn related_to_place(&self, place_id: &str) -> Vec<FeatureIndex> {
         self.indexed()
             .filter(|(_, f)| match f {
-                Feature::Movement(m) => m.from == place_id || m.to == place_id,
+                Feature::Movement(m) => {
+                    m.from == place_id
+                        || m.to == place_id
+                        || m.also_from.iter().any(|f| f == place_id)
+                }
                 Feature::Event(e) => e.place.as_deref() == Some(place_id),
                 _ => false,
             })

@@ -174,8 +174,21 @@ fn movement_ui(ui: &mut Ui, dataset: &Dataset, movement: &Movement, commands: &m
     ui.horizontal_wrapped(|ui| {
         ui.label("From");
         place_link(ui, dataset, &movement.from, commands);
+        for (i, origin) in movement.also_from.iter().enumerate() {
+            ui.label(if i + 1 == movement.also_from.len() {
+                "and"
+            } else {
+                ","
+            });
+            place_link(ui, dataset, origin, commands);
+        }
         ui.label("to");
         place_link(ui, dataset, &movement.to, commands);
+        if movement.to_assumed {
+            ui.label(
+                RichText::new("(assumed: the report does not name the destination)").italics(),
+            );
+        }
     });
     if let Some(summary) = &movement.summary {
         ui.add_space(4.0);

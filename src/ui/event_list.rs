@@ -79,6 +79,7 @@ fn search_text(dataset: &Dataset, feature: &Feature) -> String {
     match feature {
         Feature::Movement(m) => {
             parts.push(place_name(&m.from));
+            parts.extend(m.also_from.iter().map(|id| place_name(id)));
             parts.push(place_name(&m.to));
             parts.extend(m.summary.clone());
             for figure in &m.figures {

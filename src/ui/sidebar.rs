@@ -100,6 +100,13 @@ pub fn legend_ui(ui: &mut Ui) {
         false,
         "Return",
     );
+    ui.label(RichText::new("Hollow arrowhead: the destination is assumed, not reported.").small());
+    ui.label(
+        RichText::new(
+            "Long arrows carry their date and the count of people by source, lowest first.",
+        )
+        .small(),
+    );
     ui.label(RichText::new(style::WIDTH_RULE).small());
     ui.add_space(4.0);
     ui.label(
