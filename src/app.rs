@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use egui::{Align2, Color32, Key, Rect, RichText, Shape, Ui, vec2};
+use egui::{Align2, Color32, Id, Key, Rect, RichText, Shape, Ui, vec2};
 use walkers::{Map, MapMemory, Tiles, lon_lat};
 
 use crate::cli::WindowArgs;
@@ -126,7 +126,15 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("+ / -", "Zoom in or out"),
     (
         "Tab / Shift+Tab",
-        "Move through markers, arrows and controls",
+        "Enter the map at its first item; move through markers, arrows and controls",
+    ),
+    (
+        "Arrow keys (on the map)",
+        "Move to the nearest marker, arrow or event in that direction",
+    ),
+    (
+        "F6",
+        "Move between the map, the event list, the timeline and the top bar",
     ),
     ("Enter", "Select the focused marker or arrow"),
     ("Esc", "Clear the selection"),
@@ -168,6 +176,8 @@ pub struct EvacApp {
     search: String,
     /// The search the map's highlight was worked out for, and what it matched by feature.
     search_matches: Option<(String, Vec<bool>)>,
+    /// A widget to give the keyboard to at the end of this frame (Tab into the map, arrows, F6).
+    focus_next: Option<Id>,
     focus_search: bool,
     /// Scroll the event list to the selection (set when it was selected on the map).
     reveal_selection: bool,
@@ -311,6 +321,7 @@ impl EvacApp {
             next_step_at: 0.0,
             search: String::new(),
             search_matches: None,
+            focus_next: None,
             focus_search: false,
             reveal_selection: false,
             help_open: false,
@@ -662,6 +673,9 @@ impl EvacApp {
         for command in commands {
             self.apply(ui.ctx(), command);
         }
+        if let Some(id) = self.focus_next.take() {
+            ui.ctx().memory_mut(|m| m.request_focus(id));
+        }
         self.advance_screenshot(ui.ctx());
     }
 
@@ -706,6 +720,7 @@ impl EvacApp {
         if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, Key::F)) {
             self.focus_search = true;
         }
+        self.keyboard_focus(ctx);
         if ctx.egui_wants_keyboard_input() {
             return commands;
         }
@@ -738,6 +753,52 @@ impl EvacApp {
         commands
     }
 
+    /// The keyboard on the map: with nothing focused, Tab enters the map at its first item; on
+    /// the map, arrow keys move to the nearest item in that direction; F6 moves between the map
+    /// and the panels. The widget to focus is asked for at the end of the frame, after egui's
+    /// own Tab handling.
+    fn keyboard_focus(&mut self, ctx: &egui::Context) {
+        let targets = &self.last_overlay.focus_targets;
+        let focused = ctx.memory(|m| m.focused());
+        let on_map = focused.and_then(|id| targets.iter().position(|t| t.id == id));
+        let press = |key| ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, key));
+        if press(Key::F6) {
+            let stops: Vec<Option<Id>> = std::iter::once(targets.first().map(|t| t.id))
+                .chain(
+                    crate::ui::focus::PANEL_STOPS.map(|panel| crate::ui::focus::stop(ctx, panel)),
+                )
+                .collect();
+            let current = match on_map {
+                Some(_) => Some(0),
+                None => stops.iter().position(|s| s.is_some() && *s == focused),
+            };
+            self.focus_next = (1..=stops.len())
+                .map(|step| current.map_or(step - 1, |c| c + step) % stops.len())
+                .find_map(|i| stops[i]);
+            return;
+        }
+        if focused.is_none() && ctx.input(|i| i.key_pressed(Key::Tab) && !i.modifiers.shift) {
+            self.focus_next = targets.first().map(|t| t.id);
+            return;
+        }
+        let Some(current) = on_map else {
+            return;
+        };
+        for (key, direction) in [
+            (Key::ArrowLeft, vec2(-1.0, 0.0)),
+            (Key::ArrowRight, vec2(1.0, 0.0)),
+            (Key::ArrowUp, vec2(0.0, -1.0)),
+            (Key::ArrowDown, vec2(0.0, 1.0)),
+        ] {
+            if press(key) {
+                let points: Vec<egui::Pos2> = targets.iter().map(|t| t.at).collect();
+                let next = crate::map::layout::nearest_in_direction(&points, current, direction)
+                    .unwrap_or(current);
+                self.focus_next = targets.get(next).map(|t| t.id);
+            }
+        }
+    }
+
     fn open_dropped_files(&mut self, ctx: &egui::Context) {
         let dropped: Vec<PathBuf> = ctx.input(|i| {
             i.raw
@@ -756,11 +817,11 @@ impl EvacApp {
         ui.horizontal(|ui| {
             ui.label(RichText::new("evacmap").strong());
             ui.separator();
-            if ui
+            let fit = ui
                 .button("Fit story")
-                .on_hover_text("Show the whole story (Home)")
-                .clicked()
-            {
+                .on_hover_text("Show the whole story (Home)");
+            crate::ui::focus::remember(ui.ctx(), "top-bar", fit.id);
+            if fit.clicked() {
                 commands.push(Command::FitAll);
             }
             if ui.button("+").on_hover_text("Zoom in (+)").clicked() {

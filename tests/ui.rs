@@ -131,30 +131,54 @@ fn a_click_on_empty_map_clears_the_selection() {
 }
 
 #[test]
-fn tab_reaches_the_markers_and_enter_selects() {
+fn tab_enters_the_map_at_once_and_arrow_keys_move_between_markers() {
     let mut harness = harness();
-    let mut reached = None;
-    for _ in 0..60 {
-        harness.key_press(egui::Key::Tab);
-        harness.run_steps(1);
-        if let Some(node) = harness.query_by(|n| n.is_focused()) {
-            let label = node.accesskit_node().label().unwrap_or_default();
-            if label == "Barzeh" {
-                reached = Some(label);
-                break;
-            }
+    let focused_label = |harness: &Harness<'_, EvacApp>| {
+        harness
+            .query_by(|n| n.is_focused())
+            .and_then(|n| n.accesskit_node().label().map(|l| l.to_string()))
+    };
+    // The map is the first Tab stop: one press reaches its first item (the topmost, Idlib).
+    harness.key_press(egui::Key::Tab);
+    harness.run_steps(2);
+    assert_eq!(focused_label(&harness).as_deref(), Some("Idlib"));
+    // Down the map to the Damascus crowd, then Enter selects what has the keyboard.
+    for _ in 0..12 {
+        if focused_label(&harness).as_deref() == Some("Barzeh") {
+            break;
         }
+        harness.key_press(egui::Key::ArrowDown);
+        harness.run_steps(2);
     }
-    assert_eq!(
-        reached.as_deref(),
-        Some("Barzeh"),
-        "Tab never reached the Barzeh marker"
-    );
+    assert_eq!(focused_label(&harness).as_deref(), Some("Barzeh"));
     harness.key_press(egui::Key::Enter);
     harness.run_steps(2);
     assert_eq!(
         harness.state().selection(),
         Some(index_of(&harness, "barzeh"))
+    );
+    // Arrow keys on the map move the keyboard, not the time range.
+    assert_eq!(harness.state().range(), DaySpan::ALL_TIME);
+}
+
+#[test]
+fn f6_moves_the_keyboard_between_the_map_and_the_panels() {
+    let mut harness = harness();
+    let focused_label = |harness: &Harness<'_, EvacApp>| {
+        harness
+            .query_by(|n| n.is_focused())
+            .and_then(|n| n.accesskit_node().label().map(|l| l.to_string()))
+    };
+    let mut visited = Vec::new();
+    for _ in 0..5 {
+        harness.key_press(egui::Key::F6);
+        harness.run_steps(2);
+        visited.push(focused_label(&harness).unwrap_or_default());
+    }
+    assert_eq!(
+        visited,
+        ["Idlib", "Search", "▶ Play", "Fit story", "Idlib"],
+        "map, event list, timeline, top bar, and round again"
     );
 }
 

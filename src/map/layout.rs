@@ -211,6 +211,23 @@ pub fn bend_for(rank: usize) -> f32 {
     0.10 + 0.10 * rank as f32
 }
 
+/// The point nearest to `points[from]` in `direction` (a unit vector), counting sideways
+/// distance twice: what an arrow key moves the keyboard to on the map.
+pub fn nearest_in_direction(points: &[Pos2], from: usize, direction: Vec2) -> Option<usize> {
+    let origin = *points.get(from)?;
+    points
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != from)
+        .filter_map(|(i, p)| {
+            let offset = *p - origin;
+            let along = offset.dot(direction);
+            (along > 0.5).then(|| (i, along + 2.0 * (offset - direction * along).length()))
+        })
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(i, _)| i)
+}
+
 /// The bend nearest `bend` whose curve from `from` to `to` passes clear of every obstacle
 /// (a marker's centre and radius): more bent, then bent the other way. `bend` itself when none
 /// is clear.

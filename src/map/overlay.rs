@@ -64,6 +64,17 @@ pub struct OverlayOutput {
     pub events: Vec<FeatureIndex>,
     /// The labels drawn on arrows: date and figures with their sources.
     pub arrow_labels: Vec<DrawnLabel>,
+    /// What the keyboard moves between on the map (markers, arrows, event symbols), top to
+    /// bottom then left to right: the map is one Tab stop and arrow keys move among these.
+    pub focus_targets: Vec<FocusTarget>,
+}
+
+/// A map item the keyboard can focus.
+#[derive(Debug, Clone, Copy)]
+pub struct FocusTarget {
+    pub id: Id,
+    pub at: Pos2,
+    pub feature: FeatureIndex,
 }
 
 #[derive(Debug, Clone)]
@@ -99,6 +110,9 @@ pub struct StoryOverlay<'a> {
     pub basemap: Option<(&'a Basemap, egui::layers::ShapeIdx)>,
     pub output: &'a mut OverlayOutput,
 }
+
+/// The keyboard focus ring on markers, arrows and event symbols: strong blue, seen on any map.
+pub const FOCUS_RING: Color32 = Color32::from_rgb(0x00, 0x5f, 0xcc);
 
 /// Added to the accessible name of what is drawn faded.
 pub const OUTSIDE_RANGE: &str = " (outside the time range)";
@@ -376,7 +390,7 @@ impl<'a> StoryOverlay<'a> {
                 Some(index) if Some(index) == self.selection => {
                     Some(Color32::from_rgb(0xff, 0xc8, 0x00))
                 }
-                _ if focused(widget.response.id) => Some(Color32::from_rgb(0x00, 0x5f, 0xcc)),
+                _ if focused(widget.response.id) => Some(FOCUS_RING),
                 _ if widget.response.hovered() => Some(Color32::from_gray(40)),
                 _ => None,
             };
@@ -391,6 +405,29 @@ impl<'a> StoryOverlay<'a> {
             }
         }
         self.output.events = event_widgets.iter().filter_map(|w| w.event).collect();
+        let mut targets: Vec<FocusTarget> = places
+            .iter()
+            .zip(&place_responses)
+            .map(|(m, r)| (r.id, m.position, m.index))
+            .chain(
+                arrows
+                    .iter()
+                    .zip(&arrow_responses)
+                    .map(|(a, r)| (r.id, a.curve.at(0.5), a.index)),
+            )
+            .chain(
+                event_widgets
+                    .iter()
+                    .filter_map(|w| Some((w.response.id, w.center, w.event?))),
+            )
+            .map(|(id, at, feature)| FocusTarget { id, at, feature })
+            .collect();
+        targets.sort_by(|a, b| {
+            (a.at.y, a.at.x)
+                .partial_cmp(&(b.at.y, b.at.x))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        self.output.focus_targets = targets;
         if let Some(index) = hovered {
             self.draw_tooltip(&painter, rect, pointer, index, &places, &arrows);
         }
@@ -902,7 +939,8 @@ fn draw_arrow(painter: &egui::Painter, arrow: &Arrow, emphasis: Emphasis) {
     };
     let halo = match emphasis {
         Emphasis::Selected => Some(Stroke::new(arrow.width + 6.0, HIGHLIGHT)),
-        Emphasis::Hovered | Emphasis::Focused => Some(Stroke::new(
+        Emphasis::Focused => Some(Stroke::new(arrow.width + 7.0, FOCUS_RING)),
+        Emphasis::Hovered => Some(Stroke::new(
             arrow.width + 4.0,
             Color32::from_white_alpha(230),
         )),
@@ -999,11 +1037,8 @@ fn draw_marker(painter: &egui::Painter, mark: &PlaceMark, emphasis: Emphasis) {
             painter.circle_filled(center, radius + 4.0, Color32::from_white_alpha(220));
         }
         Emphasis::Focused => {
-            painter.circle_stroke(
-                center,
-                radius + 5.0,
-                Stroke::new(2.0, Color32::from_rgb(0x1a, 0x5f, 0xd0)),
-            );
+            painter.circle_stroke(center, radius + 5.0, Stroke::new(3.0, FOCUS_RING));
+            painter.circle_stroke(center, radius + 8.0, Stroke::new(1.5, Color32::WHITE));
         }
         Emphasis::Normal => {}
     }

@@ -126,6 +126,7 @@ pub fn event_list_ui(ui: &mut Ui, search: &mut String, input: &EventListInput) -
                     .desired_width(f32::INFINITY),
             )
             .labelled_by(label.id);
+        super::focus::remember(ui.ctx(), "event-list", field.id);
         if input.focus_search {
             field.request_focus();
         }

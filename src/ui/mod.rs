@@ -3,6 +3,7 @@
 pub mod basemap_menu;
 pub mod details;
 pub mod event_list;
+pub mod focus;
 pub mod sidebar;
 pub mod status_bar;
 pub mod timeline;

@@ -108,11 +108,11 @@ fn controls_ui(ui: &mut Ui, input: &TimelineInput, commands: &mut Vec<Command>) 
         commands.push(Command::Step(-1));
     }
     let play = if input.playing { "Pause" } else { "▶ Play" };
-    if ui
-        .button(play)
-        .on_hover_text("Play from the current range to the end of the story, or pause (Space)")
-        .clicked()
-    {
+    let play = ui.button(play).on_hover_text(
+        "Play through the range shown (from a single day, on to the end), or pause (Space)",
+    );
+    super::focus::remember(ui.ctx(), "timeline", play.id);
+    if play.clicked() {
         commands.push(Command::TogglePlay);
     }
     if ui
