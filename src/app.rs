@@ -37,6 +37,8 @@ pub struct PersistedState {
     /// Fade what is outside the time range instead of hiding it.
     pub fade_hidden: bool,
     pub legend_closed: bool,
+    /// Which panels are shown.
+    pub panels: crate::ui::Panels,
     /// The time range shown, restored with the story it was saved with.
     pub range: Option<SavedRange>,
     /// The selected feature's id, restored with the story it was saved with.
@@ -178,6 +180,8 @@ pub struct EvacApp {
     search_matches: Option<(String, Vec<bool>)>,
     /// A widget to give the keyboard to at the end of this frame (Tab into the map, arrows, F6).
     focus_next: Option<Id>,
+    /// How wide the details card is when a narrow window floats it over the map.
+    details_card_width: Option<f32>,
     focus_search: bool,
     /// Scroll the event list to the selection (set when it was selected on the map).
     reveal_selection: bool,
@@ -322,6 +326,7 @@ impl EvacApp {
             search: String::new(),
             search_matches: None,
             focus_next: None,
+            details_card_width: None,
             focus_search: false,
             reveal_selection: false,
             help_open: false,
@@ -612,7 +617,14 @@ impl EvacApp {
                 },
             );
         });
-        egui::Panel::bottom("timeline").show(ui, |ui| {
+        if self.focus_search {
+            // Ctrl+F brings the list back to search in.
+            self.state.panels.list = true;
+        }
+        let wide = ui.available_width() >= crate::ui::NARROW_WIDTH;
+        // Panels also fold away when dragged shut by their edge.
+        let mut panels = self.state.panels;
+        egui::Panel::bottom("timeline").show_collapsible(ui, &mut panels.timeline, |ui| {
             let input = TimelineInput {
                 index: &self.time_index,
                 extent: self.extent,
@@ -630,7 +642,7 @@ impl EvacApp {
         egui::Panel::left("sidebar")
             .default_size(290.0)
             .resizable(true)
-            .show(ui, |ui| {
+            .show_collapsible(ui, &mut panels.list, |ui| {
                 sidebar::story_header_ui(ui, &self.story.dataset);
                 ui.separator();
                 let input = EventListInput {
@@ -643,23 +655,44 @@ impl EvacApp {
                 };
                 commands.extend(event_list_ui(ui, &mut self.search, &input));
             });
+        self.state.panels = panels;
         self.reveal_selection = false;
         self.focus_search = false;
+        if wide {
+            self.details_card_width = None;
+        }
         if let Some(index) = self.selection {
-            egui::Panel::right("details")
-                .default_size(340.0)
-                .resizable(true)
-                .show(ui, |ui| {
-                    let shown = self.visible.is_visible(index.0);
-                    commands.extend(details::details_ui(
-                        ui,
-                        &self.story.dataset,
-                        index,
-                        &self.range,
-                        shown,
-                        self.visible.flags(),
-                    ));
-                });
+            let shown = self.visible.is_visible(index.0);
+            let details = |ui: &mut Ui| {
+                details::details_ui(
+                    ui,
+                    &self.story.dataset,
+                    index,
+                    &self.range,
+                    shown,
+                    self.visible.flags(),
+                )
+            };
+            if wide {
+                egui::Panel::right("details")
+                    .default_size(340.0)
+                    .resizable(true)
+                    .show(ui, |ui| commands.extend(details(ui)));
+            } else if let Some(map) = self.map_rect {
+                // A narrow window keeps its map: the details float over it as a card.
+                self.details_card_width = Some(300.0_f32.min(map.width() - 40.0));
+                egui::Area::new(egui::Id::unique("details card"))
+                    .fixed_pos(map.right_top() + vec2(-8.0, 8.0))
+                    .pivot(Align2::RIGHT_TOP)
+                    .order(egui::Order::Foreground)
+                    .show(ui.ctx(), |ui| {
+                        egui::Frame::window(ui.style()).show(ui, |ui| {
+                            ui.set_width(300.0_f32.min(map.width() - 40.0));
+                            ui.set_max_height(map.height() - 40.0);
+                            commands.extend(details(ui));
+                        });
+                    });
+            }
         }
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
@@ -837,6 +870,14 @@ impl EvacApp {
                 &self.tile_provider,
                 &self.state.tile_cache,
             ));
+            let mut panels = self.state.panels;
+            ui.toggle_value(&mut panels.list, "List")
+                .on_hover_text("Show or hide the story and its events on the left");
+            ui.toggle_value(&mut panels.timeline, "Timeline")
+                .on_hover_text("Show or hide the timeline and playback");
+            if panels != self.state.panels {
+                commands.push(Command::SetPanels(panels));
+            }
             if ui.button("Legend").clicked() {
                 self.state.legend_closed = !self.state.legend_closed;
             }
@@ -856,16 +897,18 @@ impl EvacApp {
     fn map_ui(&mut self, ui: &mut Ui) -> Vec<Command> {
         let rect = ui.available_rect_before_wrap();
         self.map_rect = Some(rect);
+        // The part of the map no details card covers: the story is framed there.
+        let free = self.free_map_area(rect);
         let resized_since_fit = self
             .auto_fitted
-            .is_some_and(|fitted| fitted.size() != rect.size());
+            .is_some_and(|fitted| fitted.size() != free.size());
         if (self.fit_pending || resized_since_fit)
             && self.loading.is_none()
-            && rect.width() > 50.0
-            && rect.height() > 50.0
+            && free.width() > 50.0
+            && free.height() > 50.0
         {
             self.fit_to_story(rect);
-            self.auto_fitted = Some(rect);
+            self.auto_fitted = Some(free);
         }
         // Reserve the bottom of the paint order for the basemap: walkers draws tiles above it,
         // and the overlay fills it in with the frame's projection.
@@ -939,7 +982,19 @@ impl EvacApp {
         self.search_matches = Some((query.to_owned(), matches));
     }
 
+    /// The map less the details card, when the window is narrow enough for the card to float.
+    fn free_map_area(&self, map: Rect) -> Rect {
+        match self.details_card_width {
+            Some(width) if self.selection.is_some() => Rect::from_min_max(
+                map.min,
+                egui::pos2((map.max.x - width - 16.0).max(map.min.x + 60.0), map.max.y),
+            ),
+            _ => map,
+        }
+    }
+
     fn fit_to_story(&mut self, rect: Rect) {
+        let free = self.free_map_area(rect);
         let dataset = &self.story.dataset;
         let points = dataset
             .indexed()
@@ -963,7 +1018,10 @@ impl EvacApp {
                 points
             });
         if let Some(bounds) = LonLatBounds::from_points(points) {
-            let (center, zoom) = fit_bounds(bounds, rect.size(), 70.0, 3.0, 14.0);
+            let (center, zoom) = fit_bounds(bounds, free.size(), 70.0, 3.0, 14.0);
+            // Framed in the free part: the map's own centre is where that puts it.
+            let view = crate::map::projection::ScreenTransform::new(free, center, zoom);
+            let center = view.to_world(rect.center()).to_position();
             self.memory.center_at(center);
             let _ = self.memory.set_zoom(zoom);
         }
@@ -1021,6 +1079,7 @@ impl EvacApp {
                 self.use_tiles(ctx, self.tile_provider.clone());
             }
             // Panels only offer web links; checked again here, where the link is opened.
+            Command::SetPanels(panels) => self.state.panels = panels,
             Command::OpenUrl(url) => match crate::model::link::check(&url) {
                 Ok(url) => ctx.open_url(egui::OpenUrl::new_tab(url.as_str())),
                 Err(why) => log::warn!("not opening {url:?}: {why}"),

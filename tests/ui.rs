@@ -718,3 +718,79 @@ fn the_12_may_arrow_carries_its_date_and_figures_and_its_destination_is_marked_a
     assert_eq!(text, Some("12 May 2017 · 700–1,246 people (SOHR–SANA)"));
     harness.get_by_label("(assumed: the report does not name the destination)");
 }
+
+/// Every drawn marker lies inside the map.
+fn story_is_framed(harness: &Harness<'_, EvacApp>) -> bool {
+    let map = harness.state().map_rect().unwrap();
+    let markers = &harness.state().last_overlay().markers;
+    !markers.is_empty() && markers.iter().all(|m| map.contains(m.drawn_position))
+}
+
+#[test]
+fn a_small_window_keeps_its_map_with_the_details_open_and_the_story_framed() {
+    let mut harness = harness_with(AppOptions {
+        select: Some("barzeh-idlib-2017-05-12".into()),
+        ..options()
+    });
+    harness.set_size(egui::vec2(900.0, 600.0));
+    harness.run_steps(6);
+    let map = harness.state().map_rect().unwrap();
+    assert!(
+        map.width() >= 500.0,
+        "the map is {} points wide",
+        map.width()
+    );
+    // The details are there, as a card over the map, and the story is framed beside it.
+    harness.get_by_label("Figures, by source");
+    assert!(
+        story_is_framed(&harness),
+        "the story left the view on resize"
+    );
+    // Syria's own marker stands for the whole country and is not framed.
+    let syria = index_of(&harness, "syria");
+    for marker in harness
+        .state()
+        .last_overlay()
+        .markers
+        .iter()
+        .filter(|m| m.feature != syria)
+    {
+        assert!(
+            marker.drawn_position.x < map.right() - 300.0,
+            "{marker:?} is under the details card (map {map:?})"
+        );
+    }
+}
+
+#[test]
+fn the_list_and_the_timeline_fold_away_and_stay_folded() {
+    let mut harness = harness();
+    let before = harness.state().map_rect().unwrap();
+    harness.get_by_label("List").click();
+    harness.run_steps(20);
+    harness.get_by_label("Timeline").click();
+    harness.run_steps(20);
+    let after = harness.state().map_rect().unwrap();
+    assert!(
+        after.width() > before.width() + 200.0,
+        "{before:?} → {after:?}"
+    );
+    assert!(
+        after.height() > before.height() + 60.0,
+        "{before:?} → {after:?}"
+    );
+    assert!(story_is_framed(&harness));
+    let saved = harness.state().persisted();
+    assert!(!saved.panels.list && !saved.panels.timeline);
+    let again = harness_with_stored(
+        AppOptions {
+            reset: false,
+            ..options()
+        },
+        Some(saved),
+    );
+    assert!(
+        again.query_by_label("Story week").is_none(),
+        "the timeline stays folded"
+    );
+}

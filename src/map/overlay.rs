@@ -384,7 +384,7 @@ impl<'a> StoryOverlay<'a> {
             )
             .collect();
         self.output.labels = self.draw_labels(&painter, labels);
-        self.output.arrow_labels = self.draw_arrow_labels(&painter, &arrows, taken);
+        self.output.arrow_labels = self.draw_arrow_labels(&painter, &arrows, taken, rect);
         for widget in &event_widgets {
             let ring = match widget.event {
                 Some(index) if Some(index) == self.selection => {
@@ -768,6 +768,7 @@ impl<'a> StoryOverlay<'a> {
         painter: &egui::Painter,
         arrows: &[Arrow],
         mut taken: Vec<Rect>,
+        map: Rect,
     ) -> Vec<DrawnLabel> {
         let font = FontId::proportional(12.0);
         let mut drawn = Vec::new();
@@ -792,7 +793,7 @@ impl<'a> StoryOverlay<'a> {
             });
             let Some(rect) = candidates
                 .into_iter()
-                .find(|r| !taken.iter().any(|t| t.intersects(*r)))
+                .find(|r| map.contains_rect(*r) && !taken.iter().any(|t| t.intersects(*r)))
             else {
                 continue;
             };

@@ -39,4 +39,28 @@ pub enum Command {
     SetCacheLimit(u64),
     /// Open a link in the browser (only ever on a click).
     OpenUrl(String),
+    /// Show or hide the side and bottom panels.
+    SetPanels(Panels),
 }
+
+/// Which panels are shown; remembered. The map takes the room of a hidden one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Panels {
+    /// The story, search and event list on the left.
+    pub list: bool,
+    /// The timeline and playback along the bottom.
+    pub timeline: bool,
+}
+
+impl Default for Panels {
+    fn default() -> Self {
+        Self {
+            list: true,
+            timeline: true,
+        }
+    }
+}
+
+/// Below this window width the details open as a card over the map, not as a side panel.
+pub const NARROW_WIDTH: f32 = 1000.0;
