@@ -4,20 +4,12 @@
 mod support;
 
 use egui::{Color32, FontFamily, FontId};
-use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
-use evacmap::app::{AppOptions, EvacApp};
-use evacmap::map::tiles::TileProvider;
-use evacmap::model::DaySpan;
+use egui_kittest::kittest::Queryable;
+use evacmap::app::AppOptions;
 use evacmap::model::names::LabelLanguage;
 
 fn options() -> AppOptions {
-    AppOptions {
-        tiles: Some(TileProvider::Offline),
-        reset: true,
-        range: DaySpan::ALL_TIME,
-        ..AppOptions::default()
-    }
+    support::offline_options()
 }
 
 /// Lays `text` out with evacmap's fonts, as the window does.
@@ -147,20 +139,9 @@ fn the_label_language_is_chosen_in_the_layers_menu() {
     assert_eq!(text, Some("Qaboun · القابون"));
 }
 
-fn list_items(harness: &Harness<'_, EvacApp>) -> Vec<String> {
-    harness
-        .query_all_by(|n| n.role() != egui::accesskit::Role::TextRun)
-        .filter_map(|n| {
-            let node = n.accesskit_node();
-            node.label().or_else(|| node.value())
-        })
-        .filter(|l| l.starts_with("→ ") || l.starts_with("• "))
-        .collect()
-}
-
 #[test]
 fn every_spelling_of_qaboun_finds_its_events() {
-    let unfiltered = list_items(&support::app_harness(options(), None, 1.0 / 60.0));
+    let unfiltered = support::list_items(&support::app_harness(options(), None, 1.0 / 60.0));
     // The movement from Qaboun and the five events there, each named after it.
     let expected: Vec<String> = unfiltered
         .iter()
@@ -174,7 +155,7 @@ fn every_spelling_of_qaboun_finds_its_events() {
         harness.run_steps(2);
         harness.get_by_label("Search").type_text(query);
         harness.run_steps(2);
-        assert_eq!(list_items(&harness), expected, "{query:?}");
+        assert_eq!(support::list_items(&harness), expected, "{query:?}");
     }
 }
 

@@ -3,7 +3,7 @@
 mod support;
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::kittest::Queryable;
 use evacmap::app::{AppOptions, EvacApp};
 use evacmap::map::tiles::TileProvider;
 use evacmap::model::DaySpan;
@@ -43,16 +43,6 @@ fn type_range(harness: &mut Harness<'_, EvacApp>, from: &str, to: &str) {
 }
 
 /// The event list's items (each begins with → or •).
-fn list_items(harness: &Harness<'_, EvacApp>) -> Vec<String> {
-    harness
-        .query_all_by(|n| n.role() != egui::accesskit::Role::TextRun)
-        .filter_map(|n| {
-            let node = n.accesskit_node();
-            node.label().or_else(|| node.value())
-        })
-        .filter(|l| l.starts_with("→ ") || l.starts_with("• "))
-        .collect()
-}
 
 #[test]
 fn on_8_may_2017_only_the_first_barzeh_batch_is_on_the_map() {
@@ -78,7 +68,7 @@ fn on_8_may_2017_only_the_first_barzeh_batch_is_on_the_map() {
 fn the_2013_blockade_of_eastern_ghouta_shows_for_a_range_inside_2013() {
     let mut harness = harness();
     type_range(&mut harness, "2013-03", "2013-06");
-    let items = list_items(&harness);
+    let items = support::list_items(&harness);
     assert!(
         items
             .iter()
@@ -288,7 +278,7 @@ fn clicking_a_list_item_selects_it_and_brings_it_into_view() {
 fn search_narrows_the_list() {
     let mut harness = harness();
     // 3 movements and 10 events.
-    assert_eq!(list_items(&harness).len(), 13);
+    assert_eq!(support::list_items(&harness).len(), 13);
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
     harness.run_steps(2);
     assert!(
@@ -297,7 +287,7 @@ fn search_narrows_the_list() {
     );
     harness.get_by_label("Search").type_text("sohr");
     harness.run_steps(2);
-    let items = list_items(&harness);
+    let items = support::list_items(&harness);
     assert_eq!(
         items,
         [
@@ -308,7 +298,7 @@ fn search_narrows_the_list() {
     harness.get_by_label("Search").type_text(" jaysh");
     harness.run_steps(2);
     assert_eq!(
-        list_items(&harness),
+        support::list_items(&harness),
         vec!["• 13 May 2017 · SOHR: about 20% of Qaboun still held by rebels".to_owned()]
     );
 }

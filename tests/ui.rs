@@ -11,12 +11,7 @@ use evacmap::model::{DaySpan, FeatureIndex};
 const SECOND_BARZEH_BATCH: &str = "Evacuation Barzeh and Tishreen → Idlib, 12 May 2017";
 
 fn options() -> AppOptions {
-    AppOptions {
-        tiles: Some(TileProvider::Offline),
-        reset: true,
-        range: DaySpan::ALL_TIME,
-        ..AppOptions::default()
-    }
+    support::offline_options()
 }
 
 fn harness_with(options: AppOptions) -> Harness<'static, EvacApp> {
@@ -133,11 +128,7 @@ fn a_click_on_empty_map_clears_the_selection() {
 #[test]
 fn tab_enters_the_map_at_once_and_arrow_keys_move_between_markers() {
     let mut harness = harness();
-    let focused_label = |harness: &Harness<'_, EvacApp>| {
-        harness
-            .query_by(|n| n.is_focused())
-            .and_then(|n| n.accesskit_node().label().map(|l| l.to_string()))
-    };
+    let focused_label = support::focused_label::<EvacApp>;
     // The map is the first Tab stop: one press reaches its first item (the topmost, Idlib).
     harness.key_press(egui::Key::Tab);
     harness.run_steps(2);
@@ -164,11 +155,7 @@ fn tab_enters_the_map_at_once_and_arrow_keys_move_between_markers() {
 #[test]
 fn f6_moves_the_keyboard_between_the_map_and_the_panels() {
     let mut harness = harness();
-    let focused_label = |harness: &Harness<'_, EvacApp>| {
-        harness
-            .query_by(|n| n.is_focused())
-            .and_then(|n| n.accesskit_node().label().map(|l| l.to_string()))
-    };
+    let focused_label = support::focused_label::<EvacApp>;
     let mut visited = Vec::new();
     for _ in 0..5 {
         harness.key_press(egui::Key::F6);

@@ -239,3 +239,34 @@ pub fn make_mbtiles(path: &std::path::Path, rgb: [u8; 3]) {
         }
     }
 }
+
+/// The app as the UI tests start it: offline basemap, clean state, all time.
+pub fn offline_options() -> evacmap::app::AppOptions {
+    evacmap::app::AppOptions {
+        tiles: Some(evacmap::map::tiles::TileProvider::Offline),
+        reset: true,
+        range: evacmap::model::DaySpan::ALL_TIME,
+        ..evacmap::app::AppOptions::default()
+    }
+}
+
+/// The event list's items as shown ("→ 12 May 2017 · Evacuation …", "• 13 May 2017 · …").
+pub fn list_items<State>(harness: &egui_kittest::Harness<'_, State>) -> Vec<String> {
+    use egui_kittest::kittest::{NodeT, Queryable};
+    harness
+        .query_all_by(|n| n.role() != egui::accesskit::Role::TextRun)
+        .filter_map(|n| {
+            let node = n.accesskit_node();
+            node.label().or_else(|| node.value())
+        })
+        .filter(|l| l.starts_with("→ ") || l.starts_with("• "))
+        .collect()
+}
+
+/// The accessible name of what has the keyboard.
+pub fn focused_label<State>(harness: &egui_kittest::Harness<'_, State>) -> Option<String> {
+    use egui_kittest::kittest::{NodeT, Queryable};
+    harness
+        .query_by(|n| n.is_focused())
+        .and_then(|n| n.accesskit_node().label().map(|l| l.to_string()))
+}
