@@ -2,6 +2,8 @@
 //! events at one place become one badge with their count; a click opens the badge into a fan of
 //! the events, each selectable like a marker.
 
+use std::collections::HashMap;
+
 use egui::{Color32, Pos2, Shape, Stroke, pos2, vec2};
 
 use crate::model::{Dataset, EventType, Feature, FeatureIndex};
@@ -73,12 +75,16 @@ pub fn event_groups(
     point_at: impl Fn(f64, f64) -> Pos2,
 ) -> Vec<EventGroup> {
     let mut groups: Vec<EventGroup> = Vec::new();
-    for (index, event) in dataset.events() {
+    // Which group each place's events go to.
+    let mut group_of_place: HashMap<FeatureIndex, usize> = HashMap::new();
+    for (index, feature) in dataset.indexed() {
+        let Feature::Event(event) = feature else {
+            continue;
+        };
         let Some(faded) = state(index) else {
             continue;
         };
-        let feature = Feature::Event(event.clone());
-        let mut label = dataset.display_name(&feature);
+        let mut label = dataset.display_name(feature);
         if let Some(when) = event.common.when {
             label.push_str(", ");
             label.push_str(&when.human());
@@ -102,12 +108,15 @@ pub fn event_groups(
             },
             (None, None) => continue,
         };
-        match groups
-            .iter_mut()
-            .find(|g| place.is_some() && g.place == place)
+        match place
+            .and_then(|p| group_of_place.get(&p))
+            .and_then(|&g| groups.get_mut(g))
         {
             Some(group) => group.events.push(mark),
             None => {
+                if let Some(place) = place {
+                    group_of_place.insert(place, groups.len());
+                }
                 let place_name = place
                     .and_then(|p| dataset.get(p))
                     .map(|f| dataset.display_name(f))

@@ -589,8 +589,11 @@ impl<'a> StoryOverlay<'a> {
                 }
                 let width = style::arrow_width(style::people_count(movement));
                 // Bent around markers of places the movement does not involve.
+                // Only markers near the arrow's reach can be in its way.
+                let reach = Rect::from_two_pos(from, to).expand(from.distance(to) * 0.6);
                 let unrelated: Vec<(Pos2, f32)> = places
                     .iter()
+                    .filter(|m| reach.contains(m.position))
                     .filter(|m| {
                         let id = &m.place.common.id;
                         *id != movement.from
@@ -636,6 +639,10 @@ impl<'a> StoryOverlay<'a> {
         if !self.layers.places {
             return Vec::new();
         }
+        let marker_of: std::collections::HashMap<FeatureIndex, (Pos2, f32)> = places
+            .iter()
+            .map(|m| (m.index, (m.position, m.radius)))
+            .collect();
         let groups = events::event_groups(
             self.dataset,
             |i| {
@@ -645,12 +652,7 @@ impl<'a> StoryOverlay<'a> {
                     self.fade_hidden.then_some(true)
                 }
             },
-            |place| {
-                places
-                    .iter()
-                    .find(|m| m.index == place)
-                    .map(|m| (m.position, m.radius))
-            },
+            |place| marker_of.get(&place).copied(),
             |lon, lat| view.lon_lat_to_screen(lon, lat),
         );
         let markers: Vec<(Pos2, f32)> = places.iter().map(|m| (m.position, m.radius)).collect();

@@ -355,8 +355,8 @@ fn sources_ui(ui: &mut Ui, dataset: &Dataset, ids: &[String], commands: &mut Vec
 /// shown as text with the reason, and never opened.
 fn link_ui(ui: &mut Ui, url: &str, commands: &mut Vec<Command>) {
     match crate::model::link::check(url) {
-        Ok(_) => {
-            let host = crate::model::link::host(url).unwrap_or_default();
+        Ok(web) => {
+            let host = crate::model::link::host(&web);
             let response = ui
                 .link(format!("{host} ↗"))
                 .on_hover_text(format!("Opens {url} in the browser"));
