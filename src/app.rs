@@ -206,49 +206,22 @@ pub struct EvacApp {
     loading: Option<PendingLoad>,
     screenshot: Option<ScreenshotJob>,
     frames: u64,
+    export_form: crate::ui::export_dialog::ExportForm,
+    export_open: bool,
+    /// An export being written on a worker thread.
+    export_job: Option<ExportJob>,
+    /// What the last export did, shown in the dialog.
+    export_message: Option<String>,
 }
 
-/// DejaVu Sans as a fallback font: egui's default font lacks arrows, ✕, √ and other symbols
-/// the map and panels use.
-const FALLBACK_FONT: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
-
-/// Noto Sans Arabic (SIL OFL 1.1), so Arabic looks the same on every machine and in every test.
-const ARABIC_FONT: &[u8] = include_bytes!("../assets/fonts/NotoSansArabic-Regular.ttf");
-
-/// The named font family that draws Arabic first.
-pub const ARABIC_FAMILY: &str = "arabic";
-
-/// Adds evacmap's fonts to `ctx` (takes effect from the next frame): Noto Sans Arabic, then
-/// DejaVu Sans, after egui's own font and before any system font. egui's font keeps the spaces
-/// and digits, so each Arabic word is a run of its own, as `crate::bidi` expects.
-pub fn install_fonts(ctx: &egui::Context) {
-    use egui::epaint::text::{FontData, FontInsert, FontPriority, InsertFontFamily};
-    // No text below 12 px at 1× scale: egui's small style is 9 px.
-    ctx.all_styles_mut(|style| {
-        style
-            .text_styles
-            .insert(egui::TextStyle::Small, egui::FontId::proportional(12.0));
-    });
-    let arabic = egui::FontFamily::Name(ARABIC_FAMILY.into());
-    let fallback = |extra: Option<(egui::FontFamily, FontPriority)>| -> Vec<InsertFontFamily> {
-        [egui::FontFamily::Proportional, egui::FontFamily::Monospace]
-            .into_iter()
-            .map(|family| (family, FontPriority::Lowest))
-            .chain(extra)
-            .map(|(family, priority)| InsertFontFamily { family, priority })
-            .collect()
-    };
-    ctx.add_font(FontInsert::new(
-        "NotoSansArabic",
-        FontData::from_static(ARABIC_FONT),
-        fallback(Some((arabic.clone(), FontPriority::Highest))),
-    ));
-    ctx.add_font(FontInsert::new(
-        "DejaVuSans",
-        FontData::from_static(FALLBACK_FONT),
-        fallback(Some((arabic, FontPriority::Lowest))),
-    ));
+/// An export under way.
+struct ExportJob {
+    progress: std::sync::Arc<crate::export::Progress>,
+    handle:
+        std::thread::JoinHandle<Result<crate::export::ExportSummary, crate::export::ExportError>>,
 }
+
+pub use crate::fonts::{ARABIC_FAMILY, install_fonts};
 
 impl EvacApp {
     pub fn new(ctx: &egui::Context, options: AppOptions, stored: Option<PersistedState>) -> Self {
@@ -345,6 +318,10 @@ impl EvacApp {
             loading,
             screenshot,
             frames: 0,
+            export_form: Default::default(),
+            export_open: false,
+            export_job: None,
+            export_message: None,
         };
         if app.loading.is_none() {
             app.state.last_file = None;
@@ -700,6 +677,7 @@ impl EvacApp {
                 commands.extend(self.map_ui(ui));
             });
         self.legend_ui(ui.ctx());
+        commands.extend(self.export_window(ui.ctx()));
         self.help_ui(ui.ctx());
         self.load_error_ui(ui.ctx());
 
@@ -710,6 +688,100 @@ impl EvacApp {
             ui.ctx().memory_mut(|m| m.request_focus(id));
         }
         self.advance_screenshot(ui.ctx());
+    }
+
+    /// What the last export did ("Saved …" or why it failed); `None` while one runs.
+    pub fn export_message(&self) -> Option<&str> {
+        self.export_message.as_deref()
+    }
+
+    pub fn is_exporting(&self) -> bool {
+        self.export_job.is_some()
+    }
+
+    /// The view on screen as an export sees it: centre, zoom and the map's size.
+    pub fn export_view(&self) -> Option<(crate::export::MapView, egui::Vec2)> {
+        let view = self.last_overlay.view?;
+        let rect = self.map_rect?;
+        Some((
+            crate::export::MapView {
+                center: view.world_center.to_position(),
+                zoom: view.zoom(),
+            },
+            rect.size(),
+        ))
+    }
+
+    fn start_export(&mut self, request: crate::export::ExportRequest) {
+        if self.export_job.is_some() {
+            return;
+        }
+        let progress = std::sync::Arc::new(crate::export::Progress::default());
+        let dataset = self.story.dataset.clone();
+        let shared = progress.clone();
+        let handle = std::thread::Builder::new()
+            .name("export".into())
+            .spawn(move || crate::export::export(&dataset, &request, &shared));
+        match handle {
+            Ok(handle) => {
+                self.export_message = None;
+                self.export_job = Some(ExportJob { progress, handle });
+            }
+            Err(e) => self.export_message = Some(format!("Export failed: {e}")),
+        }
+    }
+
+    fn poll_export(&mut self, ctx: &egui::Context) {
+        let Some(job) = &self.export_job else {
+            return;
+        };
+        if !job.handle.is_finished() {
+            ctx.request_repaint_after(Duration::from_millis(100));
+            return;
+        }
+        let Some(job) = self.export_job.take() else {
+            return;
+        };
+        self.export_message = Some(match job.handle.join() {
+            Ok(Ok(summary)) => format!(
+                "Saved {} ({} bytes). {}",
+                summary.path.display(),
+                summary.bytes,
+                summary.sources
+            ),
+            Ok(Err(e)) => format!("Export failed: {e}"),
+            Err(_) => "Export failed: the export stopped on an internal error; nothing was written"
+                .to_owned(),
+        });
+    }
+
+    fn export_window(&mut self, ctx: &egui::Context) -> Vec<Command> {
+        self.poll_export(ctx);
+        if !self.export_open {
+            return Vec::new();
+        }
+        let mut open = true;
+        let context = crate::ui::export_dialog::ExportContext {
+            range: self.range,
+            layers: self.state.layers,
+            view: self.export_view(),
+            tiles: &self.tile_provider,
+            cache: &self.state.tile_cache,
+            running: self.export_job.as_ref().map(|j| j.progress.fraction()),
+            message: self.export_message.as_deref(),
+        };
+        let mut commands = Vec::new();
+        egui::Window::new("Export the map or its data")
+            .open(&mut open)
+            .collapsible(false)
+            .resizable(false)
+            .show(ctx, |ui| {
+                commands = crate::ui::export_dialog::export_ui(ui, &mut self.export_form, &context);
+            });
+        if !open {
+            self.export_open = false;
+        }
+        commands
     }
 
     fn legend_ui(&mut self, ctx: &egui::Context) {
@@ -850,6 +922,11 @@ impl EvacApp {
         ui.horizontal(|ui| {
             ui.label(RichText::new("evacmap").strong());
             ui.separator();
+            ui.menu_button("File", |ui| {
+                if ui.button("Export…").clicked() {
+                    commands.push(Command::ToggleExport);
+                }
+            });
             let fit = ui
                 .button("Fit story")
                 .on_hover_text("Show the whole story (Home)");
@@ -996,27 +1073,7 @@ impl EvacApp {
     fn fit_to_story(&mut self, rect: Rect) {
         let free = self.free_map_area(rect);
         let dataset = &self.story.dataset;
-        let points = dataset
-            .indexed()
-            .filter(|(i, _)| self.visible.is_visible(i.0))
-            .flat_map(|(_, f)| {
-                let mut points = Vec::new();
-                match f {
-                    Feature::Movement(m) => {
-                        if let Some(path) = dataset.movement_path(m) {
-                            points.extend(path.into_iter().map(geo::Point::from));
-                        }
-                    }
-                    // Events are drawn at their places; a country-wide place should not zoom the
-                    // story out to the whole country.
-                    Feature::Event(_) => {}
-                    Feature::Place(p)
-                        if p.place_type.as_ref().and_then(|t| t.known())
-                            == Some(crate::model::PlaceType::Country) => {}
-                    other => points.extend(dataset.anchor(other)),
-                }
-                points
-            });
+        let points = crate::story::framing_points(dataset, |i| self.visible.is_visible(i));
         if let Some(bounds) = LonLatBounds::from_points(points) {
             let (center, zoom) = fit_bounds(bounds, free.size(), 70.0, 3.0, 14.0);
             // Framed in the free part: the map's own centre is where that puts it.
@@ -1080,6 +1137,15 @@ impl EvacApp {
             }
             // Panels only offer web links; checked again here, where the link is opened.
             Command::SetPanels(panels) => self.state.panels = panels,
+            Command::ToggleExport => self.export_open = !self.export_open,
+            Command::Export(request) => self.start_export(*request),
+            Command::CancelExport => {
+                if let Some(job) = &self.export_job {
+                    job.progress
+                        .cancel
+                        .store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
             Command::OpenUrl(url) => match crate::model::link::check(&url) {
                 Ok(url) => ctx.open_url(egui::OpenUrl::new_tab(url.as_str())),
                 Err(why) => log::warn!("not opening {url:?}: {why}"),

@@ -6,7 +6,10 @@
 pub mod app;
 pub mod bidi;
 pub mod cli;
+pub mod command;
+pub mod export;
 pub mod filter;
+pub mod fonts;
 pub mod io;
 pub mod logging;
 pub mod map;

@@ -72,8 +72,10 @@ impl Log for TileAwareLogger {
 
 /// Installs the logger (level from `RUST_LOG`, default `warn`). Safe to call more than once.
 pub fn init() {
-    let inner =
-        env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).build();
+    let inner = env_logger::Builder::from_env(
+        env_logger::Env::default().default_filter_or("warn,usvg=error"),
+    )
+    .build();
     let max_level = inner.filter();
     let logger = TileAwareLogger {
         inner,

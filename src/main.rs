@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         Some(Command::List { from, to, file }) => {
             cli::list(file, from.as_deref(), to.as_deref(), stdout, stderr)
         }
+        Some(Command::Export(args)) => cli::export(args, stdout, stderr),
         None => Ok(evacmap::app::run(cli.window)),
     };
     match code {

@@ -65,3 +65,32 @@ fn display_name(path: &Path) -> String {
         |n| n.to_string_lossy().into_owned(),
     )
 }
+
+/// The points a view frames to show what is visible (`is_visible` by feature index): places and
+/// the paths of movements. Events are drawn at their places; a country-wide place would zoom
+/// the story out to the whole country, so neither counts.
+pub fn framing_points<'d>(
+    dataset: &'d Dataset,
+    is_visible: impl Fn(usize) -> bool + 'd,
+) -> impl Iterator<Item = geo::Point<f64>> + 'd {
+    use crate::model::{Feature, PlaceType};
+    dataset
+        .indexed()
+        .filter(move |(i, _)| is_visible(i.0))
+        .flat_map(|(_, f)| {
+            let mut points = Vec::new();
+            match f {
+                Feature::Movement(m) => {
+                    if let Some(path) = dataset.movement_path(m) {
+                        points.extend(path.into_iter().map(geo::Point::from));
+                    }
+                }
+                Feature::Event(_) => {}
+                Feature::Place(p)
+                    if p.place_type.as_ref().and_then(|t| t.known())
+                        == Some(PlaceType::Country) => {}
+                other => points.extend(dataset.anchor(other)),
+            }
+            points
+        })
+}

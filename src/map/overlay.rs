@@ -18,9 +18,9 @@ use super::layout::{
 };
 use super::projection::{ScreenTransform, World};
 use super::style::{self, LineStyle, MarkerShape};
+use crate::command::Command;
 use crate::model::names::{LabelLanguage, place_label};
 use crate::model::{Dataset, DaySpan, Feature, FeatureIndex, Movement, Place};
-use crate::ui::Command;
 
 /// Which parts of the map are drawn; persisted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

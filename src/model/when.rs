@@ -298,6 +298,18 @@ impl DaySpan {
     }
 
     /// Whether the two spans share at least one day.
+    /// "8 May 2017 – 14 May 2017", "12 May 2017", "all time", "from 2013-01-01" in words.
+    pub fn describe(&self) -> String {
+        let human = |day: NaiveDate| format!("{} {}", day.day(), day.format("%B %Y"));
+        match (self.first, self.last) {
+            (None, None) => "all time".into(),
+            (Some(a), Some(b)) if a == b => human(a),
+            (Some(a), Some(b)) => format!("{} – {}", human(a), human(b)),
+            (Some(a), None) => format!("from {}", human(a)),
+            (None, Some(b)) => format!("until {}", human(b)),
+        }
+    }
+
     pub fn intersects(&self, other: &DaySpan) -> bool {
         let starts_before_other_ends = match (self.first, other.last) {
             (Some(first), Some(last)) => first <= last,

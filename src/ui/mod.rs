@@ -3,64 +3,13 @@
 pub mod basemap_menu;
 pub mod details;
 pub mod event_list;
+pub mod export_dialog;
 pub mod focus;
 pub mod sidebar;
 pub mod status_bar;
 pub mod timeline;
 
-use crate::map::overlay::Layers;
-use crate::model::{DaySpan, FeatureIndex};
-use crate::playback::PlaybackSettings;
-
-/// Something the user asked for, applied by the app once the frame is drawn.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Command {
-    /// Select a feature, or clear the selection.
-    Select(Option<FeatureIndex>),
-    /// Select a feature and bring it into view.
-    Show(FeatureIndex),
-    /// Frame the whole story.
-    FitAll,
-    /// Zoom in (positive) or out (negative) by whole levels.
-    Zoom(f64),
-    SetLayers(Layers),
-    /// Show what intersects this time range.
-    SetRange(DaySpan),
-    /// Move the range by whole playback steps (negative: back).
-    Step(i32),
-    TogglePlay,
-    SetPlayback(PlaybackSettings),
-    /// Fade (true) or hide (false) what is outside the range.
-    SetFadeHidden(bool),
-    ToggleHelp,
-    /// Use another tile provider (and remember it).
-    SetTileProvider(crate::map::tiles::TileProvider),
-    ClearTileCache,
-    SetCacheLimit(u64),
-    /// Open a link in the browser (only ever on a click).
-    OpenUrl(String),
-    /// Show or hide the side and bottom panels.
-    SetPanels(Panels),
-}
-
-/// Which panels are shown; remembered. The map takes the room of a hidden one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
-pub struct Panels {
-    /// The story, search and event list on the left.
-    pub list: bool,
-    /// The timeline and playback along the bottom.
-    pub timeline: bool,
-}
-
-impl Default for Panels {
-    fn default() -> Self {
-        Self {
-            list: true,
-            timeline: true,
-        }
-    }
-}
+pub use crate::command::{Command, Panels};
 
 /// Below this window width the details open as a card over the map, not as a side panel.
 pub const NARROW_WIDTH: f32 = 1000.0;

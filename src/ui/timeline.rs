@@ -62,19 +62,9 @@ pub fn date_of(number: f64) -> NaiveDate {
     NaiveDate::from_num_days_from_ce_opt(number.floor() as i32).unwrap_or(NaiveDate::MIN)
 }
 
-fn human(day: NaiveDate) -> String {
-    format!("{} {}", day.day(), day.format("%B %Y"))
-}
-
 /// "8 May 2017 – 14 May 2017", "all time", "from 2013".
 pub fn describe_range(range: &DaySpan) -> String {
-    match (range.first, range.last) {
-        (None, None) => "all time".into(),
-        (Some(a), Some(b)) if a == b => human(a),
-        (Some(a), Some(b)) => format!("{} – {}", human(a), human(b)),
-        (Some(a), None) => format!("from {}", human(a)),
-        (None, Some(b)) => format!("until {}", human(b)),
-    }
+    range.describe()
 }
 
 pub fn timeline_ui(ui: &mut Ui, state: &mut TimelineState, input: &TimelineInput) -> Vec<Command> {
