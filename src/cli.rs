@@ -136,7 +136,7 @@ pub enum Command {
     },
     /// Export the map as PNG, SVG or PDF, playback as GIF or PNG frames, or what the range
     /// shows as GeoJSON or CSV. Needs no display.
-    Export(ExportArgs),
+    Export(Box<ExportArgs>),
 }
 
 /// Options of `evacmap export`.
@@ -173,6 +173,11 @@ pub struct ExportArgs {
     /// Page size: WIDTHxHEIGHT in points (1200x800, the default) or in millimetres (297x210mm).
     #[arg(long, value_name = "WxH[mm]", value_parser = crate::export::PageSize::parse)]
     pub size: Option<crate::export::PageSize>,
+
+    /// The map's own size in points, WIDTHxHEIGHT; the page grows by the frame around it (the
+    /// window's "map's size on screen").
+    #[arg(long, value_name = "WxH", value_parser = parse_size, conflicts_with = "size")]
+    pub map_size: Option<(f32, f32)>,
 
     /// Pixels per point for PNG, GIF and frames: 2 or 3 for print.
     #[arg(long, value_name = "N", default_value_t = 1.0)]
@@ -316,6 +321,9 @@ pub fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> st
     request.view = args.view.unwrap_or(ViewChoice::Fit);
     if let Some(size) = args.size {
         request.size = size;
+    }
+    if let Some((width, height)) = args.map_size {
+        request.size = crate::export::PageSize::map(width, height);
     }
     request.scale = args.scale;
     request.frame.title = args.title.clone();

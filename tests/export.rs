@@ -478,7 +478,7 @@ fn the_window_exports_the_same_png_as_the_command_line_for_the_same_view() {
         path_str(&from_cli).into(),
         "--view".into(),
         view_arg,
-        "--size".into(),
+        "--map-size".into(),
         size_arg,
     ];
     if let (Some(first), Some(last)) = (range.first, range.last) {
@@ -495,4 +495,53 @@ fn the_window_exports_the_same_png_as_the_command_line_for_the_same_view() {
     let b = image::open(&from_cli).unwrap().to_rgba8();
     assert_eq!(a.dimensions(), b.dimensions());
     assert!(a == b, "the window's export and the command line's differ");
+}
+
+#[test]
+fn an_animation_started_in_the_window_can_be_cancelled_and_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("playback.gif");
+    let mut harness = support::app_harness(support::offline_options(), None, 1.0 / 60.0);
+    harness.get_by_label("File").click();
+    harness.run_steps(2);
+    harness.get_by_label("Export…").click();
+    harness.run_steps(3);
+    harness.get_by_label("Format").click();
+    harness.run_steps(2);
+    harness.get_by_label("Animated GIF of playback").click();
+    harness.run_steps(2);
+    harness.get_by_label("Save as").click();
+    harness.run_steps(1);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_label("Save as").type_text(path_str(&out));
+    harness.run_steps(2);
+    // The whole story, month by month since 2011: many frames, time enough to cancel.
+    harness.get_by_label("Export").click();
+    harness.run_steps(2);
+    assert!(harness.state().is_exporting());
+    harness.get_by_label("Cancel").click();
+    let started = std::time::Instant::now();
+    while harness.state().is_exporting() {
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "cancelling took over a minute"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        harness.run_steps(1);
+    }
+    harness.run_steps(1);
+    let message = harness
+        .state()
+        .export_message()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(
+        message,
+        "Export failed: the export was cancelled; nothing was written"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no file, no temporary"
+    );
 }

@@ -56,6 +56,7 @@ pub fn export(
         whole.flags(),
         request.size.vec(),
         &request.frame,
+        request.size.map_only,
     );
     let mut renderer = super::render::Renderer::new(&request.tiles, &request.cache)?;
     let mut frames = Vec::with_capacity(ranges.len());

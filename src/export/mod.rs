@@ -123,11 +123,14 @@ pub enum ViewChoice {
 }
 
 /// The page: its size in points (CSS pixels); `mm` when it was asked for in millimetres.
+/// With `map_only`, the size is the map's and the page grows by the frame around it (as when
+/// the window's map is exported at its size on screen).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PageSize {
     pub width: f32,
     pub height: f32,
     pub mm: bool,
+    pub map_only: bool,
 }
 
 impl PageSize {
@@ -136,6 +139,15 @@ impl PageSize {
             width,
             height,
             mm: false,
+            map_only: false,
+        }
+    }
+
+    /// A map of this size in points, the frame around it.
+    pub fn map(width: f32, height: f32) -> Self {
+        Self {
+            map_only: true,
+            ..Self::points(width, height)
         }
     }
 
@@ -169,6 +181,7 @@ impl PageSize {
             width: width * to_points,
             height: height * to_points,
             mm,
+            map_only: false,
         })
     }
 
@@ -362,6 +375,7 @@ pub fn resolve_view(
     visible: &[bool],
     size: Vec2,
     frame: &FrameText,
+    map_only: bool,
 ) -> MapView {
     let fit = |bounds: LonLatBounds| {
         // The map is the page less the frame: header lines and three footer lines.
@@ -374,7 +388,11 @@ pub fn resolve_view(
         .count() as f32
             * 28.0;
         let header = if header > 0.0 { header + 24.0 } else { 0.0 };
-        let map = vec2(size.x, (size.y - header - 76.0).max(50.0));
+        let map = if map_only {
+            size
+        } else {
+            vec2(size.x, (size.y - header - 76.0).max(50.0))
+        };
         let (center, zoom) = fit_bounds(bounds, map, 50.0, 1.0, 14.0);
         MapView { center, zoom }
     };
@@ -430,6 +448,7 @@ fn picture_svg_with(
             visible,
             request.size.vec(),
             &request.frame,
+            request.size.map_only,
         )
     });
     let picture = render::Picture {
@@ -439,6 +458,7 @@ fn picture_svg_with(
         layers: request.layers,
         view,
         size: request.size.vec(),
+        map_only: request.size.map_only,
         frame: &request.frame,
     };
     let scene = renderer.draw(&picture);

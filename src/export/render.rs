@@ -31,8 +31,9 @@ pub struct Picture<'a> {
     pub range: DaySpan,
     pub layers: Layers,
     pub view: MapView,
-    /// The page, in points.
+    /// The page, in points; with `map_only`, the map's size (the page grows by the frame).
     pub size: Vec2,
+    pub map_only: bool,
     pub frame: &'a FrameText,
 }
 
@@ -85,10 +86,13 @@ impl Renderer {
         let started = Instant::now();
         let mut legend_at = None;
         let mut frames = 0;
+        // With a map of a given size, the page is measured around it in the first frame.
+        let mut page_size = picture.size;
         loop {
             frames += 1;
             let mut overlay = OverlayOutput::default();
             let mut drawn_tiles = 0;
+            let mut measured = 0.0;
             let mut output = {
                 let Self {
                     ctx,
@@ -98,10 +102,12 @@ impl Renderer {
                     memory,
                     ..
                 } = self;
-                ctx.run_ui(raw_input(picture.size), |ui| {
-                    let tiles_drawn = draw_page(
+                ctx.run_ui(raw_input(page_size), |ui| {
+                    let page = Rect::from_min_size(Pos2::ZERO, page_size);
+                    let (tiles_drawn, frame_height) = draw_page(
                         ui,
                         picture,
+                        page,
                         tiles.as_mut(),
                         attribution.as_deref(),
                         basemap,
@@ -110,19 +116,27 @@ impl Renderer {
                         &mut legend_at,
                     );
                     drawn_tiles = tiles_drawn;
+                    measured = frame_height;
                 })
             };
+            let wanted = if picture.map_only {
+                vec2(picture.size.x, picture.size.y + measured)
+            } else {
+                picture.size
+            };
+            let settled = wanted == page_size;
+            page_size = wanted;
             self.textures.update(&output.textures_delta);
             output.textures_delta.clear();
             let loading = picture.layers.tiles
                 && self.tiles.as_ref().is_some_and(|t| t.loading() > 0)
                 && started.elapsed() < TILE_WAIT;
             // Three frames let egui settle its sizes; more while tiles arrive.
-            if frames >= 3 && !loading {
-                let page = Rect::from_min_size(Pos2::ZERO, picture.size);
+            if frames >= 3 && settled && !loading {
+                let page = Rect::from_min_size(Pos2::ZERO, page_size);
                 return Scene {
-                    width: picture.size.x,
-                    height: picture.size.y,
+                    width: page_size.x,
+                    height: page_size.y,
                     background: Rgba::WHITE,
                     groups: groups_from_shapes(&output.shapes, page, &mut self.textures),
                 };
@@ -141,19 +155,20 @@ fn raw_input(size: Vec2) -> egui::RawInput {
     }
 }
 
-/// One frame of the page: header, map, footer and legend. Returns how many tiles were drawn.
+/// One frame of the page: header, map, footer and legend. Returns how many tiles were drawn
+/// and the height of the frame (header and footer).
 #[allow(clippy::too_many_arguments)]
 fn draw_page(
     ui: &mut egui::Ui,
     picture: &Picture,
+    page: Rect,
     tiles: Option<&mut MapTiles>,
     attribution: Option<&str>,
     basemap: &Basemap,
     memory: &mut MapMemory,
     overlay: &mut OverlayOutput,
     legend_at: &mut Option<frame::Corner>,
-) -> usize {
-    let page = Rect::from_min_size(Pos2::ZERO, picture.size);
+) -> (usize, f32) {
     ui.painter().rect_filled(page, 0.0, Color32::WHITE);
     let header = frame::header(
         ui.painter(),
@@ -230,5 +245,8 @@ fn draw_page(
         map_rect.max.y,
         egui::Stroke::new(0.5, Color32::from_gray(170)),
     );
-    counted.map_or(0, |t| t.drawn)
+    (
+        counted.map_or(0, |t| t.drawn),
+        header.height + footer.height,
+    )
 }

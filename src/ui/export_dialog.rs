@@ -76,7 +76,7 @@ pub fn request(form: &ExportForm, context: &ExportContext) -> ExportRequest {
         None => ViewChoice::Fit,
     };
     request.size = match context.view {
-        Some((_, size)) if form.map_size => PageSize::points(size.x.round(), size.y.round()),
+        Some((_, size)) if form.map_size => PageSize::map(size.x.round(), size.y.round()),
         _ => PageSize::points(form.width, form.height),
     };
     request.scale = form.scale;
@@ -106,7 +106,7 @@ pub fn export_ui(ui: &mut Ui, form: &mut ExportForm, context: &ExportContext) ->
         .num_columns(2)
         .spacing([8.0, 6.0])
         .show(ui, |ui| {
-            ui.label("Format");
+            let label = ui.label("Format");
             let before = form.format;
             egui::ComboBox::from_id_salt("export format")
                 .selected_text(form.format.label())
@@ -114,7 +114,9 @@ pub fn export_ui(ui: &mut Ui, form: &mut ExportForm, context: &ExportContext) ->
                     for format in Format::ALL {
                         ui.selectable_value(&mut form.format, format, format.label());
                     }
-                });
+                })
+                .response
+                .labelled_by(label.id);
             if form.format != before {
                 form.path = with_extension(&form.path, form.format);
             }
