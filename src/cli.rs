@@ -137,6 +137,45 @@ pub enum Command {
     /// Export the map as PNG, SVG or PDF, playback as GIF or PNG frames, or what the range
     /// shows as GeoJSON or CSV. Needs no display.
     Export(Box<ExportArgs>),
+    /// Write a generated story of COUNT features (places around Syrian towns, movements with
+    /// competing figures from two sources, events; dates 2011–2024 at mixed precision), for
+    /// benchmarks and trials. The same COUNT and --seed always give the same file.
+    Generate {
+        count: usize,
+        /// Where to write the story.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        out: PathBuf,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+/// `evacmap generate`: returns the exit code.
+pub fn generate(
+    count: usize,
+    out_path: &std::path::Path,
+    seed: u64,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<i32> {
+    if count == 0 || count > 50_000_000 {
+        writeln!(err, "evacmap: generate: COUNT must be from 1 to 50,000,000")?;
+        return Ok(2);
+    }
+    match crate::export::write_atomic(out_path, |w| crate::generate::write_story(w, count, seed)) {
+        Ok(bytes) => {
+            writeln!(
+                out,
+                "{}: {count} features, {bytes} bytes",
+                out_path.display()
+            )?;
+            Ok(0)
+        }
+        Err(e) => {
+            writeln!(err, "evacmap: generate: {e}")?;
+            Ok(1)
+        }
+    }
 }
 
 /// Options of `evacmap export`.

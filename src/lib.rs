@@ -10,6 +10,7 @@ pub mod command;
 pub mod export;
 pub mod filter;
 pub mod fonts;
+pub mod generate;
 pub mod io;
 pub mod logging;
 pub mod map;

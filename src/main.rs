@@ -21,6 +21,9 @@ fn main() -> ExitCode {
             cli::list(file, from.as_deref(), to.as_deref(), stdout, stderr)
         }
         Some(Command::Export(args)) => cli::export(args, stdout, stderr),
+        Some(Command::Generate { count, out, seed }) => {
+            cli::generate(*count, out, *seed, stdout, stderr)
+        }
         None => Ok(evacmap::app::run(cli.window)),
     };
     match code {
