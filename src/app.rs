@@ -1070,6 +1070,19 @@ impl EvacApp {
         }
     }
 
+    /// Frames `bounds` (a cluster's places), at least one zoom level closer than now, so that
+    /// a click on a cluster always opens it further.
+    fn zoom_to(&mut self, bounds: LonLatBounds) {
+        let Some(rect) = self.map_rect else {
+            return;
+        };
+        let (center, zoom) = fit_bounds(bounds, self.free_map_area(rect).size(), 70.0, 2.0, 17.0);
+        let zoom = zoom.max(self.memory.zoom() + 1.0).min(19.0);
+        self.memory.center_at(center);
+        let _ = self.memory.set_zoom(zoom);
+        self.auto_fitted = None;
+    }
+
     fn fit_to_story(&mut self, rect: Rect) {
         let free = self.free_map_area(rect);
         let dataset = &self.story.dataset;
@@ -1102,6 +1115,7 @@ impl EvacApp {
                 Some(rect) => self.fit_to_story(rect),
                 None => self.fit_pending = true,
             },
+            Command::ZoomTo(bounds) => self.zoom_to(bounds),
             Command::Zoom(delta) => {
                 self.auto_fitted = None;
                 let zoom = (self.memory.zoom() + delta).clamp(2.0, 19.0);

@@ -14,6 +14,8 @@ pub enum Command {
     Show(FeatureIndex),
     /// Frame the whole story.
     FitAll,
+    /// Zoom in on this box (a cluster of places), at least one level closer.
+    ZoomTo(crate::map::projection::LonLatBounds),
     /// Zoom in (positive) or out (negative) by whole levels.
     Zoom(f64),
     SetLayers(Layers),

@@ -1,6 +1,7 @@
 //! The map: walkers' tile view with the offline basemap beneath and the story on top.
 
 pub mod basemap;
+pub mod cluster;
 pub mod events;
 pub mod layout;
 pub mod overlay;

@@ -12,6 +12,7 @@ use egui::{
 use walkers::{MapMemory, Plugin, Projector};
 
 use super::basemap::Basemap;
+use super::cluster;
 use super::events;
 use super::layout::{
     Curve, LabelRequest, bend_for, clear_bend, place_labels, spread_markers, tooltip_rect,
@@ -64,6 +65,8 @@ pub struct OverlayOutput {
     pub events: Vec<FeatureIndex>,
     /// The labels drawn on arrows: date and figures with their sources.
     pub arrow_labels: Vec<DrawnLabel>,
+    /// Each cluster of places drawn as one circle.
+    pub clusters: Vec<DrawnCluster>,
     /// What the keyboard moves between on the map (markers, arrows, event symbols), top to
     /// bottom then left to right: the map is one Tab stop and arrow keys move among these.
     pub focus_targets: Vec<FocusTarget>,
@@ -75,6 +78,14 @@ pub struct FocusTarget {
     pub id: Id,
     pub at: Pos2,
     pub feature: FeatureIndex,
+}
+
+/// A cluster on the map: where, how many places, its accessible name.
+#[derive(Debug, Clone)]
+pub struct DrawnCluster {
+    pub center: Pos2,
+    pub count: usize,
+    pub name: String,
 }
 
 #[derive(Debug, Clone)]
@@ -163,6 +174,23 @@ struct Arrow<'d> {
     assumed: bool,
     /// Further origins (a movement from several places): each joins the arrow near its start.
     feeders: Vec<Pos2>,
+    /// How many movements the arrow stands for (more than one between clusters).
+    merged: usize,
+    /// The people they moved, by the highest count of each.
+    people: u64,
+}
+
+/// A crowd of places drawn as one circle with their count.
+struct ClusterMark {
+    center: Pos2,
+    radius: f32,
+    members: Vec<FeatureIndex>,
+    member_ids: Vec<String>,
+    /// The name of its most prominent place.
+    named: String,
+    /// Where its places are: a click zooms there.
+    bounds: Option<crate::map::projection::LonLatBounds>,
+    faded: bool,
 }
 
 impl Plugin for StoryOverlay<'_> {
@@ -192,10 +220,10 @@ impl<'a> StoryOverlay<'a> {
         let view = ScreenTransform::from_projector(projector);
         let rect = projector.clip_rect();
         let painter = ui.painter().with_clip_rect(rect);
-        let places = if self.layers.places {
+        let (places, clusters) = if self.layers.places {
             self.place_marks(&view)
         } else {
-            Vec::new()
+            (Vec::new(), Vec::new())
         };
         if let Some((basemap, slot)) = self.basemap {
             if self.layers.basemap {
@@ -222,7 +250,7 @@ impl<'a> StoryOverlay<'a> {
             }
         }
         let arrows = if self.layers.movements {
-            self.arrows(&view, &places)
+            self.arrows(&view, &places, &clusters)
         } else {
             Vec::new()
         };
@@ -238,6 +266,13 @@ impl<'a> StoryOverlay<'a> {
             .iter()
             .map(|arrow| {
                 let mut label = movement_label(self.dataset, arrow.feature, arrow.movement);
+                if arrow.merged > 1 {
+                    label = format!(
+                        "{} movements between clusters, {} people or more, among them {label}",
+                        arrow.merged,
+                        crate::model::format_count(arrow.people)
+                    );
+                }
                 if arrow.faded {
                     label.push_str(OUTSIDE_RANGE);
                 }
@@ -273,6 +308,29 @@ impl<'a> StoryOverlay<'a> {
             })
             .collect();
 
+        let cluster_names: Vec<String> = clusters
+            .iter()
+            .map(|c| format!("Cluster of {} places around {}", c.members.len(), c.named))
+            .collect();
+        let cluster_responses: Vec<Response> = clusters
+            .iter()
+            .zip(&cluster_names)
+            .map(|(c, name)| {
+                let name = name.clone();
+                let hit = Rect::from_center_size(c.center, Vec2::splat(c.radius * 2.0 + 4.0));
+                let id = ui
+                    .scope_id()
+                    .with(("cluster", c.members.first().map_or(0, |m| m.0)));
+                interactive(ui, id, hit, name)
+            })
+            .collect();
+        for (cluster, response) in clusters.iter().zip(&cluster_responses) {
+            if response.clicked()
+                && let Some(bounds) = cluster.bounds
+            {
+                self.output.commands.push(Command::ZoomTo(bounds));
+            }
+        }
         let event_hover = event_widgets
             .iter()
             .find(|w| w.response.hovered())
@@ -369,6 +427,42 @@ impl<'a> StoryOverlay<'a> {
                 emphasis,
             );
         }
+        for (cluster, response) in clusters.iter().zip(&cluster_responses) {
+            let target = if cluster.faded {
+                &faded_painter
+            } else {
+                &painter
+            };
+            let ring = if focused(response.id) {
+                FOCUS_RING
+            } else if response.hovered() {
+                Color32::from_gray(40)
+            } else {
+                Color32::WHITE
+            };
+            target.circle(
+                cluster.center,
+                cluster.radius,
+                Color32::from_rgb(0x33, 0x41, 0x55),
+                Stroke::new(2.0, ring),
+            );
+            target.text(
+                cluster.center,
+                egui::Align2::CENTER_CENTER,
+                crate::model::format_count(cluster.members.len() as u64),
+                FontId::proportional(12.0),
+                Color32::WHITE,
+            );
+        }
+        self.output.clusters = clusters
+            .iter()
+            .zip(cluster_names)
+            .map(|(c, name)| DrawnCluster {
+                center: c.center,
+                count: c.members.len(),
+                name,
+            })
+            .collect();
         let taken: Vec<Rect> = label_rects
             .iter()
             .copied()
@@ -515,9 +609,9 @@ impl<'a> StoryOverlay<'a> {
         hovered
     }
 
-    fn place_marks(&self, view: &ScreenTransform) -> Vec<PlaceMark<'a>> {
+    fn place_marks(&self, view: &ScreenTransform) -> (Vec<PlaceMark<'a>>, Vec<ClusterMark>) {
         let dataset: &'a Dataset = self.dataset;
-        let mut marks: Vec<PlaceMark> = dataset
+        let marks: Vec<PlaceMark> = dataset
             .places()
             .filter(|(i, _)| self.fade_hidden || self.is_visible(*i))
             .filter_map(|(index, place)| {
@@ -536,21 +630,80 @@ impl<'a> StoryOverlay<'a> {
                 })
             })
             .collect();
+        // Big crowds become clusters; the rest are spread apart as before.
+        let positions: Vec<Pos2> = marks.iter().map(|m| m.position).collect();
+        let found = cluster::clusters(&positions, cluster::CLUSTER_RADIUS, cluster::CLUSTER_MIN);
+        let mut in_cluster = vec![None; marks.len()];
+        let mut clusters = Vec::with_capacity(found.len());
+        for (k, group) in found.iter().enumerate() {
+            for &m in &group.members {
+                in_cluster[m] = Some(k);
+            }
+            let members: Vec<&PlaceMark> = group.members.iter().map(|&m| &marks[m]).collect();
+            // Named after its most prominent place (a city before a village), then the first.
+            let named = members
+                .iter()
+                .min_by_key(|m| {
+                    (
+                        style::label_priority(m.place.place_type.as_ref().and_then(|t| t.known())),
+                        m.index,
+                    )
+                })
+                .and_then(|m| m.place.common.name.clone())
+                .unwrap_or_default();
+            let bounds = crate::map::projection::LonLatBounds::from_points(
+                members
+                    .iter()
+                    .filter_map(|m| dataset.anchor_of_place(m.place)),
+            );
+            clusters.push(ClusterMark {
+                center: group.center,
+                radius: cluster::cluster_radius(members.len()),
+                members: members.iter().map(|m| m.index).collect(),
+                member_ids: members.iter().map(|m| m.place.common.id.clone()).collect(),
+                named,
+                bounds,
+                faded: members.iter().all(|m| m.faded || m.dimmed),
+            });
+        }
+        let mut kept = Vec::with_capacity(marks.len());
+        for (mark, cluster) in marks.into_iter().zip(in_cluster) {
+            if cluster.is_none() {
+                kept.push(mark);
+            }
+        }
+        let mut marks = kept;
         let spread = spread_markers(&marks.iter().map(|m| m.position).collect::<Vec<_>>());
         for (mark, position) in marks.iter_mut().zip(spread) {
             mark.position = position;
         }
-        marks
+        (marks, clusters)
     }
 
-    fn arrows(&self, view: &ScreenTransform, places: &[PlaceMark]) -> Vec<Arrow<'a>> {
+    fn arrows(
+        &self,
+        view: &ScreenTransform,
+        places: &[PlaceMark],
+        clusters: &[ClusterMark],
+    ) -> Vec<Arrow<'a>> {
         let dataset: &'a Dataset = self.dataset;
-        let drawn_at = |id: &str| {
-            places
-                .iter()
-                .find(|m| m.place.common.id == id)
-                .map(|m| (m.position, m.radius))
-        };
+        // Where each place is drawn: its marker, or the cluster it is in (and which one).
+        let mut drawn: std::collections::HashMap<&str, (Pos2, f32, Option<usize>)> = places
+            .iter()
+            .map(|m| (m.place.common.id.as_str(), (m.position, m.radius, None)))
+            .collect();
+        for (k, cluster) in clusters.iter().enumerate() {
+            for id in &cluster.member_ids {
+                drawn.insert(id.as_str(), (cluster.center, cluster.radius, Some(k)));
+            }
+        }
+        let drawn_at = |id: &str| drawn.get(id).map(|&(at, radius, _)| (at, radius));
+        let cluster_of = |id: &str| drawn.get(id).and_then(|&(_, _, k)| k);
+        // Movements between the same clusters are drawn once, for all of them.
+        let mut merged: std::collections::HashMap<
+            (Option<usize>, Option<usize>, String, String),
+            usize,
+        > = std::collections::HashMap::new();
         // Rank arrows within each destination so that they fan out.
         let mut by_destination: BTreeMap<&str, Vec<(FeatureIndex, &'a Feature, &'a Movement)>> =
             BTreeMap::new();
@@ -587,6 +740,24 @@ impl<'a> StoryOverlay<'a> {
                 if from.distance(to) < 4.0 {
                     continue;
                 }
+                let (from_cluster, to_cluster) =
+                    (cluster_of(&movement.from), cluster_of(&movement.to));
+                if from_cluster.is_some() || to_cluster.is_some() {
+                    let key = (
+                        from_cluster,
+                        to_cluster,
+                        from_cluster.map_or_else(|| movement.from.clone(), |_| String::new()),
+                        to_cluster.map_or_else(|| movement.to.clone(), |_| String::new()),
+                    );
+                    if let Some(&existing) = merged.get(&key) {
+                        let arrow: &mut Arrow = &mut arrows[existing];
+                        arrow.merged += 1;
+                        arrow.people += style::people_count(movement).unwrap_or(0);
+                        arrow.width = style::arrow_width(Some(arrow.people));
+                        continue;
+                    }
+                    merged.insert(key, arrows.len());
+                }
                 let width = style::arrow_width(style::people_count(movement));
                 // Bent around markers of places the movement does not involve.
                 // Only markers near the arrow's reach can be in its way.
@@ -616,6 +787,8 @@ impl<'a> StoryOverlay<'a> {
                     color: style::movement_color(movement.movement_type.known()),
                     style: style::line_style(movement.status.known()),
                     assumed: movement.to_assumed,
+                    merged: 1,
+                    people: style::people_count(movement).unwrap_or(0),
                     feeders: movement
                         .also_from
                         .iter()
@@ -778,7 +951,15 @@ impl<'a> StoryOverlay<'a> {
             if arrow.curve.length() < 160.0 {
                 continue;
             }
-            let text = arrow_label(self.dataset, arrow.movement);
+            let text = if arrow.merged > 1 {
+                format!(
+                    "{} movements · {} people or more",
+                    arrow.merged,
+                    crate::model::format_count(arrow.people)
+                )
+            } else {
+                arrow_label(self.dataset, arrow.movement)
+            };
             let galley = painter.layout_no_wrap(text.clone(), font.clone(), Color32::from_gray(25));
             let size = galley.size() + vec2(8.0, 4.0);
             let middle = arrow.curve.at(0.5);

@@ -1,0 +1,170 @@
+//! Crowds of markers merged into clusters, as Leaflet.markercluster and supercluster do: at a
+//! zoom where many places fall within a few points of each other, one circle with their count
+//! stands for them, and a click zooms in until they part. Small crowds are still spread apart
+//! (`layout::spread_markers`), so the bundled story looks as it always has.
+
+use std::collections::HashMap;
+
+use egui::{Pos2, pos2};
+
+/// How close (in points) markers must be to join one cluster.
+pub const CLUSTER_RADIUS: f32 = 40.0;
+
+/// The fewest markers a cluster has: smaller crowds are spread apart instead.
+pub const CLUSTER_MIN: usize = 10;
+
+/// Markers merged into one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cluster {
+    /// Indexes into the points given to [`clusters`].
+    pub members: Vec<usize>,
+    /// The mean of the members' positions.
+    pub center: Pos2,
+}
+
+/// Groups `points` that lie within `radius` of a seed point into clusters of at least
+/// `min_members`; points in no cluster are left out. Greedy in the points' order, with a grid of
+/// `radius` cells so that each point only looks at its neighbours: linear in the points.
+pub fn clusters(points: &[Pos2], radius: f32, min_members: usize) -> Vec<Cluster> {
+    let cell = |p: Pos2| ((p.x / radius).floor() as i64, (p.y / radius).floor() as i64);
+    let mut grid: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
+    for (i, p) in points.iter().enumerate() {
+        if p.x.is_finite() && p.y.is_finite() {
+            grid.entry(cell(*p)).or_default().push(i);
+        }
+    }
+    let mut taken = vec![false; points.len()];
+    let mut found = Vec::new();
+    // Densest cells first, so that clusters form around the crowds' middles.
+    let mut seeds: Vec<usize> = (0..points.len()).collect();
+    seeds.sort_by_key(|&i| {
+        let (cx, cy) = cell(points[i]);
+        let around: usize = (-1..=1)
+            .flat_map(|dx| (-1..=1).map(move |dy| (cx + dx, cy + dy)))
+            .map(|c| grid.get(&c).map_or(0, Vec::len))
+            .sum();
+        (std::cmp::Reverse(around), i)
+    });
+    for seed in seeds {
+        if taken[seed] || !points[seed].x.is_finite() || !points[seed].y.is_finite() {
+            continue;
+        }
+        let at = points[seed];
+        let (cx, cy) = cell(at);
+        let members: Vec<usize> = (-1..=1)
+            .flat_map(|dx| (-1..=1).map(move |dy| (cx + dx, cy + dy)))
+            .filter_map(|c| grid.get(&c))
+            .flatten()
+            .copied()
+            .filter(|&j| !taken[j] && points[j].distance(at) <= radius)
+            .collect();
+        if members.len() < min_members {
+            continue;
+        }
+        for &j in &members {
+            taken[j] = true;
+        }
+        let n = members.len() as f32;
+        let sum = members
+            .iter()
+            .fold((0.0, 0.0), |(x, y), &j| (x + points[j].x, y + points[j].y));
+        found.push(Cluster {
+            center: pos2(sum.0 / n, sum.1 / n),
+            members,
+        });
+    }
+    // Stragglers near a cluster join the nearest one, so that no lone marker sits at its edge.
+    if !found.is_empty() {
+        let centers: HashMap<(i64, i64), Vec<usize>> =
+            found
+                .iter()
+                .enumerate()
+                .fold(HashMap::new(), |mut map, (k, c)| {
+                    map.entry(cell(c.center)).or_default().push(k);
+                    map
+                });
+        for (i, p) in points.iter().enumerate() {
+            if taken[i] || !p.x.is_finite() || !p.y.is_finite() {
+                continue;
+            }
+            let (cx, cy) = cell(*p);
+            let nearest = (-2..=2)
+                .flat_map(|dx| (-2..=2).map(move |dy| (cx + dx, cy + dy)))
+                .filter_map(|c| centers.get(&c))
+                .flatten()
+                .map(|&k| (k, found[k].center.distance(*p)))
+                .filter(|(_, d)| *d <= radius * 1.5)
+                .min_by(|a, b| a.1.total_cmp(&b.1));
+            if let Some((k, _)) = nearest {
+                found[k].members.push(i);
+                taken[i] = true;
+            }
+        }
+    }
+    found
+}
+
+/// A cluster marker's radius: grows with the log of its count.
+pub fn cluster_radius(count: usize) -> f32 {
+    12.0 + 4.0 * (count.max(1) as f32).log10()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_crowd_becomes_one_cluster_and_a_few_stay_apart() {
+        let mut points: Vec<Pos2> = (0..30)
+            .map(|i| pos2(100.0 + (i % 6) as f32 * 3.0, 100.0 + (i / 6) as f32 * 3.0))
+            .collect();
+        // Three markers far away: too few for a cluster.
+        points.extend([pos2(500.0, 500.0), pos2(505.0, 500.0), pos2(510.0, 500.0)]);
+        let found = clusters(&points, CLUSTER_RADIUS, CLUSTER_MIN);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].members.len(), 30);
+        assert!(found[0].center.distance(pos2(107.5, 106.0)) < 0.01);
+    }
+
+    #[test]
+    fn a_straggler_beside_a_cluster_joins_it() {
+        let mut points: Vec<Pos2> = (0..12).map(|i| pos2(100.0 + i as f32, 100.0)).collect();
+        points.push(pos2(150.0, 100.0));
+        points.push(pos2(400.0, 100.0));
+        let found = clusters(&points, CLUSTER_RADIUS, CLUSTER_MIN);
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].members.contains(&12),
+            "50 pt from the middle: joins"
+        );
+        assert!(!found[0].members.contains(&13), "300 pt away: stays alone");
+    }
+
+    #[test]
+    fn every_point_is_in_at_most_one_cluster() {
+        let points: Vec<Pos2> = (0..2000)
+            .map(|i| pos2((i * 37 % 400) as f32, (i * 91 % 300) as f32))
+            .collect();
+        let found = clusters(&points, CLUSTER_RADIUS, CLUSTER_MIN);
+        let mut seen = vec![0; points.len()];
+        for cluster in &found {
+            assert!(cluster.members.len() >= CLUSTER_MIN);
+            for &m in &cluster.members {
+                seen[m] += 1;
+            }
+        }
+        assert!(seen.iter().all(|&n| n <= 1));
+        assert!(!found.is_empty());
+    }
+
+    #[test]
+    fn the_bundled_storys_crowd_is_too_small_to_cluster() {
+        let damascus: Vec<Pos2> = (0..8).map(|i| pos2(200.0 + i as f32, 200.0)).collect();
+        assert!(clusters(&damascus, CLUSTER_RADIUS, CLUSTER_MIN).is_empty());
+    }
+
+    #[test]
+    fn a_cluster_grows_with_its_count() {
+        assert!(cluster_radius(1000) > cluster_radius(10));
+    }
+}
