@@ -160,6 +160,8 @@ pub struct EvacApp {
     state: PersistedState,
     story: Story,
     selection: Option<FeatureIndex>,
+    /// Movements selected together (one arrow between clusters), listed in the details.
+    selected_movements: Option<Vec<FeatureIndex>>,
     range: DaySpan,
     /// Dated features sorted by start and end, rebuilt only when the story changes.
     time_index: TimeIndex,
@@ -286,6 +288,7 @@ impl EvacApp {
             state,
             story,
             selection: None,
+            selected_movements: None,
             range,
             time_index: TimeIndex::default(),
             visible: VisibleSet::default(),
@@ -348,6 +351,11 @@ impl EvacApp {
 
     pub fn dataset(&self) -> &Dataset {
         &self.story.dataset
+    }
+
+    /// The movements selected together by a click on an arrow between clusters.
+    pub fn selected_movements(&self) -> Option<&[FeatureIndex]> {
+        self.selected_movements.as_deref()
     }
 
     pub fn selection(&self) -> Option<FeatureIndex> {
@@ -541,6 +549,7 @@ impl EvacApp {
             Ok(loaded) => {
                 self.story = Story::from_loaded(loaded, pending.job.path());
                 self.state.last_file = self.story.path.clone();
+                self.selected_movements = None;
                 self.selection = pending
                     .select
                     .as_deref()
@@ -637,6 +646,17 @@ impl EvacApp {
         self.focus_search = false;
         if wide {
             self.details_card_width = None;
+        }
+        if self.selection.is_none()
+            && let Some(movements) = &self.selected_movements
+            && wide
+        {
+            egui::Panel::right("details")
+                .default_size(340.0)
+                .resizable(true)
+                .show(ui, |ui| {
+                    commands.extend(details::movements_ui(ui, &self.story.dataset, movements))
+                });
         }
         if let Some(index) = self.selection {
             let shown = self.visible.is_visible(index.0);
@@ -1100,12 +1120,18 @@ impl EvacApp {
 
     fn apply(&mut self, ctx: &egui::Context, command: Command) {
         match command {
+            Command::SelectMovements(movements) => {
+                self.selection = None;
+                self.selected_movements = Some(movements);
+            }
             Command::Select(selection) => {
+                self.selected_movements = None;
                 self.selection = selection;
                 self.reveal_selection = selection.is_some();
             }
             Command::Show(index) => {
                 self.auto_fitted = None;
+                self.selected_movements = None;
                 self.selection = Some(index);
                 if let Some(center) = self.center_of(index) {
                     self.memory.center_at(center);

@@ -10,6 +10,8 @@ use crate::playback::PlaybackSettings;
 pub enum Command {
     /// Select a feature, or clear the selection.
     Select(Option<FeatureIndex>),
+    /// Select the movements one arrow between clusters stands for (the details list them).
+    SelectMovements(Vec<FeatureIndex>),
     /// Select a feature and bring it into view.
     Show(FeatureIndex),
     /// Frame the whole story.

@@ -86,3 +86,42 @@ fn clicking_a_cluster_zooms_into_it() {
         "the cluster is still drawn whole"
     );
 }
+
+#[test]
+fn clicking_an_arrow_between_clusters_lists_its_movements_with_each_sources_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = big_story_harness(&dir);
+    let label = harness
+        .query_all_by(|n| n.role() == egui::accesskit::Role::Button)
+        .filter_map(|n| n.accesskit_node().label())
+        .find(|l| l.contains("movements between clusters"))
+        .expect("an arrow between clusters");
+    harness.get_by_label(&label).click();
+    harness.run_steps(3);
+    // Arrows between clusters cross; the click selects the one on top where it landed.
+    let selected = harness
+        .state()
+        .selected_movements()
+        .expect("movements selected")
+        .to_vec();
+    assert!(selected.len() >= 2, "{selected:?}");
+    harness.get_by_label(&format!("{} movements", selected.len()));
+    // Each movement is listed with its figures, one line per source: never summed.
+    let dataset = harness.state().dataset();
+    let first = &dataset.features()[selected[0].0];
+    let evacmap::model::Feature::Movement(movement) = first else {
+        panic!("not a movement")
+    };
+    let monitor = movement
+        .figures
+        .iter()
+        .find(|f| f.sources == ["monitor"])
+        .expect("the monitor's figure");
+    harness.get_by_label(&format!("Monitor: {}", monitor.describe()));
+    let agency = movement
+        .figures
+        .iter()
+        .find(|f| f.sources == ["agency"])
+        .expect("the agency's figure");
+    harness.get_by_label(&format!("Agency: {}", agency.describe()));
+}

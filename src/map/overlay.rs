@@ -176,6 +176,8 @@ struct Arrow<'d> {
     feeders: Vec<Pos2>,
     /// How many movements the arrow stands for (more than one between clusters).
     merged: usize,
+    /// The movements it stands for, this one first.
+    members: Vec<FeatureIndex>,
     /// The people they moved, by the highest count of each.
     people: u64,
 }
@@ -374,9 +376,11 @@ impl<'a> StoryOverlay<'a> {
         }
         for (arrow, response) in arrows.iter().zip(&arrow_responses) {
             if response.clicked() {
-                self.output
-                    .commands
-                    .push(Command::Select(Some(arrow.index)));
+                self.output.commands.push(if arrow.merged > 1 {
+                    Command::SelectMovements(arrow.members.clone())
+                } else {
+                    Command::Select(Some(arrow.index))
+                });
             }
         }
         for widget in &event_widgets {
@@ -752,6 +756,7 @@ impl<'a> StoryOverlay<'a> {
                     if let Some(&existing) = merged.get(&key) {
                         let arrow: &mut Arrow = &mut arrows[existing];
                         arrow.merged += 1;
+                        arrow.members.push(*index);
                         arrow.people += style::people_count(movement).unwrap_or(0);
                         arrow.width = style::arrow_width(Some(arrow.people));
                         continue;
@@ -788,6 +793,7 @@ impl<'a> StoryOverlay<'a> {
                     style: style::line_style(movement.status.known()),
                     assumed: movement.to_assumed,
                     merged: 1,
+                    members: vec![*index],
                     people: style::people_count(movement).unwrap_or(0),
                     feeders: movement
                         .also_from

@@ -217,6 +217,55 @@ fn movement_ui(ui: &mut Ui, dataset: &Dataset, movement: &Movement, commands: &m
     }
 }
 
+/// The movements one arrow between clusters stands for: each with its date and its figures
+/// by source (never summed across sources); a click on one selects it.
+pub fn movements_ui(ui: &mut Ui, dataset: &Dataset, movements: &[FeatureIndex]) -> Vec<Command> {
+    let mut commands = Vec::new();
+    ui.horizontal(|ui| {
+        ui.heading(format!("{} movements", movements.len()));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui
+                .button("✕")
+                .on_hover_text("Clear the selection (Esc)")
+                .clicked()
+            {
+                commands.push(Command::Select(None));
+            }
+        });
+    });
+    ui.label(
+        RichText::new("Drawn as one arrow between clusters at this zoom; zoom in to see each.")
+            .weak(),
+    );
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            for &index in movements {
+                let Some(Feature::Movement(movement)) = dataset.get(index) else {
+                    continue;
+                };
+                let feature = &dataset.features()[index.0];
+                let mut title = dataset.display_name(feature);
+                if let Some(when) = movement.common.when {
+                    title = format!("{} · {title}", when.human());
+                }
+                ui.separator();
+                if ui.link(title).clicked() {
+                    commands.push(Command::Select(Some(index)));
+                }
+                if movement.figures.is_empty() {
+                    ui.label(RichText::new("No figures reported.").weak());
+                }
+                for (source_ids, figures) in figures_by_source(&movement.figures) {
+                    let names = source_names(dataset, &source_ids);
+                    let list: Vec<String> = figures.iter().map(|f| f.describe()).collect();
+                    ui.label(format!("{names}: {}", list.join("; ")));
+                }
+            }
+        });
+    commands
+}
+
 /// Figures grouped by the exact set of sources that give them, in first-seen order.
 pub fn figures_by_source(figures: &[Figure]) -> Vec<(Vec<String>, Vec<&Figure>)> {
     let mut groups: Vec<(Vec<String>, Vec<&Figure>)> = Vec::new();
