@@ -53,6 +53,45 @@ fn svg_text(svg: &str) -> String {
     words.join(" ")
 }
 
+type App = egui_kittest::Harness<'static, evacmap::app::EvacApp>;
+
+/// File → Export…, as a user opens it.
+fn open_export_dialog(harness: &mut App) {
+    harness.get_by_label("File").click();
+    harness.run_steps(2);
+    harness.get_by_label("Export…").click();
+    // A new window takes a frame to size itself before it is shown.
+    harness.run_steps(3);
+}
+
+/// Types `path` over what the dialog's "Save as" field holds.
+fn save_as(harness: &mut App, path: &Path) {
+    harness.get_by_label("Save as").click();
+    harness.run_steps(1);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_label("Save as").type_text(path_str(path));
+    harness.run_steps(2);
+}
+
+/// Steps the window until its export has ended (at most a minute); returns what it said.
+fn wait_for_export(harness: &mut App) -> String {
+    let started = std::time::Instant::now();
+    while harness.state().is_exporting() {
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "the export took over a minute"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        harness.run_steps(1);
+    }
+    harness.run_steps(1);
+    harness
+        .state()
+        .export_message()
+        .unwrap_or_default()
+        .to_owned()
+}
+
 #[test]
 fn a_png_has_the_size_asked_for_at_every_scale() {
     let dir = tempfile::tempdir().unwrap();
@@ -433,36 +472,11 @@ fn the_window_exports_the_same_png_as_the_command_line_for_the_same_view() {
     let dir = tempfile::tempdir().unwrap();
     let from_window = dir.path().join("window.png");
     let mut harness = support::app_harness(support::offline_options(), None, 1.0 / 60.0);
-    harness.get_by_label("File").click();
-    harness.run_steps(2);
-    harness.get_by_label("Export…").click();
-    // A new window takes a frame to size itself before it is shown.
-    harness.run_steps(3);
-    let field = harness.get_by_label("Save as");
-    field.click();
-    harness.run_steps(1);
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness
-        .get_by_label("Save as")
-        .type_text(path_str(&from_window));
-    harness.run_steps(2);
+    open_export_dialog(&mut harness);
+    save_as(&mut harness, &from_window);
     harness.get_by_label("Export").click();
-    let started = std::time::Instant::now();
     harness.run_steps(2);
-    while harness.state().is_exporting() {
-        assert!(
-            started.elapsed().as_secs() < 60,
-            "the export took over a minute"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-        harness.run_steps(1);
-    }
-    harness.run_steps(1);
-    let message = harness
-        .state()
-        .export_message()
-        .unwrap_or_default()
-        .to_owned();
+    let message = wait_for_export(&mut harness);
     assert!(message.starts_with("Saved "), "{message}");
     assert!(message.contains("Sources: SANA, SOHR"), "{message}");
     harness.get_by_label(&message);
@@ -502,39 +516,18 @@ fn an_animation_started_in_the_window_can_be_cancelled_and_leaves_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("playback.gif");
     let mut harness = support::app_harness(support::offline_options(), None, 1.0 / 60.0);
-    harness.get_by_label("File").click();
-    harness.run_steps(2);
-    harness.get_by_label("Export…").click();
-    harness.run_steps(3);
+    open_export_dialog(&mut harness);
     harness.get_by_label("Format").click();
     harness.run_steps(2);
     harness.get_by_label("Animated GIF of playback").click();
     harness.run_steps(2);
-    harness.get_by_label("Save as").click();
-    harness.run_steps(1);
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness.get_by_label("Save as").type_text(path_str(&out));
-    harness.run_steps(2);
+    save_as(&mut harness, &out);
     // The whole story, month by month since 2011: many frames, time enough to cancel.
     harness.get_by_label("Export").click();
     harness.run_steps(2);
     assert!(harness.state().is_exporting());
     harness.get_by_label("Cancel").click();
-    let started = std::time::Instant::now();
-    while harness.state().is_exporting() {
-        assert!(
-            started.elapsed().as_secs() < 60,
-            "cancelling took over a minute"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-        harness.run_steps(1);
-    }
-    harness.run_steps(1);
-    let message = harness
-        .state()
-        .export_message()
-        .unwrap_or_default()
-        .to_owned();
+    let message = wait_for_export(&mut harness);
     assert_eq!(
         message,
         "Export failed: the export was cancelled; nothing was written"

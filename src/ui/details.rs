@@ -22,18 +22,11 @@ pub fn details_ui(
     let Some(feature) = dataset.get(index) else {
         return commands;
     };
-    ui.horizontal(|ui| {
-        ui.heading(crate::bidi::visual(&dataset.display_name(feature)));
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui
-                .button("✕")
-                .on_hover_text("Clear the selection (Esc)")
-                .clicked()
-            {
-                commands.push(Command::Select(None));
-            }
-        });
-    });
+    heading_ui(
+        ui,
+        &crate::bidi::visual(&dataset.display_name(feature)),
+        &mut commands,
+    );
     if !shown_in_range {
         ui.colored_label(
             Color32::from_rgb(0xa0, 0x50, 0x00),
@@ -217,12 +210,10 @@ fn movement_ui(ui: &mut Ui, dataset: &Dataset, movement: &Movement, commands: &m
     }
 }
 
-/// The movements one arrow between clusters stands for: each with its date and its figures
-/// by source (never summed across sources); a click on one selects it.
-pub fn movements_ui(ui: &mut Ui, dataset: &Dataset, movements: &[FeatureIndex]) -> Vec<Command> {
-    let mut commands = Vec::new();
+/// The heading of the details, with the button that clears the selection.
+fn heading_ui(ui: &mut Ui, title: &str, commands: &mut Vec<Command>) {
     ui.horizontal(|ui| {
-        ui.heading(format!("{} movements", movements.len()));
+        ui.heading(title);
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui
                 .button("✕")
@@ -233,6 +224,13 @@ pub fn movements_ui(ui: &mut Ui, dataset: &Dataset, movements: &[FeatureIndex]) 
             }
         });
     });
+}
+
+/// The movements one arrow between clusters stands for: each with its date and its figures
+/// by source (never summed across sources); a click on one selects it.
+pub fn movements_ui(ui: &mut Ui, dataset: &Dataset, movements: &[FeatureIndex]) -> Vec<Command> {
+    let mut commands = Vec::new();
+    heading_ui(ui, &format!("{} movements", movements.len()), &mut commands);
     ui.label(
         RichText::new("Drawn as one arrow between clusters at this zoom; zoom in to see each.")
             .weak(),
