@@ -211,16 +211,9 @@ pub struct EvacApp {
     export_form: crate::ui::export_dialog::ExportForm,
     export_open: bool,
     /// An export being written on a worker thread.
-    export_job: Option<ExportJob>,
+    export_job: Option<crate::export::job::ExportJob>,
     /// What the last export did, shown in the dialog.
     export_message: Option<String>,
-}
-
-/// An export under way.
-struct ExportJob {
-    progress: std::sync::Arc<crate::export::Progress>,
-    handle:
-        std::thread::JoinHandle<Result<crate::export::ExportSummary, crate::export::ExportError>>,
 }
 
 pub use crate::fonts::{ARABIC_FAMILY, install_fonts};
@@ -736,16 +729,10 @@ impl EvacApp {
         if self.export_job.is_some() {
             return;
         }
-        let progress = std::sync::Arc::new(crate::export::Progress::default());
-        let dataset = self.story.dataset.clone();
-        let shared = progress.clone();
-        let handle = std::thread::Builder::new()
-            .name("export".into())
-            .spawn(move || crate::export::export(&dataset, &request, &shared));
-        match handle {
-            Ok(handle) => {
+        match crate::export::job::ExportJob::start(self.story.dataset.clone(), request) {
+            Ok(job) => {
                 self.export_message = None;
-                self.export_job = Some(ExportJob { progress, handle });
+                self.export_job = Some(job);
             }
             Err(e) => self.export_message = Some(format!("Export failed: {e}")),
         }
@@ -755,24 +742,11 @@ impl EvacApp {
         let Some(job) = &self.export_job else {
             return;
         };
-        if !job.handle.is_finished() {
+        if !job.is_finished() {
             ctx.request_repaint_after(Duration::from_millis(100));
             return;
         }
-        let Some(job) = self.export_job.take() else {
-            return;
-        };
-        self.export_message = Some(match job.handle.join() {
-            Ok(Ok(summary)) => format!(
-                "Saved {} ({} bytes). {}",
-                summary.path.display(),
-                summary.bytes,
-                summary.sources
-            ),
-            Ok(Err(e)) => format!("Export failed: {e}"),
-            Err(_) => "Export failed: the export stopped on an internal error; nothing was written"
-                .to_owned(),
-        });
+        self.export_message = self.export_job.take().map(|job| job.outcome());
     }
 
     fn export_window(&mut self, ctx: &egui::Context) -> Vec<Command> {
@@ -787,7 +761,7 @@ impl EvacApp {
             view: self.export_view(),
             tiles: &self.tile_provider,
             cache: &self.state.tile_cache,
-            running: self.export_job.as_ref().map(|j| j.progress.fraction()),
+            running: self.export_job.as_ref().map(|j| j.fraction()),
             message: self.export_message.as_deref(),
         };
         let mut commands = Vec::new();
@@ -1181,9 +1155,7 @@ impl EvacApp {
             Command::Export(request) => self.start_export(*request),
             Command::CancelExport => {
                 if let Some(job) = &self.export_job {
-                    job.progress
-                        .cancel
-                        .store(true, std::sync::atomic::Ordering::Relaxed);
+                    job.cancel();
                 }
             }
             Command::OpenUrl(url) => match crate::model::link::check(&url) {

@@ -53,6 +53,19 @@ fn svg_text(svg: &str) -> String {
     words.join(" ")
 }
 
+/// `evacmap export --out OUT` of 12 May 2017 alone; returns what it printed.
+fn export_12_may(out: &Path) -> String {
+    ok(&evacmap(&[
+        "export",
+        "--out",
+        path_str(out),
+        "--from",
+        "2017-05-12",
+        "--to",
+        "2017-05-12",
+    ]))
+}
+
 type App = egui_kittest::Harness<'static, evacmap::app::EvacApp>;
 
 /// File → Export…, as a user opens it.
@@ -267,15 +280,7 @@ fn png_frames_go_into_a_new_folder_and_match_the_gif_steps() {
 fn the_geojson_of_a_range_passes_check_and_lists_as_the_story_does() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("week.geojson");
-    let printed = ok(&evacmap(&[
-        "export",
-        "--out",
-        path_str(&out),
-        "--from",
-        "2017-05-12",
-        "--to",
-        "2017-05-12",
-    ]));
+    let printed = export_12_may(&out);
     assert!(printed.contains("features"), "{printed}");
     let check = ok(&evacmap(&["check", path_str(&out)]));
     assert!(check.contains(": ok ("), "{check}");
@@ -298,15 +303,7 @@ fn the_geojson_of_a_range_passes_check_and_lists_as_the_story_does() {
 fn the_csv_of_12_may_has_the_four_figures_each_with_its_source() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("12-may.csv");
-    let printed = ok(&evacmap(&[
-        "export",
-        "--out",
-        path_str(&out),
-        "--from",
-        "2017-05-12",
-        "--to",
-        "2017-05-12",
-    ]));
+    let printed = export_12_may(&out);
     assert!(printed.contains("4 figure rows"), "{printed}");
     let mut reader = csv::Reader::from_path(&out).unwrap();
     let header: Vec<String> = reader

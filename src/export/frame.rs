@@ -41,24 +41,13 @@ impl Block {
     }
 }
 
-/// "8 May 2017 – 14 May 2017", "all time".
-pub fn dates_shown(range: &DaySpan) -> String {
-    range.describe()
-}
-
 /// The header: title, subtitle and (for animations) the dates in large type at the right.
-pub fn header(
-    painter: &Painter,
-    text: &FrameText,
-    _dataset: &Dataset,
-    range: &DaySpan,
-    page: Rect,
-) -> Block {
+pub fn header(painter: &Painter, text: &FrameText, range: &DaySpan, page: Rect) -> Block {
     let mut galleys = Vec::new();
     let mut y = page.min.y + MARGIN;
     let stamp = text
         .date_stamp
-        .then(|| painter.layout_no_wrap(dates_shown(range), FontId::proportional(20.0), INK));
+        .then(|| painter.layout_no_wrap(range.describe(), FontId::proportional(20.0), INK));
     let stamp_width = stamp.as_ref().map_or(0.0, |g| g.size().x + MARGIN);
     let width = (page.width() - 2.0 * MARGIN - stamp_width).max(60.0);
     if let Some(title) = &text.title {
@@ -98,7 +87,7 @@ pub fn footer(
 ) -> Block {
     let width = (page.width() - 2.0 * MARGIN).max(60.0);
     let mut lines = vec![(source_line(dataset, visible), INK)];
-    let mut shown = format!("Shown: {}", dates_shown(range));
+    let mut shown = format!("Shown: {}", range.describe());
     if let Some(byline) = &text.byline {
         shown.push_str(" · ");
         shown.push_str(byline);
@@ -412,7 +401,7 @@ mod tests {
     #[test]
     fn dates_shown_are_in_words() {
         let range = crate::filter::range_from_args(Some("2017-05-08"), Some("2017-05-14")).unwrap();
-        assert_eq!(dates_shown(&range), "8 May 2017 – 14 May 2017");
-        assert_eq!(dates_shown(&DaySpan::ALL_TIME), "all time");
+        assert_eq!(range.describe(), "8 May 2017 – 14 May 2017");
+        assert_eq!(DaySpan::ALL_TIME.describe(), "all time");
     }
 }

@@ -10,6 +10,7 @@
 pub mod animation;
 pub mod data;
 pub mod frame;
+pub mod job;
 pub mod raster;
 pub mod render;
 pub mod scene;

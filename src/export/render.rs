@@ -6,14 +6,14 @@
 use std::time::{Duration, Instant};
 
 use egui::{Color32, Pos2, Rect, Vec2, pos2, vec2};
-use walkers::{Map, MapMemory, Position, Tiles, lon_lat};
+use walkers::{Map, MapMemory, Position, lon_lat};
 
 use super::ExportError;
 use super::frame::{self, FrameText};
 use super::scene::{Rgba, Scene, Textures, groups_from_shapes};
 use crate::map::basemap::Basemap;
 use crate::map::overlay::{Layers, OverlayOutput, StoryOverlay};
-use crate::map::tiles::{CacheSettings, CountingTiles, MapTiles, TileProvider};
+use crate::map::tiles::{CacheSettings, MapTiles, TileProvider};
 use crate::model::{Dataset, DaySpan};
 
 /// Where the map looks: its centre and zoom (as walkers counts zoom).
@@ -91,7 +91,6 @@ impl Renderer {
         loop {
             frames += 1;
             let mut overlay = OverlayOutput::default();
-            let mut drawn_tiles = 0;
             let mut measured = 0.0;
             let mut output = {
                 let Self {
@@ -104,7 +103,7 @@ impl Renderer {
                 } = self;
                 ctx.run_ui(raw_input(page_size), |ui| {
                     let page = Rect::from_min_size(Pos2::ZERO, page_size);
-                    let (tiles_drawn, frame_height) = draw_page(
+                    measured = draw_page(
                         ui,
                         picture,
                         page,
@@ -115,8 +114,6 @@ impl Renderer {
                         &mut overlay,
                         &mut legend_at,
                     );
-                    drawn_tiles = tiles_drawn;
-                    measured = frame_height;
                 })
             };
             let wanted = if picture.map_only {
@@ -155,8 +152,8 @@ fn raw_input(size: Vec2) -> egui::RawInput {
     }
 }
 
-/// One frame of the page: header, map, footer and legend. Returns how many tiles were drawn
-/// and the height of the frame (header and footer).
+/// One frame of the page: header, map, footer and legend. Returns the height of the frame
+/// (header and footer).
 #[allow(clippy::too_many_arguments)]
 fn draw_page(
     ui: &mut egui::Ui,
@@ -168,15 +165,9 @@ fn draw_page(
     memory: &mut MapMemory,
     overlay: &mut OverlayOutput,
     legend_at: &mut Option<frame::Corner>,
-) -> (usize, f32) {
+) -> f32 {
     ui.painter().rect_filled(page, 0.0, Color32::WHITE);
-    let header = frame::header(
-        ui.painter(),
-        picture.frame,
-        picture.dataset,
-        &picture.range,
-        page,
-    );
+    let header = frame::header(ui.painter(), picture.frame, &picture.range, page);
     let attribution = attribution.filter(|_| picture.layers.tiles);
     let footer = frame::footer(
         ui.painter(),
@@ -193,13 +184,7 @@ fn draw_page(
     );
     header.paint(ui.painter());
     footer.paint(ui.painter());
-    let mut counted = match (tiles, picture.layers.tiles) {
-        (Some(tiles), true) => Some(CountingTiles {
-            inner: tiles.as_tiles(),
-            drawn: 0,
-        }),
-        _ => None,
-    };
+    let tiles = tiles.filter(|_| picture.layers.tiles).map(|t| t.as_tiles());
     ui.scope_builder(egui::UiBuilder::new().max_rect(map_rect), |ui| {
         ui.set_clip_rect(map_rect);
         let slot = ui.painter().add(egui::Shape::Noop);
@@ -214,7 +199,6 @@ fn draw_page(
             basemap: Some((basemap, slot)),
             output: overlay,
         };
-        let tiles = counted.as_mut().map(|t| t as &mut dyn Tiles);
         Map::new(tiles, memory, lon_lat(36.3, 33.5))
             .with_plugin(plugin)
             .show(ui, |_, _, _, _| {});
@@ -245,8 +229,5 @@ fn draw_page(
         map_rect.max.y,
         egui::Stroke::new(0.5, Color32::from_gray(170)),
     );
-    (
-        counted.map_or(0, |t| t.drawn),
-        header.height + footer.height,
-    )
+    header.height + footer.height
 }

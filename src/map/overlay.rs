@@ -182,6 +182,13 @@ struct Arrow<'d> {
     people: u64,
 }
 
+/// Where an arrow starts or ends: at a place's own marker or at a cluster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum ArrowEnd<'d> {
+    Place(&'d str),
+    Cluster(usize),
+}
+
 /// A crowd of places drawn as one circle with their count.
 struct ClusterMark {
     center: Pos2,
@@ -704,10 +711,8 @@ impl<'a> StoryOverlay<'a> {
         let drawn_at = |id: &str| drawn.get(id).map(|&(at, radius, _)| (at, radius));
         let cluster_of = |id: &str| drawn.get(id).and_then(|&(_, _, k)| k);
         // Movements between the same clusters are drawn once, for all of them.
-        let mut merged: std::collections::HashMap<
-            (Option<usize>, Option<usize>, String, String),
-            usize,
-        > = std::collections::HashMap::new();
+        let mut merged: std::collections::HashMap<(ArrowEnd, ArrowEnd), usize> =
+            std::collections::HashMap::new();
         // Rank arrows within each destination so that they fan out.
         let mut by_destination: BTreeMap<&str, Vec<(FeatureIndex, &'a Feature, &'a Movement)>> =
             BTreeMap::new();
@@ -747,11 +752,12 @@ impl<'a> StoryOverlay<'a> {
                 let (from_cluster, to_cluster) =
                     (cluster_of(&movement.from), cluster_of(&movement.to));
                 if from_cluster.is_some() || to_cluster.is_some() {
+                    let end = |cluster: Option<usize>, id: &'a str| {
+                        cluster.map_or(ArrowEnd::Place(id), ArrowEnd::Cluster)
+                    };
                     let key = (
-                        from_cluster,
-                        to_cluster,
-                        from_cluster.map_or_else(|| movement.from.clone(), |_| String::new()),
-                        to_cluster.map_or_else(|| movement.to.clone(), |_| String::new()),
+                        end(from_cluster, &movement.from),
+                        end(to_cluster, &movement.to),
                     );
                     if let Some(&existing) = merged.get(&key) {
                         let arrow: &mut Arrow = &mut arrows[existing];

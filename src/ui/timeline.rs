@@ -62,11 +62,6 @@ pub fn date_of(number: f64) -> NaiveDate {
     NaiveDate::from_num_days_from_ce_opt(number.floor() as i32).unwrap_or(NaiveDate::MIN)
 }
 
-/// "8 May 2017 – 14 May 2017", "all time", "from 2013".
-pub fn describe_range(range: &DaySpan) -> String {
-    range.describe()
-}
-
 pub fn timeline_ui(ui: &mut Ui, state: &mut TimelineState, input: &TimelineInput) -> Vec<Command> {
     let mut commands = Vec::new();
     if state.shown_range != Some(input.range) {
@@ -234,7 +229,7 @@ fn range_fields_ui(
     if let Some(week) = input.story_week
         && ui
             .button("Story week")
-            .on_hover_text(describe_range(&week))
+            .on_hover_text(week.describe())
             .clicked()
     {
         state.fit(&week);
@@ -243,7 +238,7 @@ fn range_fields_ui(
     ui.label(
         egui::RichText::new(format!(
             "Showing {}: {} of {} dated and undated features",
-            describe_range(&input.range),
+            input.range.describe(),
             input.visible_count,
             input.total
         ))
@@ -348,7 +343,7 @@ fn strip_ui(
         egui::StrokeKind::Inside,
     );
 
-    let range_label = describe_range(&input.range);
+    let range_label = input.range.describe();
     let band_response = ui.interact(
         band.shrink2(vec2(5.0, 0.0)),
         ui.scope_id().with("band"),
