@@ -584,17 +584,21 @@ impl EvacApp {
                 (None, Some(error)) => format!("offline basemap ({error})"),
                 (None, None) => self.tile_provider.name(),
             };
-            status_bar::status_bar_ui(
+            let cancel = status_bar::status_bar_ui(
                 ui,
                 &status_bar::Status {
                     pointer_lon_lat: self.last_overlay.pointer_lon_lat,
                     zoom: self.memory.zoom(),
                     tiles: &tiles,
                     story: &self.story.name,
-                    loading: self.loading.as_ref().map(|l| l.job.path()),
+                    loading: self
+                        .loading
+                        .as_ref()
+                        .map(|l| (l.job.path(), l.job.progress())),
                     warnings: self.story.warnings.len(),
                 },
             );
+            commands.extend(cancel);
         });
         if self.focus_search {
             // Ctrl+F brings the list back to search in.
@@ -1153,6 +1157,11 @@ impl EvacApp {
             Command::SetPanels(panels) => self.state.panels = panels,
             Command::ToggleExport => self.export_open = !self.export_open,
             Command::Export(request) => self.start_export(*request),
+            Command::CancelLoad => {
+                if let Some(pending) = &self.loading {
+                    pending.job.cancel();
+                }
+            }
             Command::CancelExport => {
                 if let Some(job) = &self.export_job {
                     job.cancel();

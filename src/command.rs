@@ -44,6 +44,8 @@ pub enum Command {
     Export(Box<crate::export::ExportRequest>),
     /// Stop the export under way; nothing is written.
     CancelExport,
+    /// Stop opening a file; the story on screen stays.
+    CancelLoad,
 }
 
 /// Which panels are shown; remembered. The map takes the room of a hidden one.

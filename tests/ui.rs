@@ -472,12 +472,16 @@ fn links_open_only_on_the_web_and_show_where_they_go() {
     assert_eq!(opened(&harness), vec!["https://www.example.org/report/1"]);
 }
 
-fn crashing_loader(_: &std::path::Path) -> Result<evacmap::io::Loaded, evacmap::io::LoadError> {
+fn crashing_loader(
+    _: &std::path::Path,
+    _: &evacmap::io::LoadProgress,
+) -> Result<evacmap::io::Loaded, evacmap::io::LoadError> {
     panic!("a simulated defect")
 }
 
 fn slow_failing_loader(
     path: &std::path::Path,
+    _: &evacmap::io::LoadProgress,
 ) -> Result<evacmap::io::Loaded, evacmap::io::LoadError> {
     std::thread::sleep(std::time::Duration::from_millis(400));
     evacmap::io::load_file(&path.join("missing"))
@@ -779,5 +783,55 @@ fn the_list_and_the_timeline_fold_away_and_stay_folded() {
     assert!(
         again.query_by_label("Story week").is_none(),
         "the timeline stays folded"
+    );
+}
+
+/// Reads half of a large story, then waits to be cancelled (or gives up after 20 s).
+fn half_read_loader(
+    path: &std::path::Path,
+    progress: &evacmap::io::LoadProgress,
+) -> Result<evacmap::io::Loaded, evacmap::io::LoadError> {
+    let mut text = Vec::new();
+    evacmap::generate::write_story(&mut text, 2_048, 5).unwrap();
+    std::fs::write(path, &text).unwrap();
+    progress.set_features_total(2_048);
+    progress.add_features(1_024);
+    let started = std::time::Instant::now();
+    while !progress.is_cancelled() && started.elapsed().as_secs() < 20 {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    // The real loader, which stops at its first look at the progress.
+    evacmap::io::load_file_with_progress(path, progress)
+}
+
+#[test]
+fn a_load_shows_its_progress_and_cancel_keeps_the_story_on_screen() {
+    let mut harness = harness();
+    let folder = tempfile::tempdir().unwrap();
+    let job = evacmap::io::background::LoadJob::start_with(
+        &folder.path().join("big.geojson"),
+        half_read_loader,
+    );
+    harness.state_mut().start_load(job);
+    harness.run_steps(3);
+    assert!(harness.state().is_loading());
+    harness.get_by_label("Progress of opening big.geojson: 1,024 of 2,048 features");
+    harness.get_by_label("Cancel opening").click();
+    support::wait_for_load(&mut harness);
+    assert!(!harness.state().is_loading());
+    assert_eq!(
+        labels_containing(
+            &harness,
+            "opening was cancelled; the story shown is unchanged"
+        )
+        .len(),
+        1
+    );
+    // The bundled story is still there and answers.
+    harness.get_by_label("Qaboun").click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().selection(),
+        Some(index_of(&harness, "qaboun"))
     );
 }

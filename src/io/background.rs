@@ -2,33 +2,37 @@
 //! the loader (a panic) becomes an error the window can show instead of a crash.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 
-use super::{LoadError, Loaded, load_file};
+use super::{LoadError, LoadProgress, Loaded, load_file_with_progress};
 
-/// What a load job runs: [`load_file`] in the app, anything in tests.
-pub type Loader = fn(&Path) -> Result<Loaded, LoadError>;
+/// What a load job runs: [`load_file_with_progress`] in the app, anything in tests.
+pub type Loader = fn(&Path, &LoadProgress) -> Result<Loaded, LoadError>;
 
 /// A story being read on a worker thread.
 pub struct LoadJob {
     path: PathBuf,
     receiver: Receiver<Result<Loaded, LoadError>>,
+    progress: Arc<LoadProgress>,
 }
 
 impl LoadJob {
-    /// Starts reading `path` with [`load_file`].
+    /// Starts reading `path` with [`load_file_with_progress`].
     pub fn start(path: &Path) -> Self {
-        Self::start_with(path, load_file)
+        Self::start_with(path, load_file_with_progress)
     }
 
     /// Starts reading `path` with `loader`.
     pub fn start_with(path: &Path, loader: Loader) -> Self {
         let (sender, receiver) = mpsc::channel();
         let owned = path.to_owned();
+        let progress = Arc::new(LoadProgress::default());
+        let shared = Arc::clone(&progress);
         let spawned = std::thread::Builder::new()
             .name("evacmap-load".into())
             .spawn(move || {
-                let outcome = std::panic::catch_unwind(|| loader(&owned))
+                let outcome = std::panic::catch_unwind(|| loader(&owned, &shared))
                     .unwrap_or_else(|payload| Err(crashed(&owned, payload.as_ref())));
                 // The window may have gone (closed, or this job replaced): nobody to tell.
                 sender.send(outcome).ok();
@@ -45,16 +49,28 @@ impl LoadJob {
             return Self {
                 path: path.to_owned(),
                 receiver: failed,
+                progress,
             };
         }
         Self {
             path: path.to_owned(),
             receiver,
+            progress,
         }
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// How far the worker has come.
+    pub fn progress(&self) -> &LoadProgress {
+        &self.progress
+    }
+
+    /// Asks the worker to stop; it answers [`LoadError::Cancelled`] at its next step.
+    pub fn cancel(&self) {
+        self.progress.cancel();
     }
 
     /// The outcome once the worker has finished; `None` while it is still reading.
@@ -96,7 +112,7 @@ fn crashed(path: &Path, payload: &(dyn std::any::Any + Send)) -> LoadError {
 mod tests {
     use super::*;
 
-    fn panicking_loader(_: &Path) -> Result<Loaded, LoadError> {
+    fn panicking_loader(_: &Path, _: &LoadProgress) -> Result<Loaded, LoadError> {
         panic!("a defect in the loader")
     }
 

@@ -3,13 +3,16 @@
 pub mod background;
 pub mod json;
 pub mod problem;
+pub mod progress;
 pub mod read;
 pub mod source;
+pub mod split;
 pub mod structure;
 pub mod write;
 
 pub use problem::{Location, Problem, ProblemReport, Severity};
-pub use read::{Loaded, load_file, load_file_with_limit, parse_bytes};
+pub use progress::LoadProgress;
+pub use read::{Loaded, load_file, load_file_with_limit, load_file_with_progress, parse_bytes};
 pub use source::{MAX_FILE_BYTES, STDIN_PATH};
 pub use write::{save_file, to_geojson, to_geojson_string};
 
@@ -37,6 +40,9 @@ pub enum LoadError {
     /// The loader itself failed (a defect in evacmap, not in the file).
     #[error("{path}: evacmap failed while reading it ({message}); please report this")]
     Crashed { path: String, message: String },
+    /// Stopped on request (the window's Cancel); whatever was shown stays.
+    #[error("{path}: opening was cancelled; the story shown is unchanged")]
+    Cancelled { path: String },
     #[error("{0}")]
     Invalid(ProblemReport),
 }

@@ -21,7 +21,9 @@ use super::json::{self, Step};
 use super::problem::{
     Location, Problem, ProblemReport, Severity, describe_value, join_path, line_column, quote,
 };
-use super::source::{MAX_FILE_BYTES, origin_name, read_capped};
+use super::progress::LoadProgress;
+use super::source::{MAX_FILE_BYTES, origin_name, read_capped, read_capped_with};
+use super::split;
 use super::structure::{Findings, GEOMETRY_TYPES, ObjectKind, check_object_members, type_name};
 use crate::model::{
     Common, ControlClaim, Dataset, Event, Extra, Feature, Figure, Generic, GeoJsonId, Movement,
@@ -53,8 +55,31 @@ pub fn load_file_with_limit(path: &Path, limit: u64) -> Result<Loaded, LoadError
     parse_bytes(&bytes, &origin_name(path))
 }
 
+/// [`load_file`], counting what it has read in `progress` and stopping when that is cancelled.
+pub fn load_file_with_progress(path: &Path, progress: &LoadProgress) -> Result<Loaded, LoadError> {
+    let bytes = read_capped_with(path, MAX_FILE_BYTES, progress)?;
+    parse_bytes_by(&bytes, &origin_name(path), Route::Outlined, progress)
+}
+
 /// Parses and checks a story; `origin` names it in messages.
 pub fn parse_bytes(bytes: &[u8], origin: &str) -> Result<Loaded, LoadError> {
+    parse_bytes_by(bytes, origin, Route::Outlined, &LoadProgress::default())
+}
+
+/// How a collection's features are read: apart, on every core, or from one tree of the document.
+#[derive(Clone, Copy, PartialEq)]
+enum Route {
+    Outlined,
+    #[cfg(test)]
+    WholeTree,
+}
+
+fn parse_bytes_by(
+    bytes: &[u8],
+    origin: &str,
+    route: Route,
+    progress: &LoadProgress,
+) -> Result<Loaded, LoadError> {
     let invalid = |problems| {
         LoadError::Invalid(ProblemReport {
             origin: origin.to_owned(),
@@ -83,6 +108,19 @@ pub fn parse_bytes(bytes: &[u8], origin: &str) -> Result<Loaded, LoadError> {
             "the file is empty".into(),
         ));
     }
+    let cancelled = || LoadError::Cancelled {
+        path: origin.to_owned(),
+    };
+    if route == Route::Outlined {
+        match read_outlined(bytes, progress) {
+            Ok(loaded) => return loaded.map_err(invalid),
+            Err(Stop::Cancelled) => return Err(cancelled()),
+            Err(Stop::Unfollowed) => {}
+        }
+    }
+    if progress.is_cancelled() {
+        return Err(cancelled());
+    }
     let parsed = json::parse(bytes).map_err(|e| {
         let message = json_error_message(&e);
         let (line, column) = editor_position(bytes, e.line(), e.column());
@@ -93,21 +131,112 @@ pub fn parse_bytes(bytes: &[u8], origin: &str) -> Result<Loaded, LoadError> {
     for duplicate in &parsed.duplicates {
         checker.duplicate_member(&parsed.value, &duplicate.path);
     }
-    let dataset = checker.read_root(parsed.value);
-    checker.check_references(&dataset);
-    // Report in file order: the top level first, then feature by feature.
-    checker.problems.sort_by_key(|p| match &p.location {
-        Location::Text { line, .. } => (0, *line),
-        Location::Document { .. } => (0, 0),
-        Location::Feature { index, .. } => (1, *index),
-    });
-    if checker.problems.iter().any(Problem::is_error) {
-        return Err(invalid(checker.problems));
+    let dataset = checker.read_root(parsed.value, None);
+    checker.finish(dataset).map_err(invalid)
+}
+
+/// Why the fast path stopped.
+enum Stop {
+    /// The text is not shaped as it expects (or does not parse): the full reader explains it.
+    Unfollowed,
+    Cancelled,
+}
+
+/// The fast path for a FeatureCollection: its features parsed one at a time, on every core, from
+/// the [`split::outline`] of the text. What it reports is exactly what the full reader would.
+fn read_outlined(
+    bytes: &[u8],
+    progress: &LoadProgress,
+) -> Result<Result<Loaded, Vec<Problem>>, Stop> {
+    let outline = split::outline(bytes).ok_or(Stop::Unfollowed)?;
+    let skeleton = json::parse(&outline.skeleton).map_err(|_| Stop::Unfollowed)?;
+    if skeleton.value.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
+        return Err(Stop::Unfollowed);
     }
-    Ok(Loaded {
-        dataset,
-        warnings: checker.problems,
-    })
+    progress.set_features_total(outline.features.len());
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let per_worker = outline.features.len().div_ceil(workers).max(512);
+    let batches: Vec<Result<FeatureBatch, Stop>> = std::thread::scope(|scope| {
+        let running: Vec<_> = outline
+            .features
+            .chunks(per_worker)
+            .enumerate()
+            .map(|(n, ranges)| {
+                scope.spawn(move || read_batch(bytes, ranges, n * per_worker, progress))
+            })
+            .collect();
+        running
+            .into_iter()
+            .map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let mut checker = Checker::default();
+    for duplicate in &skeleton.duplicates {
+        checker.duplicate_member(&skeleton.value, &duplicate.path);
+    }
+    let mut read = Vec::with_capacity(outline.features.len());
+    for batch in batches {
+        let batch = batch?;
+        if progress.is_cancelled() {
+            return Err(Stop::Cancelled);
+        }
+        checker.problems.extend(batch.checker.problems);
+        checker.references.extend(batch.checker.references);
+        read.extend(batch.features);
+    }
+    let dataset = checker.read_root(skeleton.value, Some(read));
+    Ok(checker.finish(dataset))
+}
+
+/// Features read by one worker, with where they were and what was found.
+struct FeatureBatch {
+    features: Vec<ReadFeature>,
+    checker: Checker,
+}
+
+/// A feature as read, with the scope its problems were reported in.
+struct ReadFeature {
+    feature: Feature,
+    scope: Option<Scope>,
+}
+
+/// Parses and reads the features at `ranges`, the first of which is `features[first_index]`.
+fn read_batch(
+    text: &[u8],
+    ranges: &[std::ops::Range<usize>],
+    first_index: usize,
+    progress: &LoadProgress,
+) -> Result<FeatureBatch, Stop> {
+    /// How many features a worker reads between looks at the progress.
+    const STRIDE: usize = 1024;
+    let mut checker = Checker::default();
+    let mut features = Vec::with_capacity(ranges.len());
+    for (offset, range) in ranges.iter().enumerate() {
+        if offset % STRIDE == STRIDE - 1 {
+            progress.add_features(STRIDE);
+            if progress.is_cancelled() {
+                return Err(Stop::Cancelled);
+            }
+        }
+        let index = first_index + offset;
+        let parsed = json::parse(&text[range.clone()]).map_err(|_| Stop::Unfollowed)?;
+        for duplicate in &parsed.duplicates {
+            checker.duplicate_in_feature(index, &parsed.value, &duplicate.path);
+        }
+        if let Some(feature) = checker.read_item(index, &parsed.value) {
+            features.push(ReadFeature {
+                feature,
+                scope: checker.scope.take(),
+            });
+        }
+        checker.scope = None;
+    }
+    progress.add_features(ranges.len() % STRIDE);
+    Ok(FeatureBatch { features, checker })
 }
 
 /// serde_json counts columns in bytes from 0 at a line's start; editors count characters from 1.
@@ -236,23 +365,48 @@ impl Checker {
         }
     }
 
+    /// Checks the references, puts the problems in file order (the top level first, then feature
+    /// by feature) and gives the dataset, or every problem when one is an error.
+    fn finish(mut self, dataset: Dataset) -> Result<Loaded, Vec<Problem>> {
+        self.check_references(&dataset);
+        self.problems.sort_by_key(|p| match &p.location {
+            Location::Text { line, .. } => (0, *line),
+            Location::Document { .. } => (0, 0),
+            Location::Feature { index, .. } => (1, *index),
+        });
+        if self.problems.iter().any(Problem::is_error) {
+            return Err(self.problems);
+        }
+        Ok(Loaded {
+            dataset,
+            warnings: self.problems,
+        })
+    }
+
     /// A member name repeated in one object: legal JSON, but the earlier value is lost.
     fn duplicate_member(&mut self, root: &Value, path: &[Step]) {
-        let mut text = String::new();
-        let mut rest = path;
         if let [Step::Member(features), Step::Index(index), tail @ ..] = path
             && features == "features"
+            && let Some(feature) = root.get("features").and_then(|f| f.get(*index))
         {
-            let id = root
-                .get("features")
-                .and_then(|f| f.get(*index))
-                .and_then(|f| f.get("id"))
-                .and_then(GeoJsonId::from_json)
-                .map(|id| id.text().into_owned());
-            self.scope = Some(Scope::Feature { index: *index, id });
-            rest = tail;
+            return self.duplicate_in_feature(*index, feature, tail);
         }
-        for step in rest {
+        self.report_duplicate(path);
+    }
+
+    /// [`Self::duplicate_member`] at `path` inside `features[index]`.
+    fn duplicate_in_feature(&mut self, index: usize, feature: &Value, path: &[Step]) {
+        let id = feature
+            .get("id")
+            .and_then(GeoJsonId::from_json)
+            .map(|id| id.text().into_owned());
+        self.scope = Some(Scope::Feature { index, id });
+        self.report_duplicate(path);
+    }
+
+    fn report_duplicate(&mut self, path: &[Step]) {
+        let mut text = String::new();
+        for step in path {
             match step {
                 Step::Member(name) => text = join_path(&text, name),
                 Step::Index(i) => text.push_str(&format!("[{i}]")),
@@ -283,7 +437,8 @@ impl Checker {
         }
     }
 
-    fn read_root(&mut self, root: Value) -> Dataset {
+    /// The document's root; `read` holds its features when they were read apart from it.
+    fn read_root(&mut self, root: Value, read: Option<Vec<ReadFeature>>) -> Dataset {
         let Value::Object(root) = root else {
             self.error(
                 String::new(),
@@ -302,7 +457,7 @@ impl Checker {
             )
         };
         match kind {
-            "FeatureCollection" => self.read_collection(&root),
+            "FeatureCollection" => self.read_collection(&root, read),
             "Feature" => single(self.read_feature(0, &root)),
             kind if GEOMETRY_TYPES.contains(&kind) => {
                 let mut wrapper = Map::new();
@@ -325,7 +480,11 @@ impl Checker {
         }
     }
 
-    fn read_collection(&mut self, root: &Map<String, Value>) -> Dataset {
+    fn read_collection(
+        &mut self,
+        root: &Map<String, Value>,
+        read: Option<Vec<ReadFeature>>,
+    ) -> Dataset {
         let mut findings = Findings::default();
         check_object_members(root, "", ObjectKind::FeatureCollection, &mut findings);
         self.absorb(findings);
@@ -340,19 +499,24 @@ impl Checker {
         match object.get("features") {
             Some(Value::Array(items)) => {
                 let mut ids = IdRegister::default();
-                for (index, item) in items.iter().enumerate() {
-                    let Value::Object(map) = item else {
-                        self.scope = Some(Scope::Feature { index, id: None });
-                        self.error(
-                            String::new(),
-                            format!("expected a Feature object, found {}", type_name(item)),
-                        );
+                let read = read.unwrap_or_else(|| {
+                    let read_one = |(index, item)| {
+                        let feature = self.read_item(index, item)?;
+                        Some(ReadFeature {
+                            feature,
+                            scope: self.scope.take(),
+                        })
+                    };
+                    items.iter().enumerate().filter_map(read_one).collect()
+                });
+                features.reserve_exact(read.len());
+                for ReadFeature { feature, scope } in read {
+                    let Some(Scope::Feature { index, .. }) = scope else {
                         continue;
                     };
-                    if let Some(feature) = self.read_feature(index, map) {
-                        self.register_id(&mut ids, index, &feature);
-                        features.push(feature);
-                    }
+                    self.scope = scope;
+                    self.register_id(&mut ids, index, &feature);
+                    features.push(feature);
                 }
                 self.scope = None;
             }
@@ -511,6 +675,19 @@ impl Checker {
             note: self.opt_string(&mut object, "note"),
             extra: object.extra(),
         })
+    }
+
+    /// `features[index]`, which should be a Feature object.
+    fn read_item(&mut self, index: usize, item: &Value) -> Option<Feature> {
+        let Value::Object(map) = item else {
+            self.scope = Some(Scope::Feature { index, id: None });
+            self.error(
+                String::new(),
+                format!("expected a Feature object, found {}", type_name(item)),
+            );
+            return None;
+        };
+        self.read_feature(index, map)
     }
 
     fn read_feature(&mut self, index: usize, map: &Map<String, Value>) -> Option<Feature> {
@@ -1158,5 +1335,95 @@ impl Checker {
             );
         }
         term
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a load gives, in a form that compares (a dataset's id index has no fixed order).
+    fn outcome(loaded: Result<Loaded, LoadError>) -> Result<(Dataset, String), Vec<String>> {
+        loaded
+            .map(|l| (l.dataset, format!("{:?}", l.warnings)))
+            .map_err(|e| e.problems())
+    }
+
+    /// Every fixture, good or bad, and the bundled story read the same either way.
+    #[test]
+    fn features_read_apart_give_what_the_whole_tree_gives() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = vec![root.join("data/damascus-2017-05.geojson")];
+        for folder in ["tests/fixtures/good", "tests/fixtures/bad"] {
+            for entry in std::fs::read_dir(root.join(folder)).unwrap() {
+                files.push(entry.unwrap().path());
+            }
+        }
+        let mut outlined = 0;
+        for file in &files {
+            let bytes = std::fs::read(file).unwrap();
+            let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+            outlined += usize::from(split::outline(text).is_some());
+            let fast = outcome(parse_bytes_by(
+                &bytes,
+                "f",
+                Route::Outlined,
+                &LoadProgress::default(),
+            ));
+            let whole = outcome(parse_bytes_by(
+                &bytes,
+                "f",
+                Route::WholeTree,
+                &LoadProgress::default(),
+            ));
+            assert!(fast == whole, "{}: {fast:?}\n{whole:?}", file.display());
+        }
+        assert!(
+            outlined > files.len() / 2,
+            "{outlined} of {} outlined",
+            files.len()
+        );
+    }
+
+    #[test]
+    fn a_generated_story_reads_the_same_on_every_route() {
+        let mut text = Vec::new();
+        crate::generate::write_story(&mut text, 3_000, 7).unwrap();
+        let fast = outcome(parse_bytes_by(
+            &text,
+            "g",
+            Route::Outlined,
+            &LoadProgress::default(),
+        ))
+        .unwrap();
+        let whole = outcome(parse_bytes_by(
+            &text,
+            "g",
+            Route::WholeTree,
+            &LoadProgress::default(),
+        ))
+        .unwrap();
+        assert_eq!(fast.0.features().len(), 3_000);
+        assert!(fast == whole);
+    }
+}
+
+#[cfg(test)]
+mod progress_tests {
+    use super::*;
+
+    #[test]
+    fn progress_counts_every_feature_and_a_cancelled_load_ends_as_cancelled() {
+        let mut text = Vec::new();
+        crate::generate::write_story(&mut text, 2_500, 3).unwrap();
+        let progress = LoadProgress::default();
+        parse_bytes_by(&text, "g", Route::Outlined, &progress).unwrap();
+        assert_eq!(progress.describe(), "2,500 of 2,500 features");
+        assert_eq!(progress.fraction(), Some(1.0));
+
+        let cancelled = LoadProgress::default();
+        cancelled.cancel();
+        let error = parse_bytes_by(&text, "g", Route::Outlined, &cancelled).unwrap_err();
+        assert!(matches!(error, LoadError::Cancelled { .. }), "{error}");
     }
 }

@@ -9,6 +9,7 @@ use std::io::Read;
 use std::path::Path;
 
 use super::LoadError;
+use super::progress::LoadProgress;
 
 /// Files larger than this are refused: stories are small, and reading a multi-gigabyte file by
 /// mistake should not exhaust memory.
@@ -28,13 +29,22 @@ pub fn origin_name(path: &Path) -> String {
 
 /// Reads all of `path` (or standard input for `-`), refusing more than `limit` bytes.
 pub fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, LoadError> {
+    read_capped_with(path, limit, &LoadProgress::default())
+}
+
+/// [`read_capped`], counting the bytes in `progress` and stopping when it is cancelled.
+pub fn read_capped_with(
+    path: &Path,
+    limit: u64,
+    progress: &LoadProgress,
+) -> Result<Vec<u8>, LoadError> {
     let origin = origin_name(path);
     let io_error = |source| LoadError::Io {
         path: origin.clone(),
         source,
     };
     if path.as_os_str() == STDIN_PATH {
-        return read_stream(std::io::stdin().lock(), limit, 0, &origin);
+        return read_stream(std::io::stdin().lock(), limit, 0, &origin, progress);
     }
     let metadata = std::fs::metadata(path).map_err(io_error)?;
     let mut expected = 0;
@@ -49,7 +59,7 @@ pub fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, LoadError> {
         expected = metadata.len();
     }
     let file = std::fs::File::open(path).map_err(io_error)?;
-    read_stream(file, limit, expected, &origin)
+    read_stream(file, limit, expected, &origin, progress)
 }
 
 /// Reads `reader` to its end, or fails once more than `limit` bytes have come.
@@ -62,6 +72,7 @@ fn read_stream(
     limit: u64,
     expected: u64,
     origin: &str,
+    progress: &LoadProgress,
 ) -> Result<Vec<u8>, LoadError> {
     let limit_bytes = usize::try_from(limit).unwrap_or(usize::MAX);
     let io_error = |source| LoadError::Io {
@@ -108,6 +119,12 @@ fn read_stream(
             bytes.reserve_exact(grown - bytes.len());
         }
         bytes.extend_from_slice(chunk.get(..count).unwrap_or_default());
+        progress.set_bytes(bytes.len() as u64, expected);
+        if progress.is_cancelled() {
+            return Err(LoadError::Cancelled {
+                path: origin.to_owned(),
+            });
+        }
     }
 }
 
@@ -129,9 +146,10 @@ mod tests {
 
     #[test]
     fn a_stream_of_exactly_the_cap_is_read_and_one_byte_more_is_refused() {
-        let exact = read_stream(&[7u8; 100][..], 100, 0, "test").unwrap();
+        let exact = read_stream(&[7u8; 100][..], 100, 0, "test", &LoadProgress::default()).unwrap();
         assert_eq!(exact.len(), 100);
-        let error = read_stream(&[7u8; 101][..], 100, 0, "test").unwrap_err();
+        let error =
+            read_stream(&[7u8; 101][..], 100, 0, "test", &LoadProgress::default()).unwrap_err();
         assert!(matches!(
             error,
             LoadError::StreamTooLarge { limit: 100, .. }

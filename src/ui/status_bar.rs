@@ -3,6 +3,7 @@
 use egui::{RichText, Ui};
 
 use super::details::format_lat_lon;
+use crate::command::Command;
 
 /// What the status bar shows this frame.
 pub struct Status<'a> {
@@ -11,11 +12,12 @@ pub struct Status<'a> {
     pub tiles: &'a str,
     pub story: &'a str,
     pub warnings: usize,
-    /// A file being read in the background.
-    pub loading: Option<&'a std::path::Path>,
+    /// A file being read in the background, and how far it has come.
+    pub loading: Option<(&'a std::path::Path, &'a crate::io::LoadProgress)>,
 }
 
-pub fn status_bar_ui(ui: &mut Ui, status: &Status) {
+/// Shows the status; a click on Cancel beside a load asks to stop it.
+pub fn status_bar_ui(ui: &mut Ui, status: &Status) -> Option<Command> {
     ui.horizontal(|ui| {
         let position = status
             .pointer_lon_lat
@@ -31,10 +33,33 @@ pub fn status_bar_ui(ui: &mut Ui, status: &Status) {
             story.push_str(&format!(" ({} warnings)", status.warnings));
         }
         ui.label(story);
-        if let Some(path) = status.loading {
-            ui.separator();
-            ui.spinner();
-            ui.label(format!("Opening {}…", path.display()));
+        let (path, progress) = status.loading?;
+        ui.separator();
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into(),
+        );
+        match progress.fraction() {
+            Some(fraction) => {
+                let bar = egui::ProgressBar::new(fraction)
+                    .desired_width(120.0)
+                    .text(progress.describe());
+                ui.add(bar).widget_info(|| {
+                    egui::WidgetInfo::labeled(
+                        egui::Role::ProgressIndicator,
+                        true,
+                        format!("Progress of opening {name}: {}", progress.describe()),
+                    )
+                });
+            }
+            None => {
+                ui.spinner();
+            }
         }
-    });
+        ui.label(format!("Opening {}…", path.display()));
+        ui.button("Cancel opening")
+            .clicked()
+            .then_some(Command::CancelLoad)
+    })
+    .inner
 }
