@@ -125,3 +125,20 @@ fn clicking_an_arrow_between_clusters_lists_its_movements_with_each_sources_figu
         .expect("the agency's figure");
     harness.get_by_label(&format!("Agency: {}", agency.describe()));
 }
+
+#[test]
+fn the_event_list_lays_out_only_the_rows_in_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let harness = big_story_harness(&dir);
+    // 3,000 features: 1,000 movements and 1,000 events in the list, a screenful of them drawn.
+    harness.get_by_label("2000 of 2000 events and movements");
+    let rows = harness
+        .query_all_by(|_| true)
+        .filter(|n| {
+            n.accesskit_node()
+                .label()
+                .is_some_and(|l| l.starts_with("→ ") || l.starts_with("• "))
+        })
+        .count();
+    assert!((5..100).contains(&rows), "{rows} rows laid out");
+}

@@ -345,9 +345,10 @@ fn selecting_on_the_map_scrolls_the_list_to_the_item() {
     let item = "→ 14 May 2017 · Evacuation Qaboun → Idlib";
     // The list ends where the timeline panel begins.
     let visible_bottom = harness.get_by_label("◀ Step").rect().top();
-    let before = harness.get_by_label(item).rect();
+    // Rows out of view are not laid out at all (the list is virtualised), or lie below the fold.
+    let before = harness.query_by_label(item).map(|node| node.rect());
     assert!(
-        before.top() >= visible_bottom,
+        before.is_none_or(|rect| rect.top() >= visible_bottom),
         "the item starts out of view: {before:?}"
     );
     harness.get_by_label(QABOUN_EVACUATION).click();
@@ -355,6 +356,6 @@ fn selecting_on_the_map_scrolls_the_list_to_the_item() {
     let after = harness.get_by_label(item).rect();
     assert!(
         after.bottom() <= visible_bottom,
-        "the selected item is scrolled into view: {after:?}"
+        "the selected item is scrolled into view: {after:?} (visible to {visible_bottom})"
     );
 }

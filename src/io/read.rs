@@ -804,7 +804,7 @@ impl Checker {
                 when_basis: None,
                 sources: Vec::new(),
                 geometry,
-                extra: properties.clone(),
+                extra: properties.clone().into(),
                 foreign,
             };
             return Some(Feature::Generic(Generic { common, own_id }));

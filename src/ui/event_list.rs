@@ -115,6 +115,9 @@ pub struct EventListInput<'a> {
     pub focus_search: bool,
 }
 
+/// Places a search lists above the events at most; typing more narrows them.
+const MAX_PLACES_LISTED: usize = 50;
+
 pub fn event_list_ui(ui: &mut Ui, search: &mut String, input: &EventListInput) -> Vec<Command> {
     let mut commands = Vec::new();
     ui.horizontal(|ui| {
@@ -142,7 +145,7 @@ pub fn event_list_ui(ui: &mut Ui, search: &mut String, input: &EventListInput) -
             .filter(|i| input.catalogue.matches(*i, search))
             .collect()
     };
-    for index in &places {
+    for index in places.iter().take(MAX_PLACES_LISTED) {
         let Some(feature) = input.dataset.get(*index) else {
             continue;
         };
@@ -154,6 +157,15 @@ pub fn event_list_ui(ui: &mut Ui, search: &mut String, input: &EventListInput) -
         {
             commands.push(Command::Show(*index));
         }
+    }
+    if places.len() > MAX_PLACES_LISTED {
+        ui.label(
+            RichText::new(format!(
+                "and {} more places: type more of a name",
+                places.len() - MAX_PLACES_LISTED
+            ))
+            .weak(),
+        );
     }
     let shown: Vec<FeatureIndex> = input
         .catalogue
@@ -171,11 +183,31 @@ pub fn event_list_ui(ui: &mut Ui, search: &mut String, input: &EventListInput) -
         ))
         .weak(),
     );
-    egui::ScrollArea::vertical()
+    // Only the rows in view are laid out, so a list of a million costs what a screenful does.
+    // A selectable label's height: its text and padding, at least the interactive height.
+    let spacing = ui.spacing();
+    let row_height = (ui.text_style_height(&egui::TextStyle::Body)
+        + 2.0 * spacing.button_padding.y)
+        .max(spacing.interact_size.y);
+    let row_pitch = row_height + spacing.item_spacing.y;
+    let mut area = egui::ScrollArea::vertical()
         .id_salt("event list")
-        .auto_shrink([false, false])
-        .show(ui, |ui| {
-            for index in shown {
+        .auto_shrink([false, false]);
+    let revealed = input
+        .reveal_selection
+        .then(|| shown.iter().position(|i| Some(*i) == input.selection))
+        .flatten();
+    if let Some(row) = revealed {
+        // Bring the selected row among the rows laid out: it may be far from them.
+        let view = ui.available_height();
+        area = area.vertical_scroll_offset((row as f32 * row_pitch - view / 2.0).max(0.0));
+    }
+    area.show_rows(
+        ui,
+        row_height - ui.spacing().item_spacing.y,
+        shown.len(),
+        |ui, rows| {
+            for index in shown[rows].iter().copied() {
                 let Some(feature) = input.dataset.get(index) else {
                     continue;
                 };
@@ -190,13 +222,15 @@ pub fn event_list_ui(ui: &mut Ui, search: &mut String, input: &EventListInput) -
                 let text = format!("{kind} {when} · {}", crate::bidi::visual(&name));
                 let selected = input.selection == Some(index);
                 let response = ui.selectable_label(selected, text);
-                if selected && input.reveal_selection {
+                if selected && revealed.is_some() {
+                    // Laid out now thanks to the offset above; egui centres it exactly.
                     response.scroll_to_me(Some(egui::Align::Center));
                 }
                 if response.clicked() {
                     commands.push(Command::Show(index));
                 }
             }
-        });
+        },
+    );
     commands
 }
