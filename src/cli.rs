@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::filter::{range_from_args, visible_features};
-use crate::io::{LoadError, load_file};
+use crate::import::load as load_file;
+use crate::io::LoadError;
 use crate::model::{Dataset, Feature};
 
 #[derive(Debug, Parser)]
@@ -137,6 +138,13 @@ pub enum Command {
     /// Export the map as PNG, SVG or PDF, playback as GIF or PNG frames, or what the range
     /// shows as GeoJSON or CSV. Needs no display.
     Export(Box<ExportArgs>),
+    /// Write what files of any format evacmap opens (ACLED exports, flow tables, GeoJSON with
+    /// dates) as one story in evacmap's format, which `check` accepts and which opens the same.
+    Convert {
+        /// The files to read, then the story to write (GeoJSON).
+        #[arg(required = true, num_args = 2.., value_name = "IN... OUT")]
+        files: Vec<PathBuf>,
+    },
     /// Write a generated story of COUNT features (places around Syrian towns, movements with
     /// competing figures from two sources, events; dates 2011–2024 at mixed precision), for
     /// benchmarks and trials. The same COUNT and --seed always give the same file.
@@ -497,4 +505,62 @@ pub fn list_line(dataset: &Dataset, feature: &Feature) -> String {
         }
     }
     line
+}
+
+/// `evacmap convert IN... OUT`: returns the exit code. Nothing is written when an input fails.
+pub fn convert(
+    files: &[PathBuf],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> std::io::Result<i32> {
+    let Some((target, inputs)) = files.split_last() else {
+        writeln!(
+            err,
+            "evacmap: convert: name the files to read, then the file to write"
+        )?;
+        return Ok(2);
+    };
+    let mut stories = Vec::new();
+    let mut failed = false;
+    for input in inputs {
+        let name = crate::io::source::origin_name(input);
+        match load_file(input) {
+            Ok(loaded) => {
+                for warning in &loaded.warnings {
+                    writeln!(err, "{name}:{warning}")?;
+                }
+                let stem = input
+                    .file_name()
+                    .map_or_else(|| name.clone(), |n| n.to_string_lossy().into_owned());
+                stories.push((stem, loaded.dataset));
+            }
+            Err(error) => {
+                failed = true;
+                for line in error.problems() {
+                    writeln!(err, "{line}")?;
+                }
+            }
+        }
+    }
+    if failed {
+        writeln!(err, "evacmap: convert: nothing was written")?;
+        return Ok(1);
+    }
+    let dataset = crate::import::merge(stories);
+    match crate::io::save_file(target, &dataset) {
+        Ok(()) => {
+            writeln!(
+                out,
+                "{}: {} features, {} sources",
+                target.display(),
+                dataset.features().len(),
+                dataset.meta.sources.len()
+            )?;
+            Ok(0)
+        }
+        Err(e) => {
+            writeln!(err, "evacmap: convert: {e}")?;
+            Ok(1)
+        }
+    }
 }

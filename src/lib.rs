@@ -11,6 +11,7 @@ pub mod export;
 pub mod filter;
 pub mod fonts;
 pub mod generate;
+pub mod import;
 pub mod io;
 pub mod logging;
 pub mod map;

@@ -21,6 +21,7 @@ fn main() -> ExitCode {
             cli::list(file, from.as_deref(), to.as_deref(), stdout, stderr)
         }
         Some(Command::Export(args)) => cli::export(args, stdout, stderr),
+        Some(Command::Convert { files }) => cli::convert(files, stdout, stderr),
         Some(Command::Generate { count, out, seed }) => {
             cli::generate(*count, out, *seed, stdout, stderr)
         }

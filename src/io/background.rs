@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 
-use super::{LoadError, LoadProgress, Loaded, load_file_with_progress};
+use super::{LoadError, LoadProgress, Loaded};
 
-/// What a load job runs: [`load_file_with_progress`] in the app, anything in tests.
+/// What a load job runs: [`crate::import::load_with_progress`] in the app, anything in tests.
 pub type Loader = fn(&Path, &LoadProgress) -> Result<Loaded, LoadError>;
 
 /// A story being read on a worker thread.
@@ -18,9 +18,9 @@ pub struct LoadJob {
 }
 
 impl LoadJob {
-    /// Starts reading `path` with [`load_file_with_progress`].
+    /// Starts reading `path` in whatever format it is ([`crate::import::load_with_progress`]).
     pub fn start(path: &Path) -> Self {
-        Self::start_with(path, load_file_with_progress)
+        Self::start_with(path, crate::import::load_with_progress)
     }
 
     /// Starts reading `path` with `loader`.

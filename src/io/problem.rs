@@ -15,6 +15,8 @@ pub enum Severity {
 pub enum Location {
     /// A place in the text, 1-based, as editors count (columns in characters).
     Text { line: usize, column: usize },
+    /// A line of the text, 1-based (a row of a table).
+    Line { line: usize },
     /// A member of the top-level object, as a JSON path (`evacmap.sources.sana.name`).
     Document { path: String },
     /// A member of the feature at `index` (0-based, as in `features[index]`).
@@ -29,6 +31,7 @@ impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Location::Text { line, column } => write!(f, "{line}:{column}"),
+            Location::Line { line } => write!(f, "{line}"),
             Location::Document { path } if path.is_empty() => f.write_str("(top level)"),
             Location::Document { path } => f.write_str(&one_line(path)),
             Location::Feature { index, id, path } => {

@@ -63,7 +63,16 @@ pub fn load_file_with_progress(path: &Path, progress: &LoadProgress) -> Result<L
 
 /// Parses and checks a story; `origin` names it in messages.
 pub fn parse_bytes(bytes: &[u8], origin: &str) -> Result<Loaded, LoadError> {
-    parse_bytes_by(bytes, origin, Route::Outlined, &LoadProgress::default())
+    parse_bytes_with(bytes, origin, &LoadProgress::default())
+}
+
+/// [`parse_bytes`], counting features in `progress` and stopping when it is cancelled.
+pub fn parse_bytes_with(
+    bytes: &[u8],
+    origin: &str,
+    progress: &LoadProgress,
+) -> Result<Loaded, LoadError> {
+    parse_bytes_by(bytes, origin, Route::Outlined, progress)
 }
 
 /// How a collection's features are read: apart, on every core, or from one tree of the document.
@@ -370,7 +379,7 @@ impl Checker {
     fn finish(mut self, dataset: Dataset) -> Result<Loaded, Vec<Problem>> {
         self.check_references(&dataset);
         self.problems.sort_by_key(|p| match &p.location {
-            Location::Text { line, .. } => (0, *line),
+            Location::Text { line, .. } | Location::Line { line } => (0, *line),
             Location::Document { .. } => (0, 0),
             Location::Feature { index, .. } => (1, *index),
         });

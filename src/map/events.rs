@@ -144,7 +144,12 @@ pub fn event_color(event_type: Option<EventType>) -> Color32 {
         Some(EventType::Surrender | EventType::ControlChange) => {
             Color32::from_rgb(0x6a, 0x2c, 0x91)
         }
-        Some(EventType::Uprising) => Color32::from_rgb(0xc2, 0x5b, 0x00),
+        Some(EventType::Uprising | EventType::Protest | EventType::Riot) => {
+            Color32::from_rgb(0xc2, 0x5b, 0x00)
+        }
+        Some(EventType::AttackOnCivilians | EventType::Strike) => {
+            Color32::from_rgb(0x8b, 0x00, 0x00)
+        }
         _ => Color32::from_rgb(0x4a, 0x4a, 0x55),
     }
 }
@@ -216,6 +221,29 @@ pub fn event_symbol(
                 mark,
             ));
         }
+        // A raised bar: people in the street (protest, riot).
+        Some(EventType::Protest | EventType::Riot) => {
+            shapes.push(Shape::line_segment(
+                [center + vec2(0.0, -s), center + vec2(0.0, 1.0)],
+                mark,
+            ));
+            shapes.push(Shape::circle_filled(
+                center + vec2(0.0, s - 0.6),
+                1.2,
+                color,
+            ));
+        }
+        // A burst: strikes, shelling, explosions.
+        Some(EventType::Strike) => {
+            for angle in [0.0_f32, 60.0, 120.0] {
+                let d = vec2(angle.to_radians().cos(), angle.to_radians().sin()) * s;
+                shapes.push(Shape::line_segment([center - d, center + d], mark));
+            }
+        }
+        // A large dot: violence against civilians.
+        Some(EventType::AttackOnCivilians) => {
+            shapes.push(Shape::circle_filled(center, s, color));
+        }
         // A dot: a statement or anything else reported.
         _ => shapes.push(Shape::circle_filled(center, 2.2, color)),
     }
@@ -252,7 +280,7 @@ pub fn count_badge(painter: &egui::Painter, center: Pos2, count: usize, ring: Op
 }
 
 /// Event types and their names, for the legend.
-pub const EVENT_LEGEND: [(Option<EventType>, &str); 6] = [
+pub const EVENT_LEGEND: [(Option<EventType>, &str); 9] = [
     (Some(EventType::Agreement), "Agreement or truce"),
     (Some(EventType::Clashes), "Clashes or offensive"),
     (Some(EventType::Siege), "Siege"),
@@ -261,6 +289,12 @@ pub const EVENT_LEGEND: [(Option<EventType>, &str); 6] = [
         "Surrender, change of control, uprising",
     ),
     (Some(EventType::FailedDeal), "Deal that failed"),
+    (Some(EventType::Protest), "Protest or riot"),
+    (Some(EventType::Strike), "Strike, shelling or explosion"),
+    (
+        Some(EventType::AttackOnCivilians),
+        "Violence against civilians",
+    ),
     (Some(EventType::Statement), "Statement or other report"),
 ];
 

@@ -112,7 +112,7 @@ pub fn people_count(movement: &Movement) -> Option<u64> {
     movement
         .figures
         .iter()
-        .filter(|f| f.measure.known() == Some(Measure::People))
+        .filter(|f| f.measure.known().is_some_and(Measure::counts_people_moved))
         .map(|f| f.value)
         .max()
 }

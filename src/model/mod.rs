@@ -388,6 +388,11 @@ impl Dataset {
         }
     }
 
+    /// The metadata, the features and the collection's unknown members, to change and rebuild.
+    pub fn into_parts(self) -> (StoryMeta, Vec<Feature>, Extra) {
+        (self.meta, self.features, self.foreign)
+    }
+
     pub fn features(&self) -> &[Feature] {
         &self.features
     }

@@ -152,8 +152,30 @@ vocabulary!(
         Civilians = "civilians",
         Families = "families",
         Buses = "buses",
+        Refugees = "refugees",
+        AsylumSeekers = "asylum_seekers",
+        Idps = "idps",
+        Returnees = "returnees",
+        Stateless = "stateless",
+        Fatalities = "fatalities",
     }
 );
+
+impl Measure {
+    /// Whether it counts people who moved (so it sets an arrow's width): not buses, families
+    /// or the dead.
+    pub fn counts_people_moved(self) -> bool {
+        matches!(
+            self,
+            Measure::People
+                | Measure::Refugees
+                | Measure::AsylumSeekers
+                | Measure::Idps
+                | Measure::Returnees
+                | Measure::Stateless
+        )
+    }
+}
 
 vocabulary!(
     /// How exact a figure is, as the source gave it.
@@ -178,6 +200,11 @@ vocabulary!(
         ControlChange = "control_change",
         Uprising = "uprising",
         FailedDeal = "failed_deal",
+        Protest = "protest",
+        Riot = "riot",
+        AttackOnCivilians = "attack_on_civilians",
+        Strike = "strike",
+        Development = "development",
     }
 );
 

@@ -1,0 +1,164 @@
+//! A CSV file as rows of text with their line numbers, and its columns found by name in any
+//! case: what every tabular import starts from.
+
+use crate::io::{Location, Problem, Severity};
+
+/// A CSV file's header and rows.
+pub struct Table {
+    /// The header as written.
+    pub headers: Vec<String>,
+    /// The header folded for lookup: trimmed, lower case, spaces as `_`.
+    folded: Vec<String>,
+    pub rows: Vec<Row>,
+}
+
+/// One record and the line it starts on (1-based, as editors count; the header is line 1).
+pub struct Row {
+    pub line: usize,
+    pub cells: Vec<String>,
+}
+
+impl Row {
+    /// The cell of `column`, trimmed; empty when the row is short.
+    pub fn get(&self, column: Option<usize>) -> &str {
+        column
+            .and_then(|c| self.cells.get(c))
+            .map_or("", |c| c.trim())
+    }
+}
+
+/// `Country of origin (ISO)` → `country_of_origin_(iso)`.
+pub fn fold_header(name: &str) -> String {
+    name.trim()
+        .trim_start_matches('\u{feff}')
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
+impl Table {
+    /// Reads CSV text (a BOM, CRLF line ends and quoted multi-line fields are fine). A record
+    /// that cannot be read is a located warning and is left out.
+    pub fn parse(bytes: &[u8], warnings: &mut Vec<Problem>) -> Result<Self, String> {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .has_headers(true)
+            .from_reader(bytes);
+        let headers: Vec<String> = reader
+            .headers()
+            .map_err(|e| format!("the first line is not a CSV header: {e}"))?
+            .iter()
+            .map(str::to_owned)
+            .collect();
+        let folded = headers.iter().map(|h| fold_header(h)).collect();
+        let mut rows = Vec::new();
+        let mut record = csv::StringRecord::new();
+        // csv reports where the previous record ended; the row starts after the line breaks.
+        let mut lines = LineCounter::default();
+        loop {
+            let before = reader.position().byte() as usize;
+            let line = lines.line_after_breaks(bytes, before);
+            match reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {
+                    if record.iter().all(|c| c.trim().is_empty()) {
+                        continue;
+                    }
+                    rows.push(Row {
+                        line,
+                        cells: record.iter().map(str::to_owned).collect(),
+                    });
+                }
+                Err(e) => {
+                    warnings.push(row_problem(
+                        line,
+                        format!("this row cannot be read ({e}); it is left out"),
+                    ));
+                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(Self {
+            headers,
+            folded,
+            rows,
+        })
+    }
+
+    /// The first column named any of `names` (folded: `event_date` finds `EVENT_DATE`).
+    pub fn column(&self, names: &[&str]) -> Option<usize> {
+        names
+            .iter()
+            .find_map(|name| self.folded.iter().position(|h| h == name))
+    }
+
+    /// Whether every one of `names` is a column.
+    pub fn has_all(&self, names: &[&str]) -> bool {
+        names.iter().all(|n| self.column(&[n]).is_some())
+    }
+
+    /// The folded header, for messages.
+    pub fn folded_headers(&self) -> &[String] {
+        &self.folded
+    }
+}
+
+/// Line numbers of byte offsets, counted once through the text as the offsets grow.
+#[derive(Default)]
+struct LineCounter {
+    offset: usize,
+    line: usize,
+}
+
+impl LineCounter {
+    /// The line of the first byte at or after `offset` that is not a line break.
+    fn line_after_breaks(&mut self, text: &[u8], offset: usize) -> usize {
+        let mut start = offset.min(text.len());
+        while start < text.len() && matches!(text[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start < self.offset {
+            self.offset = 0;
+            self.line = 0;
+        }
+        self.line += memchr::memchr_iter(b'\n', &text[self.offset..start]).count();
+        self.offset = start;
+        self.line + 1
+    }
+}
+
+/// A warning about the row starting on `line`.
+pub fn row_problem(line: usize, message: impl Into<String>) -> Problem {
+    Problem {
+        severity: Severity::Warning,
+        location: Location::Line { line },
+        message: message.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_keep_their_lines_through_quoted_line_breaks_a_bom_and_crlf() {
+        let text =
+            "\u{feff}Event_Date,NOTES\r\n2020-01-01,\"one\r\ntwo\"\r\n\r\n2020-01-02,three\r\n";
+        let mut warnings = Vec::new();
+        let table = Table::parse(text.as_bytes(), &mut warnings).unwrap();
+        assert!(warnings.is_empty());
+        assert_eq!(table.column(&["event_date"]), Some(0));
+        assert_eq!(table.column(&["notes"]), Some(1));
+        assert_eq!(
+            table.rows.iter().map(|r| r.line).collect::<Vec<_>>(),
+            [2, 5]
+        );
+        assert_eq!(table.rows[0].line, 2);
+        assert_eq!(table.rows[0].get(Some(1)), "one\r\ntwo");
+        assert_eq!(table.rows[1].line, 5);
+    }
+}

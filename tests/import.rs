@@ -1,0 +1,320 @@
+//! Files from other tools: ACLED exports of every layout, UNHCR-style country flow tables,
+//! origin–destination tables and GeoJSON with dates, through `check`, `list` and `convert`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use evacmap::model::{EventType, Feature, GeoPrecision, Measure, Term};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import")
+        .join(name)
+}
+
+/// Runs the evacmap binary; gives (exit code, stdout, stderr).
+fn evacmap(args: &[&str]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_evacmap"))
+        .args(args)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn load(name: &str) -> evacmap::io::Loaded {
+    evacmap::import::load(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn events(dataset: &evacmap::model::Dataset) -> Vec<&evacmap::model::Event> {
+    dataset.events().map(|(_, e)| e).collect()
+}
+
+#[test]
+fn every_acled_layout_opens_with_its_dates_sources_and_places() {
+    // 2015: upper case, ALLY_ACTOR columns, "01-January-2015".
+    let old = load("acled-2015.csv");
+    let first = events(&old.dataset)[0];
+    assert_eq!(first.common.id, "SUD1");
+    assert_eq!(first.common.when.unwrap().to_string(), "2015-01-01");
+    assert_eq!(first.event_type, Term::Known(EventType::Clashes));
+    assert_eq!(
+        first.actors,
+        [
+            "Military Forces of Sudan (1989-2019)",
+            "SRF: Sudan Revolutionary Front"
+        ]
+    );
+    assert_eq!(first.common.extra["fatalities"], 2);
+    // time_precision 2: the week around the date.
+    let second = events(&old.dataset)[1];
+    assert_eq!(
+        second.common.when.unwrap().to_string(),
+        "2014-12-31/2015-01-06"
+    );
+    // Two outlets, two sources.
+    let names: Vec<String> = second
+        .common
+        .sources
+        .iter()
+        .map(|s| old.dataset.source(s).unwrap().name.clone())
+        .collect();
+    assert_eq!(names, ["Sudan Tribune", "Radio Dabanga"]);
+    // time_precision 3: the month.
+    assert_eq!(
+        events(&old.dataset)[2].common.when.unwrap().to_string(),
+        "2015-02"
+    );
+
+    // 2016-2022 API: an unnamed index column, data_id, "31-12-19" and "9-May-20".
+    let api = load("acled-2019-api.csv");
+    let dates: Vec<String> = events(&api.dataset)
+        .iter()
+        .map(|e| e.common.when.unwrap().to_string())
+        .collect();
+    assert_eq!(dates, ["2019-12-31", "2020-05-09", "2020-01-02/2020-01-08"]);
+    assert_eq!(
+        events(&api.dataset)[1].event_type,
+        Term::Known(EventType::Agreement)
+    );
+    let idlib = api
+        .dataset
+        .place(events(&api.dataset)[1].place.as_deref().unwrap());
+    assert_eq!(
+        idlib.unwrap().geo_precision,
+        Some(Term::Known(GeoPrecision::Region))
+    );
+
+    // 2023+: BOM, CRLF, a quoted line break in notes, every other date form.
+    let new = load("acled-2023.csv");
+    let dates: Vec<String> = events(&new.dataset)
+        .iter()
+        .map(|e| e.common.when.unwrap().to_string())
+        .collect();
+    assert_eq!(
+        dates,
+        [
+            "2016-07-02",
+            "2022-01-05",
+            "2020-03-21",
+            "2024-08-05",
+            "2020-05",
+            "2019-12-31"
+        ]
+    );
+    assert_eq!(
+        events(&new.dataset)[0].summary.as_deref(),
+        Some("Students marched\r\nto the parliament.")
+    );
+    assert_eq!(
+        events(&new.dataset)[2].event_type,
+        Term::Known(EventType::AttackOnCivilians)
+    );
+    assert_eq!(
+        events(&new.dataset)[0].common.extra["tags"],
+        "crowd size=hundreds"
+    );
+    // Two events at one location share its place.
+    assert_eq!(events(&new.dataset)[0].place, events(&new.dataset)[5].place);
+    // A row without a source cites the file.
+    let file_source = &events(&new.dataset)[5].common.sources[0];
+    assert_eq!(
+        new.dataset.source(file_source).unwrap().name,
+        "acled-2023.csv"
+    );
+}
+
+#[test]
+fn bad_acled_rows_are_located_warnings_and_the_rest_opens() {
+    let (code, out, _) = evacmap(&["check", fixture("acled-2023.csv").to_str().unwrap()]);
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].ends_with(
+            "acled-2023.csv:9: warning: the event date \"not a date\" is not a date (ACLED \
+             writes 2016-07-02, 31-12-19, 9-May-20, 01-January-2015 or 21 March 2020); the row \
+             is left out"
+        ),
+        "{out}"
+    );
+    assert!(
+        lines[1]
+            .ends_with("acled-2023.csv:10: warning: the row has no coordinates; it is left out"),
+        "{out}"
+    );
+    assert!(
+        lines[2].ends_with("acled-2023.csv: ok (11 features, 2 warnings)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_unhcr_table_places_countries_at_their_label_points_with_a_figure_per_population() {
+    let flows = load("unhcr-yearly.csv");
+    let syria = flows.dataset.place("country-SYR").unwrap();
+    assert_eq!(syria.common.name.as_deref(), Some("Syria"));
+    assert_eq!(syria.name_ar.as_deref(), Some("سوريا"));
+    let (_, to_turkey) = flows.dataset.movements().next().unwrap();
+    assert_eq!(to_turkey.from, "country-SYR");
+    assert_eq!(to_turkey.to, "country-TUR");
+    assert_eq!(to_turkey.common.when.unwrap().to_string(), "2017");
+    let figures: Vec<(Term<Measure>, u64)> = to_turkey
+        .figures
+        .iter()
+        .map(|f| (f.measure.clone(), f.value))
+        .collect();
+    assert_eq!(
+        figures,
+        [
+            (Term::Known(Measure::Refugees), 3_424_237),
+            (Term::Known(Measure::AsylumSeekers), 1_080)
+        ]
+    );
+    // "71,237" with a thousands separator; "Iran (Islamic Rep. of)" by its UN name.
+    let germany = flows.dataset.by_id("flow-4").unwrap();
+    let Feature::Movement(germany) = germany else {
+        panic!("flow-4 is not a movement");
+    };
+    assert_eq!(germany.figures[1].value, 71_237);
+    assert!(flows.dataset.place("country-IRN").is_some());
+    // The unknown country is a located warning; its row is left out.
+    assert_eq!(flows.warnings.len(), 1);
+    assert_eq!(
+        flows.warnings[0].to_string(),
+        "7: warning: unknown country of origin \"ATL\" (not an ISO or UNHCR code, nor a name in \
+         the country table); the row is left out"
+    );
+    assert_eq!(flows.dataset.movements().count(), 5);
+
+    let monthly = load("unhcr-monthly.csv");
+    let dates: Vec<String> = monthly
+        .dataset
+        .movements()
+        .map(|(_, m)| m.common.when.unwrap().to_string())
+        .collect();
+    assert_eq!(dates, ["2022-03", "2022-04"]);
+    assert!(
+        monthly.warnings[0]
+            .to_string()
+            .starts_with("4: warning: the month \"Smarch\"")
+    );
+}
+
+#[test]
+fn list_prints_imported_rows_with_figures_by_source() {
+    let (code, out, _) = evacmap(&["list", fixture("od-points.csv").to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("2017-05-12         movement flow-2                     Displacement Barzeh → Idlib [reported] | 1,246 people (SANA)"),
+        "{out}"
+    );
+    assert!(out.contains("| 1,500 people (od-points.csv)"), "{out}");
+    let (_, out, _) = evacmap(&[
+        "list",
+        "--from",
+        "2018",
+        "--to",
+        "2018",
+        fixture("unhcr-yearly.csv").to_str().unwrap(),
+    ]);
+    assert!(
+        out.contains(
+            "Displacement Afghanistan → Iran [reported] | 951,142 refugees (unhcr-yearly.csv)"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("→ Turkey"), "{out}");
+}
+
+#[test]
+fn geojson_from_other_tools_gets_its_dates_and_says_from_where() {
+    let usgs = load("usgs.geojson");
+    assert_eq!(
+        usgs.dataset.features()[0].when().unwrap().to_string(),
+        "2023-11-14"
+    );
+    assert_eq!(
+        usgs.warnings[0].message,
+        "dates read from the property \"time\" (milliseconds since 1970) of 2 features"
+    );
+    let (_, out, _) = evacmap(&[
+        "list",
+        "--from",
+        "2023",
+        fixture("usgs.geojson").to_str().unwrap(),
+    ]);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.contains("M 5.6 - central Nepal"), "{out}");
+
+    let sequence = load("reports.geojsons");
+    let dates: Vec<String> = sequence
+        .dataset
+        .features()
+        .iter()
+        .map(|f| f.when().unwrap().to_string())
+        .collect();
+    assert_eq!(dates, ["2017-05-10", "2017-05-11", "2017-05-12"]);
+}
+
+#[test]
+fn a_file_in_no_known_format_says_what_was_recognised() {
+    let (code, out, _) = evacmap(&["check", fixture("not-a-table.csv").to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("not-a-table.csv:1:1: error: not GeoJSON; read as a CSV table with the columns name, colour, which is none of the tables evacmap reads"),
+        "{out}"
+    );
+}
+
+#[test]
+fn convert_writes_a_story_that_checks_and_lists_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in [
+        "acled-2015.csv",
+        "acled-2019-api.csv",
+        "acled-2023.csv",
+        "unhcr-yearly.csv",
+        "unhcr-monthly.csv",
+        "od-points.csv",
+        "usgs.geojson",
+        "reports.geojsons",
+    ] {
+        let input = fixture(name);
+        let out = dir.path().join(format!("{name}.geojson"));
+        let (code, _, err) = evacmap(&["convert", input.to_str().unwrap(), out.to_str().unwrap()]);
+        assert_eq!(code, 0, "{name}: {err}");
+        let (code, checked, _) = evacmap(&["check", out.to_str().unwrap()]);
+        assert_eq!(code, 0, "{name}: {checked}");
+        let (_, before, _) = evacmap(&["list", input.to_str().unwrap()]);
+        let (_, after, _) = evacmap(&["list", out.to_str().unwrap()]);
+        assert_eq!(before, after, "{name}");
+        assert!(!before.is_empty(), "{name}");
+    }
+    // Several files as one story: ids that clash get their file's name.
+    let both = dir.path().join("both.geojson");
+    let (code, out, err) = evacmap(&[
+        "convert",
+        fixture("acled-2015.csv").to_str().unwrap(),
+        fixture("acled-2023.csv").to_str().unwrap(),
+        both.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("both.geojson: 17 features"), "{out}");
+    let merged = evacmap::io::load_file(&both).unwrap().dataset;
+    assert!(merged.place("acled-2023.csv:place-1").is_some());
+    // A failed input writes nothing.
+    let none = dir.path().join("none.geojson");
+    let (code, _, err) = evacmap(&[
+        "convert",
+        fixture("not-a-table.csv").to_str().unwrap(),
+        none.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("nothing was written"), "{err}");
+    assert!(!none.exists());
+}
