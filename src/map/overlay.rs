@@ -1297,17 +1297,32 @@ fn draw_marker(painter: &egui::Painter, mark: &PlaceMark, emphasis: Emphasis) {
 
 /// An arrow's label: its date and the counts of people with their sources, as a spread when
 /// sources differ (lowest first): "12 May 2017 · 700–1,246 people (SOHR–SANA)",
-/// "8 May 2017 · 1,000 people (SANA)"; the date alone without counts.
+/// "8 May 2017 · 1,000 people (SANA)", "2017 · 3,424,237 refugees (UNHCR)"; the date alone
+/// without counts.
 pub fn arrow_label(dataset: &Dataset, movement: &Movement) -> String {
     let mut text = movement
         .common
         .when
         .map(|w| w.human())
         .unwrap_or_else(|| "undated".into());
+    // People when a source counts them; otherwise the first count of people moved (refugees,
+    // asylum seekers…), never mixing two measures in one spread.
+    let moved = |f: &&crate::model::Figure| {
+        f.measure
+            .known()
+            .is_some_and(crate::model::Measure::counts_people_moved)
+    };
+    let measure = movement
+        .figures
+        .iter()
+        .find(|f| f.measure.known() == Some(crate::model::Measure::People))
+        .or_else(|| movement.figures.iter().find(moved))
+        .map(|f| f.measure.clone());
+    let noun = measure.as_ref().map_or_else(String::new, |m| m.label());
     let mut people: Vec<(u64, String)> = movement
         .figures
         .iter()
-        .filter(|f| f.measure.known() == Some(crate::model::Measure::People))
+        .filter(|f| Some(&f.measure) == measure.as_ref())
         .map(|f| {
             let sources: Vec<String> = f
                 .sources
@@ -1322,12 +1337,12 @@ pub fn arrow_label(dataset: &Dataset, movement: &Movement) -> String {
     match (people.first(), people.last()) {
         (Some((low, low_by)), Some((high, high_by))) if low != high => {
             text.push_str(&format!(
-                " · {}–{} people ({low_by}–{high_by})",
+                " · {}–{} {noun} ({low_by}–{high_by})",
                 count(*low),
                 count(*high)
             ));
         }
-        (Some((value, by)), _) => text.push_str(&format!(" · {} people ({by})", count(*value))),
+        (Some((value, by)), _) => text.push_str(&format!(" · {} {noun} ({by})", count(*value))),
         _ => {}
     }
     text
@@ -1388,5 +1403,22 @@ mod tests {
             "12 May 2017 · 700–1,246 people (SOHR–SANA)"
         );
         assert_eq!(label("qaboun-idlib-2017-05-14"), "14 May 2017");
+    }
+}
+
+#[cfg(test)]
+mod flow_label_tests {
+    use super::*;
+
+    #[test]
+    fn a_flow_of_refugees_is_labelled_with_its_count_of_refugees() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/import/unhcr-yearly.csv");
+        let dataset = crate::import::load(&path).unwrap().dataset;
+        let (_, movement) = dataset.movements().next().unwrap();
+        assert_eq!(
+            arrow_label(&dataset, movement),
+            "2017 · 3,424,237 refugees (unhcr-yearly.csv)"
+        );
     }
 }

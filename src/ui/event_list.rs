@@ -202,35 +202,32 @@ pub fn event_list_ui(ui: &mut Ui, search: &mut String, input: &EventListInput) -
         let view = ui.available_height();
         area = area.vertical_scroll_offset((row as f32 * row_pitch - view / 2.0).max(0.0));
     }
-    area.show_rows(
-        ui,
-        row_height - ui.spacing().item_spacing.y,
-        shown.len(),
-        |ui, rows| {
-            for index in shown[rows].iter().copied() {
-                let Some(feature) = input.dataset.get(index) else {
-                    continue;
-                };
-                let when = feature
-                    .when()
-                    .map_or_else(|| "undated".to_owned(), |w| w.human());
-                let kind = match feature {
-                    Feature::Movement(_) => "→",
-                    _ => "•",
-                };
-                let name = input.dataset.display_name(feature);
-                let text = format!("{kind} {when} · {}", crate::bidi::visual(&name));
-                let selected = input.selection == Some(index);
-                let response = ui.selectable_label(selected, text);
-                if selected && revealed.is_some() {
-                    // Laid out now thanks to the offset above; egui centres it exactly.
-                    response.scroll_to_me(Some(egui::Align::Center));
-                }
-                if response.clicked() {
-                    commands.push(Command::Show(index));
-                }
+    area.show_rows(ui, row_height, shown.len(), |ui, rows| {
+        // One line per row, as show_rows needs: a long name is cut with "…".
+        ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+        for index in shown[rows].iter().copied() {
+            let Some(feature) = input.dataset.get(index) else {
+                continue;
+            };
+            let when = feature
+                .when()
+                .map_or_else(|| "undated".to_owned(), |w| w.human());
+            let kind = match feature {
+                Feature::Movement(_) => "→",
+                _ => "•",
+            };
+            let name = input.dataset.display_name(feature);
+            let text = format!("{kind} {when} · {}", crate::bidi::visual(&name));
+            let selected = input.selection == Some(index);
+            let response = ui.selectable_label(selected, text);
+            if selected && revealed.is_some() {
+                // Laid out now thanks to the offset above; egui centres it exactly.
+                response.scroll_to_me(Some(egui::Align::Center));
             }
-        },
-    );
+            if response.clicked() {
+                commands.push(Command::Show(index));
+            }
+        }
+    });
     commands
 }
