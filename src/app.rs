@@ -11,6 +11,7 @@ use walkers::{Map, MapMemory, Tiles, lon_lat};
 use crate::cli::WindowArgs;
 use crate::filter::{TimeIndex, VisibleSet, range_from_args};
 use crate::io::background::LoadJob;
+use crate::layers::{Layer, LayerSet};
 use crate::map::basemap::Basemap;
 use crate::map::overlay::{Layers, OverlayOutput, StoryOverlay};
 use crate::map::projection::{LonLatBounds, fit_bounds};
@@ -18,7 +19,7 @@ use crate::map::tiles::{CacheSettings, CountingTiles, MapTiles, TileProvider};
 use crate::model::{Dataset, DaySpan, Feature, FeatureIndex};
 use crate::playback::{self, PlaybackSettings};
 use crate::story::Story;
-use crate::ui::basemap_menu::{BasemapForm, basemap_menu_ui};
+use crate::ui::basemap_menu::BasemapForm;
 use crate::ui::event_list::{EventCatalogue, EventListInput, event_list_ui};
 use crate::ui::timeline::{TimelineInput, TimelineState, timeline_ui};
 use crate::ui::{Command, details, sidebar, status_bar};
@@ -30,6 +31,8 @@ pub struct PersistedState {
     pub view: Option<SavedView>,
     pub layers: Layers,
     pub last_file: Option<PathBuf>,
+    /// Files opened before, the latest first (File → Open recent).
+    pub recent_files: Vec<PathBuf>,
     pub tiles: TileProvider,
     pub tile_cache: CacheSettings,
     /// `None` until the user changes it: then the step follows the story's date precision.
@@ -94,6 +97,8 @@ pub struct AppOptions {
     /// Filled in with the exit code once a `--screenshot` has been saved (or failed).
     pub exit_code: ExitCodeSlot,
     pub file: Option<PathBuf>,
+    /// Further files, opened as layers after the first.
+    pub more_files: Vec<PathBuf>,
     pub screenshot: Option<PathBuf>,
     pub reset: bool,
     /// Overrides the saved tile provider for this run.
@@ -151,14 +156,26 @@ struct PendingLoad {
     at_startup: bool,
     /// `--select ID`, applied once the story is there.
     select: Option<String>,
+    /// The file of an open layer changed on disk: on failure its last good data stays.
+    reload: bool,
 }
+
+/// How many files File → Open recent offers.
+const RECENT_FILES: usize = 8;
 
 /// How long `--screenshot` waits for tiles before saving what it has.
 const SCREENSHOT_TILE_WAIT: Duration = Duration::from_secs(5);
 
 pub struct EvacApp {
     state: PersistedState,
+    /// What the visible layers hold together: what the map, list and timeline show.
     story: Story,
+    layer_set: LayerSet,
+    /// Files to open once the load under way is done (command line, dropped files).
+    queued_files: Vec<PathBuf>,
+    open_dialog: crate::ui::open_dialog::OpenDialog,
+    /// Reloads a layer when its file changes; `None` until the first frame.
+    watcher: Option<crate::io::watch::FileWatcher>,
     selection: Option<FeatureIndex>,
     /// Movements selected together (one arrow between clusters), listed in the details.
     selected_movements: Option<Vec<FeatureIndex>>,
@@ -255,9 +272,19 @@ impl EvacApp {
                     job: LoadJob::start(path),
                     at_startup: true,
                     select: select.clone(),
+                    reload: false,
                 }),
             ),
             None => (Story::bundled(), None),
+        };
+        let layer_set = match &loading {
+            Some(_) => LayerSet::default(),
+            None => LayerSet::new(Layer::from_story(Story {
+                dataset: story.dataset.clone(),
+                name: story.name.clone(),
+                path: None,
+                warnings: story.warnings.clone(),
+            })),
         };
         let mut memory = MapMemory::default();
         let mut fit_pending = true;
@@ -280,6 +307,10 @@ impl EvacApp {
         let mut app = Self {
             state,
             story,
+            layer_set,
+            queued_files: options.more_files.clone(),
+            open_dialog: Default::default(),
+            watcher: None,
             selection: None,
             selected_movements: None,
             range,
@@ -523,7 +554,84 @@ impl EvacApp {
             job,
             at_startup: false,
             select: None,
+            reload: false,
         });
+    }
+
+    /// Puts `path` first among the recent files (at most [`RECENT_FILES`]).
+    fn remember_recent(&mut self, path: &Path) {
+        if path.as_os_str() == crate::io::STDIN_PATH {
+            return;
+        }
+        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        self.state.recent_files.retain(|p| *p != path);
+        self.state.recent_files.insert(0, path);
+        self.state.recent_files.truncate(RECENT_FILES);
+    }
+
+    /// The open files, as layers.
+    pub fn layer_set(&self) -> &LayerSet {
+        &self.layer_set
+    }
+
+    /// Shows what the visible layers hold, after a layer came, went, or changed.
+    fn apply_layers(&mut self) {
+        let selected = self
+            .selection
+            .and_then(|i| self.story.dataset.get(i))
+            .map(|f| f.id().to_owned());
+        self.story = self.layer_set.story();
+        self.state.last_file = self.story.path.clone();
+        self.selected_movements = None;
+        self.selection = selected.and_then(|id| self.story.dataset.index_of(&id));
+        self.reindex();
+        self.watch_layers();
+    }
+
+    /// Watches the files of the open layers, and only those.
+    fn watch_layers(&mut self) {
+        if let Some(watcher) = &mut self.watcher {
+            let paths: Vec<PathBuf> = self
+                .layer_set
+                .layers()
+                .iter()
+                .filter_map(|l| l.path.clone())
+                .collect();
+            watcher.watch(&paths);
+        }
+    }
+
+    /// Starts reloading layers whose files changed, and opening files queued on the command line.
+    fn poll_files(&mut self, ctx: &egui::Context) {
+        if self.watcher.is_none() && self.frames == 1 {
+            let repaint = ctx.clone();
+            self.watcher = crate::io::watch::FileWatcher::new(move || repaint.request_repaint())
+                .map_err(|e| log::warn!("files will not reload when changed: {e}"))
+                .ok();
+            self.watch_layers();
+        }
+        if self.loading.is_some() {
+            return;
+        }
+        let changed = self
+            .watcher
+            .as_ref()
+            .map(|w| w.changed())
+            .unwrap_or_default();
+        if let Some(path) = changed
+            .into_iter()
+            .find(|p| self.layer_set.find(p).is_some())
+        {
+            self.loading = Some(PendingLoad {
+                job: LoadJob::start(&path),
+                at_startup: false,
+                select: None,
+                reload: true,
+            });
+        } else if !self.queued_files.is_empty() {
+            let path = self.queued_files.remove(0);
+            self.open(&path);
+        }
     }
 
     /// Applies a finished load, if there is one.
@@ -540,24 +648,27 @@ impl EvacApp {
         };
         match outcome {
             Ok(loaded) => {
-                self.story = Story::from_loaded(loaded, pending.job.path());
-                self.state.last_file = self.story.path.clone();
-                self.selected_movements = None;
-                self.selection = pending
-                    .select
-                    .as_deref()
-                    .and_then(|id| self.story.dataset.index_of(id));
-                self.fit_pending |= !pending.at_startup;
+                let path = pending.job.path();
+                self.layer_set.add(Layer::from_loaded(loaded, path));
+                self.remember_recent(path);
+                self.apply_layers();
+                if let Some(id) = &pending.select {
+                    self.selection = self.story.dataset.index_of(id);
+                }
+                self.fit_pending |= !pending.at_startup && !pending.reload;
                 self.load_error = None;
-                self.reindex();
+            }
+            Err(error) if pending.reload => {
+                self.layer_set
+                    .reload_failed(pending.job.path(), error.problems());
             }
             Err(error) => {
                 self.load_error = Some(error.problems());
-                if pending.at_startup {
-                    self.story = Story::bundled();
+                if self.layer_set.is_empty() {
+                    self.layer_set = LayerSet::new(Layer::from_story(Story::bundled()));
+                    self.apply_layers();
                     self.state.last_file = None;
                     self.fit_pending = true;
-                    self.reindex();
                 }
             }
         }
@@ -568,6 +679,7 @@ impl EvacApp {
     pub fn show(&mut self, ui: &mut Ui) {
         self.frames += 1;
         self.poll_load(ui.ctx());
+        self.poll_files(ui.ctx());
         self.advance_playback(ui.ctx());
         let mut commands = self.keyboard_commands(ui.ctx());
         self.open_dropped_files(ui.ctx());
@@ -627,6 +739,10 @@ impl EvacApp {
             .resizable(true)
             .show_collapsible(ui, &mut panels.list, |ui| {
                 sidebar::story_header_ui(ui, &self.story.dataset);
+                let files = crate::ui::files_panel::FilesInput {
+                    layers: &self.layer_set,
+                };
+                commands.extend(crate::ui::files_panel::files_ui(ui, &files));
                 ui.separator();
                 let input = EventListInput {
                     dataset: &self.story.dataset,
@@ -695,6 +811,7 @@ impl EvacApp {
             });
         self.legend_ui(ui.ctx());
         commands.extend(self.export_window(ui.ctx()));
+        commands.extend(self.open_dialog.ui(ui.ctx()));
         self.help_ui(ui.ctx());
         self.load_error_ui(ui.ctx());
 
@@ -910,63 +1027,18 @@ impl EvacApp {
                 .map(|f| f.path().to_owned())
                 .collect()
         });
-        if let Some(path) = dropped.first() {
-            self.open(path);
-        }
+        self.queued_files.extend(dropped);
     }
 
     fn top_bar_ui(&mut self, ui: &mut Ui) -> Vec<Command> {
-        let mut commands = Vec::new();
-        ui.horizontal(|ui| {
-            ui.label(RichText::new("evacmap").strong());
-            ui.separator();
-            ui.menu_button("File", |ui| {
-                if ui.button("Export…").clicked() {
-                    commands.push(Command::ToggleExport);
-                }
-            });
-            let fit = ui
-                .button("Fit story")
-                .on_hover_text("Show the whole story (Home)");
-            crate::ui::focus::remember(ui.ctx(), "top-bar", fit.id);
-            if fit.clicked() {
-                commands.push(Command::FitAll);
-            }
-            if ui.button("+").on_hover_text("Zoom in (+)").clicked() {
-                commands.push(Command::Zoom(1.0));
-            }
-            if ui.button("−").on_hover_text("Zoom out (-)").clicked() {
-                commands.push(Command::Zoom(-1.0));
-            }
-            commands.extend(sidebar::layers_menu_ui(ui, self.state.layers));
-            commands.extend(basemap_menu_ui(
-                ui,
-                &mut self.basemap_form,
-                &self.tile_provider,
-                &self.state.tile_cache,
-            ));
-            let mut panels = self.state.panels;
-            ui.toggle_value(&mut panels.list, "List")
-                .on_hover_text("Show or hide the story and its events on the left");
-            ui.toggle_value(&mut panels.timeline, "Timeline")
-                .on_hover_text("Show or hide the timeline and playback");
-            if panels != self.state.panels {
-                commands.push(Command::SetPanels(panels));
-            }
-            if ui.button("Legend").clicked() {
-                self.state.legend_closed = !self.state.legend_closed;
-            }
-            if ui
-                .button("Help")
-                .on_hover_text("Keyboard shortcuts (F1 or ?)")
-                .clicked()
-            {
-                commands.push(Command::ToggleHelp);
-            }
-            ui.separator();
-            ui.label(RichText::new("Drop a GeoJSON file on the window to open it.").weak());
-        });
-        commands
+        let input = crate::ui::top_bar::TopBar {
+            layers: self.state.layers,
+            tile_provider: &self.tile_provider,
+            tile_cache: &self.state.tile_cache,
+            panels: self.state.panels,
+            recent_files: &self.state.recent_files,
+        };
+        crate::ui::top_bar::top_bar_ui(ui, &input, &mut self.basemap_form)
     }
 
     fn map_ui(&mut self, ui: &mut Ui) -> Vec<Command> {
@@ -1156,7 +1228,40 @@ impl EvacApp {
             // Panels only offer web links; checked again here, where the link is opened.
             Command::SetPanels(panels) => self.state.panels = panels,
             Command::ToggleExport => self.export_open = !self.export_open,
+            Command::ToggleLegend => self.state.legend_closed = !self.state.legend_closed,
             Command::Export(request) => self.start_export(*request),
+            Command::Open(path) => {
+                self.open_dialog.open = false;
+                self.open(&path);
+            }
+            Command::ToggleOpenDialog => {
+                if self.open_dialog.open {
+                    self.open_dialog.open = false;
+                } else {
+                    let folder = self
+                        .story
+                        .path
+                        .as_deref()
+                        .and_then(Path::parent)
+                        .filter(|p| p.is_dir())
+                        .map(Path::to_path_buf)
+                        .or_else(|| std::env::current_dir().ok())
+                        .unwrap_or_default();
+                    self.open_dialog.show_in(&folder);
+                }
+            }
+            Command::SetLayerVisible(index, visible) => {
+                self.layer_set.set_visible(index, visible);
+                self.apply_layers();
+            }
+            Command::RemoveLayer(index) => {
+                self.layer_set.remove(index);
+                self.apply_layers();
+            }
+            Command::SetDateProperty(index, name) => {
+                self.layer_set.set_date_property(index, &name);
+                self.apply_layers();
+            }
             Command::CancelLoad => {
                 if let Some(pending) = &self.loading {
                     pending.job.cancel();
@@ -1382,7 +1487,8 @@ pub fn run(args: WindowArgs) -> i32 {
         }
     };
     let options = AppOptions {
-        file: args.file.clone(),
+        file: args.files.first().cloned(),
+        more_files: args.files.iter().skip(1).cloned().collect(),
         screenshot: args.screenshot.clone(),
         reset: args.reset,
         tiles,

@@ -33,8 +33,9 @@ pub struct Cli {
 /// Options of the map window.
 #[derive(Debug, Args, Default, Clone)]
 pub struct WindowArgs {
-    /// A story to open (GeoJSON); default: the bundled story.
-    pub file: Option<PathBuf>,
+    /// Files to open, each as a layer: GeoJSON stories, ACLED exports, flow tables, any GeoJSON
+    /// with dates; default: the bundled story.
+    pub files: Vec<PathBuf>,
 
     /// Render the window once, save it as a PNG and exit (for documentation and tests).
     #[arg(long, value_name = "PNG")]
@@ -361,7 +362,7 @@ pub fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> st
                 return Ok(1);
             }
         },
-        None => crate::story::Story::bundled().dataset,
+        None => crate::model::Dataset::clone(&crate::story::Story::bundled().dataset),
     };
     let mut request = ExportRequest::new(format, args.out.clone());
     request.range = range;

@@ -40,12 +40,23 @@ pub enum Command {
     SetPanels(Panels),
     /// Open or close the export dialog.
     ToggleExport,
+    /// Show or hide the legend.
+    ToggleLegend,
     /// Write an export (on a worker thread; the dialog shows its progress).
     Export(Box<crate::export::ExportRequest>),
     /// Stop the export under way; nothing is written.
     CancelExport,
     /// Stop opening a file; the story on screen stays.
     CancelLoad,
+    /// Open a file as a layer (any format evacmap reads).
+    Open(std::path::PathBuf),
+    /// Show or close the Open dialog.
+    ToggleOpenDialog,
+    /// Show or hide a layer (by its place in the list of open files).
+    SetLayerVisible(usize, bool),
+    RemoveLayer(usize),
+    /// Date a layer's features from other tools by this property.
+    SetDateProperty(usize, String),
 }
 
 /// Which panels are shown; remembered. The map takes the room of a hidden one.

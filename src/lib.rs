@@ -13,6 +13,7 @@ pub mod fonts;
 pub mod generate;
 pub mod import;
 pub mod io;
+pub mod layers;
 pub mod logging;
 pub mod map;
 pub mod model;

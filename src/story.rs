@@ -7,7 +7,8 @@ use crate::model::Dataset;
 
 /// A loaded story and where it came from.
 pub struct Story {
-    pub dataset: Dataset,
+    /// Shared with the layer it comes from when one layer is shown.
+    pub dataset: std::sync::Arc<Dataset>,
     /// Shown in the status bar.
     pub name: String,
     /// `None` for the bundled story.
@@ -27,7 +28,7 @@ impl Story {
                 }
             });
         Self {
-            dataset: loaded.dataset,
+            dataset: loaded.dataset.into(),
             name: crate::BUNDLED_STORY_NAME.to_owned(),
             path: None,
             warnings: loaded.warnings,
@@ -37,7 +38,7 @@ impl Story {
     /// A story read from `path`.
     pub fn from_loaded(loaded: Loaded, path: &Path) -> Self {
         Self {
-            dataset: loaded.dataset,
+            dataset: loaded.dataset.into(),
             name: display_name(path),
             path: Some(path.to_owned()),
             warnings: loaded.warnings,
@@ -47,7 +48,7 @@ impl Story {
     /// Nothing yet: shown while `path` is read at start-up.
     pub fn empty(path: &Path) -> Self {
         Self {
-            dataset: Dataset::default(),
+            dataset: Default::default(),
             name: display_name(path),
             path: None,
             warnings: Vec::new(),

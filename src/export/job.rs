@@ -15,7 +15,7 @@ pub struct ExportJob {
 
 impl ExportJob {
     /// Starts writing `request` from `dataset` (a copy: the window goes on with its own).
-    pub fn start(dataset: Dataset, request: ExportRequest) -> std::io::Result<Self> {
+    pub fn start(dataset: Arc<Dataset>, request: ExportRequest) -> std::io::Result<Self> {
         let progress = Arc::new(Progress::default());
         let shared = progress.clone();
         let handle = std::thread::Builder::new()

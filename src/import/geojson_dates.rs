@@ -73,10 +73,46 @@ pub fn date_generic_features(
     today: NaiveDate,
     warnings: &mut Vec<Problem>,
 ) -> Dataset {
+    match date_properties(&dataset, today).first() {
+        Some(name) => {
+            let name = name.clone();
+            date_by(dataset, &name, today, warnings)
+        }
+        None => dataset,
+    }
+}
+
+/// The properties of generic features that hold plausible dates, the best first (the most
+/// plausible values; ties go to the usual names). `end` counts only as the end of `start`.
+pub fn date_properties(dataset: &Dataset, today: NaiveDate) -> Vec<String> {
+    let candidates = candidates(dataset, today);
+    let mut names: Vec<(&String, &Candidate)> = candidates
+        .iter()
+        .filter(|(name, _)| name.as_str() != "end")
+        .collect();
+    names.sort_by_key(|(name, c)| {
+        let preference = PREFERRED
+            .iter()
+            .position(|p| p == name)
+            .map_or(0, |p| PREFERRED.len() - p);
+        std::cmp::Reverse((c.plausible, preference))
+    });
+    names.into_iter().map(|(name, _)| name.clone()).collect()
+}
+
+/// Dates generic features by the property `name` (with `end` as the end when `name` is
+/// `start`), replacing the dates they had, and says so in a warning at the top of `warnings`.
+pub fn date_by(
+    dataset: Dataset,
+    name: &str,
+    today: NaiveDate,
+    warnings: &mut Vec<Problem>,
+) -> Dataset {
     let candidates = candidates(&dataset, today);
-    let Some((name, chosen)) = best(&candidates) else {
+    let Some(chosen) = candidates.get(name) else {
         return dataset;
     };
+    let form = chosen.form;
     let end = (name == "start")
         .then(|| candidates.get("end").map(|c| c.form))
         .flatten();
@@ -85,7 +121,6 @@ pub fn date_generic_features(
         .filter(|k| k.as_str() != name && !(end.is_some() && k.as_str() == "end"))
         .map(|k| quote(k))
         .collect();
-    let (name, form) = (name.to_owned(), chosen.form);
     let (meta, mut features, foreign) = dataset.into_parts();
     let mut dated = 0;
     for (index, feature) in features.iter_mut().enumerate() {
@@ -99,7 +134,8 @@ pub fn date_generic_features(
                 .get(key)
                 .and_then(|v| day_of_value(v, form))
         };
-        let Some(start) = day(&name, form) else {
+        let Some(start) = day(name, form) else {
+            generic.common.when = None;
             continue;
         };
         let when = match end.and_then(|form| day("end", form)) {
@@ -125,8 +161,8 @@ pub fn date_generic_features(
         dated += 1;
     }
     let mut message = format!(
-        "dates read from the property {} ({}) of {dated} features",
-        quote(&name),
+        "{DATED_FROM} {} ({}) of {dated} features",
+        quote(name),
         form.describe()
     );
     if end.is_some() {
@@ -138,6 +174,7 @@ pub fn date_generic_features(
             others.join(", ")
         ));
     }
+    warnings.retain(|w| !w.message.starts_with(DATED_FROM));
     warnings.insert(
         0,
         Problem {
@@ -150,6 +187,9 @@ pub fn date_generic_features(
     );
     Dataset::new(meta, features, foreign)
 }
+
+/// How the warning that names the date property starts.
+const DATED_FROM: &str = "dates read from the property";
 
 /// Every property of generic features with values that read as dates, by name.
 fn candidates(dataset: &Dataset, today: NaiveDate) -> BTreeMap<String, Candidate> {
@@ -200,21 +240,6 @@ fn looks_like_time(key: &str) -> bool {
         .any(|word| key.contains(word))
 }
 
-/// The candidate with the most plausible values; ties go to the preferred names.
-fn best(candidates: &BTreeMap<String, Candidate>) -> Option<(&str, &Candidate)> {
-    candidates
-        .iter()
-        .filter(|(name, _)| name.as_str() != "end")
-        .max_by_key(|(name, c)| {
-            let preference = PREFERRED
-                .iter()
-                .position(|p| p == name)
-                .map_or(0, |p| PREFERRED.len() - p);
-            (c.plausible, preference)
-        })
-        .map(|(name, c)| (name.as_str(), c))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,6 +288,37 @@ mod tests {
         assert_eq!(
             dated.features()[0].when().unwrap().to_string(),
             "2020-01-05/2020-02-01"
+        );
+    }
+
+    #[test]
+    fn another_date_property_can_be_chosen() {
+        let story = dataset(
+            r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","geometry":null,
+             "properties":{"reported":"2020-01-05","occurred":"2019-12-30"}},
+            {"type":"Feature","geometry":null,
+             "properties":{"reported":"2020-01-06","occurred":"bad"}}]}"#,
+        );
+        let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
+        assert_eq!(date_properties(&story, today), ["reported", "occurred"]);
+        let mut warnings = Vec::new();
+        let dated = date_generic_features(story, today, &mut warnings);
+        assert_eq!(
+            dated.features()[0].when().unwrap().to_string(),
+            "2020-01-05"
+        );
+        let redated = date_by(dated, "occurred", today, &mut warnings);
+        assert_eq!(
+            redated.features()[0].when().unwrap().to_string(),
+            "2019-12-30"
+        );
+        assert_eq!(redated.features()[1].when(), None);
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(
+            warnings[0].message,
+            "dates read from the property \"occurred\" (ISO dates) of 1 features; other \
+             properties with dates: \"reported\""
         );
     }
 

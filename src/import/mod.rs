@@ -59,13 +59,13 @@ pub fn load_with_progress(path: &Path, progress: &LoadProgress) -> Result<Loaded
     let file_name = path
         .file_name()
         .map_or_else(|| origin.clone(), |n| n.to_string_lossy().into_owned());
-    parse(&bytes, &origin, &file_name, progress)
+    parse(bytes, &origin, &file_name, progress)
 }
 
 /// Reads the text of a file named `file_name` (for sources and titles); `origin` names it in
 /// messages.
 pub fn parse(
-    bytes: &[u8],
+    bytes: Vec<u8>,
     origin: &str,
     file_name: &str,
     progress: &LoadProgress,
@@ -81,18 +81,18 @@ pub fn parse(
             }],
         })
     };
-    let format = detect(bytes).map_err(refused)?;
+    let format = detect(&bytes).map_err(refused)?;
     let mut warnings = Vec::new();
     let dataset = match format {
         Format::GeoJson => {
-            let loaded = crate::io::read::parse_bytes_with(bytes, origin, progress)?;
+            let loaded = crate::io::read::parse_owned(bytes, origin, progress)?;
             let mut warnings = loaded.warnings;
             let dataset =
                 geojson_dates::date_generic_features(loaded.dataset, today, &mut warnings);
             return Ok(Loaded { dataset, warnings });
         }
         Format::GeoJsonSequence => {
-            let collection = geojson_dates::sequence_to_collection(bytes);
+            let collection = geojson_dates::sequence_to_collection(&bytes);
             let loaded = crate::io::read::parse_bytes_with(&collection, origin, progress)?;
             let mut warnings = loaded.warnings;
             let dataset =
@@ -100,7 +100,7 @@ pub fn parse(
             return Ok(Loaded { dataset, warnings });
         }
         Format::Acled | Format::CountryFlows | Format::PointFlows => {
-            let table = table::Table::parse(bytes, &mut warnings).map_err(refused)?;
+            let table = table::Table::parse(&bytes, &mut warnings).map_err(refused)?;
             match format {
                 Format::Acled => acled::read(&table, file_name, today, &mut warnings),
                 Format::CountryFlows => flows::read_countries(&table, file_name, &mut warnings),
@@ -327,8 +327,12 @@ pub fn merge(stories: Vec<(String, Dataset)>) -> Dataset {
     let (mut meta, mut features, foreign) = first.into_parts();
     for (name, story) in stories {
         let (other_meta, other_features, _) = story.into_parts();
-        let taken: std::collections::HashSet<String> =
-            features.iter().map(|f| f.id().to_owned()).collect();
+        // Only places, movements and events need ids of their own; other features keep theirs.
+        let taken: std::collections::HashSet<String> = features
+            .iter()
+            .filter(|f| !matches!(f, Feature::Generic(_)))
+            .map(|f| f.id().to_owned())
+            .collect();
         let renamed = |id: &str| {
             if taken.contains(id) {
                 format!("{name}:{id}")
@@ -356,8 +360,11 @@ pub fn merge(stories: Vec<(String, Dataset)>) -> Dataset {
         }
         let source = |id: &String| source_ids.get(id).cloned().unwrap_or_else(|| id.clone());
         for mut feature in other_features {
+            let generic = matches!(feature, Feature::Generic(_));
             let common = feature.common_mut();
-            common.id = renamed(&common.id);
+            if !generic {
+                common.id = renamed(&common.id);
+            }
             common.sources = common.sources.iter().map(source).collect();
             match &mut feature {
                 Feature::Movement(movement) => {

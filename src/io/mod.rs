@@ -8,6 +8,7 @@ pub mod read;
 pub mod source;
 pub mod split;
 pub mod structure;
+pub mod watch;
 pub mod write;
 
 pub use problem::{Location, Problem, ProblemReport, Severity};

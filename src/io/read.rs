@@ -58,7 +58,37 @@ pub fn load_file_with_limit(path: &Path, limit: u64) -> Result<Loaded, LoadError
 /// [`load_file`], counting what it has read in `progress` and stopping when that is cancelled.
 pub fn load_file_with_progress(path: &Path, progress: &LoadProgress) -> Result<Loaded, LoadError> {
     let bytes = read_capped_with(path, MAX_FILE_BYTES, progress)?;
-    parse_bytes_by(&bytes, &origin_name(path), Route::Outlined, progress)
+    parse_owned(bytes, &origin_name(path), progress)
+}
+
+/// [`parse_bytes_with`], letting go of the text as soon as the features are read from it (a
+/// million-feature story's text is a quarter of what its features take).
+pub fn parse_owned(
+    bytes: Vec<u8>,
+    origin: &str,
+    progress: &LoadProgress,
+) -> Result<Loaded, LoadError> {
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    if std::str::from_utf8(text).is_ok() {
+        match read_features_apart(text, progress) {
+            Ok(apart) => {
+                drop(bytes);
+                return apart.finish().map_err(|problems| {
+                    LoadError::Invalid(ProblemReport {
+                        origin: origin.to_owned(),
+                        problems,
+                    })
+                });
+            }
+            Err(Stop::Cancelled) => {
+                return Err(LoadError::Cancelled {
+                    path: origin.to_owned(),
+                });
+            }
+            Err(Stop::Unfollowed) => {}
+        }
+    }
+    parse_bytes_by(&bytes, origin, Route::WholeTree, progress)
 }
 
 /// Parses and checks a story; `origin` names it in messages.
@@ -79,7 +109,6 @@ pub fn parse_bytes_with(
 #[derive(Clone, Copy, PartialEq)]
 enum Route {
     Outlined,
-    #[cfg(test)]
     WholeTree,
 }
 
@@ -121,8 +150,8 @@ fn parse_bytes_by(
         path: origin.to_owned(),
     };
     if route == Route::Outlined {
-        match read_outlined(bytes, progress) {
-            Ok(loaded) => return loaded.map_err(invalid),
+        match read_features_apart(bytes, progress) {
+            Ok(apart) => return apart.finish().map_err(invalid),
             Err(Stop::Cancelled) => return Err(cancelled()),
             Err(Stop::Unfollowed) => {}
         }
@@ -152,11 +181,9 @@ enum Stop {
 }
 
 /// The fast path for a FeatureCollection: its features parsed one at a time, on every core, from
-/// the [`split::outline`] of the text. What it reports is exactly what the full reader would.
-fn read_outlined(
-    bytes: &[u8],
-    progress: &LoadProgress,
-) -> Result<Result<Loaded, Vec<Problem>>, Stop> {
+/// the [`split::outline`] of the text, each into its own slot. What it reports is exactly what
+/// the full reader would.
+fn read_features_apart(bytes: &[u8], progress: &LoadProgress) -> Result<ReadApart, Stop> {
     let outline = split::outline(bytes).ok_or(Stop::Unfollowed)?;
     let skeleton = json::parse(&outline.skeleton).map_err(|_| Stop::Unfollowed)?;
     if skeleton.value.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
@@ -165,13 +192,16 @@ fn read_outlined(
     progress.set_features_total(outline.features.len());
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let per_worker = outline.features.len().div_ceil(workers).max(512);
+    let mut slots: Vec<Option<Feature>> = Vec::new();
+    slots.resize_with(outline.features.len(), || None);
     let batches: Vec<Result<FeatureBatch, Stop>> = std::thread::scope(|scope| {
         let running: Vec<_> = outline
             .features
             .chunks(per_worker)
+            .zip(slots.chunks_mut(per_worker))
             .enumerate()
-            .map(|(n, ranges)| {
-                scope.spawn(move || read_batch(bytes, ranges, n * per_worker, progress))
+            .map(|(n, (ranges, slots))| {
+                scope.spawn(move || read_batch(bytes, ranges, slots, n * per_worker, progress))
             })
             .collect();
         running
@@ -187,7 +217,7 @@ fn read_outlined(
     for duplicate in &skeleton.duplicates {
         checker.duplicate_member(&skeleton.value, &duplicate.path);
     }
-    let mut read = Vec::with_capacity(outline.features.len());
+    let mut odd_scopes = HashMap::new();
     for batch in batches {
         let batch = batch?;
         if progress.is_cancelled() {
@@ -195,36 +225,65 @@ fn read_outlined(
         }
         checker.problems.extend(batch.checker.problems);
         checker.references.extend(batch.checker.references);
-        read.extend(batch.features);
+        odd_scopes.extend(batch.odd_scopes);
     }
-    let dataset = checker.read_root(skeleton.value, Some(read));
-    Ok(checker.finish(dataset))
+    Ok(ReadApart {
+        checker,
+        root: skeleton.value,
+        read: ReadFeatures { slots, odd_scopes },
+    })
 }
 
-/// Features read by one worker, with where they were and what was found.
-struct FeatureBatch {
-    features: Vec<ReadFeature>,
+/// A collection whose features were read apart from it, to be put together.
+struct ReadApart {
     checker: Checker,
+    /// The collection with `features` emptied.
+    root: Value,
+    read: ReadFeatures,
 }
 
-/// A feature as read, with the scope its problems were reported in.
-struct ReadFeature {
-    feature: Feature,
-    scope: Option<Scope>,
+impl ReadApart {
+    fn finish(self) -> Result<Loaded, Vec<Problem>> {
+        let mut checker = self.checker;
+        let dataset = checker.read_root(self.root, Some(self.read));
+        checker.finish(dataset)
+    }
 }
 
-/// Parses and reads the features at `ranges`, the first of which is `features[first_index]`.
+/// Features in their slots (`None` where an item was no feature), with the scopes their problems
+/// were reported in where those differ from what the feature itself says (a bad id).
+struct ReadFeatures {
+    slots: Vec<Option<Feature>>,
+    odd_scopes: HashMap<usize, Option<String>>,
+}
+
+/// The id a feature's problems are reported with, as the reader sets it from the feature's own.
+fn scope_id(feature: &Feature) -> Option<std::borrow::Cow<'_, str>> {
+    match feature {
+        Feature::Generic(generic) => generic.own_id.as_ref().map(|id| id.text()),
+        other => Some(other.id().into()),
+    }
+}
+
+/// What one worker found besides its features.
+struct FeatureBatch {
+    checker: Checker,
+    odd_scopes: HashMap<usize, Option<String>>,
+}
+
+/// Parses and reads the features at `ranges` into `slots`; the first is `features[first_index]`.
 fn read_batch(
     text: &[u8],
     ranges: &[std::ops::Range<usize>],
+    slots: &mut [Option<Feature>],
     first_index: usize,
     progress: &LoadProgress,
 ) -> Result<FeatureBatch, Stop> {
     /// How many features a worker reads between looks at the progress.
     const STRIDE: usize = 1024;
     let mut checker = Checker::default();
-    let mut features = Vec::with_capacity(ranges.len());
-    for (offset, range) in ranges.iter().enumerate() {
+    let mut odd_scopes = HashMap::new();
+    for (offset, (range, slot)) in ranges.iter().zip(slots).enumerate() {
         if offset % STRIDE == STRIDE - 1 {
             progress.add_features(STRIDE);
             if progress.is_cancelled() {
@@ -236,16 +295,13 @@ fn read_batch(
         for duplicate in &parsed.duplicates {
             checker.duplicate_in_feature(index, &parsed.value, &duplicate.path);
         }
-        if let Some(feature) = checker.read_item(index, &parsed.value) {
-            features.push(ReadFeature {
-                feature,
-                scope: checker.scope.take(),
-            });
-        }
-        checker.scope = None;
+        *slot = checker.read_slot(index, &parsed.value, &mut odd_scopes);
     }
     progress.add_features(ranges.len() % STRIDE);
-    Ok(FeatureBatch { features, checker })
+    Ok(FeatureBatch {
+        checker,
+        odd_scopes,
+    })
 }
 
 /// serde_json counts columns in bytes from 0 at a line's start; editors count characters from 1.
@@ -447,7 +503,7 @@ impl Checker {
     }
 
     /// The document's root; `read` holds its features when they were read apart from it.
-    fn read_root(&mut self, root: Value, read: Option<Vec<ReadFeature>>) -> Dataset {
+    fn read_root(&mut self, root: Value, read: Option<ReadFeatures>) -> Dataset {
         let Value::Object(root) = root else {
             self.error(
                 String::new(),
@@ -492,7 +548,7 @@ impl Checker {
     fn read_collection(
         &mut self,
         root: &Map<String, Value>,
-        read: Option<Vec<ReadFeature>>,
+        read: Option<ReadFeatures>,
     ) -> Dataset {
         let mut findings = Findings::default();
         check_object_members(root, "", ObjectKind::FeatureCollection, &mut findings);
@@ -508,25 +564,30 @@ impl Checker {
         match object.get("features") {
             Some(Value::Array(items)) => {
                 let mut ids = IdRegister::default();
-                let read = read.unwrap_or_else(|| {
-                    let read_one = |(index, item)| {
-                        let feature = self.read_item(index, item)?;
-                        Some(ReadFeature {
-                            feature,
-                            scope: self.scope.take(),
-                        })
-                    };
-                    items.iter().enumerate().filter_map(read_one).collect()
+                let ReadFeatures { slots, odd_scopes } = read.unwrap_or_else(|| {
+                    let mut odd_scopes = HashMap::new();
+                    let slots = items
+                        .iter()
+                        .enumerate()
+                        .map(|(index, item)| self.read_slot(index, item, &mut odd_scopes))
+                        .collect();
+                    ReadFeatures { slots, odd_scopes }
                 });
-                features.reserve_exact(read.len());
-                for ReadFeature { feature, scope } in read {
-                    let Some(Scope::Feature { index, .. }) = scope else {
-                        continue;
-                    };
-                    self.scope = scope;
-                    self.register_id(&mut ids, index, &feature);
-                    features.push(feature);
-                }
+                // In place: the slots' memory becomes the features'.
+                features = slots
+                    .into_iter()
+                    .enumerate()
+                    .filter_map(|(index, slot)| {
+                        let feature = slot?;
+                        let id = match odd_scopes.get(&index) {
+                            Some(id) => id.clone(),
+                            None => scope_id(&feature).map(|id| id.into_owned()),
+                        };
+                        self.scope = Some(Scope::Feature { index, id });
+                        self.register_id(&mut ids, index, &feature);
+                        Some(feature)
+                    })
+                    .collect();
                 self.scope = None;
             }
             Some(other) => self.error(
@@ -684,6 +745,23 @@ impl Checker {
             note: self.opt_string(&mut object, "note"),
             extra: object.extra(),
         })
+    }
+
+    /// [`Self::read_item`], noting the scope its problems had when it is not the feature's own.
+    fn read_slot(
+        &mut self,
+        index: usize,
+        item: &Value,
+        odd_scopes: &mut HashMap<usize, Option<String>>,
+    ) -> Option<Feature> {
+        let feature = self.read_item(index, item);
+        if let (Some(feature), Some(Scope::Feature { id, .. })) = (&feature, self.scope.take())
+            && id.as_deref() != scope_id(feature).as_deref()
+        {
+            odd_scopes.insert(index, id);
+        }
+        self.scope = None;
+        feature
     }
 
     /// `features[index]`, which should be a Feature object.

@@ -4,10 +4,13 @@ pub mod basemap_menu;
 pub mod details;
 pub mod event_list;
 pub mod export_dialog;
+pub mod files_panel;
 pub mod focus;
+pub mod open_dialog;
 pub mod sidebar;
 pub mod status_bar;
 pub mod timeline;
+pub mod top_bar;
 
 pub use crate::command::{Command, Panels};
 
