@@ -1,8 +1,11 @@
-//! Frame CPU time with the bundled story loaded: 300 frames in a headless egui harness (no GPU),
-//! the pointer sweeping over the map so hover and hit-testing run every frame. A frame is the
-//! UI pass (layout, basemap, markers, arrows, labels) plus tessellation into triangles; only the
-//! GPU upload and drawing are left out. Prints the median and the worst frame.
-//! Run with `cargo bench --bench frame_time`.
+//! Frame CPU time: the UI pass (layout, basemap, markers, arrows, labels, hit-testing under the
+//! pointer) plus tessellation into triangles, in a headless egui harness (no GPU upload or
+//! drawing). First the bundled story with the pointer sweeping over the map; then a generated
+//! story (EVACMAP_BENCH_FEATURES features, default 100,000) at country zoom, at city zoom and
+//! while panning. Prints the median, the 95th percentile and the worst frame of each.
+//!
+//! Run with `cargo bench --bench frame_time` (or `EVACMAP_BENCH_FEATURES=1000000 cargo bench
+//! --bench frame_time` for a million features).
 
 use std::time::{Duration, Instant};
 
@@ -10,40 +13,111 @@ use egui_kittest::Harness;
 use evacmap::app::{AppOptions, EvacApp};
 use evacmap::map::tiles::TileProvider;
 
-const FRAMES: usize = 300;
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn main() {
-    let options = AppOptions {
-        tiles: Some(TileProvider::Offline),
-        reset: true,
-        ..AppOptions::default()
-    };
+fn harness(options: AppOptions) -> Harness<'static, EvacApp> {
     let app = EvacApp::new(&egui::Context::default(), options, None);
     let mut harness = Harness::builder()
         .with_size([1280.0, 800.0])
         .with_context_setup(evacmap::app::install_fonts)
         .build_ui_state(|ui, app: &mut EvacApp| app.show(ui), app);
-    harness.run_steps(5);
-    let map = harness.state().map_rect().expect("the map was drawn");
-    let mut times: Vec<Duration> = Vec::with_capacity(FRAMES);
-    for frame in 0..FRAMES {
-        let t = frame as f32 / FRAMES as f32;
-        let pointer = map.lerp_inside(egui::vec2(0.2 + 0.6 * t, 0.9 - 0.8 * t));
-        harness.hover_at(pointer);
+    harness.run_steps(3);
+    let started = Instant::now();
+    while harness.state().is_loading() && started.elapsed() < Duration::from_secs(600) {
+        harness.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    harness.run_steps(3);
+    harness
+}
+
+/// Times `frames` frames, `before` preparing each (pointer moves, drags).
+fn time_frames(
+    harness: &mut Harness<'static, EvacApp>,
+    frames: usize,
+    mut before: impl FnMut(&mut Harness<'static, EvacApp>, f32),
+) -> Vec<Duration> {
+    let mut times = Vec::with_capacity(frames);
+    for frame in 0..frames {
+        before(harness, frame as f32 / frames as f32);
         let start = Instant::now();
         harness.step();
         let output = harness.output();
-        let shapes = output.shapes.clone();
-        let triangles = harness.ctx.tessellate(shapes, output.pixels_per_point);
+        let triangles = harness
+            .ctx
+            .tessellate(output.shapes.clone(), output.pixels_per_point);
         std::hint::black_box(triangles);
         times.push(start.elapsed());
     }
+    times
+}
+
+fn report(name: &str, mut times: Vec<Duration>) {
     times.sort();
-    let median = times[FRAMES / 2];
-    let worst = times[FRAMES - 1];
+    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
     println!(
-        "frame_time: {FRAMES} frames, median {:.2} ms, worst {:.2} ms",
-        median.as_secs_f64() * 1e3,
-        worst.as_secs_f64() * 1e3
+        "frame_time {name}: {} frames, median {:.2} ms, p95 {:.2} ms, worst {:.2} ms",
+        times.len(),
+        ms(at(0.5)),
+        ms(at(0.95)),
+        ms(at(1.0))
     );
+}
+
+fn options() -> AppOptions {
+    AppOptions {
+        tiles: Some(TileProvider::Offline),
+        reset: true,
+        ..AppOptions::default()
+    }
+}
+
+fn main() {
+    let mut bundled = harness(options());
+    let map = bundled.state().map_rect().expect("the map was drawn");
+    let sweep = time_frames(&mut bundled, 300, |h, t| {
+        h.hover_at(map.lerp_inside(egui::vec2(0.2 + 0.6 * t, 0.9 - 0.8 * t)));
+    });
+    report("bundled story, pointer sweeping", sweep);
+
+    let features: usize = std::env::var("EVACMAP_BENCH_FEATURES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(100_000);
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let path = folder.path().join(format!("generated-{features}.geojson"));
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&path).expect("story file"));
+    evacmap::generate::write_story(&mut file, features, 1).expect("story written");
+    drop(file);
+    let frames = if features > 200_000 { 30 } else { 100 };
+    for (name, view) in [
+        ("country zoom (Syria, zoom 7)", (38.3, 35.0, 7.0)),
+        ("city zoom (Aleppo, zoom 12)", (37.16, 36.2, 12.0)),
+    ] {
+        let mut h = harness(AppOptions {
+            file: Some(path.clone()),
+            view: Some(view),
+            ..options()
+        });
+        let map = h.state().map_rect().expect("the map was drawn");
+        let times = time_frames(&mut h, frames, |h, t| {
+            h.hover_at(map.lerp_inside(egui::vec2(0.2 + 0.6 * t, 0.5)));
+        });
+        report(&format!("{features} features, {name}"), times);
+        if name.starts_with("country") {
+            // Panning: a drag across the map, one step per frame.
+            let start = map.center();
+            h.drag_at(start);
+            let times = time_frames(&mut h, frames, |h, t| {
+                h.hover_at(start + egui::vec2(-300.0 * t, 120.0 * t));
+            });
+            h.drop_at(start + egui::vec2(-300.0, 120.0));
+            report(
+                &format!("{features} features, panning at country zoom"),
+                times,
+            );
+        }
+    }
 }

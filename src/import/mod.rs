@@ -280,43 +280,6 @@ impl Builder {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formats_are_told_from_the_content() {
-        assert_eq!(
-            detect(b"  {\"type\":\"FeatureCollection\",\n\"features\":[]}"),
-            Ok(Format::GeoJson)
-        );
-        assert_eq!(
-            detect(b"\x1e{\"type\":\"Feature\"}\n"),
-            Ok(Format::GeoJsonSequence)
-        );
-        assert_eq!(
-            detect(b"{\"type\":\"Feature\"}\n{\"type\":\"Feature\"}\n"),
-            Ok(Format::GeoJsonSequence)
-        );
-        assert_eq!(
-            detect(
-                b"EVENT_DATE,EVENT_TYPE,ACTOR1,LATITUDE,LONGITUDE\n01-January-2015,Riots,x,1,2\n"
-            ),
-            Ok(Format::Acled)
-        );
-        assert_eq!(
-            detect(
-                b"Year,Country of origin (ISO),Country of asylum (ISO),Refugees\n2017,SYR,TUR,5\n"
-            ),
-            Ok(Format::CountryFlows)
-        );
-        let refused = detect(b"name,colour\nrose,red\n").unwrap_err();
-        assert!(refused.contains("the columns name, colour"), "{refused}");
-        assert!(refused.contains("an ACLED export needs"), "{refused}");
-        assert_eq!(detect(b"  \n").unwrap_err(), "the file is empty");
-    }
-}
-
 /// Several stories as one: the first keeps its ids; ids and source ids of later ones that are
 /// already taken get their file's name in front (`unhcr.csv:country-SYR`), references with them.
 pub fn merge(stories: Vec<(String, Dataset)>) -> Dataset {
@@ -391,4 +354,41 @@ pub fn merge(stories: Vec<(String, Dataset)>) -> Dataset {
         }
     }
     Dataset::new(meta, features, foreign)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_told_from_the_content() {
+        assert_eq!(
+            detect(b"  {\"type\":\"FeatureCollection\",\n\"features\":[]}"),
+            Ok(Format::GeoJson)
+        );
+        assert_eq!(
+            detect(b"\x1e{\"type\":\"Feature\"}\n"),
+            Ok(Format::GeoJsonSequence)
+        );
+        assert_eq!(
+            detect(b"{\"type\":\"Feature\"}\n{\"type\":\"Feature\"}\n"),
+            Ok(Format::GeoJsonSequence)
+        );
+        assert_eq!(
+            detect(
+                b"EVENT_DATE,EVENT_TYPE,ACTOR1,LATITUDE,LONGITUDE\n01-January-2015,Riots,x,1,2\n"
+            ),
+            Ok(Format::Acled)
+        );
+        assert_eq!(
+            detect(
+                b"Year,Country of origin (ISO),Country of asylum (ISO),Refugees\n2017,SYR,TUR,5\n"
+            ),
+            Ok(Format::CountryFlows)
+        );
+        let refused = detect(b"name,colour\nrose,red\n").unwrap_err();
+        assert!(refused.contains("the columns name, colour"), "{refused}");
+        assert!(refused.contains("an ACLED export needs"), "{refused}");
+        assert_eq!(detect(b"  \n").unwrap_err(), "the file is empty");
+    }
 }

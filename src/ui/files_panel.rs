@@ -130,5 +130,5 @@ fn date_property_ui(ui: &mut Ui, index: usize, layer: &crate::layers::Layer) -> 
             .response
             .labelled_by(label.id);
     });
-    (chosen != before).then(|| Command::SetDateProperty(index, chosen))
+    (chosen != before).then_some(Command::SetDateProperty(index, chosen))
 }
