@@ -10,7 +10,7 @@
 //! it), may use numbers (`1` and `"1"` are different ids), or have none: those get a made-up name
 //! for display that is never an id, so it cannot collide with a real one.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 
 use geo::{CoordsIter, Geometry};
@@ -352,7 +352,7 @@ enum ReferenceTarget {
 /// The first feature to use each id, and whether it is a place, movement or event.
 #[derive(Default)]
 struct IdRegister {
-    first: HashMap<GeoJsonId, (usize, bool)>,
+    first: foldhash::HashMap<GeoJsonId, (usize, bool)>,
 }
 
 #[derive(Default)]
@@ -366,7 +366,8 @@ struct Checker {
 struct Object<'a> {
     map: &'a Map<String, Value>,
     path: String,
-    used: HashSet<&'static str>,
+    /// A handful per object: a list is quicker to search than a set is to hash.
+    used: Vec<&'static str>,
 }
 
 impl<'a> Object<'a> {
@@ -374,13 +375,15 @@ impl<'a> Object<'a> {
         Self {
             map,
             path: path.into(),
-            used: HashSet::new(),
+            used: Vec::new(),
         }
     }
 
     /// The member `key`; JSON `null` counts as absent.
     fn get(&mut self, key: &'static str) -> Option<&'a Value> {
-        self.used.insert(key);
+        if !self.used.contains(&key) {
+            self.used.push(key);
+        }
         self.map.get(key).filter(|v| !v.is_null())
     }
 
@@ -396,7 +399,7 @@ impl<'a> Object<'a> {
     fn extra(&self) -> Extra {
         self.map
             .iter()
-            .filter(|(k, _)| !self.used.contains(k.as_str()))
+            .filter(|(k, _)| !self.used.contains(&k.as_str()))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect()
     }
@@ -1216,7 +1219,8 @@ impl Checker {
     }
 
     fn check_references(&mut self, dataset: &Dataset) {
-        let sources: HashSet<&str> = dataset.meta.sources.iter().map(|s| s.id.as_str()).collect();
+        let sources: foldhash::HashSet<&str> =
+            dataset.meta.sources.iter().map(|s| s.id.as_str()).collect();
         for reference in std::mem::take(&mut self.references) {
             let message = match reference.to {
                 ReferenceTarget::Source if !sources.contains(reference.id.as_str()) => {

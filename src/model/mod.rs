@@ -7,8 +7,6 @@ pub mod names;
 pub mod vocab;
 pub mod when;
 
-use std::collections::HashMap;
-
 use geo::{Coord, Geometry, InteriorPoint, Point};
 use serde_json::{Map, Value};
 
@@ -352,7 +350,8 @@ pub struct Dataset {
     features: Vec<Feature>,
     /// Unknown members of the FeatureCollection object.
     pub foreign: Extra,
-    by_id: HashMap<String, FeatureIndex>,
+    /// foldhash: several times quicker than std's SipHash on a million ids, and seeded per run.
+    by_id: foldhash::HashMap<String, FeatureIndex>,
 }
 
 impl Dataset {
@@ -360,7 +359,8 @@ impl Dataset {
     /// found by its own id only where no evacmap feature has it, the first of equal ids winning.
     /// Features without an id are not found by id at all.
     pub fn new(meta: StoryMeta, features: Vec<Feature>, foreign: Extra) -> Self {
-        let mut by_id = HashMap::with_capacity(features.len());
+        let mut by_id =
+            foldhash::HashMap::with_capacity_and_hasher(features.len(), Default::default());
         for (i, feature) in features.iter().enumerate() {
             match feature {
                 Feature::Generic(generic) => {
