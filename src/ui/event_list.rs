@@ -25,9 +25,12 @@ impl EventCatalogue {
             let span = dataset.get(*i).and_then(|f| f.when()).map(|w| w.span());
             (span.is_none(), span.map(|s| (s.first, s.last)), *i)
         });
-        // A place named in an item's text is found by any of its spellings too.
+        // A place named in an item's text is found by any of its spellings too. Only places
+        // with other spellings (an Arabic name, variants) add anything: checking every place
+        // against every item would cost features × places (minutes for a big generated story).
         let spellings: Vec<(String, String)> = dataset
             .places()
+            .filter(|(_, place)| place.name_ar.is_some() || !place.name_variants.is_empty())
             .filter_map(|(_, place)| {
                 let name = names::fold(place.common.name.as_deref()?);
                 (!name.is_empty()).then(|| (name, names::place_search_text(place)))
