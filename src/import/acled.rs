@@ -7,7 +7,6 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
-use geo::{Geometry, Point};
 use serde_json::Value;
 
 use super::dates::parse_day;
@@ -15,7 +14,7 @@ use super::table::{Row, Table, row_problem};
 use super::{Builder, plausibility};
 use crate::io::Problem;
 use crate::model::{
-    Common, Dataset, Event, EventType, Extra, Feature, GeoPrecision, PartialDate, Place, Term, When,
+    Common, Dataset, Event, EventType, Extra, Feature, GeoPrecision, PartialDate, Term, When,
 };
 
 /// Whether the table has ACLED's columns (in any of its layouts).
@@ -129,30 +128,15 @@ pub fn read(
             .entry(key)
             .or_insert_with(|| {
                 let id = format!("place-{}", next_place + 1);
-                builder.push(Feature::Place(Place {
-                    common: Common {
-                        id: id.clone(),
-                        name: Some(location.clone()).filter(|n| !n.is_empty()),
-                        when: None,
-                        when_basis: None,
-                        sources: vec![builder.file_source()],
-                        geometry: Some(Geometry::Point(Point::new(lon, lat))),
-                        extra: Extra::new(),
-                        foreign: Extra::new(),
-                    },
-                    name_ar: None,
-                    name_variants: Vec::new(),
-                    place_type: None,
-                    admin1: Some(row.get(admin1_column).to_owned()).filter(|a| !a.is_empty()),
-                    geo_precision: match row.get(geo_precision_column) {
-                        "1" => Some(Term::Known(GeoPrecision::Exact)),
-                        "2" => Some(Term::Known(GeoPrecision::Approximate)),
-                        "3" => Some(Term::Known(GeoPrecision::Region)),
-                        _ => None,
-                    },
-                    description: None,
-                    control: Vec::new(),
-                }));
+                let mut place = builder.point_place(&id, &location, lon, lat);
+                place.admin1 = Some(row.get(admin1_column).to_owned()).filter(|a| !a.is_empty());
+                place.geo_precision = match row.get(geo_precision_column) {
+                    "1" => Some(Term::Known(GeoPrecision::Exact)),
+                    "2" => Some(Term::Known(GeoPrecision::Approximate)),
+                    "3" => Some(Term::Known(GeoPrecision::Region)),
+                    _ => None,
+                };
+                builder.push(Feature::Place(place));
                 id
             })
             .clone();

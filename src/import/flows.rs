@@ -6,8 +6,6 @@
 
 use std::collections::HashMap;
 
-use geo::{Geometry, Point};
-
 use super::Builder;
 use super::countries::Countries;
 use super::dates::{iso_day, month_number};
@@ -16,7 +14,7 @@ use crate::io::Problem;
 use crate::io::problem::quote;
 use crate::model::{
     Common, Dataset, Extra, Feature, Figure, GeoPrecision, Measure, Movement, MovementStatus,
-    MovementType, PartialDate, Place, PlaceType, Qualifier, Term, When,
+    MovementType, PartialDate, PlaceType, Qualifier, Term, When,
 };
 
 const ORIGIN_CODES: [&str; 5] = [
@@ -90,12 +88,11 @@ pub fn read_countries(table: &Table, file_name: &str, warnings: &mut Vec<Problem
                 ));
                 break;
             };
-            let file_source = builder.file_source();
             let id = placed
                 .entry(country.iso3.clone())
                 .or_insert_with(|| {
                     let id = format!("country-{}", country.iso3);
-                    builder.push(country_place(&id, country, file_source));
+                    builder.push(country_place(&builder, &id, country));
                     id
                 })
                 .clone();
@@ -119,32 +116,17 @@ pub fn read_countries(table: &Table, file_name: &str, warnings: &mut Vec<Problem
     builder.finish()
 }
 
-fn country_place(id: &str, country: &super::countries::Country, source: String) -> Feature {
-    Feature::Place(Place {
-        common: Common {
-            id: id.to_owned(),
-            name: Some(country.name.clone()),
-            when: None,
-            when_basis: None,
-            sources: vec![source],
-            geometry: Some(Geometry::Point(Point::new(
-                country.label.0,
-                country.label.1,
-            ))),
-            extra: Extra::new(),
-            foreign: Extra::new(),
-        },
-        name_ar: Some(country.name_ar.clone()).filter(|n| !n.is_empty()),
-        name_variants: Vec::new(),
-        place_type: Some(Term::Known(PlaceType::Country)),
-        admin1: None,
-        geo_precision: Some(Term::Known(GeoPrecision::Region)),
-        description: Some(format!(
-            "{} ({}), placed at its label point.",
-            country.name, country.iso3
-        )),
-        control: Vec::new(),
-    })
+fn country_place(builder: &Builder, id: &str, country: &super::countries::Country) -> Feature {
+    let (lon, lat) = country.label;
+    let mut place = builder.point_place(id, &country.name, lon, lat);
+    place.name_ar = Some(country.name_ar.clone()).filter(|n| !n.is_empty());
+    place.place_type = Some(Term::Known(PlaceType::Country));
+    place.geo_precision = Some(Term::Known(GeoPrecision::Region));
+    place.description = Some(format!(
+        "{} ({}), placed at its label point.",
+        country.name, country.iso3
+    ));
+    Feature::Place(place)
 }
 
 /// The columns holding counts: every column but the places, dates and sources, with what each
@@ -396,30 +378,11 @@ pub fn read_points(table: &Table, file_name: &str, warnings: &mut Vec<Problem>) 
                 (lon * 1e5).round() as i64,
             );
             let next = places.len() + 1;
-            let source = builder.file_source();
             let id = places
                 .entry(key)
                 .or_insert_with(|| {
                     let id = format!("place-{next}");
-                    builder.push(Feature::Place(Place {
-                        common: Common {
-                            id: id.clone(),
-                            name: Some(name).filter(|n| !n.is_empty()),
-                            when: None,
-                            when_basis: None,
-                            sources: vec![source],
-                            geometry: Some(Geometry::Point(Point::new(lon, lat))),
-                            extra: Extra::new(),
-                            foreign: Extra::new(),
-                        },
-                        name_ar: None,
-                        name_variants: Vec::new(),
-                        place_type: None,
-                        admin1: None,
-                        geo_precision: None,
-                        description: None,
-                        control: Vec::new(),
-                    }));
+                    builder.push(Feature::Place(builder.point_place(&id, &name, lon, lat)));
                     id
                 })
                 .clone();

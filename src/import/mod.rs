@@ -271,6 +271,29 @@ impl Builder {
         ids
     }
 
+    /// A place at a point, citing the file; callers fill in what their format knows besides.
+    pub fn point_place(&self, id: &str, name: &str, lon: f64, lat: f64) -> crate::model::Place {
+        crate::model::Place {
+            common: crate::model::Common {
+                id: id.to_owned(),
+                name: Some(name.to_owned()).filter(|n| !n.is_empty()),
+                when: None,
+                when_basis: None,
+                sources: vec![self.file_source()],
+                geometry: Some(geo::Geometry::Point(geo::Point::new(lon, lat))),
+                extra: Extra::new(),
+                foreign: Extra::new(),
+            },
+            name_ar: None,
+            name_variants: Vec::new(),
+            place_type: None,
+            admin1: None,
+            geo_precision: None,
+            description: None,
+            control: Vec::new(),
+        }
+    }
+
     pub fn push(&mut self, feature: Feature) {
         self.features.push(feature);
     }
