@@ -1,7 +1,7 @@
 //! A small HTTP tile server on 127.0.0.1 for tests: it answers every request the same chosen
 //! way and records what it was asked, when, and with which User-Agent. It stops when dropped.
 
-#![allow(dead_code)] // Each test file uses part of it.
+#![allow(dead_code)] // Each suite uses part of it.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};

@@ -1,6 +1,6 @@
 //! Time: the range filter, the timeline, playback and the event list, driven headless.
 
-mod support;
+use crate::support;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;

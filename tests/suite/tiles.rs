@@ -1,7 +1,7 @@
 //! Tiles against a real HTTP server on 127.0.0.1: what is sent, how failures are retried, the
 //! disk cache, offline archives, and a window that stays responsive whatever the server does.
 
-mod support;
+use crate::support;
 
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -12,7 +12,7 @@ use evacmap::app::{AppOptions, EvacApp};
 use evacmap::map::tiles::cache::DiskCache;
 use evacmap::map::tiles::net::{NetOptions, NetTiles, ServerSpec};
 use evacmap::map::tiles::{CacheSettings, MapTiles, TileProvider};
-use support::{Behaviour, TileServer, solid_png};
+use crate::support::{Behaviour, TileServer, solid_png};
 use walkers::{TileId, Tiles};
 
 const TILE: TileId = TileId {

@@ -1,6 +1,6 @@
 //! The map window, driven headless through AccessKit names (egui_kittest, no GPU, no network).
 
-mod support;
+use crate::support;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};

@@ -1,7 +1,7 @@
 //! Files as layers in the window: opened through File → Open…, shown or hidden, dated by the
 //! property the reader picks, reloaded when they change on disk, their problems listed.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -3,7 +3,7 @@
 //! Needs an X display. Without one it starts Xvfb; if that is impossible the test is skipped,
 //! unless EVACMAP_REQUIRE_DISPLAY=1 (as in CI), where it fails.
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;

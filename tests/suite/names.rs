@@ -1,7 +1,7 @@
 //! Names as people write them: Arabic laid out right to left with the bundled font, labels in
 //! either language, and search that finds every spelling.
 
-mod support;
+use crate::support;
 
 use egui::{Color32, FontFamily, FontId};
 use egui_kittest::kittest::Queryable;

@@ -2,7 +2,7 @@
 //! the sources of what is shown on it; a failed export leaves nothing behind; the window's
 //! File → Export… writes the same PNG as the command line for the same view.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

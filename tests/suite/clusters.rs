@@ -1,7 +1,7 @@
 //! A big story at country zoom: crowds of places are drawn as clusters with their counts, a
 //! click on a cluster zooms into it, and movements between clusters are drawn once for all.
 
-mod support;
+use crate::support;
 
 use egui_kittest::kittest::{NodeT, Queryable};
 

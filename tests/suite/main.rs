@@ -1,0 +1,19 @@
+//! Every integration test in one binary.
+//!
+//! Each file under `tests/` used to become its own executable, and each linked its own copy of
+//! the app, egui and wgpu: eleven links of several hundred megabytes filled the CI machine's
+//! disk. As modules of one crate they link once.
+
+mod support;
+
+mod clusters;
+mod data_format;
+mod export;
+mod hostile_input;
+mod import;
+mod layers;
+mod names;
+mod tiles;
+mod timeline;
+mod ui;
+mod window;
