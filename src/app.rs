@@ -10,6 +10,9 @@ use walkers::{Map, MapMemory, Tiles, lon_lat};
 
 use crate::cli::WindowArgs;
 use crate::filter::{TimeIndex, VisibleSet, range_from_args};
+use crate::import::ImportOptions;
+use crate::import::columns::ColumnMapping;
+use crate::io::LoadError;
 use crate::io::background::LoadJob;
 use crate::layers::{Layer, LayerSet};
 use crate::map::basemap::Basemap;
@@ -20,6 +23,7 @@ use crate::model::{Dataset, DaySpan, Feature, FeatureIndex};
 use crate::playback::{self, PlaybackSettings};
 use crate::story::Story;
 use crate::ui::basemap_menu::BasemapForm;
+use crate::ui::columns_dialog::ColumnsDialog;
 use crate::ui::event_list::{EventCatalogue, EventListInput, event_list_ui};
 use crate::ui::timeline::{TimelineInput, TimelineState, timeline_ui};
 use crate::ui::{Command, details, sidebar, status_bar};
@@ -33,6 +37,9 @@ pub struct PersistedState {
     pub last_file: Option<PathBuf>,
     /// Files opened before, the latest first (File → Open recent).
     pub recent_files: Vec<PathBuf>,
+    /// Which column is what in tables of no known kind, by their columns
+    /// ([`crate::import::columns::layout_key`]).
+    pub column_mappings: std::collections::BTreeMap<String, ColumnMapping>,
     pub tiles: TileProvider,
     pub tile_cache: CacheSettings,
     /// `None` until the user changes it: then the step follows the story's date precision.
@@ -158,6 +165,18 @@ struct PendingLoad {
     select: Option<String>,
     /// The file of an open layer changed on disk: on failure its last good data stays.
     reload: bool,
+    /// Files read with it (a flow table's locations).
+    companions: Vec<PathBuf>,
+}
+
+/// How a file is read: with `companions`, and the columns chosen before for tables of no known
+/// kind.
+fn import_options(state: &PersistedState, companions: Vec<PathBuf>) -> ImportOptions {
+    ImportOptions {
+        companions,
+        remembered: state.column_mappings.clone(),
+        columns: None,
+    }
 }
 
 /// How many files File → Open recent offers.
@@ -171,9 +190,15 @@ pub struct EvacApp {
     /// What the visible layers hold together: what the map, list and timeline show.
     story: Story,
     layer_set: LayerSet,
-    /// Files to open once the load under way is done (command line, dropped files).
-    queued_files: Vec<PathBuf>,
+    /// The visible layers' bands when there are several (the map rings markers in their
+    /// colour, the legend names them); empty with one.
+    layer_bands: Vec<crate::layers::LayerBand>,
+    /// Files to open once the load under way is done (command line, dropped files), each with
+    /// the files read with it.
+    queued_files: Vec<(PathBuf, Vec<PathBuf>)>,
     open_dialog: crate::ui::open_dialog::OpenDialog,
+    /// Which column is what, for a table of no known kind being opened.
+    columns_dialog: Option<crate::ui::columns_dialog::ColumnsDialog>,
     /// Reloads a layer when its file changes; `None` until the first frame.
     watcher: Option<crate::io::watch::FileWatcher>,
     selection: Option<FeatureIndex>,
@@ -251,7 +276,16 @@ impl EvacApp {
         if let Some(language) = options.labels {
             state.layers.label_language = language;
         }
-        let requested = options.file.clone().or_else(|| state.last_file.clone());
+        // Files named together open together: a flow table with its locations.
+        let named: Vec<PathBuf> = options
+            .file
+            .iter()
+            .chain(&options.more_files)
+            .cloned()
+            .collect();
+        let mut named = crate::import::group_companions(&named).into_iter();
+        let (named_first, first_companions) = named.next().unzip();
+        let requested = named_first.or_else(|| state.last_file.clone());
         // Restore the view, range and selection only for the story they were saved with.
         let restore = requested == state.last_file && !options.reset;
         let select = options
@@ -269,10 +303,14 @@ impl EvacApp {
             Some(path) => (
                 Story::empty(path),
                 Some(PendingLoad {
-                    job: LoadJob::start(path),
+                    job: LoadJob::start_import(
+                        path,
+                        import_options(&state, first_companions.clone().unwrap_or_default()),
+                    ),
                     at_startup: true,
                     select: select.clone(),
                     reload: false,
+                    companions: first_companions.unwrap_or_default(),
                 }),
             ),
             None => (Story::bundled(), None),
@@ -308,8 +346,10 @@ impl EvacApp {
             state,
             story,
             layer_set,
-            queued_files: options.more_files.clone(),
+            layer_bands: Vec::new(),
+            queued_files: named.collect(),
             open_dialog: Default::default(),
+            columns_dialog: None,
             watcher: None,
             selection: None,
             selected_movements: None,
@@ -545,7 +585,22 @@ impl EvacApp {
     /// Opens another story on a worker thread; on failure the current one stays and the
     /// problems are shown. A load already under way is abandoned.
     pub fn open(&mut self, path: &Path) {
-        self.start_load(LoadJob::start(path));
+        self.open_with(path, Vec::new());
+    }
+
+    /// [`Self::open`], reading `companions` with it (a flow table's locations).
+    fn open_with(&mut self, path: &Path, companions: Vec<PathBuf>) {
+        let job = LoadJob::start_import(path, import_options(&self.state, companions.clone()));
+        self.start_load(job);
+        if let Some(pending) = &mut self.loading {
+            pending.companions = companions;
+        }
+    }
+
+    /// Opens `paths` one after the other, a flow table together with its locations.
+    fn queue_files(&mut self, paths: &[PathBuf]) {
+        self.queued_files
+            .extend(crate::import::group_companions(paths));
     }
 
     /// Takes over a load started elsewhere (tests start them with their own loader).
@@ -555,6 +610,7 @@ impl EvacApp {
             at_startup: false,
             select: None,
             reload: false,
+            companions: Vec::new(),
         });
     }
 
@@ -581,6 +637,10 @@ impl EvacApp {
             .and_then(|i| self.story.dataset.get(i))
             .map(|f| f.id().to_owned());
         self.story = self.layer_set.story();
+        self.layer_bands = self.layer_set.bands();
+        if self.layer_bands.len() < 2 {
+            self.layer_bands.clear();
+        }
         self.state.last_file = self.story.path.clone();
         self.selected_movements = None;
         self.selection = selected.and_then(|id| self.story.dataset.index_of(&id));
@@ -618,19 +678,21 @@ impl EvacApp {
             .as_ref()
             .map(|w| w.changed())
             .unwrap_or_default();
-        if let Some(path) = changed
-            .into_iter()
-            .find(|p| self.layer_set.find(p).is_some())
-        {
+        if let Some(index) = changed.iter().find_map(|p| self.layer_set.find(p)) {
+            let layer = &self.layer_set.layers()[index];
+            let (Some(path), companions) = (layer.path.clone(), layer.companions.clone()) else {
+                return;
+            };
             self.loading = Some(PendingLoad {
-                job: LoadJob::start(&path),
+                job: LoadJob::start_import(&path, import_options(&self.state, companions.clone())),
                 at_startup: false,
                 select: None,
                 reload: true,
+                companions,
             });
         } else if !self.queued_files.is_empty() {
-            let path = self.queued_files.remove(0);
-            self.open(&path);
+            let (path, companions) = self.queued_files.remove(0);
+            self.open_with(&path, companions);
         }
     }
 
@@ -649,7 +711,9 @@ impl EvacApp {
         match outcome {
             Ok(loaded) => {
                 let path = pending.job.path();
-                self.layer_set.add(Layer::from_loaded(loaded, path));
+                let mut layer = Layer::from_loaded(loaded, path);
+                layer.companions = pending.companions.clone();
+                self.layer_set.add(layer);
                 self.remember_recent(path);
                 self.apply_layers();
                 if let Some(id) = &pending.select {
@@ -662,17 +726,38 @@ impl EvacApp {
                 self.layer_set
                     .reload_failed(pending.job.path(), error.problems());
             }
+            Err(LoadError::NeedsColumns { layout, .. }) => {
+                // Ask which column is what, starting from the last choice for these columns.
+                let key = crate::import::columns::layout_key(&layout.headers);
+                let mapping = self
+                    .state
+                    .column_mappings
+                    .get(&key)
+                    .cloned()
+                    .unwrap_or_else(|| ColumnMapping::guess(&layout.headers));
+                self.columns_dialog = Some(ColumnsDialog::new(
+                    pending.job.path().to_owned(),
+                    *layout,
+                    mapping,
+                ));
+                self.show_bundled_if_empty();
+            }
             Err(error) => {
                 self.load_error = Some(error.problems());
-                if self.layer_set.is_empty() {
-                    self.layer_set = LayerSet::new(Layer::from_story(Story::bundled()));
-                    self.apply_layers();
-                    self.state.last_file = None;
-                    self.fit_pending = true;
-                }
+                self.show_bundled_if_empty();
             }
         }
         ctx.request_repaint();
+    }
+
+    /// When nothing else could be opened, the bundled story.
+    fn show_bundled_if_empty(&mut self) {
+        if self.layer_set.is_empty() {
+            self.layer_set = LayerSet::new(Layer::from_story(Story::bundled()));
+            self.apply_layers();
+            self.state.last_file = None;
+            self.fit_pending = true;
+        }
     }
 
     /// Draws one frame into `ui` (the whole window). Separate from eframe so tests can drive it.
@@ -812,6 +897,9 @@ impl EvacApp {
         self.legend_ui(ui.ctx());
         commands.extend(self.export_window(ui.ctx()));
         commands.extend(self.open_dialog.ui(ui.ctx()));
+        if let Some(dialog) = &mut self.columns_dialog {
+            commands.extend(dialog.ui(ui.ctx()));
+        }
         self.help_ui(ui.ctx());
         self.load_error_ui(ui.ctx());
 
@@ -912,7 +1000,7 @@ impl EvacApp {
             .resizable(false)
             .default_width(250.0)
             .default_pos(map.left_top() + vec2(8.0, 8.0))
-            .show(ctx, sidebar::legend_ui);
+            .show(ctx, |ui| sidebar::legend_ui(ui, &self.layer_bands));
         self.state.legend_closed = !open;
     }
 
@@ -1027,7 +1115,9 @@ impl EvacApp {
                 .map(|f| f.path().to_owned())
                 .collect()
         });
-        self.queued_files.extend(dropped);
+        if !dropped.is_empty() {
+            self.queue_files(&dropped);
+        }
     }
 
     fn top_bar_ui(&mut self, ui: &mut Ui) -> Vec<Command> {
@@ -1073,7 +1163,18 @@ impl EvacApp {
         };
         let tiles = counted.as_mut().map(|t| t as &mut dyn Tiles);
         let highlight = self.search_matches.as_ref().map(|(_, m)| m.as_slice());
+        let layer_rings: Vec<(usize, Color32)> = self
+            .layer_bands
+            .iter()
+            .map(|b| {
+                (
+                    b.end,
+                    Color32::from_rgb(b.colour[0], b.colour[1], b.colour[2]),
+                )
+            })
+            .collect();
         let plugin = StoryOverlay {
+            layer_rings: &layer_rings,
             highlight,
             dataset: &self.story.dataset,
             visible: self.visible.flags(),
@@ -1262,6 +1363,13 @@ impl EvacApp {
                 self.layer_set.set_date_property(index, &name);
                 self.apply_layers();
             }
+            Command::OpenWithColumns(path, headers, mapping) => {
+                let key = crate::import::columns::layout_key(&headers);
+                self.state.column_mappings.insert(key, mapping);
+                self.columns_dialog = None;
+                self.open(&path);
+            }
+            Command::CloseColumnsDialog => self.columns_dialog = None,
             Command::CancelLoad => {
                 if let Some(pending) = &self.loading {
                     pending.job.cancel();

@@ -6,8 +6,9 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::filter::{range_from_args, visible_features};
-use crate::import::load as load_file;
-use crate::io::LoadError;
+use crate::import::columns::ColumnMapping;
+use crate::import::{ImportOptions, load_with};
+use crate::io::{LoadError, Loaded};
 use crate::model::{Dataset, Feature};
 
 #[derive(Debug, Parser)]
@@ -123,6 +124,8 @@ pub enum Command {
         /// Files to check (`-` reads standard input).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        #[command(flatten)]
+        columns: ColumnsArg,
     },
     /// Print what a time range shows: one line per feature with date, kind, id, name and,
     /// for movements, every figure with its source.
@@ -135,6 +138,8 @@ pub enum Command {
         to: Option<String>,
         /// The story file.
         file: PathBuf,
+        #[command(flatten)]
+        columns: ColumnsArg,
     },
     /// Export the map as PNG, SVG or PDF, playback as GIF or PNG frames, or what the range
     /// shows as GeoJSON or CSV. Needs no display.
@@ -145,6 +150,8 @@ pub enum Command {
         /// The files to read, then the story to write (GeoJSON).
         #[arg(required = true, num_args = 2.., value_name = "IN... OUT")]
         files: Vec<PathBuf>,
+        #[command(flatten)]
+        columns: ColumnsArg,
     },
     /// Write a generated story of COUNT features (places around Syrian towns, movements with
     /// competing figures from two sources, events; dates 2011–2024 at mixed precision), for
@@ -157,6 +164,30 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+}
+
+/// Which column of a CSV of no known kind is what (the window asks instead).
+#[derive(Debug, Clone, Default, Args)]
+pub struct ColumnsArg {
+    /// For a CSV of no known kind: ROLE=COLUMN pairs, comma-separated; the roles are date,
+    /// latitude, longitude, name, origin, destination, count and source.
+    #[arg(long, value_name = "ROLE=COLUMN,...", value_parser = ColumnMapping::parse_assignments)]
+    pub columns: Option<ColumnMapping>,
+}
+
+impl ColumnsArg {
+    /// How to read each of `files`: with the others as its companions and these columns.
+    fn options(&self, files: &[PathBuf]) -> ImportOptions {
+        ImportOptions {
+            companions: files.to_vec(),
+            remembered: Default::default(),
+            columns: self.columns.clone(),
+        }
+    }
+}
+
+fn load_file(file: &std::path::Path, options: &ImportOptions) -> Result<Loaded, LoadError> {
+    load_with(file, options, &crate::io::LoadProgress::default())
 }
 
 /// `evacmap generate`: returns the exit code.
@@ -355,7 +386,7 @@ pub fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> st
         }
     };
     let dataset = match &args.file {
-        Some(file) => match load_file(file) {
+        Some(file) => match load_file(file, &ImportOptions::default()) {
             Ok(loaded) => loaded.dataset,
             Err(error) => {
                 report_load_error(&error, err)?;
@@ -418,11 +449,12 @@ pub fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> st
 }
 
 /// `evacmap check`: returns the exit code.
-pub fn check(files: &[PathBuf], out: &mut dyn Write) -> std::io::Result<i32> {
+pub fn check(files: &[PathBuf], columns: &ColumnsArg, out: &mut dyn Write) -> std::io::Result<i32> {
+    let options = columns.options(files);
     let mut failed = false;
     for file in files {
         let name = crate::io::source::origin_name(file);
-        match load_file(file) {
+        match load_file(file, &options) {
             Ok(loaded) => {
                 for warning in &loaded.warnings {
                     writeln!(out, "{name}:{warning}")?;
@@ -450,6 +482,7 @@ pub fn list(
     file: &std::path::Path,
     from: Option<&str>,
     to: Option<&str>,
+    columns: &ColumnsArg,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<i32> {
@@ -460,7 +493,7 @@ pub fn list(
             return Ok(2);
         }
     };
-    let dataset = match load_file(file) {
+    let dataset = match load_file(file, &columns.options(&[])) {
         Ok(loaded) => loaded.dataset,
         Err(error) => {
             report_load_error(&error, err)?;
@@ -495,15 +528,15 @@ pub fn list_line(dataset: &Dataset, feature: &Feature) -> String {
     );
     if let Feature::Movement(movement) = feature {
         line.push_str(&format!(" [{}]", movement.status.label()));
-        if !movement.figures.is_empty() {
-            let figures: Vec<String> = movement
-                .figures
-                .iter()
-                .map(|f| dataset.figure_with_sources(f))
-                .collect();
-            line.push_str(" | ");
-            line.push_str(&figures.join("; "));
-        }
+    }
+    if !feature.figures().is_empty() {
+        let figures: Vec<String> = feature
+            .figures()
+            .iter()
+            .map(|f| dataset.figure_with_sources(f))
+            .collect();
+        line.push_str(" | ");
+        line.push_str(&figures.join("; "));
     }
     line
 }
@@ -511,6 +544,7 @@ pub fn list_line(dataset: &Dataset, feature: &Feature) -> String {
 /// `evacmap convert IN... OUT`: returns the exit code. Nothing is written when an input fails.
 pub fn convert(
     files: &[PathBuf],
+    columns: &ColumnsArg,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<i32> {
@@ -523,9 +557,15 @@ pub fn convert(
     };
     let mut stories = Vec::new();
     let mut failed = false;
-    for input in inputs {
+    // A flow table and its locations make one story.
+    for (input, companions) in crate::import::group_companions(inputs) {
+        let input = &input;
+        let options = ImportOptions {
+            companions,
+            ..columns.options(&[])
+        };
         let name = crate::io::source::origin_name(input);
-        match load_file(input) {
+        match load_file(input, &options) {
             Ok(loaded) => {
                 for warning in &loaded.warnings {
                     writeln!(err, "{name}:{warning}")?;

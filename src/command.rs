@@ -57,6 +57,13 @@ pub enum Command {
     RemoveLayer(usize),
     /// Date a layer's features from other tools by this property.
     SetDateProperty(usize, String),
+    /// Open a table of no known kind with these columns (remembered for its header).
+    OpenWithColumns(
+        std::path::PathBuf,
+        Vec<String>,
+        crate::import::columns::ColumnMapping,
+    ),
+    CloseColumnsDialog,
 }
 
 /// Which panels are shown; remembered. The map takes the room of a hidden one.

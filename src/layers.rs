@@ -18,11 +18,21 @@ pub const LAYER_COLOURS: [[u8; 3]; 6] = [
     [0xd5, 0x5e, 0x00],
 ];
 
+/// Where a visible layer's features end in the story shown, and how it is told apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LayerBand {
+    pub end: usize,
+    pub name: String,
+    pub colour: [u8; 3],
+}
+
 /// One opened file.
 #[derive(Debug, Clone)]
 pub struct Layer {
     /// `None` for the bundled story.
     pub path: Option<PathBuf>,
+    /// Files read with it (a flow table's locations), read again when it reloads.
+    pub companions: Vec<PathBuf>,
     pub name: String,
     pub dataset: Arc<Dataset>,
     pub warnings: Vec<Problem>,
@@ -43,6 +53,7 @@ impl Layer {
             crate::import::geojson_dates::date_properties(&story.dataset, today());
         Self {
             path: story.path,
+            companions: Vec::new(),
             name: story.name,
             dataset: story.dataset,
             warnings: story.warnings,
@@ -208,12 +219,21 @@ impl LayerSet {
             .collect()
     }
 
-    /// The colour of the layer each feature of [`Self::story`] comes from.
-    pub fn feature_colours(&self) -> Vec<[u8; 3]> {
+    /// The visible layers in [`Self::story`]'s order: where each one's features end, its name and
+    /// its colour. The map rings markers in their layer's colour when there are several.
+    pub fn bands(&self) -> Vec<LayerBand> {
+        let mut end = 0;
         self.layers
             .iter()
             .filter(|l| l.visible)
-            .flat_map(|l| std::iter::repeat_n(LAYER_COLOURS[l.colour], l.dataset.features().len()))
+            .map(|l| {
+                end += l.dataset.features().len();
+                LayerBand {
+                    end,
+                    name: l.name.clone(),
+                    colour: LAYER_COLOURS[l.colour],
+                }
+            })
             .collect()
     }
 
@@ -283,7 +303,14 @@ mod tests {
         assert_eq!(set.layers()[1].colour, colour);
         set.set_visible(0, false);
         assert_eq!(set.story().name, "b.geojson");
-        assert_eq!(set.feature_colours(), [LAYER_COLOURS[colour]]);
+        assert_eq!(
+            set.bands(),
+            [LayerBand {
+                end: 1,
+                name: "b.geojson".into(),
+                colour: LAYER_COLOURS[colour]
+            }]
+        );
         set.remove(1);
         assert_eq!(set.story().dataset.features().len(), 0);
     }

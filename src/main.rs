@@ -16,12 +16,22 @@ fn main() -> ExitCode {
     let stdout = &mut std::io::stdout().lock();
     let stderr = &mut std::io::stderr().lock();
     let code = match &cli.command {
-        Some(Command::Check { files }) => cli::check(files, stdout),
-        Some(Command::List { from, to, file }) => {
-            cli::list(file, from.as_deref(), to.as_deref(), stdout, stderr)
-        }
+        Some(Command::Check { files, columns }) => cli::check(files, columns, stdout),
+        Some(Command::List {
+            from,
+            to,
+            file,
+            columns,
+        }) => cli::list(
+            file,
+            from.as_deref(),
+            to.as_deref(),
+            columns,
+            stdout,
+            stderr,
+        ),
         Some(Command::Export(args)) => cli::export(args, stdout, stderr),
-        Some(Command::Convert { files }) => cli::convert(files, stdout, stderr),
+        Some(Command::Convert { files, columns }) => cli::convert(files, columns, stdout, stderr),
         Some(Command::Generate { count, out, seed }) => {
             cli::generate(*count, out, *seed, stdout, stderr)
         }

@@ -197,6 +197,7 @@ fn draw_page(
             layers: picture.layers,
             highlight: None,
             basemap: Some((basemap, slot)),
+            layer_rings: &[],
             output: overlay,
         };
         Map::new(tiles, memory, lon_lat(36.3, 33.5))

@@ -10,11 +10,12 @@ use chrono::{Datelike, Duration, NaiveDate};
 use serde_json::Value;
 
 use super::dates::parse_day;
-use super::table::{Row, Table, row_problem};
+use super::table::{Table, row_position, row_problem};
 use super::{Builder, plausibility};
 use crate::io::Problem;
 use crate::model::{
-    Common, Dataset, Event, EventType, Extra, Feature, GeoPrecision, PartialDate, Term, When,
+    Common, Dataset, Event, EventType, Extra, Feature, Figure, GeoPrecision, Measure, PartialDate,
+    Qualifier, Term, When,
 };
 
 /// Whether the table has ACLED's columns (in any of its layouts).
@@ -97,7 +98,7 @@ pub fn read(
             ));
             continue;
         };
-        let Some((lon, lat)) = coordinates(row, lon_column, lat_column, warnings) else {
+        let Some((lon, lat)) = row_position(row, lon_column, lat_column, warnings) else {
             continue;
         };
         positions.push((row.line, lon, lat));
@@ -159,14 +160,26 @@ pub fn read(
         ids.insert(id.clone(), row.line);
 
         let sources = builder.cite(row.get(source_column));
-        let mut extra: Extra = kept
+        let extra: Extra = kept
             .iter()
             .filter(|(_, c)| !row.get(Some(*c)).is_empty())
             .map(|(name, c)| ((*name).to_owned(), Value::from(row.get(Some(*c)))))
             .collect();
-        if let Ok(fatalities) = row.get(fatalities_column).parse::<u64>() {
-            extra.insert("fatalities".into(), fatalities.into());
-        }
+        // ACLED's own count, cited to the outlets of the row: "0" is a count too.
+        let figures = row
+            .get(fatalities_column)
+            .parse::<u64>()
+            .ok()
+            .map(|value| Figure {
+                measure: Term::Known(Measure::Fatalities),
+                value,
+                qualifier: Term::Known(Qualifier::Exact),
+                sources: sources.clone(),
+                note: None,
+                extra: Extra::new(),
+            })
+            .into_iter()
+            .collect();
         let acled_type = row.get(type_column);
         let sub_type = row.get(sub_type_column);
         let what = if sub_type.is_empty() {
@@ -200,43 +213,11 @@ pub fn read(
             place: Some(place_id),
             summary: Some(row.get(notes_column).to_owned()).filter(|n| !n.is_empty()),
             actors,
+            figures,
         }));
     }
     plausibility::far_from_the_rest(&positions, warnings);
     builder.finish()
-}
-
-/// A row's longitude and latitude, or a warning saying why it has none.
-fn coordinates(
-    row: &Row,
-    lon_column: Option<usize>,
-    lat_column: Option<usize>,
-    warnings: &mut Vec<Problem>,
-) -> Option<(f64, f64)> {
-    let (lon_text, lat_text) = (row.get(lon_column), row.get(lat_column));
-    if lon_text.is_empty() || lat_text.is_empty() {
-        warnings.push(row_problem(
-            row.line,
-            "the row has no coordinates; it is left out",
-        ));
-        return None;
-    }
-    match (lon_text.parse::<f64>(), lat_text.parse::<f64>()) {
-        (Ok(lon), Ok(lat)) if (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) => {
-            Some((lon, lat))
-        }
-        _ => {
-            warnings.push(row_problem(
-                row.line,
-                format!(
-                    "latitude {} and longitude {} are not a position on Earth; the row is left out",
-                    crate::io::problem::quote(lat_text),
-                    crate::io::problem::quote(lon_text)
-                ),
-            ));
-            None
-        }
-    }
 }
 
 /// ACLED's event types (and the 2015 layout's "Battle-…" forms) in evacmap's words.

@@ -3,6 +3,8 @@
 
 use chrono::{DateTime, Datelike, NaiveDate};
 
+use crate::model::{PartialDate, When};
+
 /// The months as ACLED and spreadsheets spell them, in full or cut to three letters.
 const MONTHS: [&str; 12] = [
     "january",
@@ -76,6 +78,23 @@ pub fn parse_day(text: &str, this_year: i32) -> Option<NaiveDate> {
         (full_year(c, this_year)?, month, a.parse().ok()?)
     };
     NaiveDate::from_ymd_opt(year, month, day)
+}
+
+/// A date cell of a table: a day in any form [`parse_day`] reads, a month (`2017-05`,
+/// `2017/05`) or a year, each covering its whole span.
+pub fn table_when(text: &str, this_year: i32) -> Option<When> {
+    if let Some(day) = parse_day(text, this_year) {
+        return Some(When::on(PartialDate::from_date(day)));
+    }
+    let mut parts = text.trim().splitn(2, ['-', '/']);
+    let year = parts.next()?.parse::<i32>().ok()?;
+    if !(1800..=9999).contains(&year) {
+        return None;
+    }
+    match parts.next() {
+        None => Some(When::on(PartialDate::year(year))),
+        Some(month) => PartialDate::month(year, month.parse().ok()?).map(When::on),
+    }
 }
 
 /// What a date property's values were read as.
@@ -172,5 +191,16 @@ mod tests {
         assert_eq!(iso_day("2024-03-05x"), None);
         assert_eq!(month_number("Sep"), Some(9));
         assert_eq!(month_number("ma"), None);
+    }
+
+    #[test]
+    fn table_dates_may_be_days_months_or_years() {
+        assert_eq!(
+            table_when("2017-05-12T10:00", 2026).unwrap().to_string(),
+            "2017-05-12"
+        );
+        assert_eq!(table_when("2017-05", 2026).unwrap().to_string(), "2017-05");
+        assert_eq!(table_when("2017", 2026).unwrap().to_string(), "2017");
+        assert!(table_when("soon", 2026).is_none());
     }
 }

@@ -6,10 +6,12 @@
 
 use std::collections::HashMap;
 
-use super::Builder;
+use chrono::NaiveDate;
+
 use super::countries::Countries;
 use super::dates::{iso_day, month_number};
 use super::table::{Row, Table, row_problem};
+use super::{Builder, plausibility};
 use crate::io::Problem;
 use crate::io::problem::quote;
 use crate::model::{
@@ -50,8 +52,20 @@ pub fn is_country_flows(table: &Table) -> bool {
         && (any(&ASYLUM_CODES) || any(&ASYLUM_NAMES))
 }
 
+/// A column of counts: what it counts, and its header (kept as each figure's note).
+pub(super) struct Count {
+    pub column: usize,
+    pub measure: Term<Measure>,
+    pub header: String,
+}
+
 /// Reads a country flow table.
-pub fn read_countries(table: &Table, file_name: &str, warnings: &mut Vec<Problem>) -> Dataset {
+pub fn read_countries(
+    table: &Table,
+    file_name: &str,
+    today: NaiveDate,
+    warnings: &mut Vec<Problem>,
+) -> Dataset {
     let countries = Countries::bundled();
     let column = |names: &[&str]| table.column(names);
     let year_column = column(&["year"]);
@@ -73,6 +87,7 @@ pub fn read_countries(table: &Table, file_name: &str, warnings: &mut Vec<Problem
         let Some(when) = year_and_month(row, year_column, month_column, warnings) else {
             continue;
         };
+        future(row.line, when, today, warnings);
         let mut ids = Vec::new();
         for (code_column, name_column, role) in ends {
             let (code, name) = (row.get(code_column), row.get(name_column));
@@ -98,18 +113,14 @@ pub fn read_countries(table: &Table, file_name: &str, warnings: &mut Vec<Problem
                 .clone();
             ids.push(id);
         }
-        let [from, to] = ids.as_slice() else {
-            continue;
-        };
-        let sources = builder.cite(row.get(source_column));
+        let source = row.get(source_column);
         push_movement(
             &mut builder,
             row,
-            from,
-            to,
-            when,
+            &ids,
+            Some(when),
             &counts,
-            sources,
+            source,
             warnings,
         );
     }
@@ -131,7 +142,7 @@ fn country_place(builder: &Builder, id: &str, country: &super::countries::Countr
 
 /// The columns holding counts: every column but the places, dates and sources, with what each
 /// counts.
-fn count_columns(table: &Table, place_columns: &[usize]) -> Vec<(usize, Term<Measure>, String)> {
+fn count_columns(table: &Table, place_columns: &[usize]) -> Vec<Count> {
     table
         .headers
         .iter()
@@ -139,7 +150,11 @@ fn count_columns(table: &Table, place_columns: &[usize]) -> Vec<(usize, Term<Mea
         .filter(|(i, _)| !place_columns.contains(i))
         .filter(|(_, h)| !NOT_COUNTS.contains(&super::table::fold_header(h).as_str()))
         .filter(|(_, h)| !h.trim().is_empty())
-        .map(|(i, header)| (i, measure_of(header), header.trim().to_owned()))
+        .map(|(column, header)| Count {
+            column,
+            measure: measure_of(header),
+            header: header.trim().to_owned(),
+        })
         .collect()
 }
 
@@ -160,6 +175,13 @@ fn measure_of(header: &str) -> Term<Measure> {
         Measure::People
     };
     Term::Known(measure)
+}
+
+/// Warns about a row dated after `today`.
+fn future(line: usize, when: When, today: NaiveDate, warnings: &mut Vec<Problem>) {
+    if let Some(start) = when.start() {
+        plausibility::future_date(line, start.first_day(), today, warnings);
+    }
 }
 
 /// A row's date: its year, and its month when the table has one (a name or a number).
@@ -207,33 +229,32 @@ fn year_and_month(
     }
 }
 
-/// A movement for `row` with a figure per count it has (none is a warning; the row is left out).
-#[allow(clippy::too_many_arguments)]
-fn push_movement(
+/// A movement for `row` between its two `ends` (none when an end was not found: that was
+/// warned about), citing the sources `source` names, with a figure per count it has (none is a
+/// warning; the row is left out).
+pub(super) fn push_movement(
     builder: &mut Builder,
     row: &Row,
-    from: &str,
-    to: &str,
-    when: When,
-    counts: &[(usize, Term<Measure>, String)],
-    sources: Vec<String>,
+    ends: &[String],
+    when: Option<When>,
+    counts: &[Count],
+    source: &str,
     warnings: &mut Vec<Problem>,
 ) {
+    let [from, to] = ends else {
+        return;
+    };
+    let sources = builder.cite(source);
     let figures: Vec<Figure> = counts
         .iter()
-        .filter_map(|(column, measure, header)| {
-            let text: String = row
-                .get(Some(*column))
-                .chars()
-                .filter(|c| !matches!(c, ',' | ' ' | '\u{a0}'))
-                .collect();
-            let value = text.parse::<u64>().ok().filter(|v| *v > 0)?;
+        .filter_map(|count| {
+            let value = count_value(row.get(Some(count.column))).filter(|v| *v > 0)?;
             Some(Figure {
-                measure: measure.clone(),
+                measure: count.measure.clone(),
                 value,
                 qualifier: Term::Known(Qualifier::Exact),
                 sources: sources.clone(),
-                note: Some(header.clone()),
+                note: Some(count.header.clone()),
                 extra: Extra::new(),
             })
         })
@@ -256,7 +277,7 @@ fn push_movement(
         common: Common {
             id: format!("flow-{}", row.line),
             name: None,
-            when: Some(when),
+            when,
             when_basis: None,
             sources,
             geometry: None,
@@ -316,7 +337,12 @@ pub fn is_point_flows(table: &Table) -> bool {
 }
 
 /// Reads an origin–destination table with coordinates.
-pub fn read_points(table: &Table, file_name: &str, warnings: &mut Vec<Problem>) -> Dataset {
+pub fn read_points(
+    table: &Table,
+    file_name: &str,
+    today: NaiveDate,
+    warnings: &mut Vec<Problem>,
+) -> Dataset {
     let column = |names: &[&str]| table.column(names);
     let names = [column(&POINT_ORIGINS), column(&POINT_DESTINATIONS)];
     let coordinates = COORDINATES.map(|[lat, lon]| (column(lat), column(lon)));
@@ -324,18 +350,17 @@ pub fn read_points(table: &Table, file_name: &str, warnings: &mut Vec<Problem>) 
     let date_column = column(&["date", "time", "when"]);
     let year_column = column(&["year"]);
     let source_column = column(&["source"]);
-    let counts: Vec<(usize, Term<Measure>, String)> = count_column
-        .map(|c| {
-            (
-                c,
-                Term::Known(Measure::People),
-                table.headers[c].trim().to_owned(),
-            )
+    let counts: Vec<Count> = count_column
+        .map(|column| Count {
+            column,
+            measure: Term::Known(Measure::People),
+            header: table.headers[column].trim().to_owned(),
         })
         .into_iter()
         .collect();
     let mut builder = Builder::new(format!("Movements from {file_name}"), file_name);
     let mut places: HashMap<(String, i64, i64), String> = HashMap::new();
+    let mut positions = Vec::new();
     for row in &table.rows {
         let when = if let Some(day) = iso_day(row.get(date_column)) {
             When::on(PartialDate::from_date(day))
@@ -351,6 +376,7 @@ pub fn read_points(table: &Table, file_name: &str, warnings: &mut Vec<Problem>) 
             ));
             continue;
         };
+        future(row.line, when, today, warnings);
         let mut ids = Vec::new();
         for (name_column, (lat_column, lon_column)) in names.iter().zip(coordinates) {
             let (lat, lon) = (
@@ -371,6 +397,7 @@ pub fn read_points(table: &Table, file_name: &str, warnings: &mut Vec<Problem>) 
                 ));
                 break;
             }
+            positions.push((row.line, lon, lat));
             let name = row.get(*name_column).to_owned();
             let key = (
                 name.clone(),
@@ -388,20 +415,29 @@ pub fn read_points(table: &Table, file_name: &str, warnings: &mut Vec<Problem>) 
                 .clone();
             ids.push(id);
         }
-        let [from, to] = ids.as_slice() else {
-            continue;
-        };
-        let sources = builder.cite(row.get(source_column));
+        let source = row.get(source_column);
         push_movement(
             &mut builder,
             row,
-            from,
-            to,
-            when,
+            &ids,
+            Some(when),
             &counts,
-            sources,
+            source,
             warnings,
         );
     }
+    plausibility::far_from_the_rest(&positions, warnings);
     builder.finish()
+}
+
+/// A count as tables write it: `1,246`, `1 246`, `1246.0`; `None` when it is no whole number.
+pub(super) fn count_value(text: &str) -> Option<u64> {
+    let digits: String = text
+        .chars()
+        .filter(|c| !matches!(c, ',' | ' ' | '\u{a0}' | '\u{202f}'))
+        .collect();
+    digits.parse::<u64>().ok().or_else(|| {
+        let value = digits.parse::<f64>().ok()?;
+        (value >= 0.0 && value.fract() == 0.0 && value < 1e15).then_some(value as u64)
+    })
 }

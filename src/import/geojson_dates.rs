@@ -73,6 +73,7 @@ pub fn date_generic_features(
     today: NaiveDate,
     warnings: &mut Vec<Problem>,
 ) -> Dataset {
+    far_points(&dataset, warnings);
     match date_properties(&dataset, today).first() {
         Some(name) => {
             let name = name.clone();
@@ -80,6 +81,37 @@ pub fn date_generic_features(
         }
         None => dataset,
     }
+}
+
+/// Warns about points of features from other tools that lie far from the others.
+fn far_points(dataset: &Dataset, warnings: &mut Vec<Problem>) {
+    let positions: Vec<(usize, f64, f64)> = dataset
+        .features()
+        .iter()
+        .enumerate()
+        .filter_map(|(index, feature)| match feature {
+            Feature::Generic(g) => match &g.common.geometry {
+                Some(geo::Geometry::Point(p)) => Some((index, p.x(), p.y())),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    super::plausibility::far_from_the_rest_in(&positions, warnings, |index, message| {
+        let id = match dataset.features().get(index) {
+            Some(Feature::Generic(g)) => g.own_id.as_ref().map(|id| id.text().into_owned()),
+            _ => None,
+        };
+        Problem {
+            severity: Severity::Warning,
+            location: Location::Feature {
+                index,
+                id,
+                path: "geometry".into(),
+            },
+            message: message.replace("from the other rows", "from the other features"),
+        }
+    });
 }
 
 /// The properties of generic features that hold plausible dates, the best first (the most

@@ -1,5 +1,7 @@
 //! Warnings about values that read fine but are unlikely: never silent, never fatal.
 
+use chrono::NaiveDate;
+
 use super::table::row_problem;
 use crate::io::Problem;
 
@@ -10,6 +12,15 @@ const MIN_ROWS: usize = 10;
 /// Nepal): farther from the median than three times the distance that holds 90% of the rows,
 /// and at least 10 degrees.
 pub fn far_from_the_rest(positions: &[(usize, f64, f64)], warnings: &mut Vec<Problem>) {
+    far_from_the_rest_in(positions, warnings, row_problem);
+}
+
+/// [`far_from_the_rest`], the warnings located by `locate(line, message)` (rows of another file).
+pub fn far_from_the_rest_in(
+    positions: &[(usize, f64, f64)],
+    warnings: &mut Vec<Problem>,
+    locate: impl Fn(usize, String) -> Problem,
+) {
     if positions.len() < MIN_ROWS {
         return;
     }
@@ -26,7 +37,7 @@ pub fn far_from_the_rest(positions: &[(usize, f64, f64)], warnings: &mut Vec<Pro
     let limit = (3.0 * usual).max(10.0);
     for position in positions {
         if distance(position) > limit {
-            warnings.push(row_problem(
+            warnings.push(locate(
                 position.0,
                 format!(
                     "latitude {}, longitude {} is far from the other rows (nine in ten lie within \
@@ -35,6 +46,16 @@ pub fn far_from_the_rest(positions: &[(usize, f64, f64)], warnings: &mut Vec<Pro
                 ),
             ));
         }
+    }
+}
+
+/// Warns about a row dated after `today` (kept: a scheduled event may be, but a report rarely is).
+pub fn future_date(line: usize, day: NaiveDate, today: NaiveDate, warnings: &mut Vec<Problem>) {
+    if day > today {
+        warnings.push(row_problem(
+            line,
+            format!("the date {day} is in the future"),
+        ));
     }
 }
 

@@ -1,7 +1,19 @@
 //! A CSV file as rows of text with their line numbers, and its columns found by name in any
 //! case: what every tabular import starts from.
 
-use crate::io::{Location, Problem, Severity};
+use crate::io::{LoadProgress, Location, Problem, Severity};
+
+/// Why CSV text gave no table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TableError {
+    /// It is not a CSV table (the message says why).
+    NotCsv(String),
+    /// The reader asked to stop.
+    Cancelled,
+}
+
+/// How many rows are read between looks at the progress and the Cancel button.
+const ROWS_PER_STEP: usize = 4096;
 
 /// A CSV file's header and rows.
 pub struct Table {
@@ -41,14 +53,30 @@ impl Table {
     /// Reads CSV text (a BOM, CRLF line ends and quoted multi-line fields are fine). A record
     /// that cannot be read is a located warning and is left out.
     pub fn parse(bytes: &[u8], warnings: &mut Vec<Problem>) -> Result<Self, String> {
+        Self::parse_with(bytes, warnings, &LoadProgress::default()).map_err(|e| match e {
+            TableError::NotCsv(message) => message,
+            TableError::Cancelled => "cancelled".into(),
+        })
+    }
+
+    /// [`Self::parse`], counting rows in `progress` (against the count of lines) and stopping
+    /// when it is cancelled.
+    pub fn parse_with(
+        bytes: &[u8],
+        warnings: &mut Vec<Problem>,
+        progress: &LoadProgress,
+    ) -> Result<Self, TableError> {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        // Lines, not records (a quoted field may span lines): near enough for a progress bar.
+        let line_count = memchr::memchr_iter(b'\n', bytes).count().max(1);
+        progress.set_rows_total(line_count);
         let mut reader = csv::ReaderBuilder::new()
             .flexible(true)
             .has_headers(true)
             .from_reader(bytes);
         let headers: Vec<String> = reader
             .headers()
-            .map_err(|e| format!("the first line is not a CSV header: {e}"))?
+            .map_err(|e| TableError::NotCsv(format!("the first line is not a CSV header: {e}")))?
             .iter()
             .map(str::to_owned)
             .collect();
@@ -63,6 +91,12 @@ impl Table {
             match reader.read_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => {
+                    if rows.len() % ROWS_PER_STEP == ROWS_PER_STEP - 1 {
+                        if progress.is_cancelled() {
+                            return Err(TableError::Cancelled);
+                        }
+                        progress.add_features(ROWS_PER_STEP);
+                    }
                     if record.iter().all(|c| c.trim().is_empty()) {
                         continue;
                     }
@@ -82,6 +116,7 @@ impl Table {
                 }
             }
         }
+        progress.add_features(line_count);
         Ok(Self {
             headers,
             folded,
@@ -131,6 +166,39 @@ impl LineCounter {
     }
 }
 
+/// A row's longitude and latitude, or a warning saying why it has none.
+pub fn row_position(
+    row: &Row,
+    lon_column: Option<usize>,
+    lat_column: Option<usize>,
+    warnings: &mut Vec<Problem>,
+) -> Option<(f64, f64)> {
+    let (lon_text, lat_text) = (row.get(lon_column), row.get(lat_column));
+    if lon_text.is_empty() || lat_text.is_empty() {
+        warnings.push(row_problem(
+            row.line,
+            "the row has no coordinates; it is left out",
+        ));
+        return None;
+    }
+    match (lon_text.parse::<f64>(), lat_text.parse::<f64>()) {
+        (Ok(lon), Ok(lat)) if (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) => {
+            Some((lon, lat))
+        }
+        _ => {
+            warnings.push(row_problem(
+                row.line,
+                format!(
+                    "latitude {} and longitude {} are not a position on Earth; the row is left out",
+                    crate::io::problem::quote(lat_text),
+                    crate::io::problem::quote(lon_text)
+                ),
+            ));
+            None
+        }
+    }
+}
+
 /// A warning about the row starting on `line`.
 pub fn row_problem(line: usize, message: impl Into<String>) -> Problem {
     Problem {
@@ -143,6 +211,24 @@ pub fn row_problem(line: usize, message: impl Into<String>) -> Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_are_counted_and_a_cancelled_read_stops() {
+        let mut text = String::from("a,b\n");
+        for i in 0..10_000 {
+            text.push_str(&format!("{i},x\n"));
+        }
+        let progress = LoadProgress::default();
+        let table = Table::parse_with(text.as_bytes(), &mut Vec::new(), &progress).unwrap();
+        assert_eq!(table.rows.len(), 10_000);
+        assert_eq!(progress.describe(), "10,001 of 10,001 rows");
+        let cancelled = LoadProgress::default();
+        cancelled.cancel();
+        assert_eq!(
+            Table::parse_with(text.as_bytes(), &mut Vec::new(), &cancelled).err(),
+            Some(TableError::Cancelled)
+        );
+    }
 
     #[test]
     fn rows_keep_their_lines_through_quoted_line_breaks_a_bom_and_crlf() {

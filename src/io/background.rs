@@ -7,9 +7,6 @@ use std::sync::mpsc::{self, Receiver, TryRecvError};
 
 use super::{LoadError, LoadProgress, Loaded};
 
-/// What a load job runs: [`crate::import::load_with_progress`] in the app, anything in tests.
-pub type Loader = fn(&Path, &LoadProgress) -> Result<Loaded, LoadError>;
-
 /// A story being read on a worker thread.
 pub struct LoadJob {
     path: PathBuf,
@@ -23,8 +20,19 @@ impl LoadJob {
         Self::start_with(path, crate::import::load_with_progress)
     }
 
-    /// Starts reading `path` with `loader`.
-    pub fn start_with(path: &Path, loader: Loader) -> Self {
+    /// Starts reading `path` in whatever format it is, with `options` ([`crate::import::load_with`]).
+    pub fn start_import(path: &Path, options: crate::import::ImportOptions) -> Self {
+        Self::start_with(path, move |path, progress| {
+            crate::import::load_with(path, &options, progress)
+        })
+    }
+
+    /// Starts reading `path` with `loader` ([`crate::import::load_with_progress`] in the app,
+    /// anything in tests).
+    pub fn start_with(
+        path: &Path,
+        loader: impl FnOnce(&Path, &LoadProgress) -> Result<Loaded, LoadError> + Send + 'static,
+    ) -> Self {
         let (sender, receiver) = mpsc::channel();
         let owned = path.to_owned();
         let progress = Arc::new(LoadProgress::default());
@@ -32,8 +40,11 @@ impl LoadJob {
         let spawned = std::thread::Builder::new()
             .name("evacmap-load".into())
             .spawn(move || {
-                let outcome = std::panic::catch_unwind(|| loader(&owned, &shared))
-                    .unwrap_or_else(|payload| Err(crashed(&owned, payload.as_ref())));
+                // The loader's state is dropped with the thread: nothing sees it half-updated.
+                let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    loader(&owned, &shared)
+                }))
+                .unwrap_or_else(|payload| Err(crashed(&owned, payload.as_ref())));
                 // The window may have gone (closed, or this job replaced): nobody to tell.
                 sender.send(outcome).ok();
             });

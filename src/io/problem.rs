@@ -17,6 +17,8 @@ pub enum Location {
     Text { line: usize, column: usize },
     /// A line of the text, 1-based (a row of a table).
     Line { line: usize },
+    /// A line of another file read with this one (the locations of a flow table).
+    Companion { file: String, line: usize },
     /// A member of the top-level object, as a JSON path (`evacmap.sources.sana.name`).
     Document { path: String },
     /// A member of the feature at `index` (0-based, as in `features[index]`).
@@ -32,6 +34,7 @@ impl fmt::Display for Location {
         match self {
             Location::Text { line, column } => write!(f, "{line}:{column}"),
             Location::Line { line } => write!(f, "{line}"),
+            Location::Companion { file, line } => write!(f, "{}:{line}", one_line(file)),
             Location::Document { path } if path.is_empty() => f.write_str("(top level)"),
             Location::Document { path } => f.write_str(&one_line(path)),
             Location::Feature { index, id, path } => {

@@ -10,6 +10,8 @@ pub struct LoadProgress {
     bytes_read: AtomicU64,
     features_total: AtomicU64,
     features_read: AtomicU64,
+    /// The items counted are a table's rows, not features.
+    rows: AtomicBool,
     cancelled: AtomicBool,
 }
 
@@ -30,6 +32,12 @@ impl LoadProgress {
 
     pub fn set_features_total(&self, total: usize) {
         self.features_total.store(total as u64, Ordering::Relaxed);
+    }
+
+    /// Counts a table's rows (`total` may be an estimate: the lines) instead of features.
+    pub fn set_rows_total(&self, total: usize) {
+        self.rows.store(true, Ordering::Relaxed);
+        self.set_features_total(total);
     }
 
     pub fn add_features(&self, count: usize) {
@@ -57,8 +65,13 @@ impl LoadProgress {
                 .features_read
                 .load(Ordering::Relaxed)
                 .min(features_total);
+            let unit = if self.rows.load(Ordering::Relaxed) {
+                "rows"
+            } else {
+                "features"
+            };
             return format!(
-                "{} of {} features",
+                "{} of {} {unit}",
                 crate::model::format_count(read),
                 crate::model::format_count(features_total)
             );

@@ -438,7 +438,9 @@ impl Checker {
     fn finish(mut self, dataset: Dataset) -> Result<Loaded, Vec<Problem>> {
         self.check_references(&dataset);
         self.problems.sort_by_key(|p| match &p.location {
-            Location::Text { line, .. } | Location::Line { line } => (0, *line),
+            Location::Text { line, .. }
+            | Location::Line { line }
+            | Location::Companion { line, .. } => (0, *line),
             Location::Document { .. } => (0, 0),
             Location::Feature { index, .. } => (1, *index),
         });
@@ -1052,14 +1054,7 @@ impl Checker {
                 format!("a movement from {} to itself", quote(&to)),
             );
         }
-        let mut figures = Vec::new();
-        if let Some(items) = self.opt_array(props, "figures") {
-            for (i, item) in items.iter().enumerate() {
-                if let Some(figure) = self.read_figure(item, format!("properties.figures[{i}]")) {
-                    figures.push(figure);
-                }
-            }
-        }
+        let figures = self.read_figures(props);
         Movement {
             common,
             from,
@@ -1075,6 +1070,18 @@ impl Checker {
             figures,
             summary: self.opt_string(props, "summary"),
         }
+    }
+
+    fn read_figures(&mut self, props: &mut Object) -> Vec<Figure> {
+        let mut figures = Vec::new();
+        if let Some(items) = self.opt_array(props, "figures") {
+            for (i, item) in items.iter().enumerate() {
+                if let Some(figure) = self.read_figure(item, format!("properties.figures[{i}]")) {
+                    figures.push(figure);
+                }
+            }
+        }
+        figures
     }
 
     fn read_figure(&mut self, value: &Value, path: String) -> Option<Figure> {
@@ -1189,6 +1196,7 @@ impl Checker {
             place,
             summary: self.opt_string(props, "summary"),
             actors: self.string_list(props, "actors"),
+            figures: self.read_figures(props),
         }
     }
 

@@ -184,6 +184,10 @@ fn feature_to_json(feature: &Feature) -> Value {
             put(&mut map, "place", event.place.as_deref());
             put(&mut map, "summary", event.summary.as_deref());
             put_list(&mut map, "actors", &event.actors);
+            if !event.figures.is_empty() {
+                let figures = event.figures.iter().map(figure_to_json).collect();
+                map.insert("figures".into(), Value::Array(figures));
+            }
             map
         }
     };

@@ -119,6 +119,9 @@ pub struct StoryOverlay<'a> {
     pub highlight: Option<&'a [bool]>,
     /// The basemap and the painter slot reserved beneath the tiles for it.
     pub basemap: Option<(&'a Basemap, egui::layers::ShapeIdx)>,
+    /// With several files open, where each one's features end (ascending) and its colour:
+    /// markers get a ring of their file's colour. Empty with one file.
+    pub layer_rings: &'a [(usize, Color32)],
     pub output: &'a mut OverlayOutput,
 }
 
@@ -154,6 +157,8 @@ struct PlaceMark<'d> {
     position: Pos2,
     radius: f32,
     color: Color32,
+    /// The colour of its file, when several are open.
+    ring: Option<Color32>,
 }
 
 struct Arrow<'d> {
@@ -620,6 +625,12 @@ impl<'a> StoryOverlay<'a> {
         hovered
     }
 
+    /// The colour of the file `index` comes from, when several are open.
+    fn layer_ring(&self, index: FeatureIndex) -> Option<Color32> {
+        let band = self.layer_rings.partition_point(|(end, _)| *end <= index.0);
+        self.layer_rings.get(band).map(|(_, colour)| *colour)
+    }
+
     fn place_marks(&self, view: &ScreenTransform) -> (Vec<PlaceMark<'a>>, Vec<ClusterMark>) {
         let dataset: &'a Dataset = self.dataset;
         let marks: Vec<PlaceMark> = dataset
@@ -638,6 +649,7 @@ impl<'a> StoryOverlay<'a> {
                     position,
                     radius: style::marker_radius(place_type),
                     color: style::control_color(dataset.control_at(place, &self.range)),
+                    ring: self.layer_ring(index),
                 })
             })
             .collect();
@@ -1237,6 +1249,9 @@ fn draw_marker(painter: &egui::Painter, mark: &PlaceMark, emphasis: Emphasis) {
             painter.circle_stroke(center, radius + 8.0, Stroke::new(1.5, Color32::WHITE));
         }
         Emphasis::Normal => {}
+    }
+    if let Some(ring) = mark.ring {
+        painter.circle_stroke(center, radius + 3.0, Stroke::new(2.5, ring));
     }
     let outline = Stroke::new(1.5, Color32::WHITE);
     match style::marker_shape(place_type) {

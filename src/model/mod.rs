@@ -210,6 +210,9 @@ pub struct Event {
     pub place: Option<String>,
     pub summary: Option<String>,
     pub actors: Vec<String>,
+    /// What the reports counted at the event (fatalities, people displaced), each with its
+    /// sources, as on movements.
+    pub figures: Vec<Figure>,
 }
 
 /// A feature from any GeoJSON file that is not in evacmap's vocabulary; shown with its properties.
@@ -291,6 +294,15 @@ impl FeatureKind {
 }
 
 impl Feature {
+    /// The figures reported for a movement or an event; none for other features.
+    pub fn figures(&self) -> &[Figure] {
+        match self {
+            Feature::Movement(m) => &m.figures,
+            Feature::Event(e) => &e.figures,
+            Feature::Place(_) | Feature::Generic(_) => &[],
+        }
+    }
+
     pub fn common(&self) -> &Common {
         match self {
             Feature::Place(p) => &p.common,

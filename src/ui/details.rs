@@ -187,11 +187,16 @@ fn movement_ui(ui: &mut Ui, dataset: &Dataset, movement: &Movement, commands: &m
         ui.add_space(4.0);
         ui.label(summary);
     }
+    figures_ui(ui, dataset, &movement.figures);
+}
+
+/// Figures grouped by the sources that give them, side by side when sources disagree.
+fn figures_ui(ui: &mut Ui, dataset: &Dataset, figures: &[Figure]) {
     section(ui, "Figures, by source");
-    if movement.figures.is_empty() {
+    if figures.is_empty() {
         ui.label(RichText::new("No figures reported.").weak());
     }
-    let groups = figures_by_source(&movement.figures);
+    let groups = figures_by_source(figures);
     let disagree = groups.len() > 1;
     for (source_ids, figures) in groups {
         let names = source_names(dataset, &source_ids);
@@ -295,6 +300,9 @@ fn event_ui(ui: &mut Ui, dataset: &Dataset, event: &Event, commands: &mut Vec<Co
     if !event.actors.is_empty() {
         ui.label(format!("Actors: {}", event.actors.join(", ")));
     }
+    if !event.figures.is_empty() {
+        figures_ui(ui, dataset, &event.figures);
+    }
 }
 
 fn when_ui(ui: &mut Ui, when: Option<crate::model::When>, basis: Option<&str>) {
@@ -361,6 +369,7 @@ fn cited_sources(feature: &Feature) -> Vec<String> {
     };
     match feature {
         Feature::Movement(m) => m.figures.iter().for_each(|f| add(&f.sources)),
+        Feature::Event(e) => e.figures.iter().for_each(|f| add(&f.sources)),
         Feature::Place(p) => p.control.iter().for_each(|c| add(&c.sources)),
         _ => {}
     }

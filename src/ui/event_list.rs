@@ -93,6 +93,9 @@ fn search_text(dataset: &Dataset, feature: &Feature) -> String {
             parts.extend(e.place.as_deref().map(place_name));
             parts.extend(e.actors.iter().cloned());
             parts.extend(e.summary.clone());
+            for figure in &e.figures {
+                parts.extend(figure.sources.iter().cloned());
+            }
         }
         _ => {}
     }

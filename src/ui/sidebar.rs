@@ -45,7 +45,15 @@ pub fn layers_menu_ui(ui: &mut Ui, layers: Layers) -> Vec<Command> {
 }
 
 /// The legend, explaining every colour, shape and line on the map.
-pub fn legend_ui(ui: &mut Ui) {
+pub fn legend_ui(ui: &mut Ui, layers: &[crate::layers::LayerBand]) {
+    if !layers.is_empty() {
+        ui.label(RichText::new("Ring: the file a place comes from").small());
+        for layer in layers {
+            let [r, g, b] = layer.colour;
+            ring_swatch(ui, Color32::from_rgb(r, g, b), &layer.name);
+        }
+        ui.add_space(4.0);
+    }
     ui.label(RichText::new("Marker colour: who held the place at the end of the time range (the latest claim covering most of it).").small());
     for status in CONTROL_LEGEND {
         swatch(
@@ -120,6 +128,17 @@ pub fn legend_ui(ui: &mut Ui) {
             ui.label(text);
         });
     }
+}
+
+/// A grey marker with a ring of `color`, as the map rings a place from that file.
+fn ring_swatch(ui: &mut Ui, color: Color32, text: &str) {
+    ui.horizontal(|ui| {
+        let (rect, _) = ui.allocate_exact_size(vec2(16.0, 16.0), egui::Sense::hover());
+        let painter = ui.painter();
+        painter.circle_stroke(rect.center(), 6.5, egui::Stroke::new(2.5, color));
+        painter.circle_filled(rect.center(), 4.0, style::control_color(None));
+        ui.label(text);
+    });
 }
 
 fn swatch(ui: &mut Ui, shape: MarkerShape, color: Color32, text: &str) {

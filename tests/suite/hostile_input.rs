@@ -520,7 +520,7 @@ fn check_goes_on_past_a_bad_file_to_the_next() {
         fixture("good", "single-point.geojson"),
     ];
     let mut out = Vec::new();
-    let code = evacmap::cli::check(&files, &mut out).unwrap();
+    let code = evacmap::cli::check(&files, &Default::default(), &mut out).unwrap();
     let text = String::from_utf8(out).unwrap();
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("minimal.geojson: ok"), "{text}");

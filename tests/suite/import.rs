@@ -50,7 +50,12 @@ fn every_acled_layout_opens_with_its_dates_sources_and_places() {
             "SRF: Sudan Revolutionary Front"
         ]
     );
-    assert_eq!(first.common.extra["fatalities"], 2);
+    // Fatalities are a figure, cited to the row's outlets like the event itself.
+    assert_eq!(first.figures.len(), 1);
+    assert_eq!(first.figures[0].measure, Term::Known(Measure::Fatalities));
+    assert_eq!(first.figures[0].value, 2);
+    assert_eq!(first.figures[0].sources, first.common.sources);
+    assert!(first.common.extra.get("fatalities").is_none());
     // time_precision 2: the week around the date.
     let second = events(&old.dataset)[1];
     assert_eq!(
@@ -317,4 +322,122 @@ fn convert_writes_a_story_that_checks_and_lists_the_same() {
     assert_eq!(code, 1);
     assert!(err.contains("nothing was written"), "{err}");
     assert!(!none.exists());
+}
+
+#[test]
+fn a_flowmap_flow_table_opens_with_the_locations_beside_it_or_opened_with_it() {
+    let flows = fixture("flowmap/flows.csv");
+    let locations = fixture("flowmap/locations.csv");
+    // Alone: its locations are found beside it.
+    let (code, out, _) = evacmap(&["check", flows.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(
+            "flows.csv:6: warning: the destination \"XXX\" is not a location id in \
+             locations.csv; the row is left out"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("flows.csv: ok (9 features, 1 warnings)"),
+        "{out}"
+    );
+    let (code, out, _) = evacmap(&["list", "--from", "2017-05-12", flows.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("Displacement Barzeh → Idlib [reported] | 1,246 people (flows.csv)"),
+        "{out}"
+    );
+    assert!(!out.contains("2017-05-08"), "{out}");
+
+    // Elsewhere, without its locations: refused, saying what it needs.
+    let folder = tempfile::tempdir().unwrap();
+    let lonely = folder.path().join("flows.csv");
+    std::fs::copy(&flows, &lonely).unwrap();
+    let (code, out, _) = evacmap(&["check", lonely.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(out.contains("needs its locations"), "{out}");
+    // Named together, the pair is read as one story, the locations not twice.
+    let renamed = folder.path().join("places.csv");
+    std::fs::copy(&locations, &renamed).unwrap();
+    let out_path = folder.path().join("out.geojson");
+    let (code, out, err) = evacmap(&[
+        "convert",
+        renamed.to_str().unwrap(),
+        lonely.to_str().unwrap(),
+        out_path.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("9 features"), "{out}");
+    let converted = evacmap::io::load_file(&out_path).unwrap();
+    assert_eq!(converted.dataset.places().count(), 5);
+    assert_eq!(converted.dataset.movements().count(), 4);
+}
+
+#[test]
+fn a_table_of_no_known_kind_opens_by_the_columns_named() {
+    let shelters = fixture("shelters.csv");
+    let (code, out, _) = evacmap(&["check", shelters.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("the columns reported, northing, easting"),
+        "{out}"
+    );
+    assert!(out.contains("--columns date=COLUMN"), "{out}");
+
+    let columns = "--columns=date=reported,latitude=northing,longitude=easting,name=site,\
+                   count=persons,source=outlet";
+    let (code, out, _) = evacmap(&["check", columns, shelters.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("shelters.csv:5: warning: the date \"not a date\" is not a date"),
+        "{out}"
+    );
+    let (code, out, err) = evacmap(&["list", columns, shelters.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let events: Vec<&str> = out.lines().filter(|l| l.contains(" event ")).collect();
+    assert_eq!(events.len(), 3, "{out}");
+    assert!(
+        out.contains("Idlib collective shelter | 1,246 people (SANA)"),
+        "{out}"
+    );
+    assert!(out.contains("2017-05-15"), "{out}");
+
+    let (code, _, err) = evacmap(&[
+        "check",
+        "--columns",
+        "colour=site",
+        shelters.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("\"colour\" is not a role"), "{err}");
+}
+
+#[test]
+fn plausibility_is_warned_about_in_flow_tables_too() {
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("od.csv");
+    let mut table =
+        String::from("origin,origin_lat,origin_lon,destination,dest_lat,dest_lon,count,date\n");
+    for i in 0..12 {
+        let lat = 33.5 + i as f64 * 0.01;
+        table.push_str(&format!(
+            "A{i},{lat},36.3,Idlib,35.93,36.63,10,2017-05-12\n"
+        ));
+    }
+    table.push_str("Pole,87.84,36.3,Idlib,35.93,36.63,10,2017-05-12\n");
+    table.push_str("Later,33.5,36.3,Idlib,35.93,36.63,10,2999-01-01\n");
+    std::fs::write(&path, table).unwrap();
+    let (code, out, _) = evacmap(&["check", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(
+            "od.csv:14: warning: latitude 87.84, longitude 36.3 is far from the other rows"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("od.csv:15: warning: the date 2999-01-01 is in the future"),
+        "{out}"
+    );
 }

@@ -190,3 +190,109 @@ fn a_changed_file_reloads_and_a_broken_one_keeps_its_last_good_data() {
         .count();
     assert_eq!(listed, 1);
 }
+
+#[test]
+fn the_columns_of_a_table_of_no_known_kind_are_chosen_in_a_dialog_and_remembered() {
+    let folder = tempfile::tempdir().unwrap();
+    let first = folder.path().join("shelters.csv");
+    std::fs::copy(fixture("shelters.csv"), &first).unwrap();
+    let mut options = support::offline_options();
+    options.file = Some(first.clone());
+    let mut harness = support::app_harness(options, None, 1.0 / 60.0);
+    // Not opened yet: the bundled story stays while the columns are chosen.
+    assert_eq!(
+        layer_names(&harness),
+        ["damascus-2017-05.geojson (bundled)"]
+    );
+    // The usual names are guessed; the rest are picked from the header.
+    for (role, column) in [
+        ("Date", "reported"),
+        ("Latitude", "northing"),
+        ("Longitude", "easting"),
+        ("Count", "persons"),
+    ] {
+        harness.get_by_label(role).click();
+        harness.run_steps(2);
+        // The option, not the header of the same name in the preview.
+        harness
+            .query_all_by_label(column)
+            .find(|n| n.accesskit_node().role() == egui::accesskit::Role::Button)
+            .unwrap_or_else(|| panic!("no option {column}"))
+            .click();
+        harness.run_steps(2);
+    }
+    harness.get_by_label("Open with these columns").click();
+    step_until(&mut harness, "the table", |app| {
+        !app.is_loading() && app.layer_set().layers()[0].name == "shelters.csv"
+    });
+    let dataset = harness.state().dataset();
+    assert_eq!(dataset.events().count(), 3);
+    let first_event = dataset.events().next().unwrap().1;
+    assert_eq!(
+        first_event.common.name.as_deref(),
+        Some("Idlib collective shelter")
+    );
+    assert_eq!(first_event.common.when.unwrap().to_string(), "2017-05-12");
+    assert_eq!(first_event.figures[0].value, 1246);
+    assert!(harness.query_by_label("Open with these columns").is_none());
+
+    // Another file with the same columns opens straight away with the same choice.
+    let second = folder.path().join("more-shelters.csv");
+    std::fs::copy(fixture("shelters.csv"), &second).unwrap();
+    harness.state_mut().open(&second);
+    step_until(&mut harness, "the second table", |app| {
+        !app.is_loading() && app.layer_set().layers().len() == 2
+    });
+    assert!(harness.query_by_label("Open with these columns").is_none());
+    let remembered = harness.state().persisted().column_mappings;
+    assert_eq!(remembered.len(), 1, "{remembered:?}");
+    let mapping = remembered.values().next().unwrap();
+    assert_eq!(mapping.latitude.as_deref(), Some("northing"));
+    assert_eq!(mapping.source.as_deref(), Some("outlet"));
+}
+
+#[test]
+fn the_legend_names_each_file_by_the_colour_of_its_rings() {
+    let mut options = support::offline_options();
+    options.file = Some(fixture("acled-2023.csv"));
+    options.more_files = vec![fixture("unhcr-yearly.csv")];
+    let mut harness = support::app_harness(options, None, 1.0 / 60.0);
+    step_until(&mut harness, "the second layer", |app| {
+        app.layer_set().layers().len() == 2 && !app.is_loading()
+    });
+    let count = |harness: &Harness<'static, EvacApp>, text: &str| {
+        harness
+            .query_all_by(|_| true)
+            .filter(|n| n.accesskit_node().value().is_some_and(|v| v == text))
+            .count()
+    };
+    let shown = |harness: &Harness<'static, EvacApp>, text: &str| count(harness, text) > 0;
+    let before = [
+        count(&harness, "acled-2023.csv"),
+        count(&harness, "unhcr-yearly.csv"),
+    ];
+    // The legend's own fold button unfolds it (the top bar's Legend closes it).
+    harness
+        .get_by(|n| {
+            n.role() == egui::accesskit::Role::Window && n.label().as_deref() == Some("Legend")
+        })
+        .query_all_by(|n| n.role() == egui::accesskit::Role::Button)
+        .next()
+        .expect("the legend's fold button")
+        .click();
+    harness.run_steps(12);
+    assert!(shown(&harness, "Ring: the file a place comes from"));
+    // Each file is named in the legend too.
+    let after = [
+        count(&harness, "acled-2023.csv"),
+        count(&harness, "unhcr-yearly.csv"),
+    ];
+    assert!(
+        after[0] > before[0] && after[1] > before[1],
+        "{before:?} {after:?}"
+    );
+    // With one file shown there is nothing to tell apart.
+    harness.get_by_label("Show unhcr-yearly.csv").click();
+    harness.run_steps(3);
+    assert!(!shown(&harness, "Ring: the file a place comes from"));
+}

@@ -6,13 +6,13 @@ use crate::support;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
+use crate::support::{Behaviour, TileServer, solid_png};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use evacmap::app::{AppOptions, EvacApp};
 use evacmap::map::tiles::cache::DiskCache;
 use evacmap::map::tiles::net::{NetOptions, NetTiles, ServerSpec};
 use evacmap::map::tiles::{CacheSettings, MapTiles, TileProvider};
-use crate::support::{Behaviour, TileServer, solid_png};
 use walkers::{TileId, Tiles};
 
 const TILE: TileId = TileId {

@@ -791,11 +791,11 @@ fn half_read_loader(
     path: &std::path::Path,
     progress: &evacmap::io::LoadProgress,
 ) -> Result<evacmap::io::Loaded, evacmap::io::LoadError> {
+    progress.set_features_total(2_048);
+    progress.add_features(1_024);
     let mut text = Vec::new();
     evacmap::generate::write_story(&mut text, 2_048, 5).unwrap();
     std::fs::write(path, &text).unwrap();
-    progress.set_features_total(2_048);
-    progress.add_features(1_024);
     let started = std::time::Instant::now();
     while !progress.is_cancelled() && started.elapsed().as_secs() < 20 {
         std::thread::sleep(std::time::Duration::from_millis(10));
@@ -813,9 +813,18 @@ fn a_load_shows_its_progress_and_cancel_keeps_the_story_on_screen() {
         half_read_loader,
     );
     harness.state_mut().start_load(job);
-    harness.run_steps(3);
+    // The worker may take a moment to start when the machine is busy.
+    let label = "Progress of opening big.geojson: 1,024 of 2,048 features";
+    let started = std::time::Instant::now();
+    while harness.query_by_label(label).is_none() {
+        assert!(
+            started.elapsed().as_secs() < 10,
+            "waited ten seconds for the progress"
+        );
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
     assert!(harness.state().is_loading());
-    harness.get_by_label("Progress of opening big.geojson: 1,024 of 2,048 features");
     harness.get_by_label("Cancel opening").click();
     support::wait_for_load(&mut harness);
     assert!(!harness.state().is_loading());
