@@ -105,9 +105,11 @@ def unhcr(path: Path, rng: random.Random) -> None:
             "Year", "Country of origin", "Country of origin (ISO)", "Country of asylum",
             "Country of asylum (ISO)", "Refugees under UNHCR's mandate", "Asylum-seekers",
         ])
+        # Refugees stay where they found asylum: the same pairs year after year.
+        hosts = {origin: rng.sample(ASYLUM, 4) for origin, _ in COUNTRIES}
         for year in range(2015, 2024):
             for origin, origin_iso in COUNTRIES:
-                for asylum, asylum_iso in rng.sample(ASYLUM, 4):
+                for asylum, asylum_iso in hosts[origin]:
                     writer.writerow([
                         year, origin, origin_iso, asylum, asylum_iso,
                         rng.randint(1_000, 3_500_000), rng.randint(0, 90_000),

@@ -88,7 +88,15 @@ impl Role {
             Role::Name => &["name", "place", "location", "town", "city", "site"],
             Role::Origin => &["origin", "from", "source_country", "origin_country"],
             Role::Destination => &["destination", "dest", "to", "target"],
-            Role::Count => &["count", "value", "people", "number", "total", "individuals"],
+            Role::Count => &[
+                "count",
+                "value",
+                "people",
+                "persons",
+                "number",
+                "total",
+                "individuals",
+            ],
             Role::Source => &["source", "sources", "reported_by", "outlet"],
         }
     }

@@ -179,13 +179,29 @@ struct Arrow<'d> {
     assumed: bool,
     /// Further origins (a movement from several places): each joins the arrow near its start.
     feeders: Vec<Pos2>,
-    /// How many movements the arrow stands for (more than one between clusters).
+    /// How many movements the arrow stands for (more than one between clusters, or between
+    /// the same two places reported again and again).
     merged: usize,
+    /// What joined them.
+    merge: Merge,
     /// The movements it stands for, this one first.
     members: Vec<FeatureIndex>,
     /// The people they moved, by the highest count of each.
     people: u64,
 }
+
+/// Why one arrow stands for several movements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Merge {
+    /// They join the same clusters: the people are added up.
+    Clusters,
+    /// They join the same two places (a yearly table): the people are the largest count, as
+    /// yearly counts of refugees are stocks, not flows to add up.
+    SamePlaces,
+}
+
+/// From this many movements between the same two places in view, one arrow stands for them.
+const SAME_PLACES_MERGE: usize = 4;
 
 /// Where an arrow starts or ends: at a place's own marker or at a cluster.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -280,12 +296,23 @@ impl<'a> StoryOverlay<'a> {
             .iter()
             .map(|arrow| {
                 let mut label = movement_label(self.dataset, arrow.feature, arrow.movement);
-                if arrow.merged > 1 {
-                    label = format!(
-                        "{} movements between clusters, {} people or more, among them {label}",
-                        arrow.merged,
-                        crate::model::format_count(arrow.people)
-                    );
+                match (arrow.merged, arrow.merge) {
+                    (1, _) => {}
+                    (n, Merge::Clusters) => {
+                        label = format!(
+                            "{n} movements between clusters, {} people or more, among them \
+                             {label}",
+                            crate::model::format_count(arrow.people)
+                        );
+                    }
+                    (n, Merge::SamePlaces) => {
+                        label = format!(
+                            "{n} movements between the same places, {}, up to {} people, \
+                             among them {label}",
+                            self.dates_of(&arrow.members),
+                            crate::model::format_count(arrow.people)
+                        );
+                    }
                 }
                 if arrow.faded {
                     label.push_str(OUTSIDE_RANGE);
@@ -625,6 +652,20 @@ impl<'a> StoryOverlay<'a> {
         hovered
     }
 
+    /// The dates `movements` span: "2015 – 2023", "May 2017".
+    fn dates_of(&self, movements: &[FeatureIndex]) -> String {
+        let whens = movements
+            .iter()
+            .filter_map(|&i| self.dataset.get(i).and_then(Feature::when));
+        let first = whens.clone().min_by_key(|w| w.span().first);
+        let last = whens.max_by_key(|w| w.span().last);
+        match (first, last) {
+            (Some(first), Some(last)) if first.human() == last.human() => first.human(),
+            (Some(first), Some(last)) => format!("{} – {}", first.human(), last.human()),
+            _ => "undated".into(),
+        }
+    }
+
     /// The colour of the file `index` comes from, when several are open.
     fn layer_ring(&self, index: FeatureIndex) -> Option<Color32> {
         let band = self.layer_rings.partition_point(|(end, _)| *end <= index.0);
@@ -738,6 +779,13 @@ impl<'a> StoryOverlay<'a> {
                     .push((index, feature, m));
             }
         }
+        let mut pair_counts: std::collections::HashMap<(&str, &str), usize> =
+            std::collections::HashMap::new();
+        for (_, _, m) in by_destination.values().flatten() {
+            *pair_counts
+                .entry((m.from.as_str(), m.to.as_str()))
+                .or_default() += 1;
+        }
         let mut arrows = Vec::new();
         for group in by_destination.values_mut() {
             group.sort_by_key(|(i, _, m)| {
@@ -763,7 +811,14 @@ impl<'a> StoryOverlay<'a> {
                 }
                 let (from_cluster, to_cluster) =
                     (cluster_of(&movement.from), cluster_of(&movement.to));
-                if from_cluster.is_some() || to_cluster.is_some() {
+                let merge = if from_cluster.is_some() || to_cluster.is_some() {
+                    Some(Merge::Clusters)
+                } else {
+                    let pair = (movement.from.as_str(), movement.to.as_str());
+                    (pair_counts.get(&pair).copied().unwrap_or(0) >= SAME_PLACES_MERGE)
+                        .then_some(Merge::SamePlaces)
+                };
+                if let Some(merge) = merge {
                     let end = |cluster: Option<usize>, id: &'a str| {
                         cluster.map_or(ArrowEnd::Place(id), ArrowEnd::Cluster)
                     };
@@ -775,7 +830,11 @@ impl<'a> StoryOverlay<'a> {
                         let arrow: &mut Arrow = &mut arrows[existing];
                         arrow.merged += 1;
                         arrow.members.push(*index);
-                        arrow.people += style::people_count(movement).unwrap_or(0);
+                        let people = style::people_count(movement).unwrap_or(0);
+                        arrow.people = match merge {
+                            Merge::Clusters => arrow.people + people,
+                            Merge::SamePlaces => arrow.people.max(people),
+                        };
                         arrow.width = style::arrow_width(Some(arrow.people));
                         continue;
                     }
@@ -811,6 +870,7 @@ impl<'a> StoryOverlay<'a> {
                     style: style::line_style(movement.status.known()),
                     assumed: movement.to_assumed,
                     merged: 1,
+                    merge: merge.unwrap_or(Merge::Clusters),
                     members: vec![*index],
                     people: style::people_count(movement).unwrap_or(0),
                     feeders: movement
@@ -975,14 +1035,17 @@ impl<'a> StoryOverlay<'a> {
             if arrow.curve.length() < 160.0 {
                 continue;
             }
-            let text = if arrow.merged > 1 {
-                format!(
-                    "{} movements · {} people or more",
-                    arrow.merged,
+            let text = match (arrow.merged, arrow.merge) {
+                (1, _) => arrow_label(self.dataset, arrow.movement),
+                (n, Merge::Clusters) => format!(
+                    "{n} movements · {} people or more",
                     crate::model::format_count(arrow.people)
-                )
-            } else {
-                arrow_label(self.dataset, arrow.movement)
+                ),
+                (n, Merge::SamePlaces) => format!(
+                    "{} · {n} movements · up to {} people",
+                    self.dates_of(&arrow.members),
+                    crate::model::format_count(arrow.people)
+                ),
             };
             let galley = painter.layout_no_wrap(text.clone(), font.clone(), Color32::from_gray(25));
             let size = galley.size() + vec2(8.0, 4.0);

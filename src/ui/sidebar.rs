@@ -116,6 +116,13 @@ pub fn legend_ui(ui: &mut Ui, layers: &[crate::layers::LayerBand]) {
         .small(),
     );
     ui.label(RichText::new(style::WIDTH_RULE).small());
+    ui.label(
+        RichText::new(
+            "Four or more movements between the same two places are one arrow, as wide as \
+             their largest count; its label gives the dates they span.",
+        )
+        .small(),
+    );
     ui.add_space(4.0);
     ui.label(
         RichText::new("Events, beside their place (a number: several; click to open)").small(),

@@ -142,3 +142,50 @@ fn the_event_list_lays_out_only_the_rows_in_view() {
         .count();
     assert!((5..100).contains(&rows), "{rows} rows laid out");
 }
+
+#[test]
+fn movements_between_the_same_two_places_year_after_year_are_one_arrow() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("yearly.csv");
+    let mut table = String::from("Year,Country of origin (ISO),Country of asylum (ISO),Refugees\n");
+    for (year, count) in [
+        (2015, 100),
+        (2016, 500),
+        (2017, 300),
+        (2018, 200),
+        (2019, 250),
+    ] {
+        table.push_str(&format!("{year},SYR,TUR,{count}\n"));
+    }
+    table.push_str("2017,SYR,LBN,50\n");
+    std::fs::write(&path, table).unwrap();
+    let mut options = support::offline_options();
+    options.file = Some(path);
+    let mut harness = support::app_harness(options, None, 1.0 / 60.0);
+    let arrows: Vec<String> = harness
+        .query_all_by(|n| n.role() == egui::accesskit::Role::Button)
+        .filter_map(|n| n.accesskit_node().label())
+        // Arrows on the map, not rows of the event list ("→ 2015 · …").
+        .filter(|l| l.contains('→') && !l.starts_with('→'))
+        .collect();
+    assert_eq!(arrows.len(), 2, "{arrows:?}");
+    // Yearly counts are stocks: the arrow carries the largest, not their sum.
+    let merged = arrows
+        .iter()
+        .find(|l| {
+            l.starts_with("5 movements between the same places, 2015 – 2019, up to 500 people")
+        })
+        .unwrap_or_else(|| panic!("{arrows:?}"))
+        .clone();
+    assert!(
+        arrows
+            .iter()
+            .any(|l| l.starts_with("Displacement Syria → Lebanon, 2017"))
+    );
+    harness.get_by_label(&merged).click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().selected_movements().map(<[_]>::len),
+        Some(5)
+    );
+}
