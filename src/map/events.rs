@@ -72,7 +72,7 @@ pub fn event_groups(
     dataset: &Dataset,
     state: impl Fn(FeatureIndex) -> Option<bool>,
     place_at: impl Fn(FeatureIndex) -> Option<(Pos2, f32)>,
-    point_at: impl Fn(f64, f64) -> Pos2,
+    point_at: impl Fn(f64, f64) -> Option<Pos2>,
 ) -> Vec<EventGroup> {
     let mut groups: Vec<EventGroup> = Vec::new();
     // Which group each place's events go to.
@@ -84,6 +84,22 @@ pub fn event_groups(
         let Some(faded) = state(index) else {
             continue;
         };
+        // Where it goes first: most events are off screen or in a cluster in a big story.
+        let (place, anchor, marker_radius) = match &event.common.geometry {
+            Some(geo::Geometry::Point(p)) => match point_at(p.x(), p.y()) {
+                Some(point) => (None, point, 0.0),
+                None => continue,
+            },
+            _ => {
+                let Some(place) = event.place.as_deref().and_then(|id| dataset.index_of(id)) else {
+                    continue;
+                };
+                match place_at(place) {
+                    Some((at, radius)) => (Some(place), at, radius),
+                    None => continue,
+                }
+            }
+        };
         let mut label = dataset.display_name(feature);
         if let Some(when) = event.common.when {
             label.push_str(", ");
@@ -94,19 +110,6 @@ pub fn event_groups(
             event_type: event.event_type.known(),
             label,
             faded,
-        };
-        let own_point = match &event.common.geometry {
-            Some(geo::Geometry::Point(p)) => Some(point_at(p.x(), p.y())),
-            _ => None,
-        };
-        let place = event.place.as_deref().and_then(|id| dataset.index_of(id));
-        let (place, anchor, marker_radius) = match (own_point, place) {
-            (Some(point), _) => (None, point, 0.0),
-            (None, Some(place)) => match place_at(place) {
-                Some((at, radius)) => (Some(place), at, radius),
-                None => continue,
-            },
-            (None, None) => continue,
         };
         match place
             .and_then(|p| group_of_place.get(&p))
@@ -312,7 +315,7 @@ mod tests {
             &dataset,
             |_| Some(false),
             |place| (place == qaboun).then_some((pos2(100.0, 100.0), 7.0)),
-            |_, _| pos2(0.0, 0.0),
+            |_, _| Some(pos2(0.0, 0.0)),
         );
         assert_eq!(groups.len(), 1, "only Qaboun is drawn here: {groups:#?}");
         let group = &groups[0];

@@ -200,6 +200,10 @@ enum Merge {
     SamePlaces,
 }
 
+/// How far beyond the map's edge (points) markers, arrows and events are still laid out, so
+/// that those entering the view as it pans are ready and labels at the edge find their room.
+const CULL_MARGIN: f32 = 80.0;
+
 /// From this many movements between the same two places in view, one arrow stands for them.
 const SAME_PLACES_MERGE: usize = 4;
 
@@ -250,8 +254,11 @@ impl<'a> StoryOverlay<'a> {
         let view = ScreenTransform::from_projector(projector);
         let rect = projector.clip_rect();
         let painter = ui.painter().with_clip_rect(rect);
+        // What lies this far beyond the map's edge is left out: the work of a frame follows what
+        // is on screen, not the size of the story.
+        let area = rect.expand(CULL_MARGIN);
         let (places, clusters) = if self.layers.places {
-            self.place_marks(&view)
+            self.place_marks(&view, area)
         } else {
             (Vec::new(), Vec::new())
         };
@@ -280,13 +287,13 @@ impl<'a> StoryOverlay<'a> {
             }
         }
         let arrows = if self.layers.movements {
-            self.arrows(&view, &places, &clusters)
+            self.arrows(&view, area, &places, &clusters)
         } else {
             Vec::new()
         };
 
         let generic_hover = if self.layers.places {
-            self.draw_generic(ui, &painter, &view)
+            self.draw_generic(ui, &painter, &view, area)
         } else {
             None
         };
@@ -333,7 +340,7 @@ impl<'a> StoryOverlay<'a> {
         // markers', so that where a symbol and a marker touch, the marker takes the click.
         let labels = self.layout_labels(&painter, &places);
         let label_rects: Vec<Rect> = labels.iter().map(|l| l.rect).collect();
-        let event_widgets = self.event_widgets(ui, &view, &places, &label_rects);
+        let event_widgets = self.event_widgets(ui, &view, area, &places, &label_rects);
         let place_responses: Vec<Response> = places
             .iter()
             .map(|mark| {
@@ -595,6 +602,7 @@ impl<'a> StoryOverlay<'a> {
         ui: &mut Ui,
         painter: &egui::Painter,
         view: &ScreenTransform,
+        area: Rect,
     ) -> Option<FeatureIndex> {
         use geo::{Geometry, InteriorPoint};
         let color = Color32::from_rgb(0x45, 0x4f, 0x5c);
@@ -631,6 +639,9 @@ impl<'a> StoryOverlay<'a> {
                 continue;
             };
             let at = view.position_to_screen(anchor);
+            if !area.contains(at) {
+                continue;
+            }
             painter.circle(at, 5.0, color, Stroke::new(1.5, Color32::WHITE));
             let name = self.dataset.display_name(feature);
             let response = interactive(
@@ -672,15 +683,22 @@ impl<'a> StoryOverlay<'a> {
         self.layer_rings.get(band).map(|(_, colour)| *colour)
     }
 
-    fn place_marks(&self, view: &ScreenTransform) -> (Vec<PlaceMark<'a>>, Vec<ClusterMark>) {
+    fn place_marks(
+        &self,
+        view: &ScreenTransform,
+        area: Rect,
+    ) -> (Vec<PlaceMark<'a>>, Vec<ClusterMark>) {
         let dataset: &'a Dataset = self.dataset;
         let marks: Vec<PlaceMark> = dataset
             .places()
             .filter(|(i, _)| self.fade_hidden || self.is_visible(*i))
             .filter_map(|(index, place)| {
                 let anchor = dataset.anchor_of_place(place)?;
-                let place_type = place.place_type.as_ref().and_then(|t| t.known());
                 let position = view.position_to_screen(anchor);
+                if !area.contains(position) {
+                    return None;
+                }
+                let place_type = place.place_type.as_ref().and_then(|t| t.known());
                 Some(PlaceMark {
                     index,
                     faded: !self.is_visible(index),
@@ -747,6 +765,7 @@ impl<'a> StoryOverlay<'a> {
     fn arrows(
         &self,
         view: &ScreenTransform,
+        area: Rect,
         places: &[PlaceMark],
         clusters: &[ClusterMark],
     ) -> Vec<Arrow<'a>> {
@@ -788,11 +807,11 @@ impl<'a> StoryOverlay<'a> {
         }
         let mut arrows = Vec::new();
         for group in by_destination.values_mut() {
-            group.sort_by_key(|(i, _, m)| {
+            group.sort_by_key(|&(i, _, m)| {
                 (
-                    m.from.clone(),
+                    m.from.as_str(),
                     m.common.when.and_then(|w| w.span().first),
-                    *i,
+                    i,
                 )
             });
             for (rank, (index, feature, movement)) in group.iter().enumerate() {
@@ -807,6 +826,13 @@ impl<'a> StoryOverlay<'a> {
                 let (to, to_radius) =
                     drawn_at(&movement.to).unwrap_or((view.lon_lat_to_screen(last.x, last.y), 0.0));
                 if from.distance(to) < 4.0 {
+                    continue;
+                }
+                // Wholly off screen, bend included.
+                if !Rect::from_two_pos(from, to)
+                    .expand(from.distance(to) * 0.6)
+                    .intersects(area)
+                {
                     continue;
                 }
                 let (from_cluster, to_cluster) =
@@ -890,6 +916,7 @@ impl<'a> StoryOverlay<'a> {
         &self,
         ui: &mut Ui,
         view: &ScreenTransform,
+        area: Rect,
         places: &[PlaceMark],
         labels: &[Rect],
     ) -> Vec<EventWidget> {
@@ -910,7 +937,7 @@ impl<'a> StoryOverlay<'a> {
                 }
             },
             |place| marker_of.get(&place).copied(),
-            |lon, lat| view.lon_lat_to_screen(lon, lat),
+            |lon, lat| Some(view.lon_lat_to_screen(lon, lat)).filter(|at| area.contains(*at)),
         );
         let markers: Vec<(Pos2, f32)> = places.iter().map(|m| (m.position, m.radius)).collect();
         let mut widgets = Vec::new();
