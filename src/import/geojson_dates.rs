@@ -83,8 +83,24 @@ pub fn date_generic_features(
     }
 }
 
-/// Warns about points of features from other tools that lie far from the others.
+/// Warns about features from other tools without a position, and about points far from the
+/// others.
 fn far_points(dataset: &Dataset, warnings: &mut Vec<Problem>) {
+    for (index, feature) in dataset.features().iter().enumerate() {
+        if let Feature::Generic(g) = feature
+            && g.common.geometry.is_none()
+        {
+            warnings.push(Problem {
+                severity: Severity::Warning,
+                location: Location::Feature {
+                    index,
+                    id: g.own_id.as_ref().map(|id| id.text().into_owned()),
+                    path: "geometry".into(),
+                },
+                message: "the feature has no geometry, so it is not on the map".into(),
+            });
+        }
+    }
     let positions: Vec<(usize, f64, f64)> = dataset
         .features()
         .iter()
@@ -346,11 +362,20 @@ mod tests {
             "2019-12-30"
         );
         assert_eq!(redated.features()[1].when(), None);
-        assert_eq!(warnings.len(), 1);
+        // The choice first, then each feature that is not on the map.
+        let messages: Vec<&str> = warnings.iter().map(|w| w.message.as_str()).collect();
         assert_eq!(
-            warnings[0].message,
-            "dates read from the property \"occurred\" (ISO dates) of 1 features; other \
-             properties with dates: \"reported\""
+            messages,
+            [
+                "dates read from the property \"occurred\" (ISO dates) of 1 features; other \
+                 properties with dates: \"reported\"",
+                "the feature has no geometry, so it is not on the map",
+                "the feature has no geometry, so it is not on the map",
+            ]
+        );
+        assert_eq!(
+            warnings[2].to_string().split(' ').next(),
+            Some("features[1]")
         );
     }
 
