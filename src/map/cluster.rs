@@ -3,7 +3,8 @@
 //! stands for them, and a click zooms in until they part. Small crowds are still spread apart
 //! (`layout::spread_markers`), so the bundled story looks as it always has.
 
-use std::collections::HashMap;
+// foldhash: the grid is rebuilt every frame; SipHash's resistance to crafted keys buys nothing.
+use foldhash::HashMap;
 
 use egui::{Pos2, pos2};
 
@@ -27,7 +28,7 @@ pub struct Cluster {
 /// `radius` cells so that each point only looks at its neighbours: linear in the points.
 pub fn clusters(points: &[Pos2], radius: f32, min_members: usize) -> Vec<Cluster> {
     let cell = |p: Pos2| ((p.x / radius).floor() as i64, (p.y / radius).floor() as i64);
-    let mut grid: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
+    let mut grid: HashMap<(i64, i64), Vec<usize>> = HashMap::default();
     for (i, p) in points.iter().enumerate() {
         if p.x.is_finite() && p.y.is_finite() {
             grid.entry(cell(*p)).or_default().push(i);
@@ -79,7 +80,7 @@ pub fn clusters(points: &[Pos2], radius: f32, min_members: usize) -> Vec<Cluster
             found
                 .iter()
                 .enumerate()
-                .fold(HashMap::new(), |mut map, (k, c)| {
+                .fold(HashMap::default(), |mut map, (k, c)| {
                     map.entry(cell(c.center)).or_default().push(k);
                     map
                 });

@@ -2,8 +2,6 @@
 //! events at one place become one badge with their count; a click opens the badge into a fan of
 //! the events, each selectable like a marker.
 
-use std::collections::HashMap;
-
 use egui::{Color32, Pos2, Shape, Stroke, pos2, vec2};
 
 use crate::model::{Dataset, EventType, Feature, FeatureIndex};
@@ -76,7 +74,7 @@ pub fn event_groups(
 ) -> Vec<EventGroup> {
     let mut groups: Vec<EventGroup> = Vec::new();
     // Which group each place's events go to.
-    let mut group_of_place: HashMap<FeatureIndex, usize> = HashMap::new();
+    let mut group_of_place: foldhash::HashMap<FeatureIndex, usize> = Default::default();
     for (index, feature) in dataset.indexed() {
         let Feature::Event(event) = feature else {
             continue;

@@ -771,7 +771,7 @@ impl<'a> StoryOverlay<'a> {
     ) -> Vec<Arrow<'a>> {
         let dataset: &'a Dataset = self.dataset;
         // Where each place is drawn: its marker, or the cluster it is in (and which one).
-        let mut drawn: std::collections::HashMap<&str, (Pos2, f32, Option<usize>)> = places
+        let mut drawn: foldhash::HashMap<&str, (Pos2, f32, Option<usize>)> = places
             .iter()
             .map(|m| (m.place.common.id.as_str(), (m.position, m.radius, None)))
             .collect();
@@ -783,8 +783,7 @@ impl<'a> StoryOverlay<'a> {
         let drawn_at = |id: &str| drawn.get(id).map(|&(at, radius, _)| (at, radius));
         let cluster_of = |id: &str| drawn.get(id).and_then(|&(_, _, k)| k);
         // Movements between the same clusters are drawn once, for all of them.
-        let mut merged: std::collections::HashMap<(ArrowEnd, ArrowEnd), usize> =
-            std::collections::HashMap::new();
+        let mut merged: foldhash::HashMap<(ArrowEnd, ArrowEnd), usize> = Default::default();
         // Rank arrows within each destination so that they fan out.
         let mut by_destination: BTreeMap<&str, Vec<(FeatureIndex, &'a Feature, &'a Movement)>> =
             BTreeMap::new();
@@ -798,8 +797,7 @@ impl<'a> StoryOverlay<'a> {
                     .push((index, feature, m));
             }
         }
-        let mut pair_counts: std::collections::HashMap<(&str, &str), usize> =
-            std::collections::HashMap::new();
+        let mut pair_counts: foldhash::HashMap<(&str, &str), usize> = Default::default();
         for (_, _, m) in by_destination.values().flatten() {
             *pair_counts
                 .entry((m.from.as_str(), m.to.as_str()))
@@ -923,7 +921,7 @@ impl<'a> StoryOverlay<'a> {
         if !self.layers.places {
             return Vec::new();
         }
-        let marker_of: std::collections::HashMap<FeatureIndex, (Pos2, f32)> = places
+        let marker_of: foldhash::HashMap<FeatureIndex, (Pos2, f32)> = places
             .iter()
             .map(|m| (m.index, (m.position, m.radius)))
             .collect();
