@@ -39,6 +39,8 @@ fn main() -> ExitCode {
     };
     match code {
         Ok(code) => ExitCode::from(code.clamp(0, 255) as u8),
+        // The reader stopped reading (`evacmap list … | head`): nothing is wrong.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("evacmap: {e}");
             ExitCode::FAILURE

@@ -441,3 +441,26 @@ fn plausibility_is_warned_about_in_flow_tables_too() {
         "{out}"
     );
 }
+
+#[test]
+fn a_reader_that_stops_reading_is_no_error() {
+    use std::io::Read;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_evacmap"))
+        .args(["list", fixture("acled-2023.csv").to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read nothing and hang up, as `| head -0` would.
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(status.success(), "{status:?} {err}");
+    assert!(!err.contains("Broken pipe"), "{err}");
+}
