@@ -228,10 +228,18 @@ pub fn nearest_in_direction(points: &[Pos2], from: usize, direction: Vec2) -> Op
         .map(|(i, _)| i)
 }
 
+/// Above this many markers in an arrow's way, it keeps its bend.
+pub const CROWD_OBSTACLES: usize = 24;
+
 /// The bend nearest `bend` whose curve from `from` to `to` passes clear of every obstacle
 /// (a marker's centre and radius): more bent, then bent the other way. `bend` itself when none
 /// is clear.
 pub fn clear_bend(from: Pos2, to: Pos2, bend: f32, obstacles: &[(Pos2, f32)]) -> f32 {
+    // Through a crowd no bend is clear of every marker: trying them all only costs time (the
+    // arrows of a crowded city view took seconds a frame).
+    if obstacles.len() > CROWD_OBSTACLES {
+        return bend;
+    }
     let clear = |b: f32| {
         let curve = Curve::new(from, to, b);
         obstacles
@@ -267,6 +275,11 @@ mod tests {
         assert!(Curve::new(from, to, bend).distance_to(in_the_way) > 11.0);
         // Nothing in the way: the bend stays.
         assert_eq!(clear_bend(from, to, base, &[(pos2(300.0, 0.0), 7.0)]), base);
+        // A crowd in the way: no bend is tried.
+        let crowd: Vec<(Pos2, f32)> = (0..=CROWD_OBSTACLES)
+            .map(|i| (in_the_way + egui::vec2(i as f32, 0.0), 7.0))
+            .collect();
+        assert_eq!(clear_bend(from, to, base, &crowd), base);
     }
 
     #[test]
