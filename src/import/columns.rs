@@ -12,12 +12,12 @@ use serde::{Deserialize, Serialize};
 
 use super::countries::Countries;
 use super::dates::table_when;
-use super::flows::{Count, count_value, push_movement};
+use super::flows::{Count, push_movement};
 use super::table::{Table, fold_header, row_position, row_problem};
 use super::{Builder, plausibility};
 use crate::io::Problem;
 use crate::io::problem::quote;
-use crate::model::{Common, Dataset, Event, Extra, Feature, Figure, Measure, Qualifier, Term};
+use crate::model::{Common, Dataset, Event, Extra, Feature, Measure, Term};
 
 /// What one column is used as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -339,16 +339,7 @@ pub fn read(
             .collect();
         let figures = counts
             .iter()
-            .filter_map(|count| {
-                Some(Figure {
-                    measure: count.measure.clone(),
-                    value: count_value(row.get(Some(count.column)))?,
-                    qualifier: Term::Known(Qualifier::Exact),
-                    sources: sources.clone(),
-                    note: Some(count.header.clone()),
-                    extra: Extra::new(),
-                })
-            })
+            .filter_map(|count| count.figure(row, &sources))
             .collect();
         builder.push(Feature::Event(Event {
             common: Common {

@@ -59,6 +59,21 @@ pub(super) struct Count {
     pub header: String,
 }
 
+impl Count {
+    /// The figure `row` gives in this column, citing `sources`; `None` when the cell is no whole
+    /// number.
+    pub fn figure(&self, row: &Row, sources: &[String]) -> Option<Figure> {
+        Some(Figure {
+            measure: self.measure.clone(),
+            value: count_value(row.get(Some(self.column)))?,
+            qualifier: Term::Known(Qualifier::Exact),
+            sources: sources.to_vec(),
+            note: Some(self.header.clone()),
+            extra: Extra::new(),
+        })
+    }
+}
+
 /// Reads a country flow table.
 pub fn read_countries(
     table: &Table,
@@ -247,17 +262,8 @@ pub(super) fn push_movement(
     let sources = builder.cite(source);
     let figures: Vec<Figure> = counts
         .iter()
-        .filter_map(|count| {
-            let value = count_value(row.get(Some(count.column))).filter(|v| *v > 0)?;
-            Some(Figure {
-                measure: count.measure.clone(),
-                value,
-                qualifier: Term::Known(Qualifier::Exact),
-                sources: sources.clone(),
-                note: Some(count.header.clone()),
-                extra: Extra::new(),
-            })
-        })
+        .filter_map(|count| count.figure(row, &sources))
+        .filter(|figure| figure.value > 0)
         .collect();
     if figures.is_empty() {
         warnings.push(row_problem(
@@ -431,7 +437,7 @@ pub fn read_points(
 }
 
 /// A count as tables write it: `1,246`, `1 246`, `1246.0`; `None` when it is no whole number.
-pub(super) fn count_value(text: &str) -> Option<u64> {
+fn count_value(text: &str) -> Option<u64> {
     let digits: String = text
         .chars()
         .filter(|c| !matches!(c, ',' | ' ' | '\u{a0}' | '\u{202f}'))

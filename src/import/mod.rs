@@ -289,10 +289,11 @@ fn find_locations(path: Option<&Path>, options: &ImportOptions) -> Option<(Strin
         candidates.extend(beside.into_iter().map(|(_, p)| p));
     }
     candidates.into_iter().find_map(|candidate| {
-        let bytes = source::read_capped(&candidate, source::MAX_FILE_BYTES).ok()?;
-        if detect(&bytes) != Ok(Format::Locations) {
+        // Told from its first lines; only the one that is a locations table is read whole.
+        if sniff(&candidate) != Some(Format::Locations) {
             return None;
         }
+        let bytes = source::read_capped(&candidate, source::MAX_FILE_BYTES).ok()?;
         let table = table::Table::parse(&bytes, &mut Vec::new()).ok()?;
         let name = candidate.file_name()?.to_string_lossy().into_owned();
         Some((name, table))
