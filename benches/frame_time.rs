@@ -66,6 +66,20 @@ fn report(name: &str, mut times: Vec<Duration>) {
     );
 }
 
+/// What the last frame drew: the work of a frame follows it.
+fn drawn(harness: &Harness<'static, EvacApp>) {
+    let overlay = harness.state().last_overlay();
+    println!(
+        "  drawn: {} markers, {} clusters, {} arrows, {} event symbols, {} labels, {} arrow labels",
+        overlay.markers.len(),
+        overlay.clusters.len(),
+        overlay.arrows.len(),
+        overlay.events.len(),
+        overlay.labels.len(),
+        overlay.arrow_labels.len()
+    );
+}
+
 fn options() -> AppOptions {
     AppOptions {
         tiles: Some(TileProvider::Offline),
@@ -106,6 +120,7 @@ fn main() {
             h.hover_at(map.lerp_inside(egui::vec2(0.2 + 0.6 * t, 0.5)));
         });
         report(&format!("{features} features, {name}"), times);
+        drawn(&h);
         if name.starts_with("country") {
             // Panning: a drag across the map, one step per frame.
             let start = map.center();

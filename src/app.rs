@@ -207,6 +207,10 @@ pub struct EvacApp {
     range: DaySpan,
     /// Dated features sorted by start and end, rebuilt only when the story changes.
     time_index: TimeIndex,
+    /// The story by position, with its clusters and arrows per zoom level.
+    map_index: crate::map::index::MapIndex,
+    /// The event list's rows for the current range and search.
+    list_rows: crate::ui::event_list::ShownRows,
     /// What shows in `range`, updated incrementally as the range moves.
     visible: VisibleSet,
     catalogue: EventCatalogue,
@@ -355,6 +359,8 @@ impl EvacApp {
             selected_movements: None,
             range,
             time_index: TimeIndex::default(),
+            map_index: Default::default(),
+            list_rows: Default::default(),
             visible: VisibleSet::default(),
             catalogue: EventCatalogue::default(),
             extent: None,
@@ -490,6 +496,7 @@ impl EvacApp {
     fn reindex(&mut self) {
         let dataset = &self.story.dataset;
         self.time_index = TimeIndex::for_dataset(dataset);
+        self.map_index = crate::map::index::MapIndex::new(dataset);
         self.visible = VisibleSet::new(&self.time_index, &self.range);
         self.catalogue = EventCatalogue::new(dataset);
         self.search_matches = None;
@@ -793,6 +800,10 @@ impl EvacApp {
                         .as_ref()
                         .map(|l| (l.job.path(), l.job.progress())),
                     warnings: self.story.warnings.len(),
+                    arrows: (
+                        self.last_overlay.arrows.len(),
+                        self.last_overlay.arrows_in_view,
+                    ),
                 },
             );
             commands.extend(cancel);
@@ -833,11 +844,17 @@ impl EvacApp {
                     dataset: &self.story.dataset,
                     catalogue: &self.catalogue,
                     visible: self.visible.flags(),
+                    visible_generation: self.visible.generation(),
                     selection: self.selection,
                     reveal_selection: self.reveal_selection,
                     focus_search: self.focus_search,
                 };
-                commands.extend(event_list_ui(ui, &mut self.search, &input));
+                commands.extend(event_list_ui(
+                    ui,
+                    &mut self.search,
+                    &mut self.list_rows,
+                    &input,
+                ));
             });
         self.state.panels = panels;
         self.reveal_selection = false;
@@ -1173,10 +1190,14 @@ impl EvacApp {
                 )
             })
             .collect();
+        if !self.map_index.is_for(&self.story.dataset) {
+            self.map_index = crate::map::index::MapIndex::new(&self.story.dataset);
+        }
         let plugin = StoryOverlay {
             layer_rings: &layer_rings,
             highlight,
             dataset: &self.story.dataset,
+            index: &self.map_index,
             visible: self.visible.flags(),
             fade_hidden: self.state.fade_hidden,
             range: self.range,

@@ -280,11 +280,20 @@ impl TimeIndex {
     }
 }
 
+fn next_generation() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Which features show in a time range, kept up to date as the range moves.
 #[derive(Debug, Clone, Default)]
 pub struct VisibleSet {
     flags: Vec<bool>,
     count: usize,
+    /// Changes whenever a flag does (unique across sets), so that what is worked out from the
+    /// flags (the event list) is redone only then.
+    generation: u64,
+    changed: bool,
     /// The current range as day numbers (inclusive).
     first: i32,
     last: i32,
@@ -303,6 +312,8 @@ impl VisibleSet {
         Self {
             flags,
             count,
+            generation: next_generation(),
+            changed: false,
             first,
             last,
         }
@@ -320,10 +331,16 @@ impl VisibleSet {
         self.count
     }
 
+    /// Tells apart the states of the flags: equal generations, equal flags.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
     fn set(&mut self, feature: u32, visible: bool) {
         let flag = &mut self.flags[feature as usize];
         if *flag != visible {
             *flag = visible;
+            self.changed = true;
             if visible {
                 self.count += 1;
             } else {
@@ -335,6 +352,14 @@ impl VisibleSet {
     /// Moves to a new range, touching only features that may change: those crossing the moved
     /// edges, or (for a jump, when that is fewer) those that may intersect the old or new range.
     pub fn set_range(&mut self, index: &TimeIndex, range: &DaySpan) {
+        self.changed = false;
+        self.move_range(index, range);
+        if self.changed {
+            self.generation = next_generation();
+        }
+    }
+
+    fn move_range(&mut self, index: &TimeIndex, range: &DaySpan) {
         let new_first = day_number(range.first, i32::MIN);
         let new_last = day_number(range.last, i32::MAX);
         let span = |f: u32| index.spans[f as usize].unwrap_or((i32::MIN, i32::MAX));

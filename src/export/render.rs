@@ -12,6 +12,7 @@ use super::ExportError;
 use super::frame::{self, FrameText};
 use super::scene::{Rgba, Scene, Textures, groups_from_shapes};
 use crate::map::basemap::Basemap;
+use crate::map::index::MapIndex;
 use crate::map::overlay::{Layers, OverlayOutput, StoryOverlay};
 use crate::map::tiles::{CacheSettings, MapTiles, TileProvider};
 use crate::model::{Dataset, DaySpan};
@@ -48,6 +49,8 @@ pub struct Renderer {
     attribution: Option<String>,
     basemap: std::sync::Arc<Basemap>,
     memory: MapMemory,
+    /// The map index of the story drawn last: the frames of an animation share it.
+    index: MapIndex,
 }
 
 impl Renderer {
@@ -70,6 +73,7 @@ impl Renderer {
             attribution,
             basemap: Basemap::shared(),
             memory: MapMemory::default(),
+            index: MapIndex::default(),
         };
         // The fonts take effect from the second frame.
         let mut output = renderer.ctx.run_ui(raw_input(vec2(400.0, 300.0)), |_| {});
@@ -88,6 +92,9 @@ impl Renderer {
         let mut frames = 0;
         // With a map of a given size, the page is measured around it in the first frame.
         let mut page_size = picture.size;
+        if !self.index.is_for(picture.dataset) {
+            self.index = MapIndex::new(picture.dataset);
+        }
         loop {
             frames += 1;
             let mut overlay = OverlayOutput::default();
@@ -99,6 +106,7 @@ impl Renderer {
                     attribution,
                     basemap,
                     memory,
+                    index,
                     ..
                 } = self;
                 ctx.run_ui(raw_input(page_size), |ui| {
@@ -111,6 +119,7 @@ impl Renderer {
                         attribution.as_deref(),
                         basemap,
                         memory,
+                        index,
                         &mut overlay,
                         &mut legend_at,
                     );
@@ -163,6 +172,7 @@ fn draw_page(
     attribution: Option<&str>,
     basemap: &Basemap,
     memory: &mut MapMemory,
+    index: &MapIndex,
     overlay: &mut OverlayOutput,
     legend_at: &mut Option<frame::Corner>,
 ) -> f32 {
@@ -190,6 +200,7 @@ fn draw_page(
         let slot = ui.painter().add(egui::Shape::Noop);
         let plugin = StoryOverlay {
             dataset: picture.dataset,
+            index,
             visible: picture.visible,
             fade_hidden: false,
             range: picture.range,

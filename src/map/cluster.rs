@@ -6,10 +6,11 @@
 // foldhash: the grid is rebuilt every frame; SipHash's resistance to crafted keys buys nothing.
 use foldhash::HashMap;
 
-use egui::{Pos2, pos2};
+/// A point on the plane clustering works in (pixels at one zoom level).
+pub type Point = [f64; 2];
 
 /// How close (in points) markers must be to join one cluster.
-pub const CLUSTER_RADIUS: f32 = 40.0;
+pub const CLUSTER_RADIUS: f64 = 40.0;
 
 /// The fewest markers a cluster has: smaller crowds are spread apart instead.
 pub const CLUSTER_MIN: usize = 10;
@@ -20,17 +21,24 @@ pub struct Cluster {
     /// Indexes into the points given to [`clusters`].
     pub members: Vec<usize>,
     /// The mean of the members' positions.
-    pub center: Pos2,
+    pub center: Point,
 }
 
 /// Groups `points` that lie within `radius` of a seed point into clusters of at least
 /// `min_members`; points in no cluster are left out. Greedy in the points' order, with a grid of
 /// `radius` cells so that each point only looks at its neighbours: linear in the points.
-pub fn clusters(points: &[Pos2], radius: f32, min_members: usize) -> Vec<Cluster> {
-    let cell = |p: Pos2| ((p.x / radius).floor() as i64, (p.y / radius).floor() as i64);
+pub fn clusters(points: &[Point], radius: f64, min_members: usize) -> Vec<Cluster> {
+    let cell = |p: Point| {
+        (
+            (p[0] / radius).floor() as i64,
+            (p[1] / radius).floor() as i64,
+        )
+    };
+    let finite = |p: &Point| p[0].is_finite() && p[1].is_finite();
+    let distance = |a: Point, b: Point| (a[0] - b[0]).hypot(a[1] - b[1]);
     let mut grid: HashMap<(i64, i64), Vec<usize>> = HashMap::default();
     for (i, p) in points.iter().enumerate() {
-        if p.x.is_finite() && p.y.is_finite() {
+        if finite(p) {
             grid.entry(cell(*p)).or_default().push(i);
         }
     }
@@ -47,7 +55,7 @@ pub fn clusters(points: &[Pos2], radius: f32, min_members: usize) -> Vec<Cluster
         (std::cmp::Reverse(around), i)
     });
     for seed in seeds {
-        if taken[seed] || !points[seed].x.is_finite() || !points[seed].y.is_finite() {
+        if taken[seed] || !finite(&points[seed]) {
             continue;
         }
         let at = points[seed];
@@ -57,7 +65,7 @@ pub fn clusters(points: &[Pos2], radius: f32, min_members: usize) -> Vec<Cluster
             .filter_map(|c| grid.get(&c))
             .flatten()
             .copied()
-            .filter(|&j| !taken[j] && points[j].distance(at) <= radius)
+            .filter(|&j| !taken[j] && distance(points[j], at) <= radius)
             .collect();
         if members.len() < min_members {
             continue;
@@ -65,12 +73,12 @@ pub fn clusters(points: &[Pos2], radius: f32, min_members: usize) -> Vec<Cluster
         for &j in &members {
             taken[j] = true;
         }
-        let n = members.len() as f32;
-        let sum = members
-            .iter()
-            .fold((0.0, 0.0), |(x, y), &j| (x + points[j].x, y + points[j].y));
+        let n = members.len() as f64;
+        let sum = members.iter().fold((0.0, 0.0), |(x, y), &j| {
+            (x + points[j][0], y + points[j][1])
+        });
         found.push(Cluster {
-            center: pos2(sum.0 / n, sum.1 / n),
+            center: [sum.0 / n, sum.1 / n],
             members,
         });
     }
@@ -85,7 +93,7 @@ pub fn clusters(points: &[Pos2], radius: f32, min_members: usize) -> Vec<Cluster
                     map
                 });
         for (i, p) in points.iter().enumerate() {
-            if taken[i] || !p.x.is_finite() || !p.y.is_finite() {
+            if taken[i] || !finite(p) {
                 continue;
             }
             let (cx, cy) = cell(*p);
@@ -93,7 +101,7 @@ pub fn clusters(points: &[Pos2], radius: f32, min_members: usize) -> Vec<Cluster
                 .flat_map(|dx| (-2..=2).map(move |dy| (cx + dx, cy + dy)))
                 .filter_map(|c| centers.get(&c))
                 .flatten()
-                .map(|&k| (k, found[k].center.distance(*p)))
+                .map(|&k| (k, distance(found[k].center, *p)))
                 .filter(|(_, d)| *d <= radius * 1.5)
                 .min_by(|a, b| a.1.total_cmp(&b.1));
             if let Some((k, _)) = nearest {
@@ -116,22 +124,24 @@ mod tests {
 
     #[test]
     fn a_crowd_becomes_one_cluster_and_a_few_stay_apart() {
-        let mut points: Vec<Pos2> = (0..30)
-            .map(|i| pos2(100.0 + (i % 6) as f32 * 3.0, 100.0 + (i / 6) as f32 * 3.0))
+        let mut points: Vec<Point> = (0..30)
+            .map(|i| [100.0 + (i % 6) as f64 * 3.0, 100.0 + (i / 6) as f64 * 3.0])
             .collect();
         // Three markers far away: too few for a cluster.
-        points.extend([pos2(500.0, 500.0), pos2(505.0, 500.0), pos2(510.0, 500.0)]);
+        points.extend([[500.0, 500.0], [505.0, 500.0], [510.0, 500.0]]);
         let found = clusters(&points, CLUSTER_RADIUS, CLUSTER_MIN);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].members.len(), 30);
-        assert!(found[0].center.distance(pos2(107.5, 106.0)) < 0.01);
+        assert!(
+            (found[0].center[0] - 107.5).abs() < 0.01 && (found[0].center[1] - 106.0).abs() < 0.01
+        );
     }
 
     #[test]
     fn a_straggler_beside_a_cluster_joins_it() {
-        let mut points: Vec<Pos2> = (0..12).map(|i| pos2(100.0 + i as f32, 100.0)).collect();
-        points.push(pos2(150.0, 100.0));
-        points.push(pos2(400.0, 100.0));
+        let mut points: Vec<Point> = (0..12).map(|i| [100.0 + i as f64, 100.0]).collect();
+        points.push([150.0, 100.0]);
+        points.push([400.0, 100.0]);
         let found = clusters(&points, CLUSTER_RADIUS, CLUSTER_MIN);
         assert_eq!(found.len(), 1);
         assert!(
@@ -143,8 +153,8 @@ mod tests {
 
     #[test]
     fn every_point_is_in_at_most_one_cluster() {
-        let points: Vec<Pos2> = (0..2000)
-            .map(|i| pos2((i * 37 % 400) as f32, (i * 91 % 300) as f32))
+        let points: Vec<Point> = (0..2000)
+            .map(|i| [(i * 37 % 400) as f64, (i * 91 % 300) as f64])
             .collect();
         let found = clusters(&points, CLUSTER_RADIUS, CLUSTER_MIN);
         let mut seen = vec![0; points.len()];
@@ -160,7 +170,7 @@ mod tests {
 
     #[test]
     fn the_bundled_storys_crowd_is_too_small_to_cluster() {
-        let damascus: Vec<Pos2> = (0..8).map(|i| pos2(200.0 + i as f32, 200.0)).collect();
+        let damascus: Vec<Point> = (0..8).map(|i| [200.0 + i as f64, 200.0]).collect();
         assert!(clusters(&damascus, CLUSTER_RADIUS, CLUSTER_MIN).is_empty());
     }
 

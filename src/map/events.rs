@@ -64,10 +64,12 @@ impl EventGroup {
     }
 }
 
-/// The shown events grouped by where they are drawn. `state(i)`: `None` when the event is not
-/// shown, else whether it is drawn faded; `place_at(i)`: where a place's marker is drawn.
+/// The shown events among `candidates` (in file order) grouped by where they are drawn.
+/// `state(i)`: `None` when the event is not shown, else whether it is drawn faded;
+/// `place_at(i)`: where a place's marker is drawn.
 pub fn event_groups(
     dataset: &Dataset,
+    candidates: impl IntoIterator<Item = FeatureIndex>,
     state: impl Fn(FeatureIndex) -> Option<bool>,
     place_at: impl Fn(FeatureIndex) -> Option<(Pos2, f32)>,
     point_at: impl Fn(f64, f64) -> Option<Pos2>,
@@ -75,8 +77,8 @@ pub fn event_groups(
     let mut groups: Vec<EventGroup> = Vec::new();
     // Which group each place's events go to.
     let mut group_of_place: foldhash::HashMap<FeatureIndex, usize> = Default::default();
-    for (index, feature) in dataset.indexed() {
-        let Feature::Event(event) = feature else {
+    for index in candidates {
+        let Some(feature @ Feature::Event(event)) = dataset.get(index) else {
             continue;
         };
         let Some(faded) = state(index) else {
@@ -311,6 +313,7 @@ mod tests {
         let qaboun = dataset.index_of("qaboun").unwrap();
         let groups = event_groups(
             &dataset,
+            dataset.events().map(|(i, _)| i),
             |_| Some(false),
             |place| (place == qaboun).then_some((pos2(100.0, 100.0), 7.0)),
             |_, _| Some(pos2(0.0, 0.0)),

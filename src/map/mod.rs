@@ -3,6 +3,7 @@
 pub mod basemap;
 pub mod cluster;
 pub mod events;
+pub mod index;
 pub mod layout;
 pub mod overlay;
 pub mod projection;

@@ -2,8 +2,6 @@
 //! in a walkers plugin. Every marker and arrow is an interactive widget with an accessible name,
 //! so it can be reached with Tab, chosen with Enter, read by a screen reader and found by tests.
 
-use std::collections::BTreeMap;
-
 use egui::epaint::{PathShape, PathStroke};
 use egui::{
     Color32, CursorIcon, FontId, Id, Pos2, Rect, Response, Sense, Shape, Stroke, Ui, Vec2,
@@ -14,6 +12,7 @@ use walkers::{MapMemory, Plugin, Projector};
 use super::basemap::Basemap;
 use super::cluster;
 use super::events;
+use super::index::{ArrowGroup, Level, MapIndex, Merge, Node};
 use super::layout::{
     Curve, LabelRequest, bend_for, clear_bend, place_labels, spread_markers, tooltip_rect,
 };
@@ -59,6 +58,8 @@ pub struct OverlayOutput {
     pub markers: Vec<DrawnMarker>,
     /// Each drawn movement arrow.
     pub arrows: Vec<FeatureIndex>,
+    /// How many arrows are in view: more than are drawn when there are over [`MAX_ARROWS`].
+    pub arrows_in_view: usize,
     /// Each drawn place label, in logical order (as the data has it, before bidi reordering).
     pub labels: Vec<DrawnLabel>,
     /// Each event drawn with a symbol of its own (not those folded into a badge).
@@ -107,6 +108,8 @@ pub struct DrawnMarker {
 /// The plugin for one frame.
 pub struct StoryOverlay<'a> {
     pub dataset: &'a Dataset,
+    /// The story by position, and its clusters and arrows per zoom level.
+    pub index: &'a MapIndex,
     /// Whether each feature shows in the current time range, by index.
     pub visible: &'a [bool],
     /// Draw what is outside the range faded instead of leaving it out.
@@ -148,6 +151,8 @@ pub fn movement_label(dataset: &Dataset, feature: &Feature, movement: &Movement)
 
 struct PlaceMark<'d> {
     index: FeatureIndex,
+    /// Its slot in the map index.
+    slot: u32,
     /// Outside the time range, drawn faded.
     faded: bool,
     /// Not matched by the search, drawn faded.
@@ -184,42 +189,47 @@ struct Arrow<'d> {
     merged: usize,
     /// What joined them.
     merge: Merge,
-    /// The movements it stands for, this one first.
-    members: Vec<FeatureIndex>,
+    /// Its arrow in the zoom level (which holds the movements it stands for).
+    group: u32,
     /// The people they moved, by the highest count of each.
     people: u64,
-}
-
-/// Why one arrow stands for several movements.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Merge {
-    /// They join the same clusters: the people are added up.
-    Clusters,
-    /// They join the same two places (a yearly table): the people are the largest count, as
-    /// yearly counts of refugees are stocks, not flows to add up.
-    SamePlaces,
 }
 
 /// How far beyond the map's edge (points) markers, arrows and events are still laid out, so
 /// that those entering the view as it pans are ready and labels at the edge find their room.
 const CULL_MARGIN: f32 = 80.0;
 
-/// From this many movements between the same two places in view, one arrow stands for them.
-const SAME_PLACES_MERGE: usize = 4;
-
-/// Where an arrow starts or ends: at a place's own marker or at a cluster.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum ArrowEnd<'d> {
-    Place(&'d str),
-    Cluster(usize),
+/// An arrow in view, before the largest are chosen to be drawn.
+struct ArrowCandidate {
+    group: u32,
+    /// The first movement shown: it names the arrow and gives its colour.
+    representative: Option<FeatureIndex>,
+    /// How many of its movements are shown.
+    shown: usize,
+    people: u64,
+    all_faded: bool,
+    /// It holds the selected movement.
+    selected: bool,
 }
+
+/// The most arrows drawn at once: beyond a few hundred a flow map is a hairball, and each arrow
+/// costs a frame time. The largest (by people, then movements) are drawn, as flowmap.gl does;
+/// the status bar says how many more are in view.
+pub const MAX_ARROWS: usize = 200;
+
+/// The most arrows labelled at once (the largest that find room): more crowd the map.
+const MAX_ARROW_LABELS: usize = 16;
 
 /// A crowd of places drawn as one circle with their count.
 struct ClusterMark {
     center: Pos2,
     radius: f32,
-    members: Vec<FeatureIndex>,
-    member_ids: Vec<String>,
+    /// Its cluster in the zoom level.
+    cluster: u32,
+    /// How many of its places are drawn.
+    count: usize,
+    /// The first of them, which names its widget.
+    first: FeatureIndex,
     /// The name of its most prominent place.
     named: String,
     /// Where its places are: a click zooms there.
@@ -257,8 +267,9 @@ impl<'a> StoryOverlay<'a> {
         // What lies this far beyond the map's edge is left out: the work of a frame follows what
         // is on screen, not the size of the story.
         let area = rect.expand(CULL_MARGIN);
+        let level = self.index.level(self.dataset, view.zoom());
         let (places, clusters) = if self.layers.places {
-            self.place_marks(&view, area)
+            self.place_marks(&view, area, &level)
         } else {
             (Vec::new(), Vec::new())
         };
@@ -287,7 +298,7 @@ impl<'a> StoryOverlay<'a> {
             }
         }
         let arrows = if self.layers.movements {
-            self.arrows(&view, area, &places, &clusters)
+            self.arrows(&view, area, &places, &clusters, &level)
         } else {
             Vec::new()
         };
@@ -302,28 +313,34 @@ impl<'a> StoryOverlay<'a> {
         let arrow_responses: Vec<Response> = arrows
             .iter()
             .map(|arrow| {
-                let mut label = movement_label(self.dataset, arrow.feature, arrow.movement);
-                match (arrow.merged, arrow.merge) {
-                    (1, _) => {}
-                    (n, Merge::Clusters) => {
-                        label = format!(
-                            "{n} movements between clusters, {} people or more, among them \
-                             {label}",
-                            crate::model::format_count(arrow.people)
-                        );
+                // Built only when asked for (a screen reader or a test is listening).
+                let label = || {
+                    let mut label = movement_label(self.dataset, arrow.feature, arrow.movement);
+                    match (arrow.merged, arrow.merge) {
+                        (1, _) => {}
+                        (n, Merge::Clusters) => {
+                            label = format!(
+                                "{n} movements between clusters, {} people or more, among \
+                                 them {label}",
+                                crate::model::format_count(arrow.people)
+                            );
+                        }
+                        (n, Merge::SamePlaces) => {
+                            let members =
+                                self.shown_members(&level, &level.arrows[arrow.group as usize]);
+                            label = format!(
+                                "{n} movements between the same places, {}, up to {} people, \
+                                 among them {label}",
+                                self.dates_of(&members),
+                                crate::model::format_count(arrow.people)
+                            );
+                        }
                     }
-                    (n, Merge::SamePlaces) => {
-                        label = format!(
-                            "{n} movements between the same places, {}, up to {} people, \
-                             among them {label}",
-                            self.dates_of(&arrow.members),
-                            crate::model::format_count(arrow.people)
-                        );
+                    if arrow.faded {
+                        label.push_str(OUTSIDE_RANGE);
                     }
-                }
-                if arrow.faded {
-                    label.push_str(OUTSIDE_RANGE);
-                }
+                    label
+                };
                 let handle = Rect::from_center_size(
                     arrow.curve.at(0.5),
                     Vec2::splat(arrow.width.max(8.0) + 8.0),
@@ -345,11 +362,13 @@ impl<'a> StoryOverlay<'a> {
             .iter()
             .map(|mark| {
                 // Screen readers get both names once Arabic labels are asked for.
-                let name = match self.layers.label_language {
-                    LabelLanguage::English => mark.place.common.name.clone(),
-                    _ => Some(place_label(mark.place, LabelLanguage::Both)),
-                }
-                .unwrap_or_else(|| mark.place.common.id.clone());
+                let name = || {
+                    match self.layers.label_language {
+                        LabelLanguage::English => mark.place.common.name.clone(),
+                        _ => Some(place_label(mark.place, LabelLanguage::Both)),
+                    }
+                    .unwrap_or_else(|| mark.place.common.id.clone())
+                };
                 let hit =
                     Rect::from_center_size(mark.position, Vec2::splat(mark.radius * 2.0 + 6.0));
                 interactive(ui, ui.scope_id().with(("place", mark.index.0)), hit, name)
@@ -358,18 +377,15 @@ impl<'a> StoryOverlay<'a> {
 
         let cluster_names: Vec<String> = clusters
             .iter()
-            .map(|c| format!("Cluster of {} places around {}", c.members.len(), c.named))
+            .map(|c| format!("Cluster of {} places around {}", c.count, c.named))
             .collect();
         let cluster_responses: Vec<Response> = clusters
             .iter()
             .zip(&cluster_names)
             .map(|(c, name)| {
-                let name = name.clone();
                 let hit = Rect::from_center_size(c.center, Vec2::splat(c.radius * 2.0 + 4.0));
-                let id = ui
-                    .scope_id()
-                    .with(("cluster", c.members.first().map_or(0, |m| m.0)));
-                interactive(ui, id, hit, name)
+                let id = ui.scope_id().with(("cluster", c.first.0));
+                interactive(ui, id, hit, || name.clone())
             })
             .collect();
         for (cluster, response) in clusters.iter().zip(&cluster_responses) {
@@ -423,7 +439,9 @@ impl<'a> StoryOverlay<'a> {
         for (arrow, response) in arrows.iter().zip(&arrow_responses) {
             if response.clicked() {
                 self.output.commands.push(if arrow.merged > 1 {
-                    Command::SelectMovements(arrow.members.clone())
+                    Command::SelectMovements(
+                        self.shown_members(&level, &level.arrows[arrow.group as usize]),
+                    )
                 } else {
                     Command::Select(Some(arrow.index))
                 });
@@ -499,7 +517,7 @@ impl<'a> StoryOverlay<'a> {
             target.text(
                 cluster.center,
                 egui::Align2::CENTER_CENTER,
-                crate::model::format_count(cluster.members.len() as u64),
+                crate::model::format_count(cluster.count as u64),
                 FontId::proportional(12.0),
                 Color32::WHITE,
             );
@@ -509,7 +527,7 @@ impl<'a> StoryOverlay<'a> {
             .zip(cluster_names)
             .map(|(c, name)| DrawnCluster {
                 center: c.center,
-                count: c.members.len(),
+                count: c.count,
                 name,
             })
             .collect();
@@ -528,7 +546,7 @@ impl<'a> StoryOverlay<'a> {
             )
             .collect();
         self.output.labels = self.draw_labels(&painter, labels);
-        self.output.arrow_labels = self.draw_arrow_labels(&painter, &arrows, taken, rect);
+        self.output.arrow_labels = self.draw_arrow_labels(&painter, &arrows, taken, rect, &level);
         for widget in &event_widgets {
             let ring = match widget.event {
                 Some(index) if Some(index) == self.selection => {
@@ -607,8 +625,8 @@ impl<'a> StoryOverlay<'a> {
         use geo::{Geometry, InteriorPoint};
         let color = Color32::from_rgb(0x45, 0x4f, 0x5c);
         let mut hovered = None;
-        for (index, feature) in self.dataset.indexed() {
-            let Feature::Generic(generic) = feature else {
+        for &index in &self.index.generic {
+            let Some(feature @ Feature::Generic(generic)) = self.dataset.get(index) else {
                 continue;
             };
             if !self.is_visible(index) {
@@ -643,12 +661,11 @@ impl<'a> StoryOverlay<'a> {
                 continue;
             }
             painter.circle(at, 5.0, color, Stroke::new(1.5, Color32::WHITE));
-            let name = self.dataset.display_name(feature);
             let response = interactive(
                 ui,
                 ui.scope_id().with(("feature", index.0)),
                 Rect::from_center_size(at, Vec2::splat(14.0)),
-                name,
+                || self.dataset.display_name(feature),
             );
             if response.clicked() {
                 self.output.commands.push(Command::Select(Some(index)));
@@ -683,78 +700,87 @@ impl<'a> StoryOverlay<'a> {
         self.layer_rings.get(band).map(|(_, colour)| *colour)
     }
 
+    /// Whether a feature is drawn at all: shown in the range, or drawn faded.
+    fn is_drawn(&self, index: FeatureIndex) -> bool {
+        self.fade_hidden || self.is_visible(index)
+    }
+
+    fn place_mark(&self, view: &ScreenTransform, slot: u32) -> Option<PlaceMark<'a>> {
+        let dataset: &'a Dataset = self.dataset;
+        let point = self.index.places.get(slot as usize)?;
+        let index = point.feature;
+        let Some(Feature::Place(place)) = dataset.get(index) else {
+            return None;
+        };
+        let position = view.to_screen_near(point.world);
+        let place_type = place.place_type.as_ref().and_then(|t| t.known());
+        Some(PlaceMark {
+            index,
+            slot,
+            faded: !self.is_visible(index),
+            dimmed: !self.is_highlighted(index),
+            place,
+            true_position: position,
+            position,
+            radius: style::marker_radius(place_type),
+            color: style::control_color(dataset.control_at(place, &self.range)),
+            ring: self.layer_ring(index),
+        })
+    }
+
+    /// The places in view: markers (spread apart where a few crowd) and the clusters of this
+    /// zoom level, each counting the places it holds that are drawn.
     fn place_marks(
         &self,
         view: &ScreenTransform,
         area: Rect,
+        level: &Level,
     ) -> (Vec<PlaceMark<'a>>, Vec<ClusterMark>) {
-        let dataset: &'a Dataset = self.dataset;
-        let marks: Vec<PlaceMark> = dataset
-            .places()
-            .filter(|(i, _)| self.fade_hidden || self.is_visible(*i))
-            .filter_map(|(index, place)| {
-                let anchor = dataset.anchor_of_place(place)?;
-                let position = view.position_to_screen(anchor);
-                if !area.contains(position) {
-                    return None;
-                }
-                let place_type = place.place_type.as_ref().and_then(|t| t.known());
-                Some(PlaceMark {
-                    index,
-                    faded: !self.is_visible(index),
-                    dimmed: !self.is_highlighted(index),
-                    place,
-                    true_position: position,
-                    position,
-                    radius: style::marker_radius(place_type),
-                    color: style::control_color(dataset.control_at(place, &self.range)),
-                    ring: self.layer_ring(index),
-                })
+        let world_area = view.visible_world(area);
+        let mut marks: Vec<PlaceMark> = level
+            .singles_in(world_area)
+            .into_iter()
+            .filter(|&slot| {
+                self.index
+                    .places
+                    .get(slot as usize)
+                    .is_some_and(|p| self.is_drawn(p.feature))
             })
+            .filter_map(|slot| self.place_mark(view, slot))
+            .filter(|mark| area.contains(mark.position))
             .collect();
-        // Big crowds become clusters; the rest are spread apart as before.
-        let positions: Vec<Pos2> = marks.iter().map(|m| m.position).collect();
-        let found = cluster::clusters(&positions, cluster::CLUSTER_RADIUS, cluster::CLUSTER_MIN);
-        let mut in_cluster = vec![None; marks.len()];
-        let mut clusters = Vec::with_capacity(found.len());
-        for (k, group) in found.iter().enumerate() {
-            for &m in &group.members {
-                in_cluster[m] = Some(k);
+        let mut clusters = Vec::new();
+        for k in level.clusters_in(world_area) {
+            let cluster = &level.clusters[k as usize];
+            // How many of its places are drawn, the first of them, and whether all are faded.
+            let mut count = 0;
+            let mut first = None;
+            let mut all_faded = true;
+            for &slot in &cluster.members {
+                let index = self.index.places[slot as usize].feature;
+                if self.is_drawn(index) {
+                    count += 1;
+                    first.get_or_insert(slot);
+                    all_faded &= !self.is_visible(index) || !self.is_highlighted(index);
+                }
             }
-            let members: Vec<&PlaceMark> = group.members.iter().map(|&m| &marks[m]).collect();
-            // Named after its most prominent place (a city before a village), then the first.
-            let named = members
-                .iter()
-                .min_by_key(|m| {
-                    (
-                        style::label_priority(m.place.place_type.as_ref().and_then(|t| t.known())),
-                        m.index,
-                    )
-                })
-                .and_then(|m| m.place.common.name.clone())
-                .unwrap_or_default();
-            let bounds = crate::map::projection::LonLatBounds::from_points(
-                members
-                    .iter()
-                    .filter_map(|m| dataset.anchor_of_place(m.place)),
-            );
-            clusters.push(ClusterMark {
-                center: group.center,
-                radius: cluster::cluster_radius(members.len()),
-                members: members.iter().map(|m| m.index).collect(),
-                member_ids: members.iter().map(|m| m.place.common.id.clone()).collect(),
-                named,
-                bounds,
-                faded: members.iter().all(|m| m.faded || m.dimmed),
-            });
-        }
-        let mut kept = Vec::with_capacity(marks.len());
-        for (mark, cluster) in marks.into_iter().zip(in_cluster) {
-            if cluster.is_none() {
-                kept.push(mark);
+            match (count, first) {
+                (0, _) | (_, None) => {}
+                // One place of the crowd in the range: its own marker says more than a "1".
+                (1, Some(slot)) => marks.extend(self.place_mark(view, slot)),
+                (_, Some(slot)) => clusters.push(ClusterMark {
+                    center: view.to_screen_near(cluster.center),
+                    radius: cluster::cluster_radius(count),
+                    cluster: k,
+                    count,
+                    first: self.index.places[slot as usize].feature,
+                    named: cluster.named.clone(),
+                    bounds: cluster.bounds,
+                    faded: all_faded,
+                }),
             }
         }
-        let mut marks = kept;
+        marks.sort_by_key(|m| m.index);
         let spread = spread_markers(&marks.iter().map(|m| m.position).collect::<Vec<_>>());
         for (mark, position) in marks.iter_mut().zip(spread) {
             mark.position = position;
@@ -762,148 +788,162 @@ impl<'a> StoryOverlay<'a> {
         (marks, clusters)
     }
 
+    /// The movements shown of an arrow, in file order.
+    fn shown_members(&self, level: &Level, group: &ArrowGroup) -> Vec<FeatureIndex> {
+        level
+            .members(group)
+            .iter()
+            .map(|&m| self.index.movements[m as usize].feature)
+            .filter(|&i| self.is_drawn(i))
+            .collect()
+    }
+
     fn arrows(
-        &self,
+        &mut self,
         view: &ScreenTransform,
         area: Rect,
         places: &[PlaceMark],
         clusters: &[ClusterMark],
+        level: &Level,
     ) -> Vec<Arrow<'a>> {
         let dataset: &'a Dataset = self.dataset;
-        // Where each place is drawn: its marker, or the cluster it is in (and which one).
-        let mut drawn: foldhash::HashMap<&str, (Pos2, f32, Option<usize>)> = places
+        // Where each end is drawn: a place's marker (spread apart) or a cluster's circle.
+        let drawn_place: foldhash::HashMap<u32, (Pos2, f32)> = places
             .iter()
-            .map(|m| (m.place.common.id.as_str(), (m.position, m.radius, None)))
+            .map(|m| (m.slot, (m.position, m.radius)))
             .collect();
-        for (k, cluster) in clusters.iter().enumerate() {
-            for id in &cluster.member_ids {
-                drawn.insert(id.as_str(), (cluster.center, cluster.radius, Some(k)));
+        let drawn_cluster: foldhash::HashMap<u32, (Pos2, f32)> = clusters
+            .iter()
+            .map(|c| (c.cluster, (c.center, c.radius)))
+            .collect();
+        let end_at = |node: Node, world: World| {
+            match node {
+                Node::Place(slot) => drawn_place.get(&slot).copied(),
+                Node::Cluster(k) => drawn_cluster.get(&k).copied(),
+                Node::Point(_) => None,
             }
-        }
-        let drawn_at = |id: &str| drawn.get(id).map(|&(at, radius, _)| (at, radius));
-        let cluster_of = |id: &str| drawn.get(id).and_then(|&(_, _, k)| k);
-        // Movements between the same clusters are drawn once, for all of them.
-        let mut merged: foldhash::HashMap<(ArrowEnd, ArrowEnd), usize> = Default::default();
-        // Rank arrows within each destination so that they fan out.
-        let mut by_destination: BTreeMap<&str, Vec<(FeatureIndex, &'a Feature, &'a Movement)>> =
-            BTreeMap::new();
-        for (index, feature) in dataset.indexed() {
-            if let Feature::Movement(m) = feature
-                && (self.fade_hidden || self.is_visible(index))
-            {
-                by_destination
-                    .entry(m.to.as_str())
-                    .or_default()
-                    .push((index, feature, m));
-            }
-        }
-        let mut pair_counts: foldhash::HashMap<(&str, &str), usize> = Default::default();
-        for (_, _, m) in by_destination.values().flatten() {
-            *pair_counts
-                .entry((m.from.as_str(), m.to.as_str()))
-                .or_default() += 1;
-        }
-        let mut arrows = Vec::new();
-        for group in by_destination.values_mut() {
-            group.sort_by_key(|&(i, _, m)| {
-                (
-                    m.from.as_str(),
-                    m.common.when.and_then(|w| w.span().first),
-                    i,
-                )
-            });
-            for (rank, (index, feature, movement)) in group.iter().enumerate() {
-                let Some(path) = dataset.movement_path(movement) else {
-                    continue;
-                };
-                let (Some(first), Some(last)) = (path.first(), path.last()) else {
-                    continue;
-                };
-                let (from, _) = drawn_at(&movement.from)
-                    .unwrap_or((view.lon_lat_to_screen(first.x, first.y), 0.0));
-                let (to, to_radius) =
-                    drawn_at(&movement.to).unwrap_or((view.lon_lat_to_screen(last.x, last.y), 0.0));
-                if from.distance(to) < 4.0 {
+            .unwrap_or((view.to_screen_near(world), 0.0))
+        };
+        // First what each arrow in view stands for this frame (cheap: flags and counts);
+        // only the largest are then laid out and drawn.
+        let mut candidates: Vec<ArrowCandidate> = Vec::new();
+        for g in level.arrows_in(view.visible_world(area)) {
+            let group = &level.arrows[g as usize];
+            // The people of the movements shown: added up between clusters, the largest
+            // count between the same two places.
+            let mut candidate = ArrowCandidate {
+                group: g,
+                representative: None,
+                shown: 0,
+                people: 0,
+                all_faded: true,
+                selected: false,
+            };
+            for &m in level.members(group) {
+                let ends = &self.index.movements[m as usize];
+                let index = ends.feature;
+                if !self.is_drawn(index) {
                     continue;
                 }
-                // Wholly off screen, bend included.
-                if !Rect::from_two_pos(from, to)
+                candidate.shown += 1;
+                candidate.representative.get_or_insert(index);
+                candidate.selected |= Some(index) == self.selection;
+                candidate.all_faded &= !self.is_visible(index) || !self.is_highlighted(index);
+                candidate.people = match group.merge {
+                    Some(Merge::SamePlaces) | None => candidate.people.max(ends.people),
+                    Some(Merge::Clusters) => candidate.people + ends.people,
+                };
+            }
+            if candidate.representative.is_none() {
+                continue;
+            }
+            let (from, _) = end_at(group.from, group.from_world);
+            let (to, _) = end_at(group.to, group.to_world);
+            // Too short to see, or wholly off screen, bend included.
+            if from.distance(to) < 4.0
+                || !Rect::from_two_pos(from, to)
                     .expand(from.distance(to) * 0.6)
                     .intersects(area)
-                {
-                    continue;
-                }
-                let (from_cluster, to_cluster) =
-                    (cluster_of(&movement.from), cluster_of(&movement.to));
-                let merge = if from_cluster.is_some() || to_cluster.is_some() {
-                    Some(Merge::Clusters)
-                } else {
-                    let pair = (movement.from.as_str(), movement.to.as_str());
-                    (pair_counts.get(&pair).copied().unwrap_or(0) >= SAME_PLACES_MERGE)
-                        .then_some(Merge::SamePlaces)
-                };
-                if let Some(merge) = merge {
-                    let end = |cluster: Option<usize>, id: &'a str| {
-                        cluster.map_or(ArrowEnd::Place(id), ArrowEnd::Cluster)
-                    };
-                    let key = (
-                        end(from_cluster, &movement.from),
-                        end(to_cluster, &movement.to),
-                    );
-                    if let Some(&existing) = merged.get(&key) {
-                        let arrow: &mut Arrow = &mut arrows[existing];
-                        arrow.merged += 1;
-                        arrow.members.push(*index);
-                        let people = style::people_count(movement).unwrap_or(0);
-                        arrow.people = match merge {
-                            Merge::Clusters => arrow.people + people,
-                            Merge::SamePlaces => arrow.people.max(people),
-                        };
-                        arrow.width = style::arrow_width(Some(arrow.people));
-                        continue;
-                    }
-                    merged.insert(key, arrows.len());
-                }
-                let width = style::arrow_width(style::people_count(movement));
-                // Bent around markers of places the movement does not involve.
-                // Only markers near the arrow's reach can be in its way.
-                let reach = Rect::from_two_pos(from, to).expand(from.distance(to) * 0.6);
-                let unrelated: Vec<(Pos2, f32)> = places
-                    .iter()
-                    .filter(|m| reach.contains(m.position))
-                    .filter(|m| {
-                        let id = &m.place.common.id;
-                        *id != movement.from
-                            && *id != movement.to
-                            && !movement.also_from.contains(id)
-                    })
-                    .map(|m| (m.position, m.radius + width / 2.0))
-                    .collect();
-                let bend = clear_bend(from, to, bend_for(rank), &unrelated);
-                let curve = Curve::new(from, to, bend);
-                arrows.push(Arrow {
-                    index: *index,
-                    faded: !self.is_visible(*index),
-                    dimmed: !self.is_highlighted(*index),
-                    feature,
-                    movement,
-                    curve,
-                    head_t: curve.t_before_end(to_radius + 2.0 + style::head_length(width)),
-                    width,
-                    color: style::movement_color(movement.movement_type.known()),
-                    style: style::line_style(movement.status.known()),
-                    assumed: movement.to_assumed,
-                    merged: 1,
-                    merge: merge.unwrap_or(Merge::Clusters),
-                    members: vec![*index],
-                    people: style::people_count(movement).unwrap_or(0),
-                    feeders: movement
-                        .also_from
-                        .iter()
-                        .filter_map(|id| drawn_at(id).map(|(at, _)| at))
-                        .collect(),
-                });
+            {
+                continue;
             }
+            candidates.push(candidate);
+        }
+        // The selected movement's arrow first, then the most people, then the most movements.
+        candidates.sort_by_key(|c| {
+            (
+                !c.selected,
+                c.all_faded,
+                std::cmp::Reverse(c.people),
+                std::cmp::Reverse(c.shown),
+                c.group,
+            )
+        });
+        self.output.arrows_in_view = candidates.len();
+        candidates.truncate(MAX_ARROWS);
+        candidates.sort_by_key(|c| c.group);
+
+        let mut arrows = Vec::with_capacity(candidates.len());
+        for candidate in candidates {
+            let g = candidate.group;
+            let group = &level.arrows[g as usize];
+            let Some(index) = candidate.representative else {
+                continue;
+            };
+            let Some(feature @ Feature::Movement(movement)) = dataset.get(index) else {
+                continue;
+            };
+            let (from, _) = end_at(group.from, group.from_world);
+            let (to, to_radius) = end_at(group.to, group.to_world);
+            let reach = Rect::from_two_pos(from, to).expand(from.distance(to) * 0.6);
+            let merged = if group.merge.is_some() {
+                candidate.shown
+            } else {
+                1
+            };
+            let width = style::arrow_width((candidate.people > 0).then_some(candidate.people));
+            // Bent around markers of places the movement does not involve.
+            let unrelated: Vec<(Pos2, f32)> = places
+                .iter()
+                .filter(|m| reach.contains(m.position))
+                .filter(|m| {
+                    let id = &m.place.common.id;
+                    *id != movement.from && *id != movement.to && !movement.also_from.contains(id)
+                })
+                .map(|m| (m.position, m.radius + width / 2.0))
+                .collect();
+            let bend = clear_bend(from, to, bend_for(group.rank as usize), &unrelated);
+            let curve = Curve::new(from, to, bend);
+            let feeders = movement
+                .also_from
+                .iter()
+                .filter_map(|id| {
+                    let slot = self.index.slot_of(dataset.index_of(id)?)?;
+                    drawn_place.get(&slot).map(|&(at, _)| at)
+                })
+                .collect();
+            arrows.push(Arrow {
+                index,
+                faded: if merged > 1 {
+                    candidate.all_faded
+                } else {
+                    !self.is_visible(index)
+                },
+                dimmed: merged == 1 && !self.is_highlighted(index),
+                feature,
+                movement,
+                curve,
+                head_t: curve.t_before_end(to_radius + 2.0 + style::head_length(width)),
+                width,
+                color: style::movement_color(movement.movement_type.known()),
+                style: style::line_style(movement.status.known()),
+                assumed: movement.to_assumed,
+                merged,
+                merge: group.merge.unwrap_or(Merge::Clusters),
+                group: g,
+                people: candidate.people,
+                feeders,
+            });
         }
         arrows
     }
@@ -925,8 +965,16 @@ impl<'a> StoryOverlay<'a> {
             .iter()
             .map(|m| (m.index, (m.position, m.radius)))
             .collect();
+        // The events at the places drawn, and those at points of their own in view.
+        let mut candidates: Vec<FeatureIndex> = places
+            .iter()
+            .flat_map(|m| self.index.events_at(m.slot).iter().copied())
+            .chain(self.index.point_events_in(view.visible_world(area)))
+            .collect();
+        candidates.sort_unstable();
         let groups = events::event_groups(
             self.dataset,
+            candidates,
             |i| {
                 if self.is_visible(i) {
                     Some(!self.is_highlighted(i))
@@ -957,7 +1005,7 @@ impl<'a> StoryOverlay<'a> {
                     ui,
                     ui.scope_id().with(("event", mark.index.0)),
                     Rect::from_center_size(center, Vec2::splat(18.0)),
-                    format!("Event: {}", mark.label),
+                    || format!("Event: {}", mark.label),
                 ),
             };
             if let [only] = group.events.as_slice() {
@@ -970,7 +1018,7 @@ impl<'a> StoryOverlay<'a> {
                 ui,
                 ui.scope_id().with(("event badge", g, group.place)),
                 Rect::from_center_size(badge_center, Vec2::splat(20.0)),
-                format!("{} events at {}", group.events.len(), group.place_name),
+                || format!("{} events at {}", group.events.len(), group.place_name),
             );
             if badge.clicked() {
                 open = !open;
@@ -1053,10 +1101,23 @@ impl<'a> StoryOverlay<'a> {
         arrows: &[Arrow],
         mut taken: Vec<Rect>,
         map: Rect,
+        level: &Level,
     ) -> Vec<DrawnLabel> {
         let font = FontId::proportional(12.0);
         let mut drawn = Vec::new();
-        for arrow in arrows.iter().filter(|a| !a.faded && !a.dimmed) {
+        // The biggest movements find room first; the selected one before all.
+        let mut order: Vec<&Arrow> = arrows.iter().filter(|a| !a.faded && !a.dimmed).collect();
+        order.sort_by_key(|a| {
+            (
+                Some(a.index) != self.selection,
+                std::cmp::Reverse(a.people),
+                a.index,
+            )
+        });
+        for arrow in order {
+            if drawn.len() >= MAX_ARROW_LABELS {
+                break;
+            }
             if arrow.curve.length() < 160.0 {
                 continue;
             }
@@ -1068,7 +1129,7 @@ impl<'a> StoryOverlay<'a> {
                 ),
                 (n, Merge::SamePlaces) => format!(
                     "{} · {n} movements · up to {} people",
-                    self.dates_of(&arrow.members),
+                    self.dates_of(&self.shown_members(level, &level.arrows[arrow.group as usize])),
                     crate::model::format_count(arrow.people)
                 ),
             };
@@ -1171,11 +1232,12 @@ impl<'a> StoryOverlay<'a> {
     }
 }
 
-/// A clickable, focusable widget with an accessible name.
-fn interactive(ui: &mut Ui, id: Id, rect: Rect, label: String) -> Response {
+/// A clickable, focusable widget with an accessible name (made only when asked for: egui
+/// asks while a screen reader or a test listens).
+fn interactive(ui: &mut Ui, id: Id, rect: Rect, label: impl Fn() -> String) -> Response {
     let response = ui.interact(rect, id, Sense::click());
     let enabled = ui.is_enabled();
-    response.widget_info(|| WidgetInfo::labeled(egui::Role::Button, enabled, label.clone()));
+    response.widget_info(|| WidgetInfo::labeled(egui::Role::Button, enabled, label()));
     response
 }
 

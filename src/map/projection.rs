@@ -84,7 +84,12 @@ impl ScreenTransform {
     /// the view's centre is drawn on the near side of the antimeridian (179° and −179° are 2°
     /// apart, not 358°).
     pub fn lon_lat_to_screen(&self, lon: f64, lat: f64) -> Pos2 {
-        let mut world = World::from_lon_lat(lon, lat);
+        self.to_screen_near(World::from_lon_lat(lon, lat))
+    }
+
+    /// A world point on screen, on the near side of the antimeridian (as
+    /// [`Self::lon_lat_to_screen`]).
+    pub fn to_screen_near(&self, mut world: World) -> Pos2 {
         let dx = world.x - self.world_center.x;
         if dx > 0.5 {
             world.x -= 1.0;

@@ -108,9 +108,27 @@ pub fn fold(text: &str) -> String {
 
 /// Whether `haystack` (already folded) holds every word of `query` (folded here).
 pub fn matches(haystack: &str, query: &str) -> bool {
-    fold(query)
-        .split_whitespace()
-        .all(|word| haystack.contains(word))
+    Query::new(query).matches(haystack)
+}
+
+/// A search query folded once, to test many haystacks against.
+#[derive(Debug, Clone)]
+pub struct Query(Vec<String>);
+
+impl Query {
+    pub fn new(query: &str) -> Self {
+        Self(fold(query).split_whitespace().map(str::to_owned).collect())
+    }
+
+    /// No words: everything matches.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether a folded haystack holds every word.
+    pub fn matches(&self, haystack: &str) -> bool {
+        self.0.iter().all(|word| haystack.contains(word.as_str()))
+    }
 }
 
 /// Combining marks: Latin accents after NFD, Arabic harakat, shadda, sukun, superscript alef.

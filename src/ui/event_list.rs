@@ -56,8 +56,39 @@ impl EventCatalogue {
     /// Whether a feature matches every word of `query`, whatever the spelling: case,
     /// diacritics, the article and Arabic letter variants aside.
     pub fn matches(&self, index: FeatureIndex, query: &str) -> bool {
-        let haystack = self.haystacks.get(index.0).map_or("", String::as_str);
-        names::matches(haystack, query)
+        self.matches_query(index, &names::Query::new(query))
+    }
+
+    pub fn matches_query(&self, index: FeatureIndex, query: &names::Query) -> bool {
+        query.is_empty() || query.matches(self.haystacks.get(index.0).map_or("", String::as_str))
+    }
+}
+
+/// The rows of the list, worked out again only when the search or the range changed (a
+/// million rows take milliseconds to filter, too long for every frame).
+#[derive(Debug, Default)]
+pub struct ShownRows {
+    /// The search and the visible set's generation the rows were worked out for.
+    key: Option<(String, u64)>,
+    rows: Vec<FeatureIndex>,
+}
+
+impl ShownRows {
+    fn update(&mut self, input: &EventListInput, search: &str) -> &[FeatureIndex] {
+        let key = (search.to_owned(), input.visible_generation);
+        if self.key.as_ref() != Some(&key) {
+            let query = names::Query::new(search);
+            self.rows = input
+                .catalogue
+                .order
+                .iter()
+                .copied()
+                .filter(|i| input.visible.get(i.0).copied().unwrap_or(true))
+                .filter(|i| input.catalogue.matches_query(*i, &query))
+                .collect();
+            self.key = Some(key);
+        }
+        &self.rows
     }
 }
 
@@ -114,6 +145,8 @@ pub struct EventListInput<'a> {
     pub dataset: &'a Dataset,
     pub catalogue: &'a EventCatalogue,
     pub visible: &'a [bool],
+    /// Changes when `visible` does.
+    pub visible_generation: u64,
     pub selection: Option<FeatureIndex>,
     /// Scroll the selected item into view (it was selected elsewhere).
     pub reveal_selection: bool,
@@ -124,7 +157,12 @@ pub struct EventListInput<'a> {
 /// Places a search lists above the events at most; typing more narrows them.
 const MAX_PLACES_LISTED: usize = 50;
 
-pub fn event_list_ui(ui: &mut Ui, search: &mut String, input: &EventListInput) -> Vec<Command> {
+pub fn event_list_ui(
+    ui: &mut Ui,
+    search: &mut String,
+    rows: &mut ShownRows,
+    input: &EventListInput,
+) -> Vec<Command> {
     let mut commands = Vec::new();
     ui.horizontal(|ui| {
         let label = ui.label("Search");
@@ -141,14 +179,15 @@ pub fn event_list_ui(ui: &mut Ui, search: &mut String, input: &EventListInput) -
         }
     });
     // Places the search finds, by any of their names, above the events and movements.
-    let places: Vec<FeatureIndex> = if search.trim().is_empty() {
+    let query = names::Query::new(search);
+    let places: Vec<FeatureIndex> = if query.is_empty() {
         Vec::new()
     } else {
         input
             .dataset
             .places()
             .map(|(i, _)| i)
-            .filter(|i| input.catalogue.matches(*i, search))
+            .filter(|i| input.catalogue.matches_query(*i, &query))
             .collect()
     };
     for index in places.iter().take(MAX_PLACES_LISTED) {
@@ -173,14 +212,7 @@ pub fn event_list_ui(ui: &mut Ui, search: &mut String, input: &EventListInput) -
             .weak(),
         );
     }
-    let shown: Vec<FeatureIndex> = input
-        .catalogue
-        .order
-        .iter()
-        .copied()
-        .filter(|i| input.visible.get(i.0).copied().unwrap_or(true))
-        .filter(|i| input.catalogue.matches(*i, search))
-        .collect();
+    let shown = rows.update(input, search);
     ui.label(
         RichText::new(format!(
             "{} of {} events and movements",

@@ -189,3 +189,33 @@ fn movements_between_the_same_two_places_year_after_year_are_one_arrow() {
         Some(5)
     );
 }
+
+#[test]
+fn only_the_largest_arrows_are_drawn_and_the_status_bar_says_how_many_are_in_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = big_story_harness(&dir);
+    let overlay = harness.state().last_overlay();
+    let (drawn, in_view) = (overlay.arrows.len(), overlay.arrows_in_view);
+    assert!(
+        in_view > evacmap::map::overlay::MAX_ARROWS,
+        "the generated story has more arrows in view than are drawn: {in_view}"
+    );
+    assert_eq!(drawn, evacmap::map::overlay::MAX_ARROWS);
+    harness.get_by_label(&format!(
+        "Arrows: the {} largest of {} in view",
+        drawn,
+        evacmap::model::format_count(in_view as u64)
+    ));
+    // A narrower range leaves fewer movements, and fewer arrows, in view.
+    let year = evacmap::model::DaySpan {
+        first: chrono::NaiveDate::from_ymd_opt(2016, 1, 1),
+        last: chrono::NaiveDate::from_ymd_opt(2016, 12, 31),
+    };
+    harness.state_mut().set_range(year);
+    harness.run_steps(2);
+    let narrowed = harness.state().last_overlay().arrows_in_view;
+    assert!(
+        narrowed < in_view / 2,
+        "a year of fourteen leaves fewer arrows: {narrowed} of {in_view}"
+    );
+}

@@ -1,0 +1,603 @@
+//! What the map needs of a story, worked out once instead of every frame: where each place is
+//! in world units, where each movement starts and ends, which events are at which place; and,
+//! per zoom level, the clusters of places and the arrows that stand for the movements between
+//! them, each kept in an R-tree. A frame asks for what lies in the view, so its work follows
+//! what is on screen, not the size of the story.
+//!
+//! The clusters and arrows do not depend on the time range or the search: a frame counts which
+//! of their members are shown. Playback, which changes the range every frame, thus reuses them.
+
+use std::sync::{Arc, Mutex};
+
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
+
+use super::cluster;
+use super::projection::{LonLatBounds, World};
+use super::style;
+use crate::model::{Dataset, Feature, FeatureIndex};
+
+type PointEntry = GeomWithData<[f64; 2], u32>;
+type BoxEntry = GeomWithData<Rectangle<[f64; 2]>, u32>;
+
+/// The deepest zoom level clustering is worked out for; deeper views use it.
+pub const MAX_LEVEL: u8 = 20;
+
+/// How many zoom levels stay worked out (those used last): zooming in and out again reuses
+/// them, and a level of a million features holds some tens of megabytes.
+const KEPT_LEVELS: usize = 4;
+
+/// From this many movements between the same two places, one arrow stands for them.
+pub const SAME_PLACES_MERGE: usize = 4;
+
+/// A place with a position.
+#[derive(Debug, Clone, Copy)]
+pub struct PlacePoint {
+    pub feature: FeatureIndex,
+    pub world: World,
+}
+
+/// A movement the map can draw: its two ends, by place (a slot in [`MapIndex::places`]) where
+/// the place is known.
+#[derive(Debug, Clone, Copy)]
+pub struct MovementEnds {
+    pub feature: FeatureIndex,
+    pub from_place: Option<u32>,
+    pub to_place: Option<u32>,
+    pub from: World,
+    pub to: World,
+    /// The people it moved, by the highest count any source gives (0 without one).
+    pub people: u64,
+}
+
+/// Why one arrow stands for several movements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Merge {
+    /// They join the same clusters: the people are added up.
+    Clusters,
+    /// They join the same two places (a yearly table): the people are the largest count, as
+    /// yearly counts of refugees are stocks, not flows to add up.
+    SamePlaces,
+}
+
+/// Where an arrow starts or ends at one zoom level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Node {
+    /// A place drawn with its own marker (a slot in [`MapIndex::places`]).
+    Place(u32),
+    /// A cluster of places (an index into [`Level::clusters`]).
+    Cluster(u32),
+    /// A point of the movement's own (its place is unknown): the movement's index.
+    Point(u32),
+}
+
+/// A crowd of places drawn as one circle at one zoom level.
+#[derive(Debug, Clone)]
+pub struct LevelCluster {
+    pub center: World,
+    /// Slots in [`MapIndex::places`], in file order.
+    pub members: Vec<u32>,
+    /// The name of its most prominent place (a city before a village), then of the first.
+    pub named: String,
+    /// Where its places are: a click zooms there.
+    pub bounds: Option<LonLatBounds>,
+}
+
+/// One arrow at one zoom level: a movement, or the movements merged into it.
+#[derive(Debug, Clone)]
+pub struct ArrowGroup {
+    pub from: Node,
+    pub to: Node,
+    pub from_world: World,
+    pub to_world: World,
+    /// `None` for a movement drawn alone.
+    pub merge: Option<Merge>,
+    /// Its rank among the arrows into the same place, so that they fan out.
+    pub rank: u32,
+    first_member: u32,
+    member_count: u32,
+}
+
+/// The clusters and arrows of one zoom level.
+pub struct Level {
+    pub zoom: u8,
+    pub clusters: Vec<LevelCluster>,
+    /// The cluster of each place slot, if any.
+    cluster_of: Vec<Option<u32>>,
+    singles: RTree<PointEntry>,
+    cluster_tree: RTree<PointEntry>,
+    pub arrows: Vec<ArrowGroup>,
+    /// The movements (slots in [`MapIndex::movements`]) of every arrow, one run per arrow.
+    members: Vec<u32>,
+    arrow_tree: RTree<BoxEntry>,
+}
+
+/// A rectangle of world units: (north-west corner, south-east corner).
+pub type WorldArea = (World, World);
+
+/// The story's places, movements and events by position, and its zoom levels as they are
+/// asked for.
+pub struct MapIndex {
+    pub places: Vec<PlacePoint>,
+    pub movements: Vec<MovementEnds>,
+    slot_of: foldhash::HashMap<FeatureIndex, u32>,
+    /// The events at each place slot, in file order.
+    events_at: foldhash::HashMap<u32, Vec<FeatureIndex>>,
+    /// Events at points of their own.
+    point_events: RTree<PointEntry>,
+    /// Features of other kinds (from plain GeoJSON files), in file order.
+    pub generic: Vec<FeatureIndex>,
+    /// The dataset this was built for (its address and size), to tell when it is stale.
+    built_for: (usize, usize),
+    levels: Mutex<Vec<Arc<Level>>>,
+}
+
+impl Default for MapIndex {
+    fn default() -> Self {
+        Self::new(&Dataset::default())
+    }
+}
+
+impl MapIndex {
+    pub fn new(dataset: &Dataset) -> Self {
+        let mut places = Vec::new();
+        let mut slot_of: foldhash::HashMap<FeatureIndex, u32> = Default::default();
+        for (index, place) in dataset.places() {
+            if let Some(at) = dataset.anchor_of_place(place) {
+                slot_of.insert(index, places.len() as u32);
+                places.push(PlacePoint {
+                    feature: index,
+                    world: World::from_lon_lat(at.x(), at.y()),
+                });
+            }
+        }
+        let place_slot = |id: &str| dataset.index_of(id).and_then(|i| slot_of.get(&i).copied());
+        let mut movements = Vec::new();
+        let mut events_at: foldhash::HashMap<u32, Vec<FeatureIndex>> = Default::default();
+        let mut point_events = Vec::new();
+        let mut generic = Vec::new();
+        for (index, feature) in dataset.indexed() {
+            match feature {
+                Feature::Movement(movement) => {
+                    let Some(path) = dataset.movement_path(movement) else {
+                        continue;
+                    };
+                    let (Some(first), Some(last)) = (path.first(), path.last()) else {
+                        continue;
+                    };
+                    movements.push(MovementEnds {
+                        feature: index,
+                        from_place: place_slot(&movement.from),
+                        to_place: place_slot(&movement.to),
+                        from: World::from_lon_lat(first.x, first.y),
+                        to: World::from_lon_lat(last.x, last.y),
+                        people: style::people_count(movement).unwrap_or(0),
+                    });
+                }
+                Feature::Event(event) => match &event.common.geometry {
+                    Some(geo::Geometry::Point(p)) => {
+                        let world = World::from_lon_lat(p.x(), p.y());
+                        point_events.push(PointEntry::new([world.x, world.y], index.0 as u32));
+                    }
+                    _ => {
+                        if let Some(slot) = event.place.as_deref().and_then(place_slot) {
+                            events_at.entry(slot).or_default().push(index);
+                        }
+                    }
+                },
+                Feature::Generic(_) => generic.push(index),
+                Feature::Place(_) => {}
+            }
+        }
+        Self {
+            places,
+            movements,
+            slot_of,
+            events_at,
+            point_events: RTree::bulk_load(point_events),
+            generic,
+            built_for: Self::identity(dataset),
+            levels: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn identity(dataset: &Dataset) -> (usize, usize) {
+        (
+            dataset.features().as_ptr() as usize,
+            dataset.features().len(),
+        )
+    }
+
+    /// Whether this index was built for `dataset` (and not for one since replaced).
+    pub fn is_for(&self, dataset: &Dataset) -> bool {
+        self.built_for == Self::identity(dataset)
+    }
+
+    /// The slot of a place in [`Self::places`], when it has a position.
+    pub fn slot_of(&self, place: FeatureIndex) -> Option<u32> {
+        self.slot_of.get(&place).copied()
+    }
+
+    /// The events at a place (by slot), in file order.
+    pub fn events_at(&self, slot: u32) -> &[FeatureIndex] {
+        self.events_at.get(&slot).map_or(&[], Vec::as_slice)
+    }
+
+    /// Events at points of their own within `area`.
+    pub fn point_events_in(&self, area: WorldArea) -> Vec<FeatureIndex> {
+        let mut found: Vec<FeatureIndex> = query_points(&self.point_events, area)
+            .map(|i| FeatureIndex(i as usize))
+            .collect();
+        found.sort_unstable();
+        found
+    }
+
+    /// The clusters and arrows for a view at `zoom`, worked out the first time that level is
+    /// asked for.
+    pub fn level(&self, dataset: &Dataset, zoom: f64) -> Arc<Level> {
+        let zoom = zoom.round().clamp(0.0, MAX_LEVEL as f64) as u8;
+        let mut levels = self.levels.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(at) = levels.iter().position(|l| l.zoom == zoom) {
+            let level = levels.remove(at);
+            levels.push(level.clone());
+            return level;
+        }
+        let level = Arc::new(self.build_level(dataset, zoom));
+        if levels.len() >= KEPT_LEVELS {
+            levels.remove(0);
+        }
+        levels.push(level.clone());
+        level
+    }
+
+    fn build_level(&self, dataset: &Dataset, zoom: u8) -> Level {
+        // Clustered in the pixels of that zoom level, as the screen shows them.
+        let scale = 256.0 * 2f64.powi(zoom as i32);
+        let points: Vec<cluster::Point> = self
+            .places
+            .iter()
+            .map(|p| [p.world.x * scale, p.world.y * scale])
+            .collect();
+        let found = cluster::clusters(&points, cluster::CLUSTER_RADIUS, cluster::CLUSTER_MIN);
+        let mut cluster_of = vec![None; self.places.len()];
+        let mut clusters = Vec::with_capacity(found.len());
+        for (k, group) in found.into_iter().enumerate() {
+            let mut members: Vec<u32> = group.members.iter().map(|&m| m as u32).collect();
+            members.sort_unstable();
+            for &m in &members {
+                cluster_of[m as usize] = Some(k as u32);
+            }
+            clusters.push(LevelCluster {
+                center: World {
+                    x: group.center[0] / scale,
+                    y: group.center[1] / scale,
+                },
+                named: self.cluster_name(dataset, &members),
+                bounds: LonLatBounds::from_points(
+                    members
+                        .iter()
+                        .map(|&m| self.places[m as usize].world.to_position()),
+                ),
+                members,
+            });
+        }
+        let singles = RTree::bulk_load(
+            self.places
+                .iter()
+                .enumerate()
+                .filter(|(slot, _)| cluster_of[*slot].is_none())
+                .map(|(slot, p)| PointEntry::new([p.world.x, p.world.y], slot as u32))
+                .collect(),
+        );
+        let cluster_tree = RTree::bulk_load(
+            clusters
+                .iter()
+                .enumerate()
+                .map(|(k, c)| PointEntry::new([c.center.x, c.center.y], k as u32))
+                .collect(),
+        );
+        let (arrows, members) = self.arrow_groups(dataset, &clusters, &cluster_of);
+        let arrow_tree = RTree::bulk_load(
+            arrows
+                .iter()
+                .enumerate()
+                .map(|(g, arrow)| BoxEntry::new(reach(arrow.from_world, arrow.to_world), g as u32))
+                .collect(),
+        );
+        Level {
+            zoom,
+            clusters,
+            cluster_of,
+            singles,
+            cluster_tree,
+            arrows,
+            members,
+            arrow_tree,
+        }
+    }
+
+    fn cluster_name(&self, dataset: &Dataset, members: &[u32]) -> String {
+        members
+            .iter()
+            .filter_map(|&m| {
+                let index = self.places[m as usize].feature;
+                match dataset.get(index) {
+                    Some(Feature::Place(place)) => Some((index, place)),
+                    _ => None,
+                }
+            })
+            .min_by_key(|(index, place)| {
+                (
+                    style::label_priority(place.place_type.as_ref().and_then(|t| t.known())),
+                    *index,
+                )
+            })
+            .and_then(|(_, place)| place.common.name.clone())
+            .unwrap_or_default()
+    }
+
+    /// The arrows of a level: movements touching a cluster merge per pair of ends; movements
+    /// between the same two places merge when there are [`SAME_PLACES_MERGE`] or more; the
+    /// rest are drawn one by one.
+    fn arrow_groups(
+        &self,
+        dataset: &Dataset,
+        clusters: &[LevelCluster],
+        cluster_of: &[Option<u32>],
+    ) -> (Vec<ArrowGroup>, Vec<u32>) {
+        let node = |place: Option<u32>, movement: usize| match place {
+            Some(slot) => match cluster_of[slot as usize] {
+                Some(k) => Node::Cluster(k),
+                None => Node::Place(slot),
+            },
+            None => Node::Point(movement as u32),
+        };
+        let at = |node: Node, own: World| match node {
+            Node::Place(slot) => self.places[slot as usize].world,
+            Node::Cluster(k) => clusters[k as usize].center,
+            Node::Point(_) => own,
+        };
+        let mut pair_counts: foldhash::HashMap<(u32, u32), usize> = Default::default();
+        for m in &self.movements {
+            if let (Some(from), Some(to)) = (m.from_place, m.to_place) {
+                *pair_counts.entry((from, to)).or_default() += 1;
+            }
+        }
+        // Members of each group, gathered before they are laid out one run per arrow.
+        let mut grouped: Vec<(ArrowGroup, Vec<u32>)> = Vec::new();
+        let mut merged: foldhash::HashMap<(Node, Node), usize> = Default::default();
+        for (slot, m) in self.movements.iter().enumerate() {
+            let (from, to) = (node(m.from_place, slot), node(m.to_place, slot));
+            let merge = if matches!(from, Node::Cluster(_)) || matches!(to, Node::Cluster(_)) {
+                Some(Merge::Clusters)
+            } else {
+                match (m.from_place, m.to_place) {
+                    (Some(a), Some(b)) if pair_counts[&(a, b)] >= SAME_PLACES_MERGE => {
+                        Some(Merge::SamePlaces)
+                    }
+                    _ => None,
+                }
+            };
+            if merge.is_some() {
+                if let Some(&g) = merged.get(&(from, to)) {
+                    grouped[g].1.push(slot as u32);
+                    continue;
+                }
+                merged.insert((from, to), grouped.len());
+            }
+            grouped.push((
+                ArrowGroup {
+                    from,
+                    to,
+                    from_world: at(from, m.from),
+                    to_world: at(to, m.to),
+                    merge,
+                    rank: 0,
+                    first_member: 0,
+                    member_count: 0,
+                },
+                vec![slot as u32],
+            ));
+        }
+        // Arrows into the same end are ranked by origin, then date, so that they fan out.
+        let first_day = |slot: u32| {
+            dataset
+                .get(self.movements[slot as usize].feature)
+                .and_then(Feature::when)
+                .and_then(|w| w.span().first)
+        };
+        let mut by_destination: foldhash::HashMap<Node, Vec<usize>> = Default::default();
+        for (g, (group, _)) in grouped.iter().enumerate() {
+            by_destination.entry(group.to).or_default().push(g);
+        }
+        for into in by_destination.values_mut() {
+            into.sort_by_cached_key(|&g| {
+                let (group, members) = &grouped[g];
+                (node_order(group.from), first_day(members[0]), members[0])
+            });
+            for (rank, &g) in into.iter().enumerate() {
+                grouped[g].0.rank = rank as u32;
+            }
+        }
+        let mut arrows = Vec::with_capacity(grouped.len());
+        let mut members = Vec::with_capacity(self.movements.len());
+        for (mut group, run) in grouped {
+            group.first_member = members.len() as u32;
+            group.member_count = run.len() as u32;
+            members.extend(run);
+            arrows.push(group);
+        }
+        (arrows, members)
+    }
+}
+
+/// Orders arrow ends: places by slot (file order), then clusters, then points.
+fn node_order(node: Node) -> (u8, u32) {
+    match node {
+        Node::Place(slot) => (0, slot),
+        Node::Cluster(k) => (1, k),
+        Node::Point(m) => (2, m),
+    }
+}
+
+/// Where an arrow may be drawn, its bend included.
+fn reach(from: World, to: World) -> Rectangle<[f64; 2]> {
+    let margin = (from.x - to.x).hypot(from.y - to.y) * 0.6;
+    Rectangle::from_corners(
+        [from.x.min(to.x) - margin, from.y.min(to.y) - margin],
+        [from.x.max(to.x) + margin, from.y.max(to.y) + margin],
+    )
+}
+
+/// The envelopes to ask for `area`: itself, and its part beyond the antimeridian moved back
+/// into the world (a view across it sees both edges of the world).
+fn envelopes(area: WorldArea) -> Vec<AABB<[f64; 2]>> {
+    let (min, max) = area;
+    let mut found = vec![AABB::from_corners([min.x, min.y], [max.x, max.y])];
+    if min.x < 0.0 {
+        found.push(AABB::from_corners([min.x + 1.0, min.y], [1.0, max.y]));
+    }
+    if max.x > 1.0 {
+        found.push(AABB::from_corners([0.0, min.y], [max.x - 1.0, max.y]));
+    }
+    found
+}
+
+fn query_points(tree: &RTree<PointEntry>, area: WorldArea) -> impl Iterator<Item = u32> + '_ {
+    envelopes(area).into_iter().flat_map(move |envelope| {
+        tree.locate_in_envelope(&envelope)
+            .map(|e| e.data)
+            .collect::<Vec<_>>()
+    })
+}
+
+impl Level {
+    /// Places drawn with their own marker within `area` (slots, in file order).
+    pub fn singles_in(&self, area: WorldArea) -> Vec<u32> {
+        let mut found: Vec<u32> = query_points(&self.singles, area).collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    /// Clusters within `area`, in order.
+    pub fn clusters_in(&self, area: WorldArea) -> Vec<u32> {
+        let mut found: Vec<u32> = query_points(&self.cluster_tree, area).collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    /// Arrows that may cross `area`, in order.
+    pub fn arrows_in(&self, area: WorldArea) -> Vec<u32> {
+        let mut found: Vec<u32> = envelopes(area)
+            .into_iter()
+            .flat_map(|envelope| {
+                self.arrow_tree
+                    .locate_in_envelope_intersecting(&envelope)
+                    .map(|e| e.data)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
+    /// The movements (slots in [`MapIndex::movements`]) an arrow stands for, in file order.
+    pub fn members(&self, arrow: &ArrowGroup) -> &[u32] {
+        let start = arrow.first_member as usize;
+        &self.members[start..start + arrow.member_count as usize]
+    }
+
+    /// The cluster a place (by slot) is drawn in at this level.
+    pub fn cluster_of(&self, slot: u32) -> Option<u32> {
+        self.cluster_of.get(slot as usize).copied().flatten()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bundled() -> Dataset {
+        crate::io::parse_bytes(crate::BUNDLED_STORY.as_bytes(), "bundled")
+            .expect("the bundled story loads")
+            .dataset
+    }
+
+    #[test]
+    fn every_place_and_movement_of_the_bundled_story_is_indexed() {
+        let dataset = bundled();
+        let index = MapIndex::new(&dataset);
+        assert_eq!(index.places.len(), dataset.places().count());
+        assert_eq!(index.movements.len(), dataset.movements().count());
+        assert!(index.is_for(&dataset));
+        assert!(!index.is_for(&Dataset::default()));
+    }
+
+    #[test]
+    fn at_city_zoom_the_bundled_story_has_no_clusters_and_one_arrow_per_movement() {
+        let dataset = bundled();
+        let index = MapIndex::new(&dataset);
+        let level = index.level(&dataset, 11.0);
+        assert!(level.clusters.is_empty());
+        assert_eq!(level.arrows.len(), dataset.movements().count());
+        assert!(level.arrows.iter().all(|a| a.merge.is_none()));
+        let everywhere = (World { x: 0.0, y: 0.0 }, World { x: 1.0, y: 1.0 });
+        assert_eq!(level.singles_in(everywhere).len(), index.places.len());
+        assert_eq!(level.arrows_in(everywhere).len(), level.arrows.len());
+    }
+
+    #[test]
+    fn a_generated_crowd_clusters_at_country_zoom_and_its_movements_merge() {
+        let loaded = crate::io::parse_bytes(crate::generate::story(3000, 7).as_bytes(), "gen")
+            .expect("a generated story loads");
+        let dataset = loaded.dataset;
+        let index = MapIndex::new(&dataset);
+        let level = index.level(&dataset, 7.0);
+        assert!(!level.clusters.is_empty());
+        let clustered: usize = level.clusters.iter().map(|c| c.members.len()).sum();
+        let everywhere = (World { x: 0.0, y: 0.0 }, World { x: 1.0, y: 1.0 });
+        assert_eq!(
+            clustered + level.singles_in(everywhere).len(),
+            index.places.len(),
+            "each place is in one cluster or drawn alone"
+        );
+        // Every movement is in exactly one arrow.
+        let mut seen = vec![0; index.movements.len()];
+        for arrow in &level.arrows {
+            for &m in level.members(arrow) {
+                seen[m as usize] += 1;
+            }
+        }
+        assert!(seen.iter().all(|&n| n == 1));
+        assert!(
+            level.arrows.len() < index.movements.len() / 2,
+            "{} arrows for {} movements in {} clusters",
+            level.arrows.len(),
+            index.movements.len(),
+            level.clusters.len()
+        );
+    }
+
+    #[test]
+    fn levels_are_kept_and_reused() {
+        let dataset = bundled();
+        let index = MapIndex::new(&dataset);
+        let first = index.level(&dataset, 9.2);
+        let again = index.level(&dataset, 8.8);
+        assert!(Arc::ptr_eq(&first, &again), "both round to zoom 9");
+        for zoom in 0..8 {
+            index.level(&dataset, zoom as f64);
+        }
+        assert!(!Arc::ptr_eq(&first, &index.level(&dataset, 9.0)));
+    }
+
+    #[test]
+    fn a_view_across_the_antimeridian_finds_places_on_both_sides() {
+        let area = (World { x: 0.99, y: 0.4 }, World { x: 1.01, y: 0.6 });
+        let found = envelopes(area);
+        assert_eq!(found.len(), 2);
+    }
+}
