@@ -105,11 +105,20 @@ fn main() {
     let mut file = std::io::BufWriter::new(std::fs::File::create(&path).expect("story file"));
     evacmap::generate::write_story(&mut file, features, 1).expect("story written");
     drop(file);
-    let frames = if features > 200_000 { 30 } else { 100 };
+    // More frames (EVACMAP_BENCH_FRAMES) make a profile of the frames alone.
+    let frames = std::env::var("EVACMAP_BENCH_FRAMES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(if features > 200_000 { 30 } else { 100 });
+    // EVACMAP_BENCH_VIEW=city (or country) measures one view only.
+    let only = std::env::var("EVACMAP_BENCH_VIEW").unwrap_or_default();
     for (name, view) in [
         ("country zoom (Syria, zoom 7)", (38.3, 35.0, 7.0)),
         ("city zoom (Aleppo, zoom 12)", (37.16, 36.2, 12.0)),
     ] {
+        if !name.starts_with(only.as_str()) {
+            continue;
+        }
         let mut h = harness(AppOptions {
             file: Some(path.clone()),
             view: Some(view),

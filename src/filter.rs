@@ -165,6 +165,14 @@ fn day_number(day: Option<NaiveDate>, open: i32) -> i32 {
     day.map_or(open, |d| chrono::Datelike::num_days_from_ce(&d))
 }
 
+/// A span as day numbers, open ends (and timelessness) as the extremes: a feature shows in a
+/// range when `first <= range.last && last >= range.first`, as [`VisibleSet`] decides.
+pub fn day_numbers(span: Option<DaySpan>) -> (i32, i32) {
+    span.map_or((i32::MIN, i32::MAX), |s| {
+        (day_number(s.first, i32::MIN), day_number(s.last, i32::MAX))
+    })
+}
+
 /// Dated features sorted by where their spans start and end, so that moving the time range
 /// touches only the features that cross its edges.
 #[derive(Debug, Clone, Default)]

@@ -48,6 +48,8 @@ pub struct MovementEnds {
     pub to: World,
     /// The people it moved, by the highest count any source gives (0 without one).
     pub people: u64,
+    /// Its dates as day numbers (see [`crate::filter::day_numbers`]).
+    pub days: (i32, i32),
 }
 
 /// Why one arrow stands for several movements.
@@ -107,9 +109,20 @@ pub struct Level {
     singles: RTree<PointEntry>,
     cluster_tree: RTree<PointEntry>,
     pub arrows: Vec<ArrowGroup>,
-    /// The movements (slots in [`MapIndex::movements`]) of every arrow, one run per arrow.
-    members: Vec<u32>,
+    members: Members,
     arrow_tree: RTree<BoxEntry>,
+}
+
+/// The movements of every arrow of a level, one run per arrow, each run by date.
+struct Members {
+    /// Slots in [`MapIndex::movements`].
+    movements: Vec<u32>,
+    /// Where each member's dates start (day numbers).
+    starts: Vec<i32>,
+    /// The latest end among the members of its run so far (this one included).
+    reach: Vec<i32>,
+    /// The arrow of each movement slot.
+    arrow_of: Vec<u32>,
 }
 
 /// A rectangle of world units: (north-west corner, south-east corner).
@@ -121,6 +134,7 @@ pub struct MapIndex {
     pub places: Vec<PlacePoint>,
     pub movements: Vec<MovementEnds>,
     slot_of: foldhash::HashMap<FeatureIndex, u32>,
+    movement_slot_of: foldhash::HashMap<FeatureIndex, u32>,
     /// The events at each place slot, in file order.
     events_at: foldhash::HashMap<u32, Vec<FeatureIndex>>,
     /// Events at points of their own.
@@ -172,6 +186,7 @@ impl MapIndex {
                         from: World::from_lon_lat(first.x, first.y),
                         to: World::from_lon_lat(last.x, last.y),
                         people: style::people_count(movement).unwrap_or(0),
+                        days: crate::filter::day_numbers(movement.common.when.map(|w| w.span())),
                     });
                 }
                 Feature::Event(event) => match &event.common.geometry {
@@ -189,10 +204,16 @@ impl MapIndex {
                 Feature::Place(_) => {}
             }
         }
+        let movement_slot_of = movements
+            .iter()
+            .enumerate()
+            .map(|(slot, m)| (m.feature, slot as u32))
+            .collect();
         Self {
             places,
             movements,
             slot_of,
+            movement_slot_of,
             events_at,
             point_events: RTree::bulk_load(point_events),
             generic,
@@ -216,6 +237,11 @@ impl MapIndex {
     /// The slot of a place in [`Self::places`], when it has a position.
     pub fn slot_of(&self, place: FeatureIndex) -> Option<u32> {
         self.slot_of.get(&place).copied()
+    }
+
+    /// The slot of a movement in [`Self::movements`], when it can be drawn.
+    pub fn movement_slot_of(&self, movement: FeatureIndex) -> Option<u32> {
+        self.movement_slot_of.get(&movement).copied()
     }
 
     /// The events at a place (by slot), in file order.
@@ -344,7 +370,7 @@ impl MapIndex {
         dataset: &Dataset,
         clusters: &[LevelCluster],
         cluster_of: &[Option<u32>],
-    ) -> (Vec<ArrowGroup>, Vec<u32>) {
+    ) -> (Vec<ArrowGroup>, Members) {
         let node = |place: Option<u32>, movement: usize| match place {
             Some(slot) => match cluster_of[slot as usize] {
                 Some(k) => Node::Cluster(k),
@@ -399,6 +425,22 @@ impl MapIndex {
                 vec![slot as u32],
             ));
         }
+        // The largest first (by the people of all their movements, then how many): a frame
+        // draws arrows in this order until it has drawn enough, and the choice stays the same
+        // while the range moves (in playback, arrows do not flicker in and out).
+        let weight = |(group, members): &(ArrowGroup, Vec<u32>)| {
+            let people = members.iter().map(|&m| self.movements[m as usize].people);
+            let people = match group.merge {
+                Some(Merge::Clusters) => people.sum(),
+                _ => people.max().unwrap_or(0),
+            };
+            (
+                std::cmp::Reverse(people),
+                std::cmp::Reverse(members.len()),
+                members[0],
+            )
+        };
+        grouped.sort_by_cached_key(weight);
         // Arrows into the same end are ranked by origin, then date, so that they fan out.
         let first_day = |slot: u32| {
             dataset
@@ -420,14 +462,30 @@ impl MapIndex {
             }
         }
         let mut arrows = Vec::with_capacity(grouped.len());
-        let mut members = Vec::with_capacity(self.movements.len());
-        for (mut group, run) in grouped {
-            group.first_member = members.len() as u32;
+        let mut laid_out = Members {
+            movements: Vec::with_capacity(self.movements.len()),
+            starts: Vec::with_capacity(self.movements.len()),
+            reach: Vec::with_capacity(self.movements.len()),
+            arrow_of: vec![0; self.movements.len()],
+        };
+        for (g, (mut group, mut run)) in grouped.into_iter().enumerate() {
+            group.first_member = laid_out.movements.len() as u32;
             group.member_count = run.len() as u32;
-            members.extend(run);
+            // By date, so that whether any is in a range is a binary search (see
+            // `Level::any_in_range`).
+            run.sort_by_key(|&m| (self.movements[m as usize].days.0, m));
+            let mut reach = i32::MIN;
+            for &m in &run {
+                let (start, end) = self.movements[m as usize].days;
+                reach = reach.max(end);
+                laid_out.arrow_of[m as usize] = g as u32;
+                laid_out.starts.push(start);
+                laid_out.reach.push(reach);
+            }
+            laid_out.movements.extend(run);
             arrows.push(group);
         }
-        (arrows, members)
+        (arrows, laid_out)
     }
 }
 
@@ -488,7 +546,7 @@ impl Level {
         found
     }
 
-    /// Arrows that may cross `area`, in order.
+    /// Arrows that may cross `area`, largest first (see [`MapIndex::level`]).
     pub fn arrows_in(&self, area: WorldArea) -> Vec<u32> {
         let mut found: Vec<u32> = envelopes(area)
             .into_iter()
@@ -506,8 +564,25 @@ impl Level {
 
     /// The movements (slots in [`MapIndex::movements`]) an arrow stands for, in file order.
     pub fn members(&self, arrow: &ArrowGroup) -> &[u32] {
+        &self.members.movements[Self::run(arrow)]
+    }
+
+    fn run(arrow: &ArrowGroup) -> std::ops::Range<usize> {
         let start = arrow.first_member as usize;
-        &self.members[start..start + arrow.member_count as usize]
+        start..start + arrow.member_count as usize
+    }
+
+    /// Whether any movement of an arrow is dated within `first..=last` (day numbers), without
+    /// looking at each: a frame asks this of every arrow in view.
+    pub fn any_in_range(&self, arrow: &ArrowGroup, (first, last): (i32, i32)) -> bool {
+        let run = Self::run(arrow);
+        let starting = self.members.starts[run.clone()].partition_point(|&s| s <= last);
+        starting > 0 && self.members.reach[run.start + starting - 1] >= first
+    }
+
+    /// The arrow a movement (by slot) is drawn in at this level.
+    pub fn arrow_of(&self, movement: u32) -> Option<u32> {
+        self.members.arrow_of.get(movement as usize).copied()
     }
 
     /// The cluster a place (by slot) is drawn in at this level.
@@ -578,6 +653,40 @@ mod tests {
             level.arrows.len(),
             index.movements.len(),
             level.clusters.len()
+        );
+    }
+
+    #[test]
+    fn whether_an_arrow_has_a_movement_in_a_range_agrees_with_looking_at_each() {
+        let dataset = crate::io::parse_bytes(crate::generate::story(3000, 3).as_bytes(), "gen")
+            .expect("a generated story loads")
+            .dataset;
+        let index = MapIndex::new(&dataset);
+        let level = index.level(&dataset, 6.0);
+        assert!(level.arrows.iter().any(|a| level.members(a).len() > 5));
+        let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d);
+        let ranges = [
+            (day(2016, 1, 1), day(2016, 12, 31)),
+            (day(2013, 5, 1), day(2013, 5, 31)),
+            (None, day(2012, 1, 1)),
+            (day(2023, 1, 1), None),
+            (day(1990, 1, 1), day(1990, 1, 2)),
+        ];
+        let mut seen = [0, 0];
+        for (first, last) in ranges {
+            let range = crate::filter::day_numbers(Some(crate::model::DaySpan { first, last }));
+            for arrow in &level.arrows {
+                let looked = level.members(arrow).iter().any(|&m| {
+                    let (start, end) = index.movements[m as usize].days;
+                    start <= range.1 && end >= range.0
+                });
+                assert_eq!(level.any_in_range(arrow, range), looked, "{range:?}");
+                seen[looked as usize] += 1;
+            }
+        }
+        assert!(
+            seen[0] > 0 && seen[1] > 0,
+            "both answers were tried: {seen:?}"
         );
     }
 

@@ -20,7 +20,7 @@ pub fn spread_markers(positions: &[Pos2]) -> Vec<Pos2> {
     }
     for i in 0..n {
         for j in (i + 1)..n {
-            if positions[i].distance(positions[j]) < CROWD_DISTANCE {
+            if positions[i].distance_sq(positions[j]) < CROWD_DISTANCE * CROWD_DISTANCE {
                 let (a, b) = (root(&mut group, i), root(&mut group, j));
                 group[a.max(b)] = a.min(b);
             }
@@ -182,7 +182,7 @@ impl Curve {
     pub fn length(&self) -> f32 {
         self.points(0.0, 1.0, 16)
             .windows(2)
-            .map(|w| w[0].distance(w[1]))
+            .map(|w| w[0].distance_sq(w[1]).sqrt())
             .sum()
     }
 
@@ -190,19 +190,21 @@ impl Curve {
     pub fn distance_to(&self, point: Pos2) -> f32 {
         self.points(0.0, 1.0, 32)
             .windows(2)
-            .map(|w| distance_to_segment(point, w[0], w[1]))
+            .map(|w| distance_sq_to_segment(point, w[0], w[1]))
             .fold(f32::INFINITY, f32::min)
+            .sqrt()
     }
 }
 
-fn distance_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
+/// Squared: a square root per segment would be most of the cost (hit-testing, bends).
+fn distance_sq_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
     let ab = b - a;
     let length_sq = ab.length_sq();
     if length_sq == 0.0 {
-        return p.distance(a);
+        return p.distance_sq(a);
     }
     let t = ((p - a).dot(ab) / length_sq).clamp(0.0, 1.0);
-    p.distance(a + ab * t)
+    p.distance_sq(a + ab * t)
 }
 
 /// The bend of the `rank`-th arrow among those sharing a destination: each one curves further,

@@ -14,7 +14,7 @@ use super::cluster;
 use super::events;
 use super::index::{ArrowGroup, Level, MapIndex, Merge, Node};
 use super::layout::{
-    Curve, LabelRequest, bend_for, clear_bend, place_labels, spread_markers, tooltip_rect,
+    self, Curve, LabelRequest, bend_for, clear_bend, place_labels, spread_markers, tooltip_rect,
 };
 use super::projection::{ScreenTransform, World};
 use super::style::{self, LineStyle, MarkerShape};
@@ -208,8 +208,6 @@ struct ArrowCandidate {
     shown: usize,
     people: u64,
     all_faded: bool,
-    /// It holds the selected movement.
-    selected: bool,
 }
 
 /// The most arrows drawn at once: beyond a few hundred a flow map is a hairball, and each arrow
@@ -824,11 +822,47 @@ impl<'a> StoryOverlay<'a> {
             }
             .unwrap_or((view.to_screen_near(world), 0.0))
         };
-        // First what each arrow in view stands for this frame (cheap: flags and counts);
-        // only the largest are then laid out and drawn.
-        let mut candidates: Vec<ArrowCandidate> = Vec::new();
-        for g in level.arrows_in(view.visible_world(area)) {
+        // The arrows in view come largest first; the selected movement's arrow goes before
+        // them. Each is counted if any of its movements is drawn; only the first
+        // [`MAX_ARROWS`] are gathered in full and drawn.
+        let mut order = level.arrows_in(view.visible_world(area));
+        if let Some(selected) = self
+            .selection
+            .and_then(|i| self.index.movement_slot_of(i))
+            .and_then(|m| level.arrow_of(m))
+            && let Some(at) = order.iter().position(|&g| g == selected)
+        {
+            order[..=at].rotate_right(1);
+        }
+        let range_days = crate::filter::day_numbers(Some(self.range));
+        let mut in_view = 0;
+        let mut candidates: Vec<ArrowCandidate> = Vec::with_capacity(MAX_ARROWS);
+        for g in order {
             let group = &level.arrows[g as usize];
+            let members = level.members(group);
+            let any_drawn = if self.fade_hidden {
+                !members.is_empty()
+            } else {
+                level.any_in_range(group, range_days)
+            };
+            if !any_drawn {
+                continue;
+            }
+            let (from, _) = end_at(group.from, group.from_world);
+            let (to, _) = end_at(group.to, group.to_world);
+            // Too short to see, or wholly off screen, bend included.
+            let chord = from.distance_sq(to);
+            if chord < 16.0
+                || !Rect::from_two_pos(from, to)
+                    .expand(chord.sqrt() * 0.6)
+                    .intersects(area)
+            {
+                continue;
+            }
+            in_view += 1;
+            if candidates.len() >= MAX_ARROWS {
+                continue;
+            }
             // The people of the movements shown: added up between clusters, the largest
             // count between the same two places.
             let mut candidate = ArrowCandidate {
@@ -837,9 +871,8 @@ impl<'a> StoryOverlay<'a> {
                 shown: 0,
                 people: 0,
                 all_faded: true,
-                selected: false,
             };
-            for &m in level.members(group) {
+            for &m in members {
                 let ends = &self.index.movements[m as usize];
                 let index = ends.feature;
                 if !self.is_drawn(index) {
@@ -847,40 +880,20 @@ impl<'a> StoryOverlay<'a> {
                 }
                 candidate.shown += 1;
                 candidate.representative.get_or_insert(index);
-                candidate.selected |= Some(index) == self.selection;
                 candidate.all_faded &= !self.is_visible(index) || !self.is_highlighted(index);
                 candidate.people = match group.merge {
                     Some(Merge::SamePlaces) | None => candidate.people.max(ends.people),
                     Some(Merge::Clusters) => candidate.people + ends.people,
                 };
             }
-            if candidate.representative.is_none() {
-                continue;
-            }
-            let (from, _) = end_at(group.from, group.from_world);
-            let (to, _) = end_at(group.to, group.to_world);
-            // Too short to see, or wholly off screen, bend included.
-            if from.distance(to) < 4.0
-                || !Rect::from_two_pos(from, to)
-                    .expand(from.distance(to) * 0.6)
-                    .intersects(area)
-            {
+            if candidate.shown == 0 {
+                in_view -= 1;
                 continue;
             }
             candidates.push(candidate);
         }
-        // The selected movement's arrow first, then the most people, then the most movements.
-        candidates.sort_by_key(|c| {
-            (
-                !c.selected,
-                c.all_faded,
-                std::cmp::Reverse(c.people),
-                std::cmp::Reverse(c.shown),
-                c.group,
-            )
-        });
-        self.output.arrows_in_view = candidates.len();
-        candidates.truncate(MAX_ARROWS);
+        self.output.arrows_in_view = in_view;
+        // Drawn in a steady order, whatever the selection.
         candidates.sort_by_key(|c| c.group);
 
         let mut arrows = Vec::with_capacity(candidates.len());
@@ -902,14 +915,18 @@ impl<'a> StoryOverlay<'a> {
                 1
             };
             let width = style::arrow_width((candidate.people > 0).then_some(candidate.people));
-            // Bent around markers of places the movement does not involve.
+            // Bent around markers of places the movement does not involve (told apart by
+            // slot: comparing ids for every marker and arrow was a tenth of a crowded frame).
+            let own = |m: &PlaceMark| {
+                Node::Place(m.slot) == group.from
+                    || Node::Place(m.slot) == group.to
+                    || (!movement.also_from.is_empty()
+                        && movement.also_from.contains(&m.place.common.id))
+            };
             let unrelated: Vec<(Pos2, f32)> = places
                 .iter()
-                .filter(|m| reach.contains(m.position))
-                .filter(|m| {
-                    let id = &m.place.common.id;
-                    *id != movement.from && *id != movement.to && !movement.also_from.contains(id)
-                })
+                .filter(|m| reach.contains(m.position) && !own(m))
+                .take(layout::CROWD_OBSTACLES + 1)
                 .map(|m| (m.position, m.radius + width / 2.0))
                 .collect();
             let bend = clear_bend(from, to, bend_for(group.rank as usize), &unrelated);
