@@ -103,6 +103,8 @@ pub type ExitCodeSlot = Arc<Mutex<Option<i32>>>;
 pub struct AppOptions {
     /// Filled in with the exit code once a `--screenshot` has been saved (or failed).
     pub exit_code: ExitCodeSlot,
+    /// With `screenshot`: end the process as soon as it is saved.
+    pub exit_after_screenshot: bool,
     pub file: Option<PathBuf>,
     /// Further files, opened as layers after the first.
     pub more_files: Vec<PathBuf>,
@@ -126,6 +128,8 @@ struct ScreenshotJob {
     requested: bool,
     /// Set by the screenshot callback: the exit code.
     outcome: ExitCodeSlot,
+    /// End the process once it is saved (the command line's `--screenshot`).
+    exit_when_saved: bool,
 }
 
 /// The keyboard, as the help overlay lists it.
@@ -345,6 +349,7 @@ impl EvacApp {
             started: Instant::now(),
             requested: false,
             outcome: options.exit_code.clone(),
+            exit_when_saved: options.exit_after_screenshot,
         });
         let mut app = Self {
             state,
@@ -494,11 +499,22 @@ impl EvacApp {
 
     /// Rebuilds what depends on the story (not on the range): time index, list, extent.
     fn reindex(&mut self) {
+        let started = Instant::now();
         let dataset = &self.story.dataset;
         self.time_index = TimeIndex::for_dataset(dataset);
+        let time_index = started.elapsed();
         self.map_index = crate::map::index::MapIndex::new(dataset);
+        let map_index = started.elapsed();
         self.visible = VisibleSet::new(&self.time_index, &self.range);
         self.catalogue = EventCatalogue::new(dataset);
+        log::info!(
+            "indexed {} features in {:.0} ms: time {:.0} ms, map {:.0} ms, list and search {:.0} ms",
+            dataset.features().len(),
+            started.elapsed().as_secs_f64() * 1e3,
+            time_index.as_secs_f64() * 1e3,
+            (map_index - time_index).as_secs_f64() * 1e3,
+            (started.elapsed() - map_index).as_secs_f64() * 1e3,
+        );
         self.search_matches = None;
         self.extent = crate::filter::time_extent(dataset);
         self.story_week = crate::filter::story_week(dataset);
@@ -718,6 +734,7 @@ impl EvacApp {
         match outcome {
             Ok(loaded) => {
                 let path = pending.job.path();
+                log::info!("read {} in the background", path.display());
                 let mut layer = Layer::from_loaded(loaded, path);
                 layer.companions = pending.companions.clone();
                 self.layer_set.add(layer);
@@ -769,6 +786,7 @@ impl EvacApp {
 
     /// Draws one frame into `ui` (the whole window). Separate from eframe so tests can drive it.
     pub fn show(&mut self, ui: &mut Ui) {
+        let frame_started = Instant::now();
         self.frames += 1;
         self.poll_load(ui.ctx());
         self.poll_files(ui.ctx());
@@ -927,6 +945,11 @@ impl EvacApp {
             ui.ctx().memory_mut(|m| m.request_focus(id));
         }
         self.advance_screenshot(ui.ctx());
+        log::debug!(
+            "frame {} built in {:.1} ms",
+            self.frames,
+            frame_started.elapsed().as_secs_f64() * 1e3
+        );
     }
 
     /// What the last export did ("Saved …" or why it failed); `None` while one runs.
@@ -1470,8 +1493,10 @@ impl EvacApp {
             return;
         }
         job.requested = true;
+        log::info!("screenshot taken at frame {}", self.frames);
         let path = job.path.clone();
         let outcome = job.outcome.clone();
+        let exit_when_saved = job.exit_when_saved;
         let layout = screenshot_layout(self);
         let context = ctx.clone();
         ctx.request_screenshot(move |image| {
@@ -1487,8 +1512,15 @@ impl EvacApp {
                     1
                 }
             };
+            log::info!("screenshot saved to {}", path.display());
             if let Ok(mut slot) = outcome.lock() {
                 *slot = Some(code);
+            }
+            if exit_when_saved {
+                // The picture is all a `--screenshot` run leaves (it saves no settings):
+                // closing the window and tearing down the renderer took seconds under
+                // software GL, for nothing.
+                std::process::exit(code);
             }
             context.send_viewport_cmd(egui::ViewportCommand::Close);
             context.request_repaint();
@@ -1533,6 +1565,12 @@ fn screenshot_layout(app: &EvacApp) -> String {
         "zoom": view.map(|v| v.zoom()),
         "markers": markers,
         "arrows": arrows,
+        "arrows_in_view": overlay.arrows_in_view,
+        "clusters": overlay
+            .clusters
+            .iter()
+            .map(|c| serde_json::json!({ "center": [c.center.x, c.center.y], "count": c.count }))
+            .collect::<Vec<_>>(),
     }))
     .unwrap_or_default()
 }
@@ -1587,6 +1625,10 @@ impl eframe::App for EvacApp {
         self.show(ui);
     }
 
+    fn on_exit(&mut self) {
+        log::info!("exiting");
+    }
+
     fn persist_egui_memory(&self) -> bool {
         // A documentation screenshot must not change what the user's next session looks like.
         self.screenshot.is_none()
@@ -1626,6 +1668,7 @@ pub fn run(args: WindowArgs) -> i32 {
         labels: args.labels,
         view: args.view,
         exit_code: ExitCodeSlot::default(),
+        exit_after_screenshot: true,
     };
     let size = args.size.unwrap_or((1280.0, 800.0));
     let native = eframe::NativeOptions {
@@ -1655,6 +1698,7 @@ pub fn run(args: WindowArgs) -> i32 {
         eprintln!("evacmap: cannot open the window: {e}");
         return 1;
     }
+    log::info!("window closed");
     match (
         &args.screenshot,
         exit_code.lock().ok().and_then(|code| *code),

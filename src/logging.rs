@@ -75,6 +75,8 @@ pub fn init() {
     let inner = env_logger::Builder::from_env(
         env_logger::Env::default().default_filter_or("warn,usvg=error"),
     )
+    // Milliseconds: the info messages time loading and indexing.
+    .format_timestamp_millis()
     .build();
     let max_level = inner.filter();
     let logger = TileAwareLogger {

@@ -268,7 +268,14 @@ impl MapIndex {
             levels.push(level.clone());
             return level;
         }
+        let started = std::time::Instant::now();
         let level = Arc::new(self.build_level(dataset, zoom));
+        log::info!(
+            "zoom level {zoom}: {} clusters, {} arrows, in {:.0} ms",
+            level.clusters.len(),
+            level.arrows.len(),
+            started.elapsed().as_secs_f64() * 1e3
+        );
         if levels.len() >= KEPT_LEVELS {
             levels.remove(0);
         }

@@ -213,10 +213,13 @@ struct ArrowCandidate {
 /// The most arrows drawn at once: beyond a few hundred a flow map is a hairball, and each arrow
 /// costs a frame time. The largest (by people, then movements) are drawn, as flowmap.gl does;
 /// the status bar says how many more are in view.
-pub const MAX_ARROWS: usize = 200;
+pub const MAX_ARROWS: usize = 150;
+
+/// Arrows into one end fan out in bends of this many steps, then start again.
+const FAN_OUT: usize = 5;
 
 /// The most arrows labelled at once (the largest that find room): more crowd the map.
-const MAX_ARROW_LABELS: usize = 16;
+const MAX_ARROW_LABELS: usize = 8;
 
 /// A crowd of places drawn as one circle with their count.
 struct ClusterMark {
@@ -895,6 +898,12 @@ impl<'a> StoryOverlay<'a> {
         self.output.arrows_in_view = in_view;
         // Drawn in a steady order, whatever the selection.
         candidates.sort_by_key(|c| c.group);
+        let largest_merged = candidates
+            .iter()
+            .filter(|c| level.arrows[c.group as usize].merge == Some(Merge::Clusters))
+            .map(|c| c.people)
+            .max()
+            .unwrap_or(0);
 
         let mut arrows = Vec::with_capacity(candidates.len());
         for candidate in candidates {
@@ -914,7 +923,12 @@ impl<'a> StoryOverlay<'a> {
             } else {
                 1
             };
-            let width = style::arrow_width((candidate.people > 0).then_some(candidate.people));
+            let width = match group.merge {
+                Some(Merge::Clusters) => {
+                    style::merged_arrow_width(candidate.people, largest_merged)
+                }
+                _ => style::arrow_width((candidate.people > 0).then_some(candidate.people)),
+            };
             // Bent around markers of places the movement does not involve (told apart by
             // slot: comparing ids for every marker and arrow was a tenth of a crowded frame).
             let own = |m: &PlaceMark| {
@@ -929,7 +943,10 @@ impl<'a> StoryOverlay<'a> {
                 .take(layout::CROWD_OBSTACLES + 1)
                 .map(|m| (m.position, m.radius + width / 2.0))
                 .collect();
-            let bend = clear_bend(from, to, bend_for(group.rank as usize), &unrelated);
+            // Fanned out a few at a time: the fortieth arrow into a cluster bent like the first
+            // few would loop across the map.
+            let rank = group.rank as usize % FAN_OUT;
+            let bend = clear_bend(from, to, bend_for(rank), &unrelated);
             let curve = Curve::new(from, to, bend);
             let feeders = movement
                 .also_from

@@ -117,11 +117,24 @@ pub fn people_count(movement: &Movement) -> Option<u64> {
         .max()
 }
 
-/// The legend's statement of the width rule; must match [`arrow_width`].
+/// The legend's statement of the width rule; must match [`arrow_width`] and
+/// [`merged_arrow_width`].
 pub const WIDTH_RULE: &str = "Arrow width: 2 pt + √(people ÷ 20) pt, from the highest count \
-                              of people any source gives (at most 16 pt); 2 pt when no count is reported.";
+                              of people any source gives (at most 16 pt); 2 pt when no count is reported. \
+                              An arrow between clusters: 2 pt + 10 pt × √(its people ÷ those of the \
+                              largest such arrow in view).";
 
 /// Arrow width in points for a number of people.
+/// The width of an arrow standing for the movements between clusters: sums of hundreds of
+/// movements would all reach the widest, so it is by its share of the largest such arrow in
+/// view (2 to 12 pt, by the square root, as for one movement). Must match [`WIDTH_RULE`].
+pub fn merged_arrow_width(people: u64, largest: u64) -> f32 {
+    if largest == 0 {
+        return 2.0;
+    }
+    2.0 + 10.0 * (people as f32 / largest as f32).sqrt()
+}
+
 pub fn arrow_width(people: Option<u64>) -> f32 {
     match people {
         Some(n) => (2.0 + (n as f32 / 20.0).sqrt()).min(16.0),
@@ -137,6 +150,14 @@ pub fn head_length(width: f32) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_arrow_between_clusters_is_as_wide_as_its_share_of_the_largest_in_view() {
+        assert_eq!(merged_arrow_width(2_000_000, 2_000_000), 12.0);
+        assert_eq!(merged_arrow_width(500_000, 2_000_000), 7.0);
+        assert_eq!(merged_arrow_width(0, 2_000_000), 2.0);
+        assert_eq!(merged_arrow_width(0, 0), 2.0);
+    }
 
     #[test]
     fn arrow_width_grows_with_the_square_root_of_people() {

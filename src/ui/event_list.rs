@@ -1,21 +1,46 @@
 //! The chronological list of events and movements, filtered by the time range and a search box.
 
+use std::sync::{Arc, OnceLock};
+
 use egui::{RichText, Ui};
 
 use super::Command;
 use crate::model::{Dataset, Feature, FeatureIndex, names};
 
 /// Events and movements in time order (undated last), and the text each is searched by.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct EventCatalogue {
     pub order: Vec<FeatureIndex>,
     /// Names (with every spelling of the places involved), actors and sources, folded for
-    /// search (`model::names::fold`), by feature index.
-    haystacks: Vec<String>,
+    /// search (`model::names::fold`), by feature index. Worked out on a thread of its own:
+    /// for a big story it takes a second, which the first frame should not wait for.
+    haystacks: Arc<OnceLock<Vec<String>>>,
 }
 
 impl EventCatalogue {
-    pub fn new(dataset: &Dataset) -> Self {
+    /// The list's order now; the search texts on a worker thread.
+    pub fn new(dataset: &Arc<Dataset>) -> Self {
+        let catalogue = Self::ordered(dataset);
+        let haystacks = catalogue.haystacks.clone();
+        let shared = dataset.clone();
+        let spawned = std::thread::Builder::new()
+            .name("search index".into())
+            .spawn(move || {
+                // Set whatever happens, so that a search never waits forever.
+                let texts = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    search_texts(&shared)
+                }));
+                let _ = haystacks.set(texts.unwrap_or_default());
+            });
+        if let Err(error) = spawned {
+            // No thread to be had: the texts are worked out here instead.
+            log::warn!("cannot start the search index thread: {error}");
+            let _ = catalogue.haystacks.set(search_texts(dataset));
+        }
+        catalogue
+    }
+
+    fn ordered(dataset: &Dataset) -> Self {
         let mut order: Vec<FeatureIndex> = dataset
             .indexed()
             .filter(|(_, f)| matches!(f, Feature::Event(_) | Feature::Movement(_)))
@@ -25,43 +50,69 @@ impl EventCatalogue {
             let span = dataset.get(*i).and_then(|f| f.when()).map(|w| w.span());
             (span.is_none(), span.map(|s| (s.first, s.last)), *i)
         });
-        // A place named in an item's text is found by any of its spellings too. Only places
-        // with other spellings (an Arabic name, variants) add anything: checking every place
-        // against every item would cost features × places (minutes for a big generated story).
-        let spellings: Vec<(String, String)> = dataset
-            .places()
-            .filter(|(_, place)| place.name_ar.is_some() || !place.name_variants.is_empty())
-            .filter_map(|(_, place)| {
-                let name = names::fold(place.common.name.as_deref()?);
-                (!name.is_empty()).then(|| (name, names::place_search_text(place)))
-            })
-            .collect();
-        let haystacks = dataset
-            .features()
-            .iter()
-            .map(|f| {
-                let mut haystack = search_text(dataset, f);
-                for (name, spellings) in &spellings {
-                    if contains_word(&haystack, name) && !haystack.contains(spellings.as_str()) {
-                        haystack.push(' ');
-                        haystack.push_str(spellings);
-                    }
-                }
-                haystack
-            })
-            .collect();
-        Self { order, haystacks }
+        Self {
+            order,
+            haystacks: Default::default(),
+        }
     }
+}
 
+/// Nothing to list, and nothing to wait for.
+impl Default for EventCatalogue {
+    fn default() -> Self {
+        Self {
+            order: Vec::new(),
+            haystacks: Arc::new(OnceLock::from(Vec::new())),
+        }
+    }
+}
+
+impl EventCatalogue {
     /// Whether a feature matches every word of `query`, whatever the spelling: case,
     /// diacritics, the article and Arabic letter variants aside.
     pub fn matches(&self, index: FeatureIndex, query: &str) -> bool {
         self.matches_query(index, &names::Query::new(query))
     }
 
+    /// As [`Self::matches`]; a search typed before the texts are ready waits for them.
     pub fn matches_query(&self, index: FeatureIndex, query: &names::Query) -> bool {
-        query.is_empty() || query.matches(self.haystacks.get(index.0).map_or("", String::as_str))
+        query.is_empty()
+            || query.matches(
+                self.haystacks
+                    .wait()
+                    .get(index.0)
+                    .map_or("", String::as_str),
+            )
     }
+}
+
+/// Each feature's search text, by index.
+fn search_texts(dataset: &Dataset) -> Vec<String> {
+    // A place named in an item's text is found by any of its spellings too. Only places
+    // with other spellings (an Arabic name, variants) add anything: checking every place
+    // against every item would cost features × places (minutes for a big generated story).
+    let spellings: Vec<(String, String)> = dataset
+        .places()
+        .filter(|(_, place)| place.name_ar.is_some() || !place.name_variants.is_empty())
+        .filter_map(|(_, place)| {
+            let name = names::fold(place.common.name.as_deref()?);
+            (!name.is_empty()).then(|| (name, names::place_search_text(place)))
+        })
+        .collect();
+    dataset
+        .features()
+        .iter()
+        .map(|f| {
+            let mut haystack = search_text(dataset, f);
+            for (name, spellings) in &spellings {
+                if contains_word(&haystack, name) && !haystack.contains(spellings.as_str()) {
+                    haystack.push(' ');
+                    haystack.push_str(spellings);
+                }
+            }
+            haystack
+        })
+        .collect()
 }
 
 /// The rows of the list, worked out again only when the search or the range changed (a

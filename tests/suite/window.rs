@@ -335,3 +335,55 @@ fn an_mbtiles_archive_is_drawn_as_the_basemap() {
         "only {green:.2} of the map is the archive's green"
     );
 }
+
+#[test]
+fn the_window_opens_a_story_of_a_hundred_thousand_features_as_clusters_and_the_largest_arrows() {
+    let Some(display) = display() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let story = dir.path().join("generated-100000.geojson");
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&story).unwrap());
+    evacmap::generate::write_story(&mut file, 100_000, 1).unwrap();
+    drop(file);
+    let (image, layout) = screenshot(
+        &display,
+        dir.path(),
+        &["--tiles", "offline", story.to_str().unwrap()],
+    );
+    let view = MapView::of(&layout);
+    let clusters = layout["clusters"].as_array().unwrap();
+    let clustered: u64 = clusters.iter().map(|c| c["count"].as_u64().unwrap()).sum();
+    let markers = layout["markers"].as_array().unwrap().len();
+    assert!(
+        clusters.len() >= 20 && markers < 100,
+        "33,334 places are some tens of clusters and a few markers: {} clusters, {markers} markers",
+        clusters.len()
+    );
+    assert!(
+        clustered > 30_000,
+        "the clusters hold the places: {clustered}"
+    );
+    let drawn = layout["arrows"].as_array().unwrap().len();
+    let in_view = layout["arrows_in_view"].as_u64().unwrap() as usize;
+    assert_eq!(drawn, evacmap::map::overlay::MAX_ARROWS);
+    assert!(in_view > drawn, "{in_view} arrows in view");
+    // A cluster's circle is dark slate where the layout says it is.
+    let dark = |p: &image::Rgba<u8>| p[0] < 90 && p[1] < 100 && p[2] < 120;
+    let found = clusters.iter().filter(|c| {
+        let at = c["center"].as_array().unwrap();
+        let (x, y) = (
+            at[0].as_f64().unwrap() as i64,
+            at[1].as_f64().unwrap() as i64,
+        );
+        // Beside the count's digits, inside the circle.
+        [(-9, 0), (9, 0), (0, -9), (0, 9)].iter().any(|(dx, dy)| {
+            let (px, py) = ((x + dx) as u32, (y + dy) as u32);
+            view.contains((px as f64, py as f64)) && dark(image.get_pixel(px, py))
+        })
+    });
+    assert!(
+        found.count() * 2 >= clusters.len(),
+        "most clusters are drawn where the layout says"
+    );
+}
