@@ -820,7 +820,7 @@ impl EvacApp {
                     warnings: self.story.warnings.len(),
                     arrows: (
                         self.last_overlay.arrows.len(),
-                        self.last_overlay.arrows_in_view,
+                        self.last_overlay.arrows_left_out,
                     ),
                 },
             );
@@ -1216,7 +1216,20 @@ impl EvacApp {
         if !self.map_index.is_for(&self.story.dataset) {
             self.map_index = crate::map::index::MapIndex::new(&self.story.dataset);
         }
+        // What the counts of clusters and arrows depend on besides the view.
+        let state_key = {
+            use std::hash::{BuildHasher, Hash, Hasher};
+            let mut hasher = foldhash::fast::FixedState::default().build_hasher();
+            self.visible.generation().hash(&mut hasher);
+            self.state.fade_hidden.hash(&mut hasher);
+            self.search_matches
+                .as_ref()
+                .map(|(q, _)| q)
+                .hash(&mut hasher);
+            hasher.finish()
+        };
         let plugin = StoryOverlay {
+            state_key: Some(state_key),
             layer_rings: &layer_rings,
             highlight,
             dataset: &self.story.dataset,
@@ -1565,7 +1578,7 @@ fn screenshot_layout(app: &EvacApp) -> String {
         "zoom": view.map(|v| v.zoom()),
         "markers": markers,
         "arrows": arrows,
-        "arrows_in_view": overlay.arrows_in_view,
+        "arrows_left_out": overlay.arrows_left_out,
         "clusters": overlay
             .clusters
             .iter()

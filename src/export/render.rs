@@ -201,6 +201,7 @@ fn draw_page(
         let plugin = StoryOverlay {
             dataset: picture.dataset,
             index,
+            state_key: None,
             visible: picture.visible,
             fade_hidden: false,
             range: picture.range,

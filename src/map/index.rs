@@ -110,7 +110,44 @@ pub struct Level {
     cluster_tree: RTree<PointEntry>,
     pub arrows: Vec<ArrowGroup>,
     members: Members,
-    arrow_tree: RTree<BoxEntry>,
+    /// The arrows by where they may be drawn, in tiers by size: the first tier holds the
+    /// largest [`FIRST_TIER`] arrows, each next one eight times as many.
+    arrow_tiers: Vec<RTree<BoxEntry>>,
+    tallies: Mutex<Tallies>,
+}
+
+/// What a frame counts of the members of a cluster or an arrow, for one state of the range and
+/// search.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Tally {
+    /// How many members are drawn.
+    pub shown: usize,
+    /// The first of them.
+    pub first: Option<FeatureIndex>,
+    /// Their people (added up, or the largest, as the arrow merges them).
+    pub people: u64,
+    /// All of them are drawn faded.
+    pub all_faded: bool,
+}
+
+/// Tallies kept while the range and search stay as they are: a still or panned view counts
+/// the members of what it shows once, not every frame (a million features are hundreds of
+/// thousands of members at country zoom).
+#[derive(Debug, Default)]
+pub struct Tallies {
+    key: Option<u64>,
+    clusters: foldhash::HashMap<u32, Tally>,
+    arrows: foldhash::HashMap<u32, Tally>,
+}
+
+impl Tallies {
+    pub fn cluster(&mut self, k: u32, count: impl FnOnce() -> Tally) -> Tally {
+        *self.clusters.entry(k).or_insert_with(count)
+    }
+
+    pub fn arrow(&mut self, g: u32, count: impl FnOnce() -> Tally) -> Tally {
+        *self.arrows.entry(g).or_insert_with(count)
+    }
 }
 
 /// The movements of every arrow of a level, one run per arrow, each run by date.
@@ -124,6 +161,9 @@ struct Members {
     /// The arrow of each movement slot.
     arrow_of: Vec<u32>,
 }
+
+/// How many arrows the first tier of a level holds (see [`Level::arrows_in_tier`]).
+const FIRST_TIER: usize = 256;
 
 /// A rectangle of world units: (north-west corner, south-east corner).
 pub type WorldArea = (World, World);
@@ -330,13 +370,21 @@ impl MapIndex {
                 .collect(),
         );
         let (arrows, members) = self.arrow_groups(dataset, &clusters, &cluster_of);
-        let arrow_tree = RTree::bulk_load(
-            arrows
-                .iter()
-                .enumerate()
-                .map(|(g, arrow)| BoxEntry::new(reach(arrow.from_world, arrow.to_world), g as u32))
-                .collect(),
-        );
+        let mut arrow_tiers = Vec::new();
+        let (mut start, mut size) = (0, FIRST_TIER);
+        while start < arrows.len() {
+            let end = (start + size).min(arrows.len());
+            arrow_tiers.push(RTree::bulk_load(
+                (start..end)
+                    .map(|g| {
+                        let arrow = &arrows[g];
+                        BoxEntry::new(reach(arrow.from_world, arrow.to_world), g as u32)
+                    })
+                    .collect(),
+            ));
+            start = end;
+            size *= 8;
+        }
         Level {
             zoom,
             clusters,
@@ -345,7 +393,8 @@ impl MapIndex {
             cluster_tree,
             arrows,
             members,
-            arrow_tree,
+            arrow_tiers,
+            tallies: Default::default(),
         }
     }
 
@@ -555,11 +604,27 @@ impl Level {
 
     /// Arrows that may cross `area`, largest first (see [`MapIndex::level`]).
     pub fn arrows_in(&self, area: WorldArea) -> Vec<u32> {
+        (0..self.arrow_tiers())
+            .flat_map(|tier| self.arrows_in_tier(tier, area))
+            .collect()
+    }
+
+    /// How many tiers the arrows are kept in.
+    pub fn arrow_tiers(&self) -> usize {
+        self.arrow_tiers.len()
+    }
+
+    /// The arrows of one tier that may cross `area`, largest first. Each tier's arrows are
+    /// all smaller than the last tier's: a frame that wants the largest few in view asks
+    /// the tiers in turn and stops early.
+    pub fn arrows_in_tier(&self, tier: usize, area: WorldArea) -> Vec<u32> {
+        let Some(tree) = self.arrow_tiers.get(tier) else {
+            return Vec::new();
+        };
         let mut found: Vec<u32> = envelopes(area)
             .into_iter()
             .flat_map(|envelope| {
-                self.arrow_tree
-                    .locate_in_envelope_intersecting(&envelope)
+                tree.locate_in_envelope_intersecting(&envelope)
                     .map(|e| e.data)
                     .collect::<Vec<_>>()
             })
@@ -585,6 +650,18 @@ impl Level {
         let run = Self::run(arrow);
         let starting = self.members.starts[run.clone()].partition_point(|&s| s <= last);
         starting > 0 && self.members.reach[run.start + starting - 1] >= first
+    }
+
+    /// The tallies for the state of the range and search `key` stands for (those of another
+    /// state are forgotten); `None`: a state not to be kept, counted afresh.
+    pub fn tallies(&self, key: Option<u64>) -> std::sync::MutexGuard<'_, Tallies> {
+        let mut tallies = self.tallies.lock().unwrap_or_else(|e| e.into_inner());
+        if key.is_none() || tallies.key != key {
+            tallies.clusters.clear();
+            tallies.arrows.clear();
+            tallies.key = key;
+        }
+        tallies
     }
 
     /// The arrow a movement (by slot) is drawn in at this level.
@@ -695,6 +772,32 @@ mod tests {
             seen[0] > 0 && seen[1] > 0,
             "both answers were tried: {seen:?}"
         );
+    }
+
+    #[test]
+    fn arrows_are_numbered_largest_first_and_kept_in_tiers_of_growing_size() {
+        let dataset = crate::io::parse_bytes(crate::generate::story(9000, 4).as_bytes(), "gen")
+            .expect("a generated story loads")
+            .dataset;
+        let index = MapIndex::new(&dataset);
+        let level = index.level(&dataset, 11.0);
+        assert!(level.arrow_tiers() >= 2, "{} arrows", level.arrows.len());
+        let everywhere = (World { x: 0.0, y: 0.0 }, World { x: 1.0, y: 1.0 });
+        assert_eq!(level.arrows_in_tier(0, everywhere).len(), FIRST_TIER);
+        let all = level.arrows_in(everywhere);
+        assert_eq!(all, (0..level.arrows.len() as u32).collect::<Vec<_>>());
+        let people = |g: u32| -> u64 {
+            let arrow = &level.arrows[g as usize];
+            let each = level
+                .members(arrow)
+                .iter()
+                .map(|&m| index.movements[m as usize].people);
+            match arrow.merge {
+                Some(Merge::Clusters) => each.sum(),
+                _ => each.max().unwrap_or(0),
+            }
+        };
+        assert!(all.windows(2).all(|w| people(w[0]) >= people(w[1])));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use walkers::{MapMemory, Plugin, Projector};
 use super::basemap::Basemap;
 use super::cluster;
 use super::events;
-use super::index::{ArrowGroup, Level, MapIndex, Merge, Node};
+use super::index::{ArrowGroup, Level, MapIndex, Merge, Node, Tally};
 use super::layout::{
     self, Curve, LabelRequest, bend_for, clear_bend, place_labels, spread_markers, tooltip_rect,
 };
@@ -58,8 +58,8 @@ pub struct OverlayOutput {
     pub markers: Vec<DrawnMarker>,
     /// Each drawn movement arrow.
     pub arrows: Vec<FeatureIndex>,
-    /// How many arrows are in view: more than are drawn when there are over [`MAX_ARROWS`].
-    pub arrows_in_view: usize,
+    /// More arrows are in view than are drawn: the largest [`MAX_ARROWS`] are.
+    pub arrows_left_out: bool,
     /// Each drawn place label, in logical order (as the data has it, before bidi reordering).
     pub labels: Vec<DrawnLabel>,
     /// Each event drawn with a symbol of its own (not those folded into a badge).
@@ -110,6 +110,9 @@ pub struct StoryOverlay<'a> {
     pub dataset: &'a Dataset,
     /// The story by position, and its clusters and arrows per zoom level.
     pub index: &'a MapIndex,
+    /// Stands for the state of the range, search and fading: while it stays the same, what
+    /// is counted of clusters and arrows is kept. `None`: count every frame.
+    pub state_key: Option<u64>,
     /// Whether each feature shows in the current time range, by index.
     pub visible: &'a [bool],
     /// Draw what is outside the range faded instead of leaving it out.
@@ -751,33 +754,44 @@ impl<'a> StoryOverlay<'a> {
             .filter(|mark| area.contains(mark.position))
             .collect();
         let mut clusters = Vec::new();
+        let mut tallies = level.tallies(self.state_key);
         for k in level.clusters_in(world_area) {
             let cluster = &level.clusters[k as usize];
             // How many of its places are drawn, the first of them, and whether all are faded.
-            let mut count = 0;
-            let mut first = None;
-            let mut all_faded = true;
-            for &slot in &cluster.members {
-                let index = self.index.places[slot as usize].feature;
-                if self.is_drawn(index) {
-                    count += 1;
-                    first.get_or_insert(slot);
-                    all_faded &= !self.is_visible(index) || !self.is_highlighted(index);
+            let tally = tallies.cluster(k, || {
+                let mut tally = Tally {
+                    all_faded: true,
+                    ..Tally::default()
+                };
+                for &slot in &cluster.members {
+                    let index = self.index.places[slot as usize].feature;
+                    if self.is_drawn(index) {
+                        tally.shown += 1;
+                        tally.first.get_or_insert(index);
+                        tally.all_faded &= !self.is_visible(index) || !self.is_highlighted(index);
+                    }
                 }
-            }
-            match (count, first) {
+                tally
+            });
+            match (tally.shown, tally.first) {
                 (0, _) | (_, None) => {}
                 // One place of the crowd in the range: its own marker says more than a "1".
-                (1, Some(slot)) => marks.extend(self.place_mark(view, slot)),
-                (_, Some(slot)) => clusters.push(ClusterMark {
+                (1, Some(first)) => {
+                    marks.extend(
+                        self.index
+                            .slot_of(first)
+                            .and_then(|slot| self.place_mark(view, slot)),
+                    );
+                }
+                (count, Some(first)) => clusters.push(ClusterMark {
                     center: view.to_screen_near(cluster.center),
                     radius: cluster::cluster_radius(count),
                     cluster: k,
                     count,
-                    first: self.index.places[slot as usize].feature,
+                    first,
                     named: cluster.named.clone(),
                     bounds: cluster.bounds,
-                    faded: all_faded,
+                    faded: tally.all_faded,
                 }),
             }
         }
@@ -825,22 +839,17 @@ impl<'a> StoryOverlay<'a> {
             }
             .unwrap_or((view.to_screen_near(world), 0.0))
         };
-        // The arrows in view come largest first; the selected movement's arrow goes before
-        // them. Each is counted if any of its movements is drawn; only the first
-        // [`MAX_ARROWS`] are gathered in full and drawn.
-        let mut order = level.arrows_in(view.visible_world(area));
-        if let Some(selected) = self
+        // The arrows in view are taken largest first, the selected movement's before them,
+        // up to [`MAX_ARROWS`].
+        let world_area = view.visible_world(area);
+        let selected = self
             .selection
             .and_then(|i| self.index.movement_slot_of(i))
-            .and_then(|m| level.arrow_of(m))
-            && let Some(at) = order.iter().position(|&g| g == selected)
-        {
-            order[..=at].rotate_right(1);
-        }
+            .and_then(|m| level.arrow_of(m));
         let range_days = crate::filter::day_numbers(Some(self.range));
-        let mut in_view = 0;
-        let mut candidates: Vec<ArrowCandidate> = Vec::with_capacity(MAX_ARROWS);
-        for g in order {
+        let mut tallies = level.tallies(self.state_key);
+        // What an arrow stands for this frame, or `None` when it is not drawn.
+        let mut consider = |g: u32| -> Option<ArrowCandidate> {
             let group = &level.arrows[g as usize];
             let members = level.members(group);
             let any_drawn = if self.fade_hidden {
@@ -849,7 +858,7 @@ impl<'a> StoryOverlay<'a> {
                 level.any_in_range(group, range_days)
             };
             if !any_drawn {
-                continue;
+                return None;
             }
             let (from, _) = end_at(group.from, group.from_world);
             let (to, _) = end_at(group.to, group.to_world);
@@ -860,42 +869,60 @@ impl<'a> StoryOverlay<'a> {
                     .expand(chord.sqrt() * 0.6)
                     .intersects(area)
             {
-                continue;
-            }
-            in_view += 1;
-            if candidates.len() >= MAX_ARROWS {
-                continue;
+                return None;
             }
             // The people of the movements shown: added up between clusters, the largest
             // count between the same two places.
-            let mut candidate = ArrowCandidate {
+            let tally = tallies.arrow(g, || {
+                let mut tally = Tally {
+                    all_faded: true,
+                    ..Tally::default()
+                };
+                for &m in members {
+                    let ends = &self.index.movements[m as usize];
+                    let index = ends.feature;
+                    if !self.is_drawn(index) {
+                        continue;
+                    }
+                    tally.shown += 1;
+                    tally.first.get_or_insert(index);
+                    tally.all_faded &= !self.is_visible(index) || !self.is_highlighted(index);
+                    tally.people = match group.merge {
+                        Some(Merge::SamePlaces) | None => tally.people.max(ends.people),
+                        Some(Merge::Clusters) => tally.people + ends.people,
+                    };
+                }
+                tally
+            });
+            (tally.shown > 0).then_some(ArrowCandidate {
                 group: g,
-                representative: None,
-                shown: 0,
-                people: 0,
-                all_faded: true,
-            };
-            for &m in members {
-                let ends = &self.index.movements[m as usize];
-                let index = ends.feature;
-                if !self.is_drawn(index) {
+                representative: tally.first,
+                shown: tally.shown,
+                people: tally.people,
+                all_faded: tally.all_faded,
+            })
+        };
+        let mut candidates: Vec<ArrowCandidate> = Vec::with_capacity(MAX_ARROWS);
+        candidates.extend(selected.and_then(&mut consider));
+        // Tier by tier, largest first, until enough are found and one more shows that
+        // others are left out: a frame's work follows what it draws, not what is in view.
+        let mut left_out = false;
+        'tiers: for tier in 0..level.arrow_tiers() {
+            for g in level.arrows_in_tier(tier, world_area) {
+                if Some(g) == selected {
                     continue;
                 }
-                candidate.shown += 1;
-                candidate.representative.get_or_insert(index);
-                candidate.all_faded &= !self.is_visible(index) || !self.is_highlighted(index);
-                candidate.people = match group.merge {
-                    Some(Merge::SamePlaces) | None => candidate.people.max(ends.people),
-                    Some(Merge::Clusters) => candidate.people + ends.people,
-                };
+                if let Some(candidate) = consider(g) {
+                    if candidates.len() == MAX_ARROWS {
+                        left_out = true;
+                        break 'tiers;
+                    }
+                    candidates.push(candidate);
+                }
             }
-            if candidate.shown == 0 {
-                in_view -= 1;
-                continue;
-            }
-            candidates.push(candidate);
         }
-        self.output.arrows_in_view = in_view;
+        drop(tallies);
+        self.output.arrows_left_out = left_out;
         // Drawn in a steady order, whatever the selection.
         candidates.sort_by_key(|c| c.group);
         let largest_merged = candidates

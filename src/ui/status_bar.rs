@@ -12,8 +12,8 @@ pub struct Status<'a> {
     pub tiles: &'a str,
     pub story: &'a str,
     pub warnings: usize,
-    /// Arrows drawn, and in view: the largest are drawn when there are too many.
-    pub arrows: (usize, usize),
+    /// Arrows drawn, and whether more in view are left out (the largest are drawn).
+    pub arrows: (usize, bool),
     /// A file being read in the background, and how far it has come.
     pub loading: Option<(&'a std::path::Path, &'a crate::io::LoadProgress)>,
 }
@@ -35,13 +35,10 @@ pub fn status_bar_ui(ui: &mut Ui, status: &Status) -> Option<Command> {
             story.push_str(&format!(" ({} warnings)", status.warnings));
         }
         ui.label(story);
-        let (drawn, in_view) = status.arrows;
-        if in_view > drawn {
+        if let (drawn, true) = status.arrows {
             ui.separator();
             ui.label(format!(
-                "Arrows: the {} largest of {} in view",
-                crate::model::format_count(drawn as u64),
-                crate::model::format_count(in_view as u64)
+                "Arrows: the {drawn} largest in view; more are left out"
             ))
             .on_hover_text("Zoom in or narrow the time range to see the others.");
         }

@@ -191,21 +191,18 @@ fn movements_between_the_same_two_places_year_after_year_are_one_arrow() {
 }
 
 #[test]
-fn only_the_largest_arrows_are_drawn_and_the_status_bar_says_how_many_are_in_view() {
+fn only_the_largest_arrows_are_drawn_and_the_status_bar_says_more_are_left_out() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = big_story_harness(&dir);
     let overlay = harness.state().last_overlay();
-    let (drawn, in_view) = (overlay.arrows.len(), overlay.arrows_in_view);
+    let drawn = overlay.arrows.len();
     assert!(
-        in_view > evacmap::map::overlay::MAX_ARROWS,
-        "the generated story has more arrows in view than are drawn: {in_view}"
+        overlay.arrows_left_out,
+        "the generated story has more arrows in view than are drawn"
     );
     assert_eq!(drawn, evacmap::map::overlay::MAX_ARROWS);
-    harness.get_by_label(&format!(
-        "Arrows: the {} largest of {} in view",
-        drawn,
-        evacmap::model::format_count(in_view as u64)
-    ));
+    let status = format!("Arrows: the {drawn} largest in view; more are left out");
+    harness.get_by_label(&status);
     // A narrower range leaves fewer movements, and fewer arrows, in view.
     let year = evacmap::model::DaySpan {
         first: chrono::NaiveDate::from_ymd_opt(2016, 1, 1),
@@ -213,9 +210,12 @@ fn only_the_largest_arrows_are_drawn_and_the_status_bar_says_how_many_are_in_vie
     };
     harness.state_mut().set_range(year);
     harness.run_steps(2);
-    let narrowed = harness.state().last_overlay().arrows_in_view;
+    let narrowed = harness.state().last_overlay();
     assert!(
-        narrowed < in_view / 2,
-        "a year of fourteen leaves fewer arrows: {narrowed} of {in_view}"
+        !narrowed.arrows_left_out && narrowed.arrows.len() < drawn,
+        "a year of fourteen leaves fewer arrows, all drawn: {}",
+        narrowed.arrows.len()
     );
+    assert!(!narrowed.arrows.is_empty());
+    assert!(harness.query_by_label(&status).is_none());
 }
