@@ -12,6 +12,7 @@ pub struct LoadJob {
     path: PathBuf,
     receiver: Receiver<Result<Loaded, LoadError>>,
     progress: Arc<LoadProgress>,
+    started: std::time::Instant,
 }
 
 impl LoadJob {
@@ -61,13 +62,20 @@ impl LoadJob {
                 path: path.to_owned(),
                 receiver: failed,
                 progress,
+                started: std::time::Instant::now(),
             };
         }
         Self {
             path: path.to_owned(),
             receiver,
             progress,
+            started: std::time::Instant::now(),
         }
+    }
+
+    /// How long it has been reading.
+    pub fn elapsed(&self) -> std::time::Duration {
+        self.started.elapsed()
     }
 
     pub fn path(&self) -> &Path {
