@@ -2,7 +2,8 @@
 //! pointer) plus tessellation into triangles, in a headless egui harness (no GPU upload or
 //! drawing). First the bundled story with the pointer sweeping over the map; then a generated
 //! story (EVACMAP_BENCH_FEATURES features, default 100,000) at country zoom, at city zoom and
-//! while panning. Prints the median, the 95th percentile and the worst frame of each.
+//! while panning; each zoom also with the pointer still, to tell what a moving pointer's
+//! hit-testing costs. Prints the median, the 95th percentile and the worst frame of each.
 //!
 //! Run with `cargo bench --bench frame_time` (or `EVACMAP_BENCH_FEATURES=1000000 cargo bench
 //! --bench frame_time` for a million features).
@@ -130,6 +131,14 @@ fn main() {
         });
         report(&format!("{features} features, {name}"), times);
         drawn(&h);
+        // The same view with the pointer still: the difference from the frames above is what
+        // hit-testing a moving pointer costs (egui redraws the whole frame either way).
+        let still = map.lerp_inside(egui::vec2(0.5, 0.5));
+        let times = time_frames(&mut h, frames, |h, _| h.hover_at(still));
+        report(
+            &format!("{features} features, {name}, pointer still"),
+            times,
+        );
         if name.starts_with("country") {
             // Panning: a drag across the map, one step per frame.
             let start = map.center();
