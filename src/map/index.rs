@@ -104,8 +104,6 @@ pub struct ArrowGroup {
 pub struct Level {
     pub zoom: u8,
     pub clusters: Vec<LevelCluster>,
-    /// The cluster of each place slot, if any.
-    cluster_of: Vec<Option<u32>>,
     singles: RTree<PointEntry>,
     cluster_tree: RTree<PointEntry>,
     pub arrows: Vec<ArrowGroup>,
@@ -388,7 +386,6 @@ impl MapIndex {
         Level {
             zoom,
             clusters,
-            cluster_of,
             singles,
             cluster_tree,
             arrows,
@@ -668,16 +665,17 @@ impl Level {
     pub fn arrow_of(&self, movement: u32) -> Option<u32> {
         self.members.arrow_of.get(movement as usize).copied()
     }
-
-    /// The cluster a place (by slot) is drawn in at this level.
-    pub fn cluster_of(&self, slot: u32) -> Option<u32> {
-        self.cluster_of.get(slot as usize).copied().flatten()
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn generated(features: usize, seed: u64) -> Dataset {
+        crate::io::parse_bytes(crate::generate::story(features, seed).as_bytes(), "gen")
+            .expect("a generated story loads")
+            .dataset
+    }
 
     fn bundled() -> Dataset {
         crate::io::parse_bytes(crate::BUNDLED_STORY.as_bytes(), "bundled")
@@ -710,9 +708,7 @@ mod tests {
 
     #[test]
     fn a_generated_crowd_clusters_at_country_zoom_and_its_movements_merge() {
-        let loaded = crate::io::parse_bytes(crate::generate::story(3000, 7).as_bytes(), "gen")
-            .expect("a generated story loads");
-        let dataset = loaded.dataset;
+        let dataset = generated(3000, 7);
         let index = MapIndex::new(&dataset);
         let level = index.level(&dataset, 7.0);
         assert!(!level.clusters.is_empty());
@@ -742,9 +738,7 @@ mod tests {
 
     #[test]
     fn whether_an_arrow_has_a_movement_in_a_range_agrees_with_looking_at_each() {
-        let dataset = crate::io::parse_bytes(crate::generate::story(3000, 3).as_bytes(), "gen")
-            .expect("a generated story loads")
-            .dataset;
+        let dataset = generated(3000, 3);
         let index = MapIndex::new(&dataset);
         let level = index.level(&dataset, 6.0);
         assert!(level.arrows.iter().any(|a| level.members(a).len() > 5));
@@ -776,9 +770,7 @@ mod tests {
 
     #[test]
     fn arrows_are_numbered_largest_first_and_kept_in_tiers_of_growing_size() {
-        let dataset = crate::io::parse_bytes(crate::generate::story(9000, 4).as_bytes(), "gen")
-            .expect("a generated story loads")
-            .dataset;
+        let dataset = generated(9000, 4);
         let index = MapIndex::new(&dataset);
         let level = index.level(&dataset, 11.0);
         assert!(level.arrow_tiers() >= 2, "{} arrows", level.arrows.len());
