@@ -1454,11 +1454,11 @@ impl EvacApp {
         let dataset = &self.story.dataset;
         match dataset.get(index)? {
             Feature::Movement(m) => {
-                let path = dataset.movement_path(m)?;
+                let path = dataset.movement_path(&m)?;
                 let (a, b) = (path.first()?, path.last()?);
                 Some(lon_lat((a.x + b.x) / 2.0, (a.y + b.y) / 2.0))
             }
-            other => dataset.anchor(other),
+            other => dataset.anchor(&other),
         }
     }
 
@@ -1564,7 +1564,7 @@ fn screenshot_layout(app: &EvacApp) -> String {
     let arrows: Vec<&str> = overlay
         .arrows
         .iter()
-        .filter_map(|i| app.story.dataset.get(*i).map(|f| f.id()))
+        .map(|i| app.story.dataset.store().id(i.0))
         .collect();
     let markers: Vec<serde_json::Value> = overlay
         .markers

@@ -502,7 +502,7 @@ pub fn list(
     };
     for index in visible_features(&dataset, &range) {
         if let Some(feature) = dataset.get(index) {
-            writeln!(out, "{}", list_line(&dataset, feature))?;
+            writeln!(out, "{}", list_line(&dataset, &feature))?;
         }
     }
     Ok(0)

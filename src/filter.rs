@@ -46,11 +46,7 @@ pub fn range_from_args(from: Option<&str>, to: Option<&str>) -> Result<DaySpan, 
 
 /// The days from the earliest to the latest dated feature (open ends ignored), if any is dated.
 pub fn time_extent(dataset: &Dataset) -> Option<(NaiveDate, NaiveDate)> {
-    let spans = dataset
-        .features()
-        .iter()
-        .filter_map(|f| f.when())
-        .map(|w| w.span());
+    let spans = dataset.whens().flatten().map(|w| w.span());
     let mut first: Option<NaiveDate> = None;
     let mut last: Option<NaiveDate> = None;
     for span in spans {
@@ -256,12 +252,7 @@ impl TimeIndex {
     }
 
     pub fn for_dataset(dataset: &Dataset) -> Self {
-        Self::new(
-            dataset
-                .features()
-                .iter()
-                .map(|f| f.when().map(|w| w.span())),
-        )
+        Self::new(dataset.whens().map(|when| when.map(|w| w.span())))
     }
 
     pub fn len(&self) -> usize {
@@ -534,9 +525,8 @@ mod index_tests {
 /// "The story's week": the seven days ending on the latest date given to the day, if any.
 pub fn story_week(dataset: &Dataset) -> Option<DaySpan> {
     let last = dataset
-        .features()
-        .iter()
-        .filter_map(|f| f.when())
+        .whens()
+        .flatten()
         .filter(|w| w.precision() == crate::model::Precision::Day)
         .filter_map(|w| w.end().map(|d| d.last_day()))
         .max()?;

@@ -179,9 +179,8 @@ mod tests {
         let loaded = crate::io::parse_bytes(text.as_bytes(), "generated").unwrap();
         let precisions: std::collections::HashSet<_> = loaded
             .dataset
-            .features()
-            .iter()
-            .filter_map(|f| f.when())
+            .whens()
+            .flatten()
             .map(|w| format!("{:?}", w.precision()))
             .collect();
         assert_eq!(precisions.len(), 3, "{precisions:?}");

@@ -295,7 +295,7 @@ mod tests {
         assert_eq!(story.name, "2 layers");
         assert_eq!(story.dataset.features().len(), 2);
         // Features from other tools may share ids: both are kept as they were.
-        assert_eq!(story.dataset.features()[1].id(), "x");
+        assert_eq!(story.dataset.store().id(1), "x");
         // Reopening a file replaces its layer and keeps its colour.
         let colour = set.layers()[1].colour;
         set.add(layer("b.geojson", ONE_PLACE));

@@ -82,7 +82,7 @@ pub fn framing_points<'d>(
             let mut points = Vec::new();
             match f {
                 Feature::Movement(m) => {
-                    if let Some(path) = dataset.movement_path(m) {
+                    if let Some(path) = dataset.movement_path(&m) {
                         points.extend(path.into_iter().map(geo::Point::from));
                     }
                 }
@@ -90,7 +90,7 @@ pub fn framing_points<'d>(
                 Feature::Place(p)
                     if p.place_type.as_ref().and_then(|t| t.known())
                         == Some(PlaceType::Country) => {}
-                other => points.extend(dataset.anchor(other)),
+                other => points.extend(dataset.anchor(&other)),
             }
             points
         })

@@ -10,20 +10,12 @@ use crate::model::{Dataset, Feature};
 /// resolves) and the story's metadata and sources. Returns the text and the feature count.
 pub fn geojson(dataset: &Dataset, visible: &[bool]) -> (String, usize) {
     let shown = |i: usize| visible.get(i).copied().unwrap_or(false);
+    let store = dataset.store();
     let mut needed: HashSet<&str> = HashSet::new();
-    for (index, feature) in dataset.indexed() {
-        if !shown(index.0) {
-            continue;
-        }
-        match feature {
-            Feature::Movement(movement) => {
-                needed.insert(movement.from.as_str());
-                needed.insert(movement.to.as_str());
-                needed.extend(movement.also_from.iter().map(String::as_str));
-            }
-            Feature::Event(event) => needed.extend(event.place.as_deref()),
-            _ => {}
-        }
+    for index in (0..dataset.len()).filter(|&i| shown(i)) {
+        needed.extend(store.movement_origins(index));
+        needed.extend(store.movement_ends(index).map(|(_, to)| to));
+        needed.extend(store.event_place(index));
     }
     let features: Vec<Feature> = dataset
         .indexed()
@@ -31,7 +23,7 @@ pub fn geojson(dataset: &Dataset, visible: &[bool]) -> (String, usize) {
             shown(index.0)
                 || matches!(feature, Feature::Place(p) if needed.contains(p.common.id.as_str()))
         })
-        .map(|(_, feature)| feature.clone())
+        .map(|(_, feature)| feature)
         .collect();
     let count = features.len();
     let subset = Dataset::new(dataset.meta.clone(), features, dataset.foreign.clone());
@@ -60,7 +52,7 @@ pub fn csv(dataset: &Dataset, visible: &[bool]) -> (String, usize) {
     let mut rows = 0;
     let _ = writer.write_record(CSV_HEADER);
     for (index, feature) in dataset.indexed() {
-        let Feature::Movement(movement) = feature else {
+        let Feature::Movement(ref movement) = feature else {
             continue;
         };
         if !visible.get(index.0).copied().unwrap_or(false) {
@@ -74,7 +66,7 @@ pub fn csv(dataset: &Dataset, visible: &[bool]) -> (String, usize) {
         };
         let mut from = vec![place(&movement.from)];
         from.extend(movement.also_from.iter().map(|id| place(id)));
-        let name = dataset.display_name(feature);
+        let name = dataset.display_name(&feature);
         let when = movement
             .common
             .when

@@ -123,39 +123,39 @@ pub fn footer(
 /// "Sources: SANA, SOHR; News report, mid-May 2017": first the sources of the figures shown,
 /// then every other source cited by what is shown.
 pub fn source_line(dataset: &Dataset, visible: &[bool]) -> String {
-    let mut of_figures: Vec<&str> = Vec::new();
-    let mut others: Vec<&str> = Vec::new();
+    let mut of_figures: Vec<String> = Vec::new();
+    let mut others: Vec<String> = Vec::new();
     for (index, feature) in dataset.indexed() {
         if !visible.get(index.0).copied().unwrap_or(false) {
             continue;
         }
-        others.extend(feature.common().sources.iter().map(String::as_str));
+        others.extend(feature.common().sources.iter().cloned());
         match feature {
             Feature::Movement(movement) => {
                 for figure in &movement.figures {
-                    of_figures.extend(figure.sources.iter().map(String::as_str));
+                    of_figures.extend(figure.sources.iter().cloned());
                 }
             }
             Feature::Place(place) => {
                 for claim in &place.control {
-                    others.extend(claim.sources.iter().map(String::as_str));
+                    others.extend(claim.sources.iter().cloned());
                 }
             }
             _ => {}
         }
     }
     // In the order the story declares its sources, then any undeclared ones as cited.
-    let order = |ids: &[&str]| -> Vec<String> {
+    let order = |ids: &[String]| -> Vec<String> {
         let mut named: Vec<String> = dataset
             .meta
             .sources
             .iter()
-            .filter(|s| ids.contains(&s.id.as_str()))
+            .filter(|s| ids.contains(&s.id))
             .map(|s| dataset.short_source_name(&s.id))
             .collect();
         for id in ids {
             if dataset.source(id).is_none() {
-                named.push((*id).to_owned());
+                named.push(id.clone());
             }
         }
         let mut seen = std::collections::HashSet::new();
@@ -314,7 +314,7 @@ fn entries(
         }
         match feature {
             Feature::Place(place) if layers.places => {
-                let status = dataset.control_at(place, range);
+                let status = dataset.control_at(&place, range);
                 if !controls.contains(&status) {
                     controls.push(status);
                 }

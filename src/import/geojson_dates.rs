@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use super::dates::{DateForm, day_of_value, plausible};
 use crate::io::problem::quote;
 use crate::io::{Location, Problem, Severity};
-use crate::model::{Dataset, Feature, PartialDate, When};
+use crate::model::{Dataset, Feature, FeatureKind, PartialDate, When};
 
 /// Property names read as dates first when several have as many plausible values.
 const PREFERRED: [&str; 8] = [
@@ -86,7 +86,7 @@ pub fn date_generic_features(
 /// Warns about features from other tools without a position, and about points far from the
 /// others.
 fn far_points(dataset: &Dataset, warnings: &mut Vec<Problem>) {
-    for (index, feature) in dataset.features().iter().enumerate() {
+    for (index, feature) in dataset.features().enumerate() {
         if let Feature::Generic(g) = feature
             && g.common.geometry.is_none()
         {
@@ -101,23 +101,15 @@ fn far_points(dataset: &Dataset, warnings: &mut Vec<Problem>) {
             });
         }
     }
-    let positions: Vec<(usize, f64, f64)> = dataset
-        .features()
-        .iter()
-        .enumerate()
-        .filter_map(|(index, feature)| match feature {
-            Feature::Generic(g) => match &g.common.geometry {
-                Some(geo::Geometry::Point(p)) => Some((index, p.x(), p.y())),
-                _ => None,
-            },
-            _ => None,
+    let positions: Vec<(usize, f64, f64)> = (0..dataset.len())
+        .filter(|&index| dataset.store().kind(index) == FeatureKind::Generic)
+        .filter_map(|index| {
+            let p = dataset.store().point(index)?;
+            Some((index, p.x, p.y))
         })
         .collect();
     super::plausibility::far_from_the_rest_in(&positions, warnings, |index, message| {
-        let id = match dataset.features().get(index) {
-            Some(Feature::Generic(g)) => g.own_id.as_ref().map(|id| id.text().into_owned()),
-            _ => None,
-        };
+        let id = dataset.store().own_id(index).map(str::to_owned);
         Problem {
             severity: Severity::Warning,
             location: Location::Feature {
@@ -310,12 +302,9 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
         let mut warnings = Vec::new();
         let dated = date_generic_features(story, today, &mut warnings);
-        let when = dated.features()[0].when().unwrap();
+        let when = dated.store().when(0).unwrap();
         assert_eq!(when.to_string(), "2023-11-14");
-        assert_eq!(
-            dated.features()[1].when().unwrap().to_string(),
-            "2020-09-13"
-        );
+        assert_eq!(dated.store().when(1).unwrap().to_string(), "2020-09-13");
         // "updated" (2027) is in the future: not plausible, so not chosen.
         assert_eq!(
             warnings[0].message,
@@ -334,7 +323,7 @@ mod tests {
         let mut warnings = Vec::new();
         let dated = date_generic_features(story, today, &mut warnings);
         assert_eq!(
-            dated.features()[0].when().unwrap().to_string(),
+            dated.store().when(0).unwrap().to_string(),
             "2020-01-05/2020-02-01"
         );
     }
@@ -352,16 +341,10 @@ mod tests {
         assert_eq!(date_properties(&story, today), ["reported", "occurred"]);
         let mut warnings = Vec::new();
         let dated = date_generic_features(story, today, &mut warnings);
-        assert_eq!(
-            dated.features()[0].when().unwrap().to_string(),
-            "2020-01-05"
-        );
+        assert_eq!(dated.store().when(0).unwrap().to_string(), "2020-01-05");
         let redated = date_by(dated, "occurred", today, &mut warnings);
-        assert_eq!(
-            redated.features()[0].when().unwrap().to_string(),
-            "2019-12-30"
-        );
-        assert_eq!(redated.features()[1].when(), None);
+        assert_eq!(redated.store().when(0).unwrap().to_string(), "2019-12-30");
+        assert_eq!(redated.store().when(1), None);
         // The choice first, then each feature that is not on the map.
         let messages: Vec<&str> = warnings.iter().map(|w| w.message.as_str()).collect();
         assert_eq!(

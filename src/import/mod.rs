@@ -341,7 +341,7 @@ fn finish(
     warnings: Vec<Problem>,
     origin: &str,
 ) -> Result<Loaded, LoadError> {
-    if dataset.features().is_empty() {
+    if dataset.is_empty() {
         let mut problems = warnings;
         problems.push(Problem {
             severity: Severity::Error,

@@ -12,6 +12,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use geo::{CoordsIter, Geometry};
 use serde_json::{Map, Value};
@@ -26,8 +27,8 @@ use super::source::{MAX_FILE_BYTES, origin_name, read_capped, read_capped_with};
 use super::split;
 use super::structure::{Findings, GEOMETRY_TYPES, ObjectKind, check_object_members, type_name};
 use crate::model::{
-    Common, ControlClaim, Dataset, Event, Extra, Feature, Figure, Generic, GeoJsonId, Movement,
-    Place, Source, StoryMeta, Term, Vocabulary, When,
+    Common, ControlClaim, Dataset, Event, Extra, Feature, FeatureKind, Figure, Generic, GeoJsonId,
+    Movement, Place, Source, Store, StoryMeta, Term, Vocabulary, When,
 };
 
 /// The largest figure a file may give: JSON numbers above 2^53 − 1 are not exact in most
@@ -192,16 +193,15 @@ fn read_features_apart(bytes: &[u8], progress: &LoadProgress) -> Result<ReadApar
     progress.set_features_total(outline.features.len());
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let per_worker = outline.features.len().div_ceil(workers).max(512);
-    let mut slots: Vec<Option<Feature>> = Vec::new();
-    slots.resize_with(outline.features.len(), || None);
+    let sources = declared_sources(&skeleton.value);
     let batches: Vec<Result<FeatureBatch, Stop>> = std::thread::scope(|scope| {
         let running: Vec<_> = outline
             .features
             .chunks(per_worker)
-            .zip(slots.chunks_mut(per_worker))
             .enumerate()
-            .map(|(n, (ranges, slots))| {
-                scope.spawn(move || read_batch(bytes, ranges, slots, n * per_worker, progress))
+            .map(|(n, ranges)| {
+                let sources = sources.clone();
+                scope.spawn(move || read_batch(bytes, ranges, n * per_worker, sources, progress))
             })
             .collect();
         running
@@ -217,7 +217,7 @@ fn read_features_apart(bytes: &[u8], progress: &LoadProgress) -> Result<ReadApar
     for duplicate in &skeleton.duplicates {
         checker.duplicate_member(&skeleton.value, &duplicate.path);
     }
-    let mut odd_scopes = HashMap::new();
+    let mut read = ReadFeatures::default();
     for batch in batches {
         let batch = batch?;
         if progress.is_cancelled() {
@@ -225,12 +225,12 @@ fn read_features_apart(bytes: &[u8], progress: &LoadProgress) -> Result<ReadApar
         }
         checker.problems.extend(batch.checker.problems);
         checker.references.extend(batch.checker.references);
-        odd_scopes.extend(batch.odd_scopes);
+        read.append(batch.read);
     }
     Ok(ReadApart {
         checker,
         root: skeleton.value,
-        read: ReadFeatures { slots, odd_scopes },
+        read,
     })
 }
 
@@ -250,11 +250,31 @@ impl ReadApart {
     }
 }
 
-/// Features in their slots (`None` where an item was no feature), with the scopes their problems
-/// were reported in where those differ from what the feature itself says (a bad id).
+/// Features as they are read, straight into columns (a million parsed features held at once
+/// took gigabytes), with where each was in the file's `features` (an item that is no feature
+/// is left out) and the scopes their problems were reported in where those differ from what the
+/// feature itself says (a bad id).
+#[derive(Default)]
 struct ReadFeatures {
-    slots: Vec<Option<Feature>>,
+    store: Store,
+    file_index: Vec<u32>,
     odd_scopes: HashMap<usize, Option<String>>,
+}
+
+impl ReadFeatures {
+    fn push(&mut self, index: usize, feature: Option<Feature>) {
+        if let Some(feature) = feature {
+            self.store.push(&feature);
+            self.file_index.push(index as u32);
+        }
+    }
+
+    /// Adds the features another worker read after these.
+    fn append(&mut self, other: ReadFeatures) {
+        self.store.append(other.store);
+        self.file_index.extend(other.file_index);
+        self.odd_scopes.extend(other.odd_scopes);
+    }
 }
 
 /// The id a feature's problems are reported with, as the reader sets it from the feature's own.
@@ -265,25 +285,36 @@ fn scope_id(feature: &Feature) -> Option<std::borrow::Cow<'_, str>> {
     }
 }
 
-/// What one worker found besides its features.
-struct FeatureBatch {
-    checker: Checker,
-    odd_scopes: HashMap<usize, Option<String>>,
+/// [`scope_id`] of a feature in the columns.
+fn stored_scope_id(store: &Store, position: usize) -> Option<&str> {
+    match store.kind(position) {
+        FeatureKind::Generic => store.own_id(position),
+        _ => Some(store.id(position)),
+    }
 }
 
-/// Parses and reads the features at `ranges` into `slots`; the first is `features[first_index]`.
+/// What one worker read.
+struct FeatureBatch {
+    checker: Checker,
+    read: ReadFeatures,
+}
+
+/// Parses and reads the features at `ranges`; the first is `features[first_index]`.
 fn read_batch(
     text: &[u8],
     ranges: &[std::ops::Range<usize>],
-    slots: &mut [Option<Feature>],
     first_index: usize,
+    sources: Arc<foldhash::HashSet<String>>,
     progress: &LoadProgress,
 ) -> Result<FeatureBatch, Stop> {
     /// How many features a worker reads between looks at the progress.
     const STRIDE: usize = 1024;
-    let mut checker = Checker::default();
-    let mut odd_scopes = HashMap::new();
-    for (offset, (range, slot)) in ranges.iter().zip(slots).enumerate() {
+    let mut checker = Checker {
+        declared_sources: Some(sources),
+        ..Checker::default()
+    };
+    let mut read = ReadFeatures::default();
+    for (offset, range) in ranges.iter().enumerate() {
         if offset % STRIDE == STRIDE - 1 {
             progress.add_features(STRIDE);
             if progress.is_cancelled() {
@@ -295,13 +326,11 @@ fn read_batch(
         for duplicate in &parsed.duplicates {
             checker.duplicate_in_feature(index, &parsed.value, &duplicate.path);
         }
-        *slot = checker.read_slot(index, &parsed.value, &mut odd_scopes);
+        let feature = checker.read_slot(index, &parsed.value, &mut read.odd_scopes);
+        read.push(index, feature);
     }
     progress.add_features(ranges.len() % STRIDE);
-    Ok(FeatureBatch {
-        checker,
-        odd_scopes,
-    })
+    Ok(FeatureBatch { checker, read })
 }
 
 /// serde_json counts columns in bytes from 0 at a line's start; editors count characters from 1.
@@ -349,10 +378,20 @@ enum ReferenceTarget {
     Source,
 }
 
-/// The first feature to use each id, and whether it is a place, movement or event.
+/// The first feature to use each id (a place, movement or event before any other), by the text
+/// of the id in the columns.
 #[derive(Default)]
 struct IdRegister {
-    first: foldhash::HashMap<GeoJsonId, (usize, bool)>,
+    first: hashbrown::HashTable<IdEntry>,
+}
+
+#[derive(Clone, Copy)]
+struct IdEntry {
+    /// Where its id is in the columns.
+    position: u32,
+    /// Its index in the file's features.
+    index: u32,
+    evacmap: bool,
 }
 
 #[derive(Default)]
@@ -360,6 +399,19 @@ struct Checker {
     problems: Vec<Problem>,
     references: Vec<Reference>,
     scope: Option<Scope>,
+    /// The story's sources, when known before its features are read: a citation of one of them
+    /// needs no check later (a million features cite several million times).
+    declared_sources: Option<Arc<foldhash::HashSet<String>>>,
+}
+
+/// The ids of the sources a collection's `evacmap` member declares, as [`Checker::read_meta`]
+/// reads them.
+fn declared_sources(root: &Value) -> Arc<foldhash::HashSet<String>> {
+    let meta = match root.get("evacmap") {
+        Some(value) => Checker::default().read_meta(value),
+        None => StoryMeta::default(),
+    };
+    Arc::new(meta.sources.into_iter().map(|s| s.id).collect())
 }
 
 /// A JSON object being read: remembers which members were used so the rest is kept as extra.
@@ -565,35 +617,32 @@ impl Checker {
             Some(value) => self.read_meta(value),
             None => StoryMeta::default(),
         };
-        let mut features = Vec::new();
+        let mut store = Store::default();
         match object.get("features") {
             Some(Value::Array(items)) => {
-                let mut ids = IdRegister::default();
-                let ReadFeatures { slots, odd_scopes } = read.unwrap_or_else(|| {
-                    let mut odd_scopes = HashMap::new();
-                    let slots = items
-                        .iter()
-                        .enumerate()
-                        .map(|(index, item)| self.read_slot(index, item, &mut odd_scopes))
-                        .collect();
-                    ReadFeatures { slots, odd_scopes }
+                self.declared_sources = Some(Arc::new(
+                    meta.sources.iter().map(|s| s.id.clone()).collect(),
+                ));
+                let read = read.unwrap_or_else(|| {
+                    let mut read = ReadFeatures::default();
+                    for (index, item) in items.iter().enumerate() {
+                        let feature = self.read_slot(index, item, &mut read.odd_scopes);
+                        read.push(index, feature);
+                    }
+                    read
                 });
-                // In place: the slots' memory becomes the features'.
-                features = slots
-                    .into_iter()
-                    .enumerate()
-                    .filter_map(|(index, slot)| {
-                        let feature = slot?;
-                        let id = match odd_scopes.get(&index) {
-                            Some(id) => id.clone(),
-                            None => scope_id(&feature).map(|id| id.into_owned()),
-                        };
-                        self.scope = Some(Scope::Feature { index, id });
-                        self.register_id(&mut ids, index, &feature);
-                        Some(feature)
-                    })
-                    .collect();
+                let mut ids = IdRegister::default();
+                for (position, &index) in read.file_index.iter().enumerate() {
+                    let index = index as usize;
+                    let id = match read.odd_scopes.get(&index) {
+                        Some(id) => id.clone(),
+                        None => stored_scope_id(&read.store, position).map(str::to_owned),
+                    };
+                    self.scope = Some(Scope::Feature { index, id });
+                    self.register_id(&mut ids, &read.store, position, index);
+                }
                 self.scope = None;
+                store = read.store;
             }
             Some(other) => self.error(
                 "features".into(),
@@ -604,23 +653,47 @@ impl Checker {
         let mut foreign = object.extra();
         // Keep the bbox out of the extras: it is recomputed by whoever writes the file.
         foreign.remove("bbox");
-        Dataset::new(meta, features, foreign)
+        Dataset::from_store(meta, store, foreign)
     }
 
     /// Places, movements and events need unique ids among themselves; any other sharing of an
     /// id is allowed by GeoJSON and only warned about.
-    fn register_id(&mut self, ids: &mut IdRegister, index: usize, feature: &Feature) {
-        let id = match feature {
-            Feature::Generic(generic) => match &generic.own_id {
-                Some(id) => id.clone(),
-                None => return,
-            },
-            other => GeoJsonId::Text(other.id().to_owned()),
-        };
-        let evacmap = !matches!(feature, Feature::Generic(_));
-        let Some(&(first, first_is_evacmap)) = ids.first.get(&id) else {
-            ids.first.insert(id, (index, evacmap));
+    fn register_id(&mut self, ids: &mut IdRegister, store: &Store, position: usize, index: usize) {
+        let Some(text) = stored_scope_id(store, position) else {
             return;
+        };
+        let is_number = store.own_id_is_number(position);
+        let evacmap = store.kind(position) != FeatureKind::Generic;
+        let same = |entry: &IdEntry| {
+            let other = entry.position as usize;
+            store.own_id_is_number(other) == is_number
+                && stored_scope_id(store, other) == Some(text)
+        };
+        let hash = crate::model::store::hash(text);
+        let Some(entry) = ids.first.find_mut(hash, same) else {
+            let entry = IdEntry {
+                position: position as u32,
+                index: index as u32,
+                evacmap,
+            };
+            ids.first.insert_unique(hash, entry, |entry| {
+                crate::model::store::hash(
+                    stored_scope_id(store, entry.position as usize).unwrap_or_default(),
+                )
+            });
+            return;
+        };
+        let (first, first_is_evacmap) = (entry.index, entry.evacmap);
+        if evacmap && !first_is_evacmap {
+            *entry = IdEntry {
+                position: position as u32,
+                index: index as u32,
+                evacmap,
+            };
+        }
+        let id = match is_number.then(|| text.parse().ok()).flatten() {
+            Some(number) => GeoJsonId::Number(number),
+            None => GeoJsonId::Text(text.to_owned()),
         };
         if evacmap && first_is_evacmap {
             self.error(
@@ -645,9 +718,6 @@ impl Checker {
                 id.describe()
             ),
         );
-        if evacmap {
-            ids.first.insert(id, (index, true));
-        }
     }
 
     fn read_meta(&mut self, value: &Value) -> StoryMeta {
@@ -1237,13 +1307,16 @@ impl Checker {
                         quote(&reference.id)
                     ))
                 }
-                ReferenceTarget::Place => match dataset.by_id(&reference.id) {
+                ReferenceTarget::Place => match dataset
+                    .index_of(&reference.id)
+                    .and_then(|i| dataset.kind(i))
+                {
                     None => Some(format!("unknown place {}", quote(&reference.id))),
-                    Some(Feature::Place(_)) => None,
+                    Some(FeatureKind::Place) => None,
                     Some(other) => Some(format!(
                         "{} is a {}, not a place",
                         quote(&reference.id),
-                        other.kind().as_str()
+                        other.as_str()
                     )),
                 },
                 ReferenceTarget::Source => None,
@@ -1323,6 +1396,13 @@ impl Checker {
     fn source_list(&mut self, object: &mut Object, key: &'static str) -> Vec<String> {
         let ids = self.string_list(object, key);
         for (i, id) in ids.iter().enumerate() {
+            if self
+                .declared_sources
+                .as_ref()
+                .is_some_and(|declared| declared.contains(id))
+            {
+                continue;
+            }
             self.references.push(Reference {
                 scope: self.scope.clone().unwrap_or(Scope::Document),
                 path: format!("{}[{i}]", object.path_of(key)),

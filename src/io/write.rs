@@ -31,7 +31,7 @@ pub fn to_geojson(dataset: &Dataset) -> Value {
         root.insert("evacmap".into(), Value::Object(evacmap));
     }
     append(&mut root, &dataset.foreign);
-    let features = dataset.features().iter().map(feature_to_json).collect();
+    let features = dataset.features().map(|f| feature_to_json(&f)).collect();
     root.insert("features".into(), Value::Array(features));
     Value::Object(root)
 }

@@ -4,7 +4,7 @@
 
 use egui::{Color32, Pos2, Shape, Stroke, pos2, vec2};
 
-use crate::model::{Dataset, EventType, Feature, FeatureIndex};
+use crate::model::{Dataset, EventType, FeatureIndex, FeatureKind, Vocabulary};
 
 /// One event to draw.
 #[derive(Debug, Clone)]
@@ -78,20 +78,25 @@ pub fn event_groups(
     // Which group each place's events go to.
     let mut group_of_place: foldhash::HashMap<FeatureIndex, usize> = Default::default();
     for index in candidates {
-        let Some(feature @ Feature::Event(event)) = dataset.get(index) else {
+        let store = dataset.store();
+        if dataset.kind(index) != Some(FeatureKind::Event) {
             continue;
-        };
+        }
         let Some(faded) = state(index) else {
             continue;
         };
         // Where it goes first: most events are off screen or in a cluster in a big story.
-        let (place, anchor, marker_radius) = match &event.common.geometry {
-            Some(geo::Geometry::Point(p)) => match point_at(p.x(), p.y()) {
+        let (place, anchor, marker_radius) = match store.point(index.0) {
+            Some(p) => match point_at(p.x, p.y) {
                 Some(point) => (None, point, 0.0),
                 None => continue,
             },
-            _ => {
-                let Some(place) = event.place.as_deref().and_then(|id| dataset.index_of(id)) else {
+            None if store.has_geometry(index.0) => continue,
+            None => {
+                let Some(place) = store
+                    .event_place(index.0)
+                    .and_then(|id| dataset.index_of(id))
+                else {
                     continue;
                 };
                 match place_at(place) {
@@ -100,14 +105,14 @@ pub fn event_groups(
                 }
             }
         };
-        let mut label = dataset.display_name(feature);
-        if let Some(when) = event.common.when {
+        let mut label = dataset.display_name_at(index);
+        if let Some(when) = store.when(index.0) {
             label.push_str(", ");
             label.push_str(&when.human());
         }
         let mark = EventMark {
             index,
-            event_type: event.event_type.known(),
+            event_type: store.event_type(index.0).and_then(EventType::parse),
             label,
             faded,
         };
@@ -121,8 +126,7 @@ pub fn event_groups(
                     group_of_place.insert(place, groups.len());
                 }
                 let place_name = place
-                    .and_then(|p| dataset.get(p))
-                    .map(|f| dataset.display_name(f))
+                    .map(|p| dataset.display_name_at(p))
                     .unwrap_or_default();
                 groups.push(EventGroup {
                     place,

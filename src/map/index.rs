@@ -15,7 +15,7 @@ use rstar::{AABB, RTree};
 use super::cluster;
 use super::projection::{LonLatBounds, World};
 use super::style;
-use crate::model::{Dataset, Feature, FeatureIndex};
+use crate::model::{Dataset, FeatureIndex, FeatureKind, PlaceType, Vocabulary};
 
 type PointEntry = GeomWithData<[f64; 2], u32>;
 type BoxEntry = GeomWithData<Rectangle<[f64; 2]>, u32>;
@@ -194,8 +194,14 @@ impl MapIndex {
     pub fn new(dataset: &Dataset) -> Self {
         let mut places = Vec::new();
         let mut slot_of: foldhash::HashMap<FeatureIndex, u32> = Default::default();
-        for (index, place) in dataset.places() {
-            if let Some(at) = dataset.anchor_of_place(place) {
+        let store = dataset.store();
+        let of_kind = |kind| {
+            (0..dataset.len())
+                .filter(move |&i| store.kind(i) == kind)
+                .map(FeatureIndex)
+        };
+        for index in of_kind(FeatureKind::Place) {
+            if let Some(at) = dataset.anchor_at(index) {
                 slot_of.insert(index, places.len() as u32);
                 places.push(PlacePoint {
                     feature: index,
@@ -208,38 +214,42 @@ impl MapIndex {
         let mut events_at: foldhash::HashMap<u32, Vec<FeatureIndex>> = Default::default();
         let mut point_events = Vec::new();
         let mut generic = Vec::new();
-        for (index, feature) in dataset.indexed() {
-            match feature {
-                Feature::Movement(movement) => {
-                    let Some(path) = dataset.movement_path(movement) else {
+        for index in (0..dataset.len()).map(FeatureIndex) {
+            match store.kind(index.0) {
+                FeatureKind::Movement => {
+                    let Some(path) = dataset.movement_path_at(index) else {
                         continue;
                     };
                     let (Some(first), Some(last)) = (path.first(), path.last()) else {
                         continue;
                     };
+                    let Some((from, to)) = store.movement_ends(index.0) else {
+                        continue;
+                    };
                     movements.push(MovementEnds {
                         feature: index,
-                        from_place: place_slot(&movement.from),
-                        to_place: place_slot(&movement.to),
+                        from_place: place_slot(from),
+                        to_place: place_slot(to),
                         from: World::from_lon_lat(first.x, first.y),
                         to: World::from_lon_lat(last.x, last.y),
-                        people: style::people_count(movement).unwrap_or(0),
-                        days: crate::filter::day_numbers(movement.common.when.map(|w| w.span())),
+                        people: style::people_in(store.figure_values(index.0)).unwrap_or(0),
+                        days: crate::filter::day_numbers(store.when(index.0).map(|w| w.span())),
                     });
                 }
-                Feature::Event(event) => match &event.common.geometry {
-                    Some(geo::Geometry::Point(p)) => {
-                        let world = World::from_lon_lat(p.x(), p.y());
+                FeatureKind::Event => match store.point(index.0) {
+                    Some(p) => {
+                        let world = World::from_lon_lat(p.x, p.y);
                         point_events.push(PointEntry::new([world.x, world.y], index.0 as u32));
                     }
-                    _ => {
-                        if let Some(slot) = event.place.as_deref().and_then(place_slot) {
+                    None if store.has_geometry(index.0) => {}
+                    None => {
+                        if let Some(slot) = store.event_place(index.0).and_then(place_slot) {
                             events_at.entry(slot).or_default().push(index);
                         }
                     }
                 },
-                Feature::Generic(_) => generic.push(index),
-                Feature::Place(_) => {}
+                FeatureKind::Generic => generic.push(index),
+                FeatureKind::Place => {}
             }
         }
         let movement_slot_of = movements
@@ -261,10 +271,7 @@ impl MapIndex {
     }
 
     fn identity(dataset: &Dataset) -> (usize, usize) {
-        (
-            dataset.features().as_ptr() as usize,
-            dataset.features().len(),
-        )
+        dataset.identity()
     }
 
     /// Whether this index was built for `dataset` (and not for one since replaced).
@@ -398,21 +405,17 @@ impl MapIndex {
     fn cluster_name(&self, dataset: &Dataset, members: &[u32]) -> String {
         members
             .iter()
-            .filter_map(|&m| {
-                let index = self.places[m as usize].feature;
-                match dataset.get(index) {
-                    Some(Feature::Place(place)) => Some((index, place)),
-                    _ => None,
-                }
+            .map(|&m| self.places[m as usize].feature)
+            .min_by_key(|&index| {
+                let place_type = dataset
+                    .store()
+                    .place_type(index.0)
+                    .and_then(PlaceType::parse);
+                (style::label_priority(place_type), index)
             })
-            .min_by_key(|(index, place)| {
-                (
-                    style::label_priority(place.place_type.as_ref().and_then(|t| t.known())),
-                    *index,
-                )
-            })
-            .and_then(|(_, place)| place.common.name.clone())
+            .and_then(|index| dataset.store().name(index.0))
             .unwrap_or_default()
+            .to_owned()
     }
 
     /// The arrows of a level: movements touching a cluster merge per pair of ends; movements
@@ -497,8 +500,8 @@ impl MapIndex {
         // Arrows into the same end are ranked by origin, then date, so that they fan out.
         let first_day = |slot: u32| {
             dataset
-                .get(self.movements[slot as usize].feature)
-                .and_then(Feature::when)
+                .store()
+                .when(self.movements[slot as usize].feature.0)
                 .and_then(|w| w.span().first)
         };
         let mut by_destination: foldhash::HashMap<Node, Vec<usize>> = Default::default();

@@ -138,8 +138,8 @@ pub const FOCUS_RING: Color32 = Color32::from_rgb(0x00, 0x5f, 0xcc);
 pub const OUTSIDE_RANGE: &str = " (outside the time range)";
 
 /// The accessible name of a movement: "Evacuation Barzeh → Idlib, 12 May 2017".
-pub fn movement_label(dataset: &Dataset, feature: &Feature, movement: &Movement) -> String {
-    let mut label = dataset.display_name(feature);
+pub fn movement_label(dataset: &Dataset, movement: &Movement) -> String {
+    let mut label = dataset.movement_name(movement);
     if let Some(when) = movement.common.when {
         label.push_str(", ");
         label.push_str(&when.human());
@@ -152,7 +152,7 @@ pub fn movement_label(dataset: &Dataset, feature: &Feature, movement: &Movement)
     label
 }
 
-struct PlaceMark<'d> {
+struct PlaceMark {
     index: FeatureIndex,
     /// Its slot in the map index.
     slot: u32,
@@ -160,7 +160,7 @@ struct PlaceMark<'d> {
     faded: bool,
     /// Not matched by the search, drawn faded.
     dimmed: bool,
-    place: &'d Place,
+    place: Place,
     true_position: Pos2,
     position: Pos2,
     radius: f32,
@@ -169,14 +169,13 @@ struct PlaceMark<'d> {
     ring: Option<Color32>,
 }
 
-struct Arrow<'d> {
+struct Arrow {
     index: FeatureIndex,
     /// Outside the time range, drawn faded.
     faded: bool,
     /// Not matched by the search, drawn faded.
     dimmed: bool,
-    feature: &'d Feature,
-    movement: &'d Movement,
+    movement: Movement,
     curve: Curve,
     /// Where the line stops and the head begins.
     head_t: f32,
@@ -289,7 +288,7 @@ impl<'a> StoryOverlay<'a> {
                     .iter()
                     .filter_map(|m| {
                         let name = m.place.common.name.clone()?;
-                        let at = self.dataset.anchor_of_place(m.place)?;
+                        let at = self.dataset.anchor_of_place(&m.place)?;
                         Some((name, World::from_lon_lat(at.x(), at.y())))
                     })
                     .collect();
@@ -319,7 +318,7 @@ impl<'a> StoryOverlay<'a> {
             .map(|arrow| {
                 // Built only when asked for (a screen reader or a test is listening).
                 let label = || {
-                    let mut label = movement_label(self.dataset, arrow.feature, arrow.movement);
+                    let mut label = movement_label(self.dataset, &arrow.movement);
                     match (arrow.merged, arrow.merge) {
                         (1, _) => {}
                         (n, Merge::Clusters) => {
@@ -369,7 +368,7 @@ impl<'a> StoryOverlay<'a> {
                 let name = || {
                     match self.layers.label_language {
                         LabelLanguage::English => mark.place.common.name.clone(),
-                        _ => Some(place_label(mark.place, LabelLanguage::Both)),
+                        _ => Some(place_label(&mark.place, LabelLanguage::Both)),
                     }
                     .unwrap_or_else(|| mark.place.common.id.clone())
                 };
@@ -630,7 +629,7 @@ impl<'a> StoryOverlay<'a> {
         let color = Color32::from_rgb(0x45, 0x4f, 0x5c);
         let mut hovered = None;
         for &index in &self.index.generic {
-            let Some(feature @ Feature::Generic(generic)) = self.dataset.get(index) else {
+            let Some(ref feature @ Feature::Generic(ref generic)) = self.dataset.get(index) else {
                 continue;
             };
             if !self.is_visible(index) {
@@ -688,7 +687,7 @@ impl<'a> StoryOverlay<'a> {
     fn dates_of(&self, movements: &[FeatureIndex]) -> String {
         let whens = movements
             .iter()
-            .filter_map(|&i| self.dataset.get(i).and_then(Feature::when));
+            .filter_map(|&i| self.dataset.store().when(i.0));
         let first = whens.clone().min_by_key(|w| w.span().first);
         let last = whens.max_by_key(|w| w.span().last);
         match (first, last) {
@@ -709,7 +708,7 @@ impl<'a> StoryOverlay<'a> {
         self.fade_hidden || self.is_visible(index)
     }
 
-    fn place_mark(&self, view: &ScreenTransform, slot: u32) -> Option<PlaceMark<'a>> {
+    fn place_mark(&self, view: &ScreenTransform, slot: u32) -> Option<PlaceMark> {
         let dataset: &'a Dataset = self.dataset;
         let point = self.index.places.get(slot as usize)?;
         let index = point.feature;
@@ -723,12 +722,12 @@ impl<'a> StoryOverlay<'a> {
             slot,
             faded: !self.is_visible(index),
             dimmed: !self.is_highlighted(index),
-            place,
             true_position: position,
             position,
             radius: style::marker_radius(place_type),
-            color: style::control_color(dataset.control_at(place, &self.range)),
+            color: style::control_color(dataset.control_at(&place, &self.range)),
             ring: self.layer_ring(index),
+            place,
         })
     }
 
@@ -739,7 +738,7 @@ impl<'a> StoryOverlay<'a> {
         view: &ScreenTransform,
         area: Rect,
         level: &Level,
-    ) -> (Vec<PlaceMark<'a>>, Vec<ClusterMark>) {
+    ) -> (Vec<PlaceMark>, Vec<ClusterMark>) {
         let world_area = view.visible_world(area);
         let mut marks: Vec<PlaceMark> = level
             .singles_in(world_area)
@@ -820,7 +819,7 @@ impl<'a> StoryOverlay<'a> {
         places: &[PlaceMark],
         clusters: &[ClusterMark],
         level: &Level,
-    ) -> Vec<Arrow<'a>> {
+    ) -> Vec<Arrow> {
         let dataset: &'a Dataset = self.dataset;
         // Where each end is drawn: a place's marker (spread apart) or a cluster's circle.
         let drawn_place: foldhash::HashMap<u32, (Pos2, f32)> = places
@@ -939,7 +938,7 @@ impl<'a> StoryOverlay<'a> {
             let Some(index) = candidate.representative else {
                 continue;
             };
-            let Some(feature @ Feature::Movement(movement)) = dataset.get(index) else {
+            let Some(Feature::Movement(movement)) = dataset.get(index) else {
                 continue;
             };
             let (from, _) = end_at(group.from, group.from_world);
@@ -991,8 +990,6 @@ impl<'a> StoryOverlay<'a> {
                     !self.is_visible(index)
                 },
                 dimmed: merged == 1 && !self.is_highlighted(index),
-                feature,
-                movement,
                 curve,
                 head_t: curve.t_before_end(to_radius + 2.0 + style::head_length(width)),
                 width,
@@ -1004,6 +1001,7 @@ impl<'a> StoryOverlay<'a> {
                 group: g,
                 people: candidate.people,
                 feeders,
+                movement,
             });
         }
         arrows
@@ -1119,7 +1117,7 @@ impl<'a> StoryOverlay<'a> {
         });
         let texts: Vec<String> = order
             .iter()
-            .map(|&i| place_label(places[i].place, self.layers.label_language))
+            .map(|&i| place_label(&places[i].place, self.layers.label_language))
             .collect();
         let galleys: Vec<_> = texts
             .iter()
@@ -1183,7 +1181,7 @@ impl<'a> StoryOverlay<'a> {
                 continue;
             }
             let text = match (arrow.merged, arrow.merge) {
-                (1, _) => arrow_label(self.dataset, arrow.movement),
+                (1, _) => arrow_label(self.dataset, &arrow.movement),
                 (n, Merge::Clusters) => format!(
                     "{n} movements · {} people or more",
                     crate::model::format_count(arrow.people)
@@ -1273,7 +1271,7 @@ impl<'a> StoryOverlay<'a> {
         let Some(anchor) = anchor else {
             return;
         };
-        let text = tooltip_text(self.dataset, feature, &self.range);
+        let text = tooltip_text(self.dataset, &feature, &self.range);
         let galley = painter.layout(
             text,
             FontId::proportional(12.5),
@@ -1621,7 +1619,7 @@ mod tests {
             .unwrap()
             .dataset;
         let label = |id: &str| match dataset.by_id(id) {
-            Some(Feature::Movement(m)) => arrow_label(&dataset, m),
+            Some(Feature::Movement(m)) => arrow_label(&dataset, &m),
             other => panic!("{id} is not a movement: {other:?}"),
         };
         assert_eq!(
@@ -1643,7 +1641,7 @@ mod flow_label_tests {
         let dataset = crate::import::load(&path).unwrap().dataset;
         let (_, movement) = dataset.movements().next().unwrap();
         assert_eq!(
-            arrow_label(&dataset, movement),
+            arrow_label(&dataset, &movement),
             "2017 · 3,424,237 refugees (unhcr-yearly.csv)"
         );
     }

@@ -3,7 +3,9 @@
 
 use egui::Color32;
 
-use crate::model::{ControlStatus, Measure, Movement, MovementStatus, MovementType, PlaceType};
+use crate::model::{
+    ControlStatus, Measure, Movement, MovementStatus, MovementType, PlaceType, Vocabulary,
+};
 
 /// Fill colour of a place marker by who held it.
 pub fn control_color(status: Option<ControlStatus>) -> Color32 {
@@ -109,11 +111,19 @@ pub fn line_style(status: Option<MovementStatus>) -> LineStyle {
 
 /// The largest number of people any source reports for a movement.
 pub fn people_count(movement: &Movement) -> Option<u64> {
-    movement
-        .figures
-        .iter()
-        .filter(|f| f.measure.known().is_some_and(Measure::counts_people_moved))
-        .map(|f| f.value)
+    people_in(
+        movement
+            .figures
+            .iter()
+            .map(|f| (f.measure.as_str(), f.value)),
+    )
+}
+
+/// [`people_count`] of figures given as (measure, value), as the columns keep them.
+pub fn people_in<'a>(figures: impl Iterator<Item = (&'a str, u64)>) -> Option<u64> {
+    figures
+        .filter(|(measure, _)| Measure::parse(measure).is_some_and(Measure::counts_people_moved))
+        .map(|(_, value)| value)
         .max()
 }
 

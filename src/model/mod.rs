@@ -4,12 +4,14 @@
 
 pub mod link;
 pub mod names;
+pub mod store;
 pub mod vocab;
 pub mod when;
 
 use geo::{Coord, Geometry, InteriorPoint, Point};
 use serde_json::{Map, Value};
 
+pub use store::Store;
 pub use vocab::{
     ControlStatus, EventType, GeoPrecision, Measure, MovementStatus, MovementType, PlaceType,
     Qualifier, SourceKind, Term, Vocabulary,
@@ -355,15 +357,43 @@ pub struct StoryMeta {
     pub extra: Extra,
 }
 
-/// One story: every feature of one file, in file order.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// The text a feature is found by: a generic feature's own GeoJSON id, any other's id.
+fn lookup_key(store: &Store, index: usize) -> Option<&str> {
+    match store.kind(index) {
+        FeatureKind::Generic => store.own_id(index),
+        _ => Some(store.id(index)),
+    }
+}
+
+/// One story: every feature of one file, in file order, in the columns of a [`Store`].
+#[derive(Clone, Default)]
 pub struct Dataset {
     pub meta: StoryMeta,
-    features: Vec<Feature>,
+    store: Store,
     /// Unknown members of the FeatureCollection object.
     pub foreign: Extra,
-    /// foldhash: several times quicker than std's SipHash on a million ids, and seeded per run.
-    by_id: foldhash::HashMap<String, FeatureIndex>,
+    /// Features by the text of their id, hashed with [`store`]'s hash; the texts stay in the store.
+    by_id: hashbrown::HashTable<u32>,
+}
+
+impl PartialEq for Dataset {
+    /// The same story, however its columns happen to be laid out.
+    fn eq(&self, other: &Self) -> bool {
+        self.meta == other.meta
+            && self.foreign == other.foreign
+            && self.len() == other.len()
+            && self.features().zip(other.features()).all(|(a, b)| a == b)
+    }
+}
+
+impl std::fmt::Debug for Dataset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Dataset")
+            .field("meta", &self.meta)
+            .field("features", &self.features().collect::<Vec<_>>())
+            .field("foreign", &self.foreign)
+            .finish()
+    }
 }
 
 impl Dataset {
@@ -371,30 +401,56 @@ impl Dataset {
     /// found by its own id only where no evacmap feature has it, the first of equal ids winning.
     /// Features without an id are not found by id at all.
     pub fn new(meta: StoryMeta, features: Vec<Feature>, foreign: Extra) -> Self {
-        let mut by_id =
-            foldhash::HashMap::with_capacity_and_hasher(features.len(), Default::default());
-        for (i, feature) in features.iter().enumerate() {
-            match feature {
-                Feature::Generic(generic) => {
-                    if let Some(id) = &generic.own_id {
-                        by_id
-                            .entry(id.text().into_owned())
-                            .or_insert(FeatureIndex(i));
+        let mut store = Store::default();
+        for feature in &features {
+            store.push(feature);
+        }
+        drop(features);
+        Self::from_store(meta, store, foreign)
+    }
+
+    /// A dataset of the features in `store` (see [`Self::new`] for how ids are found).
+    pub fn from_store(meta: StoryMeta, mut store: Store, foreign: Extra) -> Self {
+        store.shrink();
+        if store.len() >= 10_000 {
+            log::info!(
+                "story columns: {} features in {:.1} MB ({} bytes a feature)",
+                store.len(),
+                store.heap_bytes() as f64 / 1e6,
+                store.heap_bytes() / store.len()
+            );
+        }
+        let mut by_id = hashbrown::HashTable::with_capacity(store.len());
+        for i in 0..store.len() {
+            let text = match store.kind(i) {
+                FeatureKind::Generic => match store.own_id(i) {
+                    Some(text) => text,
+                    None => continue,
+                },
+                _ => store.id(i),
+            };
+            let hash = store::hash(text);
+            let found = by_id.find_mut(hash, |&other: &u32| {
+                lookup_key(&store, other as usize) == Some(text)
+            });
+            match found {
+                Some(owner) => {
+                    if store.kind(i) != FeatureKind::Generic
+                        && store.kind(*owner as usize) == FeatureKind::Generic
+                    {
+                        *owner = i as u32;
                     }
                 }
-                other => {
-                    let owner = by_id
-                        .entry(other.id().to_owned())
-                        .or_insert(FeatureIndex(i));
-                    if matches!(features.get(owner.0), Some(Feature::Generic(_))) {
-                        *owner = FeatureIndex(i);
-                    }
+                None => {
+                    by_id.insert_unique(hash, i as u32, |&other: &u32| {
+                        store::hash(lookup_key(&store, other as usize).unwrap_or_default())
+                    });
                 }
             }
         }
         Self {
             meta,
-            features,
+            store,
             foreign,
             by_id,
         }
@@ -402,30 +458,77 @@ impl Dataset {
 
     /// The metadata, the features and the collection's unknown members, to change and rebuild.
     pub fn into_parts(self) -> (StoryMeta, Vec<Feature>, Extra) {
-        (self.meta, self.features, self.foreign)
+        let features = self.features().collect();
+        (self.meta, features, self.foreign)
     }
 
-    pub fn features(&self) -> &[Feature] {
-        &self.features
+    /// The columns themselves, for readers that walk every feature.
+    pub fn store(&self) -> &Store {
+        &self.store
     }
 
-    pub fn get(&self, index: FeatureIndex) -> Option<&Feature> {
-        self.features.get(index.0)
+    pub fn len(&self) -> usize {
+        self.store.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.store.is_empty()
+    }
+
+    /// Tells this dataset from one that replaced it (where its columns are, and how many).
+    pub fn identity(&self) -> (usize, usize) {
+        (self.store.identity(), self.len())
+    }
+
+    /// Every feature, whole, in file order.
+    pub fn features(&self) -> impl ExactSizeIterator<Item = Feature> + '_ {
+        (0..self.len()).map(|i| self.store.feature(i))
+    }
+
+    /// Each feature's date, in file order.
+    pub fn whens(&self) -> impl ExactSizeIterator<Item = Option<When>> + '_ {
+        (0..self.len()).map(|i| self.store.when(i))
+    }
+
+    pub fn get(&self, index: FeatureIndex) -> Option<Feature> {
+        (index.0 < self.len()).then(|| self.store.feature(index.0))
+    }
+
+    pub fn kind(&self, index: FeatureIndex) -> Option<FeatureKind> {
+        (index.0 < self.len()).then(|| self.store.kind(index.0))
     }
 
     pub fn index_of(&self, id: &str) -> Option<FeatureIndex> {
-        self.by_id.get(id).copied()
+        self.by_id
+            .find(store::hash(id), |&i| {
+                lookup_key(&self.store, i as usize) == Some(id)
+            })
+            .map(|&i| FeatureIndex(i as usize))
     }
 
-    pub fn by_id(&self, id: &str) -> Option<&Feature> {
+    pub fn by_id(&self, id: &str) -> Option<Feature> {
         self.index_of(id).and_then(|i| self.get(i))
     }
 
-    pub fn place(&self, id: &str) -> Option<&Place> {
-        match self.by_id(id)? {
+    /// The place with this id, if it is one.
+    pub fn place_index(&self, id: &str) -> Option<FeatureIndex> {
+        self.index_of(id)
+            .filter(|&i| self.store.kind(i.0) == FeatureKind::Place)
+    }
+
+    pub fn place(&self, id: &str) -> Option<Place> {
+        match self.get(self.place_index(id)?)? {
             Feature::Place(p) => Some(p),
             _ => None,
         }
+    }
+
+    /// A place's name, else its id (for labels and names of movements).
+    pub fn place_name(&self, id: &str) -> String {
+        self.place_index(id)
+            .and_then(|i| self.store.name(i.0))
+            .unwrap_or(id)
+            .to_owned()
     }
 
     pub fn source(&self, id: &str) -> Option<&Source> {
@@ -457,32 +560,41 @@ impl Dataset {
         format!("{} ({})", figure.describe(), sources.join(", "))
     }
 
-    pub fn indexed(&self) -> impl Iterator<Item = (FeatureIndex, &Feature)> {
-        self.features
-            .iter()
+    pub fn indexed(&self) -> impl Iterator<Item = (FeatureIndex, Feature)> + '_ {
+        self.features()
             .enumerate()
             .map(|(i, f)| (FeatureIndex(i), f))
     }
 
-    pub fn places(&self) -> impl Iterator<Item = (FeatureIndex, &Place)> {
-        self.indexed().filter_map(|(i, f)| match f {
-            Feature::Place(p) => Some((i, p)),
-            _ => None,
-        })
+    /// The features of one kind, whole.
+    fn of_kind(&self, kind: FeatureKind) -> impl Iterator<Item = (FeatureIndex, Feature)> + '_ {
+        (0..self.len())
+            .filter(move |&i| self.store.kind(i) == kind)
+            .map(|i| (FeatureIndex(i), self.store.feature(i)))
     }
 
-    pub fn movements(&self) -> impl Iterator<Item = (FeatureIndex, &Movement)> {
-        self.indexed().filter_map(|(i, f)| match f {
-            Feature::Movement(m) => Some((i, m)),
-            _ => None,
-        })
+    pub fn places(&self) -> impl Iterator<Item = (FeatureIndex, Place)> + '_ {
+        self.of_kind(FeatureKind::Place)
+            .filter_map(|(i, f)| match f {
+                Feature::Place(p) => Some((i, p)),
+                _ => None,
+            })
     }
 
-    pub fn events(&self) -> impl Iterator<Item = (FeatureIndex, &Event)> {
-        self.indexed().filter_map(|(i, f)| match f {
-            Feature::Event(e) => Some((i, e)),
-            _ => None,
-        })
+    pub fn movements(&self) -> impl Iterator<Item = (FeatureIndex, Movement)> + '_ {
+        self.of_kind(FeatureKind::Movement)
+            .filter_map(|(i, f)| match f {
+                Feature::Movement(m) => Some((i, m)),
+                _ => None,
+            })
+    }
+
+    pub fn events(&self) -> impl Iterator<Item = (FeatureIndex, Event)> + '_ {
+        self.of_kind(FeatureKind::Event)
+            .filter_map(|(i, f)| match f {
+                Feature::Event(e) => Some((i, e)),
+                _ => None,
+            })
     }
 
     /// A human name for a feature: its `name`, else a made-up one from its kind and id.
@@ -491,15 +603,22 @@ impl Dataset {
             return name.clone();
         }
         match feature {
-            Feature::Movement(m) => {
-                let place_name = |id: &str| {
-                    self.place(id)
-                        .and_then(|p| p.common.name.clone())
-                        .unwrap_or_else(|| id.to_owned())
-                };
+            Feature::Movement(m) => self.movement_name(m),
+            Feature::Event(e) => capitalise(&e.event_type.label()),
+            _ => feature.id().to_owned(),
+        }
+    }
+
+    /// A movement's name: its own, else "Evacuation Qaboun → Idlib".
+    pub fn movement_name(&self, m: &Movement) -> String {
+        if let Some(name) = &m.common.name {
+            return name.clone();
+        }
+        {
+            {
                 let origins: Vec<String> = std::iter::once(&m.from)
                     .chain(&m.also_from)
-                    .map(|id| place_name(id))
+                    .map(|id| self.place_name(id))
                     .collect();
                 let origins = match origins.as_slice() {
                     [] => String::new(),
@@ -509,11 +628,24 @@ impl Dataset {
                 format!(
                     "{} {origins} → {}",
                     capitalise(&m.movement_type.label()),
-                    place_name(&m.to)
+                    self.place_name(&m.to)
                 )
             }
-            Feature::Event(e) => capitalise(&e.event_type.label()),
-            _ => feature.id().to_owned(),
+        }
+    }
+
+    /// [`Self::display_name`] of the feature at `index`.
+    pub fn display_name_at(&self, index: FeatureIndex) -> String {
+        match self.store.name(index.0) {
+            Some(name) => name.to_owned(),
+            None if self.kind(index) == Some(FeatureKind::Event) => {
+                let event_type = self.store.event_type(index.0).unwrap_or_default();
+                capitalise(&Term::<EventType>::parse(event_type).label())
+            }
+            None => self
+                .get(index)
+                .map(|f| self.display_name(&f))
+                .unwrap_or_default(),
         }
     }
 
@@ -523,14 +655,37 @@ impl Dataset {
         if let Feature::Event(e) = feature
             && e.common.geometry.is_none()
         {
-            return self
-                .place(e.place.as_deref()?)
-                .and_then(|p| self.anchor_of_place(p));
+            return self.place_anchor(e.place.as_deref()?);
         }
         if let Feature::Movement(m) = feature {
-            return self.place(&m.to).and_then(|p| self.anchor_of_place(p));
+            return self.place_anchor(&m.to);
         }
         feature.common().geometry.as_ref()?.interior_point()
+    }
+
+    /// [`Self::anchor`] of the feature at `index`, without taking the whole feature out.
+    pub fn anchor_at(&self, index: FeatureIndex) -> Option<Point<f64>> {
+        let store = &self.store;
+        match store.kind(index.0) {
+            FeatureKind::Movement => self.place_anchor(store.movement_ends(index.0)?.1),
+            FeatureKind::Event if !store.has_geometry(index.0) => {
+                self.place_anchor(store.event_place(index.0)?)
+            }
+            _ => self.shape_anchor(index.0),
+        }
+    }
+
+    /// A point of the geometry at `index` (a point's own, else one inside the shape).
+    fn shape_anchor(&self, index: usize) -> Option<Point<f64>> {
+        match self.store.point(index) {
+            Some(point) => Some(Point(point)),
+            None => self.store.geometry(index)?.interior_point(),
+        }
+    }
+
+    /// The anchor of the place with this id.
+    pub fn place_anchor(&self, id: &str) -> Option<Point<f64>> {
+        self.shape_anchor(self.place_index(id)?.0)
     }
 
     pub fn anchor_of_place(&self, place: &Place) -> Option<Point<f64>> {
@@ -544,24 +699,37 @@ impl Dataset {
         {
             return Some(line.0.clone());
         }
-        let from = self.anchor_of_place(self.place(&movement.from)?)?;
-        let to = self.anchor_of_place(self.place(&movement.to)?)?;
+        let from = self.place_anchor(&movement.from)?;
+        let to = self.place_anchor(&movement.to)?;
         Some(vec![from.0, to.0])
+    }
+
+    /// [`Self::movement_path`] of the movement at `index`, from the columns.
+    pub fn movement_path_at(&self, index: FeatureIndex) -> Option<Vec<Coord<f64>>> {
+        let (from, to) = self.store.movement_ends(index.0)?;
+        if self.store.has_geometry(index.0)
+            && self.store.point(index.0).is_none()
+            && let Some(Geometry::LineString(line)) = self.store.geometry(index.0)
+            && line.0.len() >= 2
+        {
+            return Some(line.0);
+        }
+        Some(vec![self.place_anchor(from)?.0, self.place_anchor(to)?.0])
     }
 
     /// Movements and events that involve a place, in file order.
     pub fn related_to_place(&self, place_id: &str) -> Vec<FeatureIndex> {
-        self.indexed()
-            .filter(|(_, f)| match f {
-                Feature::Movement(m) => {
-                    m.from == place_id
-                        || m.to == place_id
-                        || m.also_from.iter().any(|f| f == place_id)
+        let store = &self.store;
+        (0..self.len())
+            .filter(|&i| match store.kind(i) {
+                FeatureKind::Movement => {
+                    store.movement_origins(i).any(|id| id == place_id)
+                        || store.movement_ends(i).is_some_and(|(_, to)| to == place_id)
                 }
-                Feature::Event(e) => e.place.as_deref() == Some(place_id),
+                FeatureKind::Event => store.event_place(i) == Some(place_id),
                 _ => false,
             })
-            .map(|(i, _)| i)
+            .map(FeatureIndex)
             .collect()
     }
 

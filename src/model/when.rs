@@ -5,6 +5,7 @@
 //! "2017-05" is 1–31 May 2017, "2013" the whole year.
 
 use std::fmt;
+use std::num::NonZeroU32;
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -20,49 +21,51 @@ pub enum Precision {
 
 /// A calendar date known to a year, a month or a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct PartialDate {
-    year: i32,
-    month: Option<u32>,
-    day: Option<u32>,
-}
+pub struct PartialDate(NonZeroU32);
 
+/// Years as [`NaiveDate`] has them (about ±262,000), shifted to be positive in 20 bits.
+const YEAR_OFFSET: i32 = 262_145;
+
+/// Packed in four bytes (year, month, day; 0 for a month or day not given): a story keeps a
+/// date or two per item, a million of them.
 impl PartialDate {
+    fn pack(year: i32, month: u32, day: u32) -> Self {
+        let year = (year.clamp(-YEAR_OFFSET + 1, YEAR_OFFSET - 2) + YEAR_OFFSET) as u32;
+        Self(NonZeroU32::new(year << 9 | month << 5 | day).unwrap_or(NonZeroU32::MIN))
+    }
+
+    fn year_number(&self) -> i32 {
+        (self.0.get() >> 9) as i32 - YEAR_OFFSET
+    }
+
+    fn month_number(&self) -> Option<u32> {
+        Some(self.0.get() >> 5 & 0xF).filter(|&m| m != 0)
+    }
+
+    fn day_number(&self) -> Option<u32> {
+        Some(self.0.get() & 0x1F).filter(|&d| d != 0)
+    }
+
     pub fn year(year: i32) -> Self {
-        Self {
-            year,
-            month: None,
-            day: None,
-        }
+        Self::pack(year, 0, 0)
     }
 
     pub fn month(year: i32, month: u32) -> Option<Self> {
         NaiveDate::from_ymd_opt(year, month, 1)?;
-        Some(Self {
-            year,
-            month: Some(month),
-            day: None,
-        })
+        Some(Self::pack(year, month, 0))
     }
 
     pub fn day(year: i32, month: u32, day: u32) -> Option<Self> {
         NaiveDate::from_ymd_opt(year, month, day)?;
-        Some(Self {
-            year,
-            month: Some(month),
-            day: Some(day),
-        })
+        Some(Self::pack(year, month, day))
     }
 
     pub fn from_date(date: NaiveDate) -> Self {
-        Self {
-            year: date.year(),
-            month: Some(date.month()),
-            day: Some(date.day()),
-        }
+        Self::pack(date.year(), date.month(), date.day())
     }
 
     pub fn precision(&self) -> Precision {
-        match (self.month, self.day) {
+        match (self.month_number(), self.day_number()) {
             (None, _) => Precision::Year,
             (Some(_), None) => Precision::Month,
             (Some(_), Some(_)) => Precision::Day,
@@ -71,17 +74,17 @@ impl PartialDate {
 
     /// The first day this date covers.
     pub fn first_day(&self) -> NaiveDate {
-        let month = self.month.unwrap_or(1);
-        let day = self.day.unwrap_or(1);
-        NaiveDate::from_ymd_opt(self.year, month, day).unwrap_or(NaiveDate::MIN)
+        let month = self.month_number().unwrap_or(1);
+        let day = self.day_number().unwrap_or(1);
+        NaiveDate::from_ymd_opt(self.year_number(), month, day).unwrap_or(NaiveDate::MIN)
     }
 
     /// The last day this date covers.
     pub fn last_day(&self) -> NaiveDate {
-        match (self.month, self.day) {
-            (Some(m), Some(d)) => NaiveDate::from_ymd_opt(self.year, m, d),
-            (Some(m), None) => last_day_of_month(self.year, m),
-            (None, _) => NaiveDate::from_ymd_opt(self.year, 12, 31),
+        match (self.month_number(), self.day_number()) {
+            (Some(m), Some(d)) => NaiveDate::from_ymd_opt(self.year_number(), m, d),
+            (Some(m), None) => last_day_of_month(self.year_number(), m),
+            (None, _) => NaiveDate::from_ymd_opt(self.year_number(), 12, 31),
         }
         .unwrap_or(NaiveDate::MAX)
     }
@@ -119,10 +122,10 @@ fn last_day_of_month(year: i32, month: u32) -> Option<NaiveDate> {
 impl fmt::Display for PartialDate {
     /// The ISO form, as written in data files.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.month, self.day) {
-            (Some(m), Some(d)) => write!(f, "{:04}-{:02}-{:02}", self.year, m, d),
-            (Some(m), None) => write!(f, "{:04}-{:02}", self.year, m),
-            (None, _) => write!(f, "{:04}", self.year),
+        match (self.month_number(), self.day_number()) {
+            (Some(m), Some(d)) => write!(f, "{:04}-{:02}-{:02}", self.year_number(), m, d),
+            (Some(m), None) => write!(f, "{:04}-{:02}", self.year_number(), m),
+            (None, _) => write!(f, "{:04}", self.year_number()),
         }
     }
 }
@@ -130,10 +133,10 @@ impl fmt::Display for PartialDate {
 impl PartialDate {
     /// The form a reader expects: "12 May 2017", "May 2017", "2017".
     pub fn human(&self) -> String {
-        match (self.month, self.day) {
+        match (self.month_number(), self.day_number()) {
             (Some(_), Some(d)) => format!("{} {}", d, self.first_day().format("%B %Y")),
             (Some(_), None) => self.first_day().format("%B %Y").to_string(),
-            (None, _) => self.year.to_string(),
+            (None, _) => self.year_number().to_string(),
         }
     }
 }

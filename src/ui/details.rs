@@ -24,7 +24,7 @@ pub fn details_ui(
     };
     heading_ui(
         ui,
-        &crate::bidi::visual(&dataset.display_name(feature)),
+        &crate::bidi::visual(&dataset.display_name(&feature)),
         &mut commands,
     );
     if !shown_in_range {
@@ -36,7 +36,7 @@ pub fn details_ui(
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
         .show(ui, |ui| {
-            match feature {
+            match &feature {
                 Feature::Place(place) => {
                     place_ui(ui, dataset, place, range, visible, &mut commands)
                 }
@@ -44,8 +44,8 @@ pub fn details_ui(
                 Feature::Event(event) => event_ui(ui, dataset, event, &mut commands),
                 Feature::Generic(_) => {}
             }
-            extra_properties_ui(ui, feature);
-            sources_ui(ui, dataset, &cited_sources(feature), &mut commands);
+            extra_properties_ui(ui, &feature);
+            sources_ui(ui, dataset, &cited_sources(&feature), &mut commands);
         });
     commands
 }
@@ -116,7 +116,7 @@ fn place_ui(
         for index in related {
             if let Some(feature) = dataset.get(index) {
                 let when = feature.when().map(|w| w.human()).unwrap_or_default();
-                let mut text = format!("{} — {when}", dataset.display_name(feature));
+                let mut text = format!("{} — {when}", dataset.display_name(&feature));
                 if !visible.get(index.0).copied().unwrap_or(true) {
                     text.push_str(" (outside the time range)");
                 }
@@ -247,8 +247,7 @@ pub fn movements_ui(ui: &mut Ui, dataset: &Dataset, movements: &[FeatureIndex]) 
                 let Some(Feature::Movement(movement)) = dataset.get(index) else {
                     continue;
                 };
-                let feature = &dataset.features()[index.0];
-                let mut title = dataset.display_name(feature);
+                let mut title = dataset.movement_name(&movement);
                 if let Some(when) = movement.common.when {
                     title = format!("{} · {title}", when.human());
                 }

@@ -97,14 +97,13 @@ fn search_texts(dataset: &Dataset) -> Vec<String> {
         .filter(|(_, place)| place.name_ar.is_some() || !place.name_variants.is_empty())
         .filter_map(|(_, place)| {
             let name = names::fold(place.common.name.as_deref()?);
-            (!name.is_empty()).then(|| (name, names::place_search_text(place)))
+            (!name.is_empty()).then(|| (name, names::place_search_text(&place)))
         })
         .collect();
     dataset
         .features()
-        .iter()
         .map(|f| {
-            let mut haystack = search_text(dataset, f);
+            let mut haystack = search_text(dataset, &f);
             for (name, spellings) in &spellings {
                 if contains_word(&haystack, name) && !haystack.contains(spellings.as_str()) {
                     haystack.push(' ');
@@ -159,7 +158,7 @@ fn search_text(dataset: &Dataset, feature: &Feature) -> String {
     let place_name = |id: &str| {
         dataset
             .place(id)
-            .map_or_else(|| id.to_owned(), names::place_search_text)
+            .map_or_else(|| id.to_owned(), |place| names::place_search_text(&place))
     };
     let mut parts = vec![dataset.display_name(feature), feature.id().to_owned()];
     match feature {
@@ -246,7 +245,7 @@ pub fn event_list_ui(
         let Some(feature) = input.dataset.get(*index) else {
             continue;
         };
-        let name = crate::bidi::visual(&input.dataset.display_name(feature)).into_owned();
+        let name = crate::bidi::visual(&input.dataset.display_name(&feature)).into_owned();
         let selected = input.selection == Some(*index);
         if ui
             .selectable_label(selected, format!("◆ {name} (place)"))
@@ -306,7 +305,7 @@ pub fn event_list_ui(
                 Feature::Movement(_) => "→",
                 _ => "•",
             };
-            let name = input.dataset.display_name(feature);
+            let name = input.dataset.display_name(&feature);
             let text = format!("{kind} {when} · {}", crate::bidi::visual(&name));
             let selected = input.selection == Some(index);
             let response = ui.selectable_label(selected, text);

@@ -108,8 +108,8 @@ fn clicking_an_arrow_between_clusters_lists_its_movements_with_each_sources_figu
     harness.get_by_label(&format!("{} movements", selected.len()));
     // Each movement is listed with its figures, one line per source: never summed.
     let dataset = harness.state().dataset();
-    let first = &dataset.features()[selected[0].0];
-    let evacmap::model::Feature::Movement(movement) = first else {
+    let first = dataset.get(selected[0]).unwrap();
+    let evacmap::model::Feature::Movement(movement) = &first else {
         panic!("not a movement")
     };
     let monitor = movement

@@ -192,7 +192,7 @@ fn unknown_values_load_with_warnings_and_are_kept() {
 #[test]
 fn plain_geojson_from_other_tools_opens_as_generic_features() {
     let loaded = load_file(&fixture("good", "plain-qgis-export.geojson")).unwrap();
-    let features = loaded.dataset.features();
+    let features: Vec<Feature> = loaded.dataset.features().collect();
     assert_eq!(features.len(), 4);
     assert!(features.iter().all(|f| matches!(f, Feature::Generic(_))));
     assert_eq!(features[0].common().name.as_deref(), Some("Checkpoint"));
@@ -377,7 +377,7 @@ fn the_story_places_sit_where_the_gazetteer_says() {
         ("idlib", 35.9306, 36.6339),
     ] {
         let place = dataset.place(id).unwrap();
-        let point = dataset.anchor_of_place(place).unwrap();
+        let point = dataset.anchor_of_place(&place).unwrap();
         assert_eq!((point.y(), point.x()), (lat, lon), "{id}");
     }
     let tishreen = dataset.place("tishreen").unwrap();

@@ -316,7 +316,7 @@ fn a_lone_latitude_missing_from_a_movement_line_is_an_error_not_a_crash() {
 #[test]
 fn ids_follow_geojson_and_made_up_names_never_collide() {
     let loaded = load_file(&fixture("rfc7946/valid", "number-and-string-ids.geojson")).unwrap();
-    let features = loaded.dataset.features();
+    let features: Vec<Feature> = loaded.dataset.features().collect();
     let own = |i: usize| match &features[i] {
         Feature::Generic(g) => g.own_id.clone(),
         other => panic!("a generic feature, not {other:?}"),

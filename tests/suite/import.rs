@@ -31,7 +31,7 @@ fn load(name: &str) -> evacmap::io::Loaded {
     evacmap::import::load(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-fn events(dataset: &evacmap::model::Dataset) -> Vec<&evacmap::model::Event> {
+fn events(dataset: &evacmap::model::Dataset) -> Vec<evacmap::model::Event> {
     dataset.events().map(|(_, e)| e).collect()
 }
 
@@ -39,7 +39,7 @@ fn events(dataset: &evacmap::model::Dataset) -> Vec<&evacmap::model::Event> {
 fn every_acled_layout_opens_with_its_dates_sources_and_places() {
     // 2015: upper case, ALLY_ACTOR columns, "01-January-2015".
     let old = load("acled-2015.csv");
-    let first = events(&old.dataset)[0];
+    let first = events(&old.dataset)[0].clone();
     assert_eq!(first.common.id, "SUD1");
     assert_eq!(first.common.when.unwrap().to_string(), "2015-01-01");
     assert_eq!(first.event_type, Term::Known(EventType::Clashes));
@@ -57,7 +57,7 @@ fn every_acled_layout_opens_with_its_dates_sources_and_places() {
     assert_eq!(first.figures[0].sources, first.common.sources);
     assert!(first.common.extra.get("fatalities").is_none());
     // time_precision 2: the week around the date.
-    let second = events(&old.dataset)[1];
+    let second = events(&old.dataset)[1].clone();
     assert_eq!(
         second.common.when.unwrap().to_string(),
         "2014-12-31/2015-01-06"
@@ -240,7 +240,7 @@ fn list_prints_imported_rows_with_figures_by_source() {
 fn geojson_from_other_tools_gets_its_dates_and_says_from_where() {
     let usgs = load("usgs.geojson");
     assert_eq!(
-        usgs.dataset.features()[0].when().unwrap().to_string(),
+        usgs.dataset.store().when(0).unwrap().to_string(),
         "2023-11-14"
     );
     assert_eq!(
@@ -259,9 +259,8 @@ fn geojson_from_other_tools_gets_its_dates_and_says_from_where() {
     let sequence = load("reports.geojsons");
     let dates: Vec<String> = sequence
         .dataset
-        .features()
-        .iter()
-        .map(|f| f.when().unwrap().to_string())
+        .whens()
+        .map(|when| when.unwrap().to_string())
         .collect();
     assert_eq!(dates, ["2017-05-10", "2017-05-11", "2017-05-12"]);
 }

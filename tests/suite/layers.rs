@@ -129,8 +129,11 @@ fn the_date_property_can_be_picked_in_the_layer_settings() {
     options.file = Some(path);
     let mut harness = support::app_harness(options, None, 1.0 / 60.0);
     let when = |harness: &Harness<'static, EvacApp>| {
-        harness.state().dataset().features()[0]
-            .when()
+        harness
+            .state()
+            .dataset()
+            .store()
+            .when(0)
             .map(|w| w.to_string())
     };
     // As many plausible dates in both: the first by name is used, the other is offered.

@@ -7,6 +7,7 @@
 mod support;
 
 mod clusters;
+mod columns;
 mod data_format;
 mod export;
 mod hostile_input;

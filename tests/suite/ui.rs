@@ -195,7 +195,7 @@ fn the_story_is_framed_so_idlib_and_damascus_are_both_in_view() {
     let map = app.map_rect().unwrap();
     let dataset = app.dataset();
     for marker in &app.last_overlay().markers {
-        let id = dataset.get(marker.feature).unwrap().id();
+        let id = dataset.store().id(marker.feature.0);
         if id != "syria" {
             assert!(
                 map.contains(marker.drawn_position),
@@ -245,7 +245,7 @@ fn crowded_markers_are_spread_apart_when_zoomed_out_and_at_their_places_when_zoo
         .state()
         .dataset()
         .place("qaboun")
-        .and_then(|p| harness.state().dataset().anchor_of_place(p))
+        .and_then(|p| harness.state().dataset().anchor_of_place(&p))
         .unwrap();
     let mut closer = options();
     closer.view = Some((qaboun.x(), qaboun.y(), harness.state().zoom() + 6.0));

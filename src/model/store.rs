@@ -1,0 +1,1063 @@
+//! The features of a story in typed columns, not one struct of strings and lists per feature.
+//!
+//! Why: a million features as structs took over two kilobytes each. Here every text lives in one
+//! arena (words that repeat, such as source ids, terms and place references, once per story),
+//! dates take four bytes an end, figures and control claims are rows of flat tables, and what
+//! few features have (unknown members, notes on how a date was found) sits in a sparse table, as
+//! JSON text rather than a parsed tree. Readers that walk every feature (the map index, the time
+//! filter, search) read the columns; a panel that shows one feature gets it back whole as a
+//! [`Feature`].
+
+use geo::{Coord, Geometry, Point};
+use serde_json::{Map, Value};
+
+use super::{
+    Common, ControlClaim, Event, Extra, Feature, FeatureKind, Figure, Generic, GeoJsonId, Movement,
+    Place, Term, When,
+};
+
+/// A text in the arena, where its length comes first (`u32::MAX`: none). Four bytes, not eight
+/// with a length beside the start: a story refers to texts several million times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Text(u32);
+
+impl Text {
+    const NONE: Text = Text(u32::MAX);
+
+    fn is_none(self) -> bool {
+        self == Self::NONE
+    }
+
+    fn shifted(self, base: u32) -> Text {
+        if self.is_none() {
+            self
+        } else {
+            Text(self.0 + base)
+        }
+    }
+}
+
+/// Lengths below this take one byte before their text; longer ones a marker and five more.
+/// Every byte of a length is below 128, so the arena stays UTF-8 text.
+const SHORT: usize = 127;
+
+/// A run of rows in one of the flat tables.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Run {
+    start: u32,
+    len: u32,
+}
+
+impl Run {
+    fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..(self.start + self.len) as usize
+    }
+
+    fn shifted(self, base: u32) -> Run {
+        Run {
+            start: self.start + base,
+            len: self.len,
+        }
+    }
+}
+
+/// A feature's geometry: most are points, kept as two numbers; the rest whole, in a side table.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Shape {
+    None,
+    Point(u32),
+    Other(u32),
+}
+
+/// A [`Shape`] in four bytes: none, a point's row, or (high bit set) another shape's row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct PackedShape(u32);
+
+impl PackedShape {
+    const NONE: PackedShape = PackedShape(u32::MAX);
+    const OTHER: u32 = 1 << 31;
+
+    fn pack(shape: Shape) -> Self {
+        match shape {
+            Shape::None => Self::NONE,
+            Shape::Point(i) => Self(i),
+            Shape::Other(i) => Self(i | Self::OTHER),
+        }
+    }
+
+    fn unpack(self) -> Shape {
+        match self.0 {
+            u32::MAX => Shape::None,
+            i if i & Self::OTHER != 0 => Shape::Other(i & !Self::OTHER),
+            i => Shape::Point(i),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct PlaceRow {
+    name_ar: Text,
+    variants: Run,
+    place_type: Text,
+    admin1: Text,
+    geo_precision: Text,
+    description: Text,
+    control: Run,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct MovementRow {
+    from: Text,
+    also_from: Run,
+    to: Text,
+    movement_type: Text,
+    status: Text,
+    figures: Run,
+    summary: Text,
+    to_assumed: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct EventRow {
+    event_type: Text,
+    place: Text,
+    summary: Text,
+    actors: Run,
+    figures: Run,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct GenericRow {
+    /// The GeoJSON id's text; a number's as JSON writes it.
+    own_id: Text,
+    own_id_is_number: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct FigureRow {
+    value: u64,
+    measure: Text,
+    qualifier: Text,
+    sources: Run,
+    note: Text,
+    /// Unknown members, as a JSON object's text.
+    extra: Text,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct ClaimRow {
+    when: Option<When>,
+    /// NaN: the whole place.
+    share_percent: f64,
+    status: Text,
+    qualifier: Text,
+    actors: Run,
+    sources: Run,
+    note: Text,
+    extra: Text,
+}
+
+/// What few features have.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Rare {
+    when_basis: Text,
+    extra: Text,
+    foreign: Text,
+}
+
+/// One story's features, in file order.
+#[derive(Clone, Default)]
+pub struct Store {
+    arena: String,
+    /// The arena's texts that repeat (terms, sources, actors, place references), while building.
+    interned: hashbrown::HashTable<Text>,
+    kinds: Vec<FeatureKind>,
+    /// Each feature's row in the table of its kind.
+    rows: Vec<u32>,
+    ids: Vec<Text>,
+    names: Vec<Text>,
+    whens: Vec<Option<When>>,
+    sources: Vec<Run>,
+    shapes: Vec<PackedShape>,
+    points: Vec<Coord<f64>>,
+    other_shapes: Vec<Geometry<f64>>,
+    /// The items of every list of words (sources, actors, spellings, origins).
+    words: Vec<Text>,
+    places: Vec<PlaceRow>,
+    movements: Vec<MovementRow>,
+    events: Vec<EventRow>,
+    generics: Vec<GenericRow>,
+    figures: Vec<FigureRow>,
+    claims: Vec<ClaimRow>,
+    rare: foldhash::HashMap<u32, Rare>,
+}
+
+/// The hash ids and words are found by (fixed, so that it is the same in every store).
+pub(crate) fn hash(text: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::default().hash_one(text)
+}
+
+fn text_of(arena: &str, text: Text) -> &str {
+    let bytes = arena.as_bytes();
+    let at = text.0 as usize;
+    let (len, start) = match bytes.get(at).map(|&b| b as usize) {
+        Some(len) if len < SHORT => (len, at + 1),
+        Some(_) => {
+            let len = bytes
+                .get(at + 1..at + 6)
+                .unwrap_or_default()
+                .iter()
+                .fold(0, |len, &b| len << 7 | b as usize);
+            (len, at + 6)
+        }
+        None => (0, at),
+    };
+    arena.get(start..start + len).unwrap_or_default()
+}
+
+impl Store {
+    pub fn len(&self) -> usize {
+        self.kinds.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.kinds.is_empty()
+    }
+
+    /// Bytes held, for the log and the memory bench.
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        self.arena.capacity()
+            + self.interned.capacity() * size_of::<Text>()
+            + self.kinds.capacity()
+            + self.rows.capacity() * 4
+            + self.ids.capacity() * size_of::<Text>()
+            + self.names.capacity() * size_of::<Text>()
+            + self.whens.capacity() * size_of::<Option<When>>()
+            + self.sources.capacity() * size_of::<Run>()
+            + self.shapes.capacity() * size_of::<PackedShape>()
+            + self.points.capacity() * size_of::<Coord<f64>>()
+            + self.other_shapes.capacity() * size_of::<Geometry<f64>>()
+            + self.words.capacity() * size_of::<Text>()
+            + self.places.capacity() * size_of::<PlaceRow>()
+            + self.movements.capacity() * size_of::<MovementRow>()
+            + self.events.capacity() * size_of::<EventRow>()
+            + self.generics.capacity() * size_of::<GenericRow>()
+            + self.figures.capacity() * size_of::<FigureRow>()
+            + self.claims.capacity() * size_of::<ClaimRow>()
+            + self.rare.capacity() * (size_of::<Rare>() + 4)
+    }
+
+    fn text(&self, text: Text) -> &str {
+        text_of(&self.arena, text)
+    }
+
+    fn opt_text(&self, text: Text) -> Option<&str> {
+        (!text.is_none()).then(|| self.text(text))
+    }
+
+    fn owned(&self, text: Text) -> Option<String> {
+        self.opt_text(text).map(str::to_owned)
+    }
+
+    fn push_text(&mut self, text: &str) -> Text {
+        // The arena stays under 4 GiB: files are capped far below that.
+        let start = self.arena.len() as u32;
+        if text.len() < SHORT {
+            self.arena.push(char::from(text.len() as u8));
+        } else {
+            self.arena.push(char::from(SHORT as u8));
+            for shift in (0..5).rev() {
+                self.arena
+                    .push(char::from((text.len() >> (7 * shift) & 0x7F) as u8));
+            }
+        }
+        self.arena.push_str(text);
+        Text(start)
+    }
+
+    fn push_opt(&mut self, text: Option<&str>) -> Text {
+        text.map_or(Text::NONE, |text| self.push_text(text))
+    }
+
+    /// A word stored once however often it comes.
+    fn intern(&mut self, word: &str) -> Text {
+        let hash = hash(word);
+        let arena = &self.arena;
+        if let Some(&found) = self
+            .interned
+            .find(hash, |&text| text_of(arena, text) == word)
+        {
+            return found;
+        }
+        let text = self.push_text(word);
+        let arena = &self.arena;
+        self.interned
+            .insert_unique(hash, text, |&t| self::hash(text_of(arena, t)));
+        text
+    }
+
+    fn intern_opt(&mut self, word: Option<&str>) -> Text {
+        word.map_or(Text::NONE, |word| self.intern(word))
+    }
+
+    fn push_words<'a>(&mut self, words: impl IntoIterator<Item = &'a String>) -> Run {
+        let start = self.words.len() as u32;
+        for word in words {
+            let text = self.intern(word);
+            self.words.push(text);
+        }
+        Run {
+            start,
+            len: self.words.len() as u32 - start,
+        }
+    }
+
+    fn words(&self, run: Run) -> impl Iterator<Item = &str> {
+        self.words[run.range()].iter().map(|&t| self.text(t))
+    }
+
+    fn owned_words(&self, run: Run) -> Vec<String> {
+        self.words(run).map(str::to_owned).collect()
+    }
+
+    fn push_extra(&mut self, extra: &Extra) -> Text {
+        if extra.is_empty() {
+            return Text::NONE;
+        }
+        let map: Map<String, Value> = extra.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        // Writing a map of JSON values to text cannot fail.
+        let json = serde_json::to_string(&map).unwrap_or_default();
+        self.push_text(&json)
+    }
+
+    fn extra(&self, text: Text) -> Extra {
+        match self.opt_text(text) {
+            Some(json) => serde_json::from_str::<Map<String, Value>>(json)
+                .map(Extra::from)
+                .unwrap_or_default(),
+            None => Extra::new(),
+        }
+    }
+
+    fn push_figures(&mut self, figures: &[Figure]) -> Run {
+        let start = self.figures.len() as u32;
+        for figure in figures {
+            let row = FigureRow {
+                value: figure.value,
+                measure: self.intern(figure.measure.as_str()),
+                qualifier: self.intern(figure.qualifier.as_str()),
+                sources: self.push_words(&figure.sources),
+                note: self.push_opt(figure.note.as_deref()),
+                extra: self.push_extra(&figure.extra),
+            };
+            self.figures.push(row);
+        }
+        Run {
+            start,
+            len: figures.len() as u32,
+        }
+    }
+
+    fn push_claims(&mut self, claims: &[ControlClaim]) -> Run {
+        let start = self.claims.len() as u32;
+        for claim in claims {
+            let row = ClaimRow {
+                when: claim.when,
+                share_percent: claim.share_percent.unwrap_or(f64::NAN),
+                status: self.intern(claim.status.as_str()),
+                qualifier: self.intern_opt(claim.qualifier.as_ref().map(Term::as_str)),
+                actors: self.push_words(&claim.actors),
+                sources: self.push_words(&claim.sources),
+                note: self.push_opt(claim.note.as_deref()),
+                extra: self.push_extra(&claim.extra),
+            };
+            self.claims.push(row);
+        }
+        Run {
+            start,
+            len: claims.len() as u32,
+        }
+    }
+
+    fn push_shape(&mut self, geometry: Option<&Geometry<f64>>) -> Shape {
+        match geometry {
+            None => Shape::None,
+            Some(Geometry::Point(point)) => {
+                self.points.push(point.0);
+                Shape::Point(self.points.len() as u32 - 1)
+            }
+            Some(other) => {
+                self.other_shapes.push(other.clone());
+                Shape::Other(self.other_shapes.len() as u32 - 1)
+            }
+        }
+    }
+
+    /// Adds a feature at the end.
+    pub fn push(&mut self, feature: &Feature) {
+        let index = self.kinds.len() as u32;
+        let common = feature.common();
+        let id = self.push_text(&common.id);
+        let name = self.push_opt(common.name.as_deref());
+        let sources = self.push_words(&common.sources);
+        let shape = self.push_shape(common.geometry.as_ref());
+        if common.when_basis.is_some() || !common.extra.is_empty() || !common.foreign.is_empty() {
+            let rare = Rare {
+                when_basis: self.push_opt(common.when_basis.as_deref()),
+                extra: self.push_extra(&common.extra),
+                foreign: self.push_extra(&common.foreign),
+            };
+            self.rare.insert(index, rare);
+        }
+        let row = match feature {
+            Feature::Place(place) => {
+                let row = PlaceRow {
+                    name_ar: self.push_opt(place.name_ar.as_deref()),
+                    variants: self.push_words(&place.name_variants),
+                    place_type: self.intern_opt(place.place_type.as_ref().map(Term::as_str)),
+                    admin1: self.intern_opt(place.admin1.as_deref()),
+                    geo_precision: self.intern_opt(place.geo_precision.as_ref().map(Term::as_str)),
+                    description: self.push_opt(place.description.as_deref()),
+                    control: self.push_claims(&place.control),
+                };
+                self.places.push(row);
+                self.places.len() - 1
+            }
+            Feature::Movement(movement) => {
+                let row = MovementRow {
+                    from: self.intern(&movement.from),
+                    also_from: self.push_words(&movement.also_from),
+                    to: self.intern(&movement.to),
+                    movement_type: self.intern(movement.movement_type.as_str()),
+                    status: self.intern(movement.status.as_str()),
+                    figures: self.push_figures(&movement.figures),
+                    summary: self.push_opt(movement.summary.as_deref()),
+                    to_assumed: movement.to_assumed,
+                };
+                self.movements.push(row);
+                self.movements.len() - 1
+            }
+            Feature::Event(event) => {
+                let row = EventRow {
+                    event_type: self.intern(event.event_type.as_str()),
+                    place: self.intern_opt(event.place.as_deref()),
+                    summary: self.push_opt(event.summary.as_deref()),
+                    actors: self.push_words(&event.actors),
+                    figures: self.push_figures(&event.figures),
+                };
+                self.events.push(row);
+                self.events.len() - 1
+            }
+            Feature::Generic(generic) => {
+                let row = GenericRow {
+                    own_id: match &generic.own_id {
+                        Some(own) => self.push_text(&own.text()),
+                        None => Text::NONE,
+                    },
+                    own_id_is_number: matches!(generic.own_id, Some(GeoJsonId::Number(_))),
+                };
+                self.generics.push(row);
+                self.generics.len() - 1
+            }
+        };
+        self.kinds.push(feature.kind());
+        self.rows.push(row as u32);
+        self.ids.push(id);
+        self.names.push(name);
+        self.whens.push(common.when);
+        self.sources.push(sources);
+        self.shapes.push(PackedShape::pack(shape));
+    }
+
+    /// Adds `other`'s features after these (stores built apart, on several cores, become one).
+    pub fn append(&mut self, other: Store) {
+        let text = self.arena.len() as u32;
+        let words = self.words.len() as u32;
+        let figures = self.figures.len() as u32;
+        let claims = self.claims.len() as u32;
+        let features = self.kinds.len() as u32;
+        let points = self.points.len() as u32;
+        let others = self.other_shapes.len() as u32;
+        let rows = [
+            self.places.len() as u32,
+            self.movements.len() as u32,
+            self.events.len() as u32,
+            self.generics.len() as u32,
+        ];
+        self.arena.push_str(&other.arena);
+        self.words
+            .extend(other.words.iter().map(|t| t.shifted(text)));
+        for (&kind, &row) in other.kinds.iter().zip(&other.rows) {
+            let base = match kind {
+                FeatureKind::Place => rows[0],
+                FeatureKind::Movement => rows[1],
+                FeatureKind::Event => rows[2],
+                FeatureKind::Generic => rows[3],
+            };
+            self.rows.push(row + base);
+        }
+        self.kinds.extend(&other.kinds);
+        self.ids.extend(other.ids.iter().map(|t| t.shifted(text)));
+        self.names
+            .extend(other.names.iter().map(|t| t.shifted(text)));
+        self.whens.extend(&other.whens);
+        self.sources
+            .extend(other.sources.iter().map(|r| r.shifted(words)));
+        self.shapes.extend(other.shapes.iter().map(|shape| {
+            PackedShape::pack(match shape.unpack() {
+                Shape::None => Shape::None,
+                Shape::Point(i) => Shape::Point(i + points),
+                Shape::Other(i) => Shape::Other(i + others),
+            })
+        }));
+        self.points.extend(&other.points);
+        self.other_shapes.extend(other.other_shapes);
+        self.places.extend(other.places.iter().map(|row| PlaceRow {
+            name_ar: row.name_ar.shifted(text),
+            variants: row.variants.shifted(words),
+            place_type: row.place_type.shifted(text),
+            admin1: row.admin1.shifted(text),
+            geo_precision: row.geo_precision.shifted(text),
+            description: row.description.shifted(text),
+            control: row.control.shifted(claims),
+        }));
+        self.movements
+            .extend(other.movements.iter().map(|row| MovementRow {
+                from: row.from.shifted(text),
+                also_from: row.also_from.shifted(words),
+                to: row.to.shifted(text),
+                movement_type: row.movement_type.shifted(text),
+                status: row.status.shifted(text),
+                figures: row.figures.shifted(figures),
+                summary: row.summary.shifted(text),
+                to_assumed: row.to_assumed,
+            }));
+        self.events.extend(other.events.iter().map(|row| EventRow {
+            event_type: row.event_type.shifted(text),
+            place: row.place.shifted(text),
+            summary: row.summary.shifted(text),
+            actors: row.actors.shifted(words),
+            figures: row.figures.shifted(figures),
+        }));
+        self.generics
+            .extend(other.generics.iter().map(|row| GenericRow {
+                own_id: row.own_id.shifted(text),
+                own_id_is_number: row.own_id_is_number,
+            }));
+        self.figures
+            .extend(other.figures.iter().map(|row| FigureRow {
+                value: row.value,
+                measure: row.measure.shifted(text),
+                qualifier: row.qualifier.shifted(text),
+                sources: row.sources.shifted(words),
+                note: row.note.shifted(text),
+                extra: row.extra.shifted(text),
+            }));
+        self.claims.extend(other.claims.iter().map(|row| ClaimRow {
+            when: row.when,
+            share_percent: row.share_percent,
+            status: row.status.shifted(text),
+            qualifier: row.qualifier.shifted(text),
+            actors: row.actors.shifted(words),
+            sources: row.sources.shifted(words),
+            note: row.note.shifted(text),
+            extra: row.extra.shifted(text),
+        }));
+        self.rare.extend(other.rare.iter().map(|(&index, rare)| {
+            let rare = Rare {
+                when_basis: rare.when_basis.shifted(text),
+                extra: rare.extra.shifted(text),
+                foreign: rare.foreign.shifted(text),
+            };
+            (index + features, rare)
+        }));
+        // Words of the two parts are no longer looked up together: building is over.
+        self.interned = hashbrown::HashTable::new();
+    }
+
+    /// Lets go of spare capacity and of the building-time word table.
+    pub fn shrink(&mut self) {
+        self.interned = hashbrown::HashTable::new();
+        self.arena.shrink_to_fit();
+        self.kinds.shrink_to_fit();
+        self.rows.shrink_to_fit();
+        self.ids.shrink_to_fit();
+        self.names.shrink_to_fit();
+        self.whens.shrink_to_fit();
+        self.sources.shrink_to_fit();
+        self.shapes.shrink_to_fit();
+        self.points.shrink_to_fit();
+        self.other_shapes.shrink_to_fit();
+        self.words.shrink_to_fit();
+        self.places.shrink_to_fit();
+        self.movements.shrink_to_fit();
+        self.events.shrink_to_fit();
+        self.generics.shrink_to_fit();
+        self.figures.shrink_to_fit();
+        self.claims.shrink_to_fit();
+        self.rare.shrink_to_fit();
+    }
+
+    /// Where the columns are: tells a store from one that replaced it.
+    pub fn identity(&self) -> usize {
+        self.kinds.as_ptr() as usize
+    }
+
+    pub fn kind(&self, index: usize) -> FeatureKind {
+        self.kinds[index]
+    }
+
+    pub fn id(&self, index: usize) -> &str {
+        self.text(self.ids[index])
+    }
+
+    pub fn name(&self, index: usize) -> Option<&str> {
+        self.opt_text(self.names[index])
+    }
+
+    pub fn when(&self, index: usize) -> Option<When> {
+        self.whens[index]
+    }
+
+    /// The GeoJSON id a generic feature gave (its text), if any.
+    pub fn own_id(&self, index: usize) -> Option<&str> {
+        match self.kinds[index] {
+            FeatureKind::Generic => self.opt_text(self.generics[self.rows[index] as usize].own_id),
+            _ => None,
+        }
+    }
+
+    /// Whether a generic feature's GeoJSON id is a number.
+    pub fn own_id_is_number(&self, index: usize) -> bool {
+        self.kinds[index] == FeatureKind::Generic
+            && self.generics[self.rows[index] as usize].own_id_is_number
+    }
+
+    /// A point geometry's position; `None` for other shapes and none.
+    pub fn point(&self, index: usize) -> Option<Coord<f64>> {
+        match self.shapes[index].unpack() {
+            Shape::Point(i) => Some(self.points[i as usize]),
+            _ => None,
+        }
+    }
+
+    pub fn has_geometry(&self, index: usize) -> bool {
+        self.shapes[index] != PackedShape::NONE
+    }
+
+    pub fn geometry(&self, index: usize) -> Option<Geometry<f64>> {
+        match self.shapes[index].unpack() {
+            Shape::None => None,
+            Shape::Point(i) => Some(Geometry::Point(Point(self.points[i as usize]))),
+            Shape::Other(i) => Some(self.other_shapes[i as usize].clone()),
+        }
+    }
+
+    /// A place's type, as written.
+    pub fn place_type(&self, index: usize) -> Option<&str> {
+        match self.kinds[index] {
+            FeatureKind::Place => self.opt_text(self.places[self.rows[index] as usize].place_type),
+            _ => None,
+        }
+    }
+
+    /// A movement's first origin and its destination.
+    pub fn movement_ends(&self, index: usize) -> Option<(&str, &str)> {
+        match self.kinds[index] {
+            FeatureKind::Movement => {
+                let row = &self.movements[self.rows[index] as usize];
+                Some((self.text(row.from), self.text(row.to)))
+            }
+            _ => None,
+        }
+    }
+
+    /// Every origin of a movement (the first, then any further ones).
+    pub fn movement_origins(&self, index: usize) -> impl Iterator<Item = &str> {
+        let row = match self.kinds[index] {
+            FeatureKind::Movement => Some(&self.movements[self.rows[index] as usize]),
+            _ => None,
+        };
+        row.into_iter()
+            .flat_map(|row| std::iter::once(self.text(row.from)).chain(self.words(row.also_from)))
+    }
+
+    /// An event's type, as written.
+    pub fn event_type(&self, index: usize) -> Option<&str> {
+        match self.kinds[index] {
+            FeatureKind::Event => {
+                Some(self.text(self.events[self.rows[index] as usize].event_type))
+            }
+            _ => None,
+        }
+    }
+
+    /// The place an event names.
+    pub fn event_place(&self, index: usize) -> Option<&str> {
+        match self.kinds[index] {
+            FeatureKind::Event => self.opt_text(self.events[self.rows[index] as usize].place),
+            _ => None,
+        }
+    }
+
+    fn figure_run(&self, index: usize) -> Run {
+        match self.kinds[index] {
+            FeatureKind::Movement => self.movements[self.rows[index] as usize].figures,
+            FeatureKind::Event => self.events[self.rows[index] as usize].figures,
+            _ => Run::default(),
+        }
+    }
+
+    /// The values of a movement's or event's figures with their measure.
+    pub fn figure_values(&self, index: usize) -> impl Iterator<Item = (&str, u64)> {
+        self.figures[self.figure_run(index).range()]
+            .iter()
+            .map(|row| (self.text(row.measure), row.value))
+    }
+
+    /// The whole feature at `index`.
+    pub fn feature(&self, index: usize) -> Feature {
+        let rare = self.rare.get(&(index as u32));
+        let common = Common {
+            id: self.id(index).to_owned(),
+            name: self.name(index).map(str::to_owned),
+            when: self.whens[index],
+            when_basis: rare.and_then(|r| self.owned(r.when_basis)),
+            sources: self.owned_words(self.sources[index]),
+            geometry: self.geometry(index),
+            extra: rare.map_or_else(Extra::new, |r| self.extra(r.extra)),
+            foreign: rare.map_or_else(Extra::new, |r| self.extra(r.foreign)),
+        };
+        let row = self.rows[index] as usize;
+        match self.kinds[index] {
+            FeatureKind::Place => {
+                let row = &self.places[row];
+                Feature::Place(Place {
+                    common,
+                    name_ar: self.owned(row.name_ar),
+                    name_variants: self.owned_words(row.variants),
+                    place_type: self.opt_text(row.place_type).map(Term::parse),
+                    admin1: self.owned(row.admin1),
+                    geo_precision: self.opt_text(row.geo_precision).map(Term::parse),
+                    description: self.owned(row.description),
+                    control: self.claims[row.control.range()]
+                        .iter()
+                        .map(|claim| self.claim(claim))
+                        .collect(),
+                })
+            }
+            FeatureKind::Movement => {
+                let row = &self.movements[row];
+                Feature::Movement(Movement {
+                    common,
+                    from: self.text(row.from).to_owned(),
+                    also_from: self.owned_words(row.also_from),
+                    to: self.text(row.to).to_owned(),
+                    to_assumed: row.to_assumed,
+                    movement_type: Term::parse(self.text(row.movement_type)),
+                    status: Term::parse(self.text(row.status)),
+                    figures: self.figures_of(row.figures),
+                    summary: self.owned(row.summary),
+                })
+            }
+            FeatureKind::Event => {
+                let row = &self.events[row];
+                Feature::Event(Event {
+                    common,
+                    event_type: Term::parse(self.text(row.event_type)),
+                    place: self.owned(row.place),
+                    summary: self.owned(row.summary),
+                    actors: self.owned_words(row.actors),
+                    figures: self.figures_of(row.figures),
+                })
+            }
+            FeatureKind::Generic => {
+                let row = &self.generics[row];
+                let own_id = self.opt_text(row.own_id).map(|text| {
+                    match row.own_id_is_number.then(|| text.parse().ok()).flatten() {
+                        Some(number) => GeoJsonId::Number(number),
+                        None => GeoJsonId::Text(text.to_owned()),
+                    }
+                });
+                Feature::Generic(Generic { common, own_id })
+            }
+        }
+    }
+
+    fn figures_of(&self, run: Run) -> Vec<Figure> {
+        self.figures[run.range()]
+            .iter()
+            .map(|row| Figure {
+                measure: Term::parse(self.text(row.measure)),
+                value: row.value,
+                qualifier: Term::parse(self.text(row.qualifier)),
+                sources: self.owned_words(row.sources),
+                note: self.owned(row.note),
+                extra: self.extra(row.extra),
+            })
+            .collect()
+    }
+
+    fn claim(&self, row: &ClaimRow) -> ControlClaim {
+        ControlClaim {
+            when: row.when,
+            status: Term::parse(self.text(row.status)),
+            share_percent: (!row.share_percent.is_nan()).then_some(row.share_percent),
+            qualifier: self.opt_text(row.qualifier).map(Term::parse),
+            actors: self.owned_words(row.actors),
+            sources: self.owned_words(row.sources),
+            note: self.owned(row.note),
+            extra: self.extra(row.extra),
+        }
+    }
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("features", &self.len())
+            .field("arena_bytes", &self.arena.len())
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{GeoJsonId, When};
+    use geo::{LineString, Polygon};
+    use serde_json::json;
+
+    /// A small deterministic generator (xorshift), so failures repeat.
+    struct Random(u64);
+
+    impl Random {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+
+        fn chance(&mut self) -> bool {
+            self.below(2) == 0
+        }
+
+        /// Texts of every length class: empty, short, just below and above the one-byte
+        /// length, long, and not only ASCII.
+        fn text(&mut self) -> String {
+            let len = match self.below(6) {
+                0 => 0,
+                1 => 1 + self.below(10) as usize,
+                2 => 126,
+                3 => 127,
+                4 => 128 + self.below(300) as usize,
+                _ => 20_000,
+            };
+            let pieces = ["a", "Q", " ", "é", "ق", "🚌", "\"", "\\", "\n"];
+            let mut text = String::new();
+            while text.len() < len {
+                text.push_str(pieces[self.below(pieces.len() as u64) as usize]);
+            }
+            text
+        }
+
+        fn opt_text(&mut self) -> Option<String> {
+            self.chance().then(|| self.text())
+        }
+
+        fn words(&mut self) -> Vec<String> {
+            (0..self.below(4)).map(|_| self.text()).collect()
+        }
+
+        fn extra(&mut self) -> Extra {
+            match self.below(3) {
+                0 => Extra::new(),
+                1 => [("note".to_owned(), json!(self.text()))]
+                    .into_iter()
+                    .collect(),
+                _ => [
+                    (
+                        "nested".to_owned(),
+                        json!({"a": [1, 2.5, null, true], "b": {}}),
+                    ),
+                    ("big".to_owned(), json!(9_007_199_254_740_993u64)),
+                    ("z".to_owned(), json!(-0.1)),
+                ]
+                .into_iter()
+                .collect(),
+            }
+        }
+
+        fn when(&mut self) -> Option<When> {
+            let texts = [
+                "2017-05-12",
+                "2014",
+                "2013-03",
+                "2012/2014-06-01",
+                "../2020",
+                "2001/..",
+            ];
+            match self.below(4) {
+                0 => None,
+                _ => When::parse(texts[self.below(texts.len() as u64) as usize]).ok(),
+            }
+        }
+
+        fn geometry(&mut self) -> Option<Geometry<f64>> {
+            let x = self.below(360) as f64 - 180.0 + 0.123456789;
+            match self.below(4) {
+                0 => None,
+                1 | 2 => Some(Geometry::Point(Point::new(x, 33.5))),
+                _ => Some(Geometry::Polygon(Polygon::new(
+                    LineString::from(vec![(x, 1.0), (x + 1.0, 1.0), (x, 2.0), (x, 1.0)]),
+                    vec![],
+                ))),
+            }
+        }
+
+        fn term<T: crate::model::Vocabulary>(&mut self) -> Term<T> {
+            match self.chance() {
+                true => Term::Known(T::ALL[self.below(T::ALL.len() as u64) as usize]),
+                false => Term::Unknown(format!("made-up {}", self.below(5))),
+            }
+        }
+
+        fn figures(&mut self) -> Vec<Figure> {
+            (0..self.below(3))
+                .map(|_| Figure {
+                    measure: self.term(),
+                    value: self.next() >> 11,
+                    qualifier: self.term(),
+                    sources: self.words(),
+                    note: self.opt_text(),
+                    extra: self.extra(),
+                })
+                .collect()
+        }
+
+        fn common(&mut self, n: usize) -> Common {
+            Common {
+                id: format!("f{n}-{}", self.text()),
+                name: self.opt_text(),
+                when: self.when(),
+                when_basis: self.opt_text(),
+                sources: self.words(),
+                geometry: self.geometry(),
+                extra: self.extra(),
+                foreign: self.extra(),
+            }
+        }
+
+        fn feature(&mut self, n: usize) -> Feature {
+            let common = self.common(n);
+            match self.below(4) {
+                0 => Feature::Place(Place {
+                    common,
+                    name_ar: self.opt_text(),
+                    name_variants: self.words(),
+                    place_type: self.chance().then(|| self.term()),
+                    admin1: self.opt_text(),
+                    geo_precision: self.chance().then(|| self.term()),
+                    description: self.opt_text(),
+                    control: (0..self.below(3))
+                        .map(|_| ControlClaim {
+                            when: self.when(),
+                            status: self.term(),
+                            share_percent: self.chance().then(|| self.below(1000) as f64 / 7.0),
+                            qualifier: self.chance().then(|| self.term()),
+                            actors: self.words(),
+                            sources: self.words(),
+                            note: self.opt_text(),
+                            extra: self.extra(),
+                        })
+                        .collect(),
+                }),
+                1 => Feature::Movement(Movement {
+                    common,
+                    from: self.text(),
+                    also_from: self.words(),
+                    to: self.text(),
+                    to_assumed: self.chance(),
+                    movement_type: self.term(),
+                    status: self.term(),
+                    figures: self.figures(),
+                    summary: self.opt_text(),
+                }),
+                2 => Feature::Event(Event {
+                    common,
+                    event_type: self.term(),
+                    place: self.opt_text(),
+                    summary: self.opt_text(),
+                    actors: self.words(),
+                    figures: self.figures(),
+                }),
+                _ => Feature::Generic(Generic {
+                    common,
+                    own_id: match self.below(3) {
+                        0 => None,
+                        1 => Some(GeoJsonId::Text(self.text())),
+                        _ => Some(GeoJsonId::Number(serde_json::Number::from(
+                            self.next() >> 12,
+                        ))),
+                    },
+                }),
+            }
+        }
+    }
+
+    #[test]
+    fn any_feature_comes_back_out_of_the_columns_as_it_went_in() {
+        for seed in 1..=20u64 {
+            let mut random = Random(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            let features: Vec<Feature> = (0..40).map(|n| random.feature(n)).collect();
+            let mut store = Store::default();
+            features.iter().for_each(|f| store.push(f));
+            assert_eq!(store.len(), features.len());
+            for (i, feature) in features.iter().enumerate() {
+                assert_eq!(&store.feature(i), feature, "seed {seed}, feature {i}");
+                assert_eq!(store.id(i), feature.id());
+                assert_eq!(store.kind(i), feature.kind());
+                assert_eq!(store.when(i), feature.when());
+                assert_eq!(store.name(i), feature.common().name.as_deref());
+            }
+            // Joined from two stores built apart, at a cut that moves with the seed.
+            let cut = seed as usize % features.len();
+            let mut first = Store::default();
+            features[..cut].iter().for_each(|f| first.push(f));
+            let mut second = Store::default();
+            features[cut..].iter().for_each(|f| second.push(f));
+            first.append(second);
+            for (i, feature) in features.iter().enumerate() {
+                assert_eq!(
+                    &first.feature(i),
+                    feature,
+                    "seed {seed}, joined, feature {i}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_word_used_again_is_stored_once() {
+        let mut store = Store::default();
+        let first = store.intern("monitor");
+        let arena = store.arena.len();
+        assert_eq!(store.intern("monitor"), first);
+        assert_eq!(store.arena.len(), arena);
+        assert_ne!(store.intern("agency"), first);
+    }
+
+    #[test]
+    fn a_date_takes_four_bytes_an_end() {
+        assert_eq!(std::mem::size_of::<Option<When>>(), 12);
+        assert_eq!(std::mem::size_of::<Text>(), 4);
+        assert_eq!(std::mem::size_of::<PackedShape>(), 4);
+    }
+}
