@@ -1286,8 +1286,9 @@ impl EvacApp {
         {
             return;
         }
-        let matches = (0..self.story.dataset.features().len())
-            .map(|i| self.catalogue.matches(FeatureIndex(i), query))
+        let folded = crate::model::names::Query::new(query);
+        let matches = (0..self.story.dataset.len())
+            .map(|i| self.catalogue.matches_query(FeatureIndex(i), &folded))
             .collect();
         self.search_matches = Some((query.to_owned(), matches));
     }

@@ -15,9 +15,10 @@ pub fn is_visible(when: Option<When>, range: &DaySpan) -> bool {
 /// Every feature that shows in `range`, in file order.
 pub fn visible_features(dataset: &Dataset, range: &DaySpan) -> Vec<FeatureIndex> {
     dataset
-        .indexed()
-        .filter(|(_, f)| is_visible(f.when(), range))
-        .map(|(i, _)| i)
+        .whens()
+        .enumerate()
+        .filter(|(_, when)| is_visible(*when, range))
+        .map(|(i, _)| FeatureIndex(i))
         .collect()
 }
 

@@ -74,23 +74,23 @@ pub fn framing_points<'d>(
     dataset: &'d Dataset,
     is_visible: impl Fn(usize) -> bool + 'd,
 ) -> impl Iterator<Item = geo::Point<f64>> + 'd {
-    use crate::model::{Feature, PlaceType};
-    dataset
-        .indexed()
-        .filter(move |(i, _)| is_visible(i.0))
-        .flat_map(|(_, f)| {
+    use crate::model::{FeatureIndex, FeatureKind, PlaceType, Vocabulary};
+    let store = dataset.store();
+    (0..dataset.len())
+        .filter(move |&i| is_visible(i))
+        .flat_map(move |i| {
             let mut points = Vec::new();
-            match f {
-                Feature::Movement(m) => {
-                    if let Some(path) = dataset.movement_path(&m) {
+            match store.kind(i) {
+                FeatureKind::Movement => {
+                    if let Some(path) = dataset.movement_path_at(FeatureIndex(i)) {
                         points.extend(path.into_iter().map(geo::Point::from));
                     }
                 }
-                Feature::Event(_) => {}
-                Feature::Place(p)
-                    if p.place_type.as_ref().and_then(|t| t.known())
+                FeatureKind::Event => {}
+                FeatureKind::Place
+                    if store.place_type(i).and_then(PlaceType::parse)
                         == Some(PlaceType::Country) => {}
-                other => points.extend(dataset.anchor(&other)),
+                _ => points.extend(dataset.anchor_at(FeatureIndex(i))),
             }
             points
         })

@@ -86,15 +86,14 @@ pub fn date_generic_features(
 /// Warns about features from other tools without a position, and about points far from the
 /// others.
 fn far_points(dataset: &Dataset, warnings: &mut Vec<Problem>) {
-    for (index, feature) in dataset.features().enumerate() {
-        if let Feature::Generic(g) = feature
-            && g.common.geometry.is_none()
-        {
+    let store = dataset.store();
+    for index in 0..dataset.len() {
+        if store.kind(index) == FeatureKind::Generic && !store.has_geometry(index) {
             warnings.push(Problem {
                 severity: Severity::Warning,
                 location: Location::Feature {
                     index,
-                    id: g.own_id.as_ref().map(|id| id.text().into_owned()),
+                    id: store.own_id(index).map(str::to_owned),
                     path: "geometry".into(),
                 },
                 message: "the feature has no geometry, so it is not on the map".into(),
@@ -239,7 +238,10 @@ fn candidates(dataset: &Dataset, today: NaiveDate) -> BTreeMap<String, Candidate
         DateForm::EpochMilliseconds,
         DateForm::EpochSeconds,
     ];
-    for feature in dataset.features() {
+    let generic_features = (0..dataset.len())
+        .filter(|&i| dataset.store().kind(i) == FeatureKind::Generic)
+        .map(|i| dataset.store().feature(i));
+    for feature in generic_features {
         let Feature::Generic(generic) = feature else {
             continue;
         };

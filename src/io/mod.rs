@@ -1,6 +1,7 @@
 //! Reading and writing stories. No drawing here.
 
 pub mod background;
+pub mod fast;
 pub mod json;
 pub mod problem;
 pub mod progress;

@@ -5,7 +5,7 @@ use std::sync::{Arc, OnceLock};
 use egui::{RichText, Ui};
 
 use super::Command;
-use crate::model::{Dataset, Feature, FeatureIndex, names};
+use crate::model::{Dataset, Feature, FeatureIndex, FeatureKind, names};
 
 /// Events and movements in time order (undated last), and the text each is searched by.
 #[derive(Debug, Clone)]
@@ -14,7 +14,31 @@ pub struct EventCatalogue {
     /// Names (with every spelling of the places involved), actors and sources, folded for
     /// search (`model::names::fold`), by feature index. Worked out on a thread of its own:
     /// for a big story it takes a second, which the first frame should not wait for.
-    haystacks: Arc<OnceLock<Vec<String>>>,
+    haystacks: Arc<OnceLock<Haystacks>>,
+}
+
+/// Every feature's search text in one string, with where each ends: a million `String`s cost
+/// forty bytes each besides their text.
+#[derive(Debug, Default)]
+struct Haystacks {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Haystacks {
+    fn push(&mut self, haystack: &str) {
+        self.text.push_str(haystack);
+        self.ends.push(self.text.len() as u32);
+    }
+
+    fn get(&self, index: usize) -> &str {
+        let end = self.ends.get(index).map_or(0, |&end| end as usize);
+        let start = match index.checked_sub(1) {
+            Some(before) => self.ends.get(before).map_or(0, |&end| end as usize),
+            None => 0,
+        };
+        self.text.get(start..end).unwrap_or_default()
+    }
 }
 
 impl EventCatalogue {
@@ -41,14 +65,14 @@ impl EventCatalogue {
     }
 
     fn ordered(dataset: &Dataset) -> Self {
-        let mut order: Vec<FeatureIndex> = dataset
-            .indexed()
-            .filter(|(_, f)| matches!(f, Feature::Event(_) | Feature::Movement(_)))
-            .map(|(i, _)| i)
+        let store = dataset.store();
+        let mut order: Vec<FeatureIndex> = (0..dataset.len())
+            .filter(|&i| matches!(store.kind(i), FeatureKind::Event | FeatureKind::Movement))
+            .map(FeatureIndex)
             .collect();
         // Cached: working out a date's span at every comparison took seconds for a million.
         order.sort_by_cached_key(|i| {
-            let span = dataset.get(*i).and_then(|f| f.when()).map(|w| w.span());
+            let span = store.when(i.0).map(|w| w.span());
             (span.is_none(), span.map(|s| (s.first, s.last)), *i)
         });
         Self {
@@ -63,7 +87,7 @@ impl Default for EventCatalogue {
     fn default() -> Self {
         Self {
             order: Vec::new(),
-            haystacks: Arc::new(OnceLock::from(Vec::new())),
+            haystacks: Arc::new(OnceLock::from(Haystacks::default())),
         }
     }
 }
@@ -77,18 +101,12 @@ impl EventCatalogue {
 
     /// As [`Self::matches`]; a search typed before the texts are ready waits for them.
     pub fn matches_query(&self, index: FeatureIndex, query: &names::Query) -> bool {
-        query.is_empty()
-            || query.matches(
-                self.haystacks
-                    .wait()
-                    .get(index.0)
-                    .map_or("", String::as_str),
-            )
+        query.is_empty() || query.matches(self.haystacks.wait().get(index.0))
     }
 }
 
 /// Each feature's search text, by index.
-fn search_texts(dataset: &Dataset) -> Vec<String> {
+fn search_texts(dataset: &Dataset) -> Haystacks {
     // A place named in an item's text is found by any of its spellings too. Only places
     // with other spellings (an Arabic name, variants) add anything: checking every place
     // against every item would cost features × places (minutes for a big generated story).
@@ -100,19 +118,19 @@ fn search_texts(dataset: &Dataset) -> Vec<String> {
             (!name.is_empty()).then(|| (name, names::place_search_text(&place)))
         })
         .collect();
-    dataset
-        .features()
-        .map(|f| {
-            let mut haystack = search_text(dataset, &f);
-            for (name, spellings) in &spellings {
-                if contains_word(&haystack, name) && !haystack.contains(spellings.as_str()) {
-                    haystack.push(' ');
-                    haystack.push_str(spellings);
-                }
+    let mut haystacks = Haystacks::default();
+    for feature in dataset.features() {
+        let mut haystack = search_text(dataset, &feature);
+        for (name, spellings) in &spellings {
+            if contains_word(&haystack, name) && !haystack.contains(spellings.as_str()) {
+                haystack.push(' ');
+                haystack.push_str(spellings);
             }
-            haystack
-        })
-        .collect()
+        }
+        haystacks.push(&haystack);
+    }
+    haystacks.text.shrink_to_fit();
+    haystacks
 }
 
 /// The rows of the list, worked out again only when the search or the range changed (a
