@@ -221,7 +221,7 @@ fn read_features_apart(bytes: &[u8], progress: &LoadProgress) -> Result<ReadApar
         checker.duplicate_member(&skeleton.value, &duplicate.path);
     }
     log::debug!("features read");
-    let mut read = ReadFeatures::default();
+    let mut parts = Vec::with_capacity(batches.len());
     for batch in batches {
         let batch = batch?;
         if progress.is_cancelled() {
@@ -229,12 +229,12 @@ fn read_features_apart(bytes: &[u8], progress: &LoadProgress) -> Result<ReadApar
         }
         checker.problems.extend(batch.checker.problems);
         checker.references.extend(batch.checker.references);
-        read.append(batch.read);
+        parts.push(batch.read);
     }
     Ok(ReadApart {
         checker,
         root: skeleton.value,
-        read,
+        parts,
     })
 }
 
@@ -243,13 +243,19 @@ struct ReadApart {
     checker: Checker,
     /// The collection with `features` emptied.
     root: Value,
-    read: ReadFeatures,
+    /// What each worker read, in order: joined only here, once the text may be let go.
+    parts: Vec<ReadFeatures>,
 }
 
 impl ReadApart {
     fn finish(self) -> Result<Loaded, Vec<Problem>> {
         let mut checker = self.checker;
-        let dataset = checker.read_root(self.root, Some(self.read));
+        let mut parts = self.parts.into_iter();
+        let mut read = parts.next().unwrap_or_default();
+        for part in parts {
+            read.append(part);
+        }
+        let dataset = checker.read_root(self.root, Some(read));
         checker.finish(dataset)
     }
 }
@@ -263,6 +269,8 @@ struct ReadFeatures {
     store: Store,
     file_index: Vec<u32>,
     odd_scopes: HashMap<usize, Option<String>>,
+    /// Where the features read the quick way ([`fast`]) are in the columns.
+    quick: Vec<u32>,
 }
 
 impl ReadFeatures {
@@ -275,6 +283,8 @@ impl ReadFeatures {
 
     /// Adds the features another worker read after these.
     fn append(&mut self, other: ReadFeatures) {
+        let base = self.store.len() as u32;
+        self.quick.extend(other.quick.iter().map(|p| p + base));
         self.store.append(other.store);
         self.file_index.extend(other.file_index);
         self.odd_scopes.extend(other.odd_scopes);
@@ -318,6 +328,8 @@ fn read_batch(
         ..Checker::default()
     };
     let mut read = ReadFeatures::default();
+    read.store.reserve(ranges.len());
+    read.file_index.reserve(ranges.len());
     for (offset, range) in ranges.iter().enumerate() {
         if offset % STRIDE == STRIDE - 1 {
             progress.add_features(STRIDE);
@@ -328,17 +340,8 @@ fn read_batch(
         let index = first_index + offset;
         let declared = |id: &str| sources.contains(id);
         if let Some(quick) = fast::read(&text[range.clone()], &declared) {
-            for (path, id) in quick.references {
-                checker.references.push(Reference {
-                    scope: Scope::Feature {
-                        index,
-                        id: Some(quick.feature.id().to_owned()),
-                    },
-                    path: path.into(),
-                    id,
-                    to: ReferenceTarget::Place,
-                });
-            }
+            // Its places are checked from the columns once all is read.
+            read.quick.push(read.store.len() as u32);
             read.push(index, Some(quick.feature));
             continue;
         }
@@ -351,6 +354,69 @@ fn read_batch(
     }
     progress.add_features(ranges.len() % STRIDE);
     Ok(FeatureBatch { checker, read })
+}
+
+/// What is wrong with a reference to the place `id`, if anything.
+fn place_problem(dataset: &Dataset, id: &str) -> Option<String> {
+    match dataset.index_of(id).and_then(|i| dataset.kind(i)) {
+        None => Some(format!("unknown place {}", quote(id))),
+        Some(FeatureKind::Place) => None,
+        Some(other) => Some(format!(
+            "{} is a {}, not a place",
+            quote(id),
+            other.as_str()
+        )),
+    }
+}
+
+/// The references to places of features read the quick way (`(position, file index)`), checked
+/// from the columns on every core, as the full reader would have noted them: a movement's origin
+/// and destination, an event's place.
+fn quick_place_problems(dataset: &Dataset, quick: &[(u32, u32)]) -> Vec<Problem> {
+    let check = |part: &[(u32, u32)]| {
+        let store = dataset.store();
+        let mut problems = Vec::new();
+        for &(position, index) in part {
+            let position = position as usize;
+            let references = match store.movement_ends(position) {
+                Some((from, to)) => [Some(("properties.from", from)), Some(("properties.to", to))],
+                None => [
+                    store.event_place(position).map(|p| ("properties.place", p)),
+                    None,
+                ],
+            };
+            for (path, id) in references.into_iter().flatten() {
+                if let Some(message) = place_problem(dataset, id) {
+                    problems.push(Problem {
+                        severity: Severity::Error,
+                        location: Location::Feature {
+                            index: index as usize,
+                            id: Some(store.id(position).to_owned()),
+                            path: path.to_owned(),
+                        },
+                        message,
+                    });
+                }
+            }
+        }
+        problems
+    };
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let per_worker = quick.len().div_ceil(workers).max(4096);
+    std::thread::scope(|scope| {
+        let running: Vec<_> = quick
+            .chunks(per_worker)
+            .map(|part| scope.spawn(move || check(part)))
+            .collect();
+        running
+            .into_iter()
+            .flat_map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
 }
 
 /// serde_json counts columns in bytes from 0 at a line's start; editors count characters from 1.
@@ -422,6 +488,9 @@ struct Checker {
     /// The story's sources, when known before its features are read: a citation of one of them
     /// needs no check later (a million features cite several million times).
     declared_sources: Option<Arc<foldhash::HashSet<String>>>,
+    /// Features read the quick way, by position in the columns and index in the file: their
+    /// references to places are checked from the columns, not noted one by one.
+    quick: Vec<(u32, u32)>,
 }
 
 /// The ids of the sources a collection's `evacmap` member declares, as [`Checker::read_meta`]
@@ -513,6 +582,8 @@ impl Checker {
             self.references.len()
         );
         self.check_references(&dataset);
+        let quick = std::mem::take(&mut self.quick);
+        self.problems.extend(quick_place_problems(&dataset, &quick));
         log::debug!("references checked");
         self.problems.sort_by_key(|p| match &p.location {
             Location::Text { line, .. }
@@ -659,15 +730,23 @@ impl Checker {
                 let mut ids = IdRegister::default();
                 for (position, &index) in read.file_index.iter().enumerate() {
                     let index = index as usize;
-                    let id = match read.odd_scopes.get(&index) {
-                        Some(id) => id.clone(),
-                        None => stored_scope_id(&read.store, position).map(str::to_owned),
+                    // The scope is made only for a problem: most ids are used once.
+                    let scope = || {
+                        let id = match read.odd_scopes.get(&index) {
+                            Some(id) => id.clone(),
+                            None => stored_scope_id(&read.store, position).map(str::to_owned),
+                        };
+                        Scope::Feature { index, id }
                     };
-                    self.scope = Some(Scope::Feature { index, id });
-                    self.register_id(&mut ids, &read.store, position, index);
+                    self.register_id(&mut ids, &read.store, position, index, scope);
                 }
                 self.scope = None;
                 log::debug!("ids registered");
+                self.quick = read
+                    .quick
+                    .iter()
+                    .map(|&p| (p, read.file_index[p as usize]))
+                    .collect();
                 store = read.store;
             }
             Some(other) => self.error(
@@ -684,7 +763,14 @@ impl Checker {
 
     /// Places, movements and events need unique ids among themselves; any other sharing of an
     /// id is allowed by GeoJSON and only warned about.
-    fn register_id(&mut self, ids: &mut IdRegister, store: &Store, position: usize, index: usize) {
+    fn register_id(
+        &mut self,
+        ids: &mut IdRegister,
+        store: &Store,
+        position: usize,
+        index: usize,
+        scope: impl FnOnce() -> Scope,
+    ) {
         let Some(text) = stored_scope_id(store, position) else {
             return;
         };
@@ -721,6 +807,7 @@ impl Checker {
             Some(number) => GeoJsonId::Number(number),
             None => GeoJsonId::Text(text.to_owned()),
         };
+        self.scope = Some(scope());
         if evacmap && first_is_evacmap {
             self.error(
                 "id".into(),
@@ -1333,18 +1420,7 @@ impl Checker {
                         quote(&reference.id)
                     ))
                 }
-                ReferenceTarget::Place => match dataset
-                    .index_of(&reference.id)
-                    .and_then(|i| dataset.kind(i))
-                {
-                    None => Some(format!("unknown place {}", quote(&reference.id))),
-                    Some(FeatureKind::Place) => None,
-                    Some(other) => Some(format!(
-                        "{} is a {}, not a place",
-                        quote(&reference.id),
-                        other.as_str()
-                    )),
-                },
+                ReferenceTarget::Place => place_problem(dataset, &reference.id),
                 ReferenceTarget::Source => None,
             };
             if let Some(message) = message {

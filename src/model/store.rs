@@ -395,6 +395,17 @@ impl Store {
         }
     }
 
+    /// Room for `features` more features in the columns every feature has.
+    pub fn reserve(&mut self, features: usize) {
+        self.kinds.reserve(features);
+        self.rows.reserve(features);
+        self.ids.reserve(features);
+        self.names.reserve(features);
+        self.whens.reserve(features);
+        self.sources.reserve(features);
+        self.shapes.reserve(features);
+    }
+
     /// Adds a feature at the end.
     pub fn push(&mut self, feature: &Feature) {
         let index = self.kinds.len() as u32;
