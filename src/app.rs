@@ -1515,7 +1515,11 @@ impl EvacApp {
             return;
         }
         job.requested = true;
-        log::info!("screenshot taken at frame {}", self.frames);
+        log::info!(
+            "screenshot taken at frame {}; {}",
+            self.frames,
+            crate::logging::describe_resident()
+        );
         let path = job.path.clone();
         let outcome = job.outcome.clone();
         let exit_when_saved = job.exit_when_saved;

@@ -456,6 +456,11 @@ pub fn check(files: &[PathBuf], columns: &ColumnsArg, out: &mut dyn Write) -> st
         let name = crate::io::source::origin_name(file);
         match load_file(file, &options) {
             Ok(loaded) => {
+                log::info!(
+                    "{name} loaded: {} features; {}",
+                    loaded.dataset.len(),
+                    crate::logging::describe_resident()
+                );
                 for warning in &loaded.warnings {
                     writeln!(out, "{name}:{warning}")?;
                 }

@@ -14,7 +14,9 @@ fn main() -> ExitCode {
     evacmap::logging::init();
     let cli = Cli::parse();
     let stdout = &mut std::io::stdout().lock();
-    let stderr = &mut std::io::stderr().lock();
+    // Not locked for the whole run: threads that log (loading, tiles) write to it too, and would
+    // wait forever for a lock held here.
+    let stderr = &mut std::io::stderr();
     let code = match &cli.command {
         Some(Command::Check { files, columns }) => cli::check(files, columns, stdout),
         Some(Command::List {
