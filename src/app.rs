@@ -126,6 +126,8 @@ struct ScreenshotJob {
     path: PathBuf,
     started: Instant,
     requested: bool,
+    /// The first frame that drew the story, fitted: the picture is taken at the one after it.
+    ready_at: Option<u64>,
     /// Set by the screenshot callback: the exit code.
     outcome: ExitCodeSlot,
     /// End the process once it is saved (the command line's `--screenshot`).
@@ -348,6 +350,7 @@ impl EvacApp {
             path,
             started: Instant::now(),
             requested: false,
+            ready_at: None,
             outcome: options.exit_code.clone(),
             exit_when_saved: options.exit_after_screenshot,
         });
@@ -1507,10 +1510,15 @@ impl EvacApp {
         let tiles_busy = self.state.layers.tiles
             && self.tiles.as_ref().is_some_and(|t| t.loading() > 0)
             && job.started.elapsed() < SCREENSHOT_TILE_WAIT;
-        let drawn = self.frames >= 5
-            && self.loading.is_none()
-            && !self.fit_pending
-            && self.last_overlay.view.is_some();
+        let shown = self.loading.is_none() && !self.fit_pending && self.last_overlay.view.is_some();
+        if !shown {
+            return;
+        }
+        // One more frame after the first that showed it, and never before egui's first few
+        // (panel sizes settle over them). Each frame costs a few tenths of a second under
+        // software rendering, so no more are waited for.
+        let ready_at = *job.ready_at.get_or_insert(self.frames);
+        let drawn = self.frames > ready_at && self.frames >= 3;
         if !drawn || tiles_busy {
             return;
         }

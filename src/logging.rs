@@ -88,6 +88,22 @@ pub fn init() {
     }
 }
 
+/// The memory the process holds now (resident set size), in bytes, where the system tells
+/// (Linux); for the log, so that a big story's footprint can be read off a run.
+pub fn resident_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kilobytes: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kilobytes * 1024)
+}
+
+/// "resident memory 412 MB", or nothing where the system does not tell.
+pub fn describe_resident() -> String {
+    resident_bytes().map_or_else(String::new, |bytes| {
+        format!("resident memory {} MB", bytes / 1_000_000)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,20 +122,15 @@ mod tests {
         );
         assert_eq!(failure_key("decoding failed"), "decoding failed");
     }
-}
 
-/// The memory the process holds now (resident set size), in bytes, where the system tells
-/// (Linux); for the log, so that a big story's footprint can be read off a run.
-pub fn resident_bytes() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-    let kilobytes: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kilobytes * 1024)
-}
-
-/// "resident memory 412 MB", or nothing where the system does not tell.
-pub fn describe_resident() -> String {
-    resident_bytes().map_or_else(String::new, |bytes| {
-        format!("resident memory {} MB", bytes / 1_000_000)
-    })
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn resident_memory_grows_with_what_is_held() {
+        let before = resident_bytes().unwrap();
+        let held = vec![1u8; 64 << 20];
+        let after = resident_bytes().unwrap();
+        assert!(after >= before + (60 << 20), "{before} then {after}");
+        assert!(describe_resident().starts_with("resident memory "));
+        drop(held);
+    }
 }
