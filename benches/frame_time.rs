@@ -25,7 +25,11 @@ fn harness(options: AppOptions) -> Harness<'static, EvacApp> {
         .build_ui_state(|ui, app: &mut EvacApp| app.show(ui), app);
     harness.run_steps(3);
     let started = Instant::now();
-    while harness.state().is_loading() && started.elapsed() < Duration::from_secs(600) {
+    // Loaded, and the search texts (worked out on a thread after a load) ready: frames are
+    // timed with nothing else running.
+    while (harness.state().is_loading() || !harness.state().is_search_ready())
+        && started.elapsed() < Duration::from_secs(600)
+    {
         harness.step();
         std::thread::sleep(Duration::from_millis(20));
     }

@@ -11,9 +11,18 @@ use crate::model::{Dataset, EventType, FeatureIndex, FeatureKind, Vocabulary};
 pub struct EventMark {
     pub index: FeatureIndex,
     pub event_type: Option<EventType>,
-    /// Accessible name and first tooltip line: "Qaboun evacuation agreement, 13 May 2017".
-    pub label: String,
     pub faded: bool,
+}
+
+/// An event's accessible name and first tooltip line: "Qaboun evacuation agreement, 13 May
+/// 2017". Made when asked for: a crowded view has thousands of events and draws a few dozen.
+pub fn event_label(dataset: &Dataset, index: FeatureIndex) -> String {
+    let mut label = dataset.display_name_at(index);
+    if let Some(when) = dataset.store().when(index.0) {
+        label.push_str(", ");
+        label.push_str(&when.human());
+    }
+    label
 }
 
 /// The events at one place (or one point), and where that place is drawn.
@@ -105,15 +114,9 @@ pub fn event_groups(
                 }
             }
         };
-        let mut label = dataset.display_name_at(index);
-        if let Some(when) = store.when(index.0) {
-            label.push_str(", ");
-            label.push_str(&when.human());
-        }
         let mark = EventMark {
             index,
             event_type: store.event_type(index.0).and_then(EventType::parse),
-            label,
             faded,
         };
         match place

@@ -160,7 +160,8 @@ struct PlaceMark {
     faded: bool,
     /// Not matched by the search, drawn faded.
     dimmed: bool,
-    place: Place,
+    /// Boxed: marks are sorted and moved, and a place is a few hundred bytes.
+    place: Box<Place>,
     true_position: Pos2,
     position: Pos2,
     radius: f32,
@@ -175,7 +176,8 @@ struct Arrow {
     faded: bool,
     /// Not matched by the search, drawn faded.
     dimmed: bool,
-    movement: Movement,
+    /// Boxed, as [`PlaceMark::place`].
+    movement: Box<Movement>,
     curve: Curve,
     /// Where the line stops and the head begins.
     head_t: f32,
@@ -727,7 +729,7 @@ impl<'a> StoryOverlay<'a> {
             radius: style::marker_radius(place_type),
             color: style::control_color(dataset.control_at(&place, &self.range)),
             ring: self.layer_ring(index),
-            place,
+            place: Box::new(place),
         })
     }
 
@@ -1001,7 +1003,7 @@ impl<'a> StoryOverlay<'a> {
                 group: g,
                 people: candidate.people,
                 feeders,
-                movement,
+                movement: Box::new(movement),
             });
         }
         arrows
@@ -1064,7 +1066,7 @@ impl<'a> StoryOverlay<'a> {
                     ui,
                     ui.scope_id().with(("event", mark.index.0)),
                     Rect::from_center_size(center, Vec2::splat(18.0)),
-                    || format!("Event: {}", mark.label),
+                    || format!("Event: {}", events::event_label(self.dataset, mark.index)),
                 ),
             };
             if let [only] = group.events.as_slice() {

@@ -99,6 +99,11 @@ impl EventCatalogue {
         self.matches_query(index, &names::Query::new(query))
     }
 
+    /// Whether the search texts are worked out.
+    pub fn is_ready(&self) -> bool {
+        self.haystacks.get().is_some()
+    }
+
     /// As [`Self::matches`]; a search typed before the texts are ready waits for them.
     pub fn matches_query(&self, index: FeatureIndex, query: &names::Query) -> bool {
         query.is_empty() || query.matches(self.haystacks.wait().get(index.0))
