@@ -112,6 +112,7 @@ impl EventCatalogue {
 
 /// Each feature's search text, by index.
 fn search_texts(dataset: &Dataset) -> Haystacks {
+    let started = std::time::Instant::now();
     // A place named in an item's text is found by any of its spellings too. Only places
     // with other spellings (an Arabic name, variants) add anything: checking every place
     // against every item would cost features × places (minutes for a big generated story).
@@ -123,9 +124,10 @@ fn search_texts(dataset: &Dataset) -> Haystacks {
             (!name.is_empty()).then(|| (name, names::place_search_text(&place)))
         })
         .collect();
+    let places = place_texts(dataset);
     let mut haystacks = Haystacks::default();
     for feature in dataset.features() {
-        let mut haystack = search_text(dataset, &feature);
+        let mut haystack = search_text(dataset, &feature, &places);
         for (name, spellings) in &spellings {
             if contains_word(&haystack, name) && !haystack.contains(spellings.as_str()) {
                 haystack.push(' ');
@@ -135,6 +137,14 @@ fn search_texts(dataset: &Dataset) -> Haystacks {
         haystacks.push(&haystack);
     }
     haystacks.text.shrink_to_fit();
+    if haystacks.ends.len() >= 10_000 {
+        log::info!(
+            "search texts: {} MB for {} features in {} ms",
+            haystacks.text.len() / 1_000_000,
+            haystacks.ends.len(),
+            started.elapsed().as_millis()
+        );
+    }
     haystacks
 }
 
@@ -177,11 +187,23 @@ fn contains_word(words: &str, phrase: &str) -> bool {
     })
 }
 
-fn search_text(dataset: &Dataset, feature: &Feature) -> String {
+/// Every place's names, folded for search, by its position in the dataset: worked out once,
+/// not again for every movement and event at the place.
+type PlaceTexts = foldhash::HashMap<FeatureIndex, String>;
+
+fn place_texts(dataset: &Dataset) -> PlaceTexts {
+    dataset
+        .places()
+        .map(|(index, place)| (index, names::place_search_text(&place)))
+        .collect()
+}
+
+fn search_text(dataset: &Dataset, feature: &Feature, places: &PlaceTexts) -> String {
     let place_name = |id: &str| {
         dataset
-            .place(id)
-            .map_or_else(|| id.to_owned(), |place| names::place_search_text(&place))
+            .place_index(id)
+            .and_then(|i| places.get(&i))
+            .map_or_else(|| id.to_owned(), String::clone)
     };
     let mut parts = vec![dataset.display_name(feature), feature.id().to_owned()];
     match feature {
