@@ -40,6 +40,18 @@ for run in $(seq "$runs"); do
     best_g=$(echo "$g_s $best_g" | awk '{print ($1 < $2) ? $1 : $2}')
     rss_e=$e_kb rss_g=$g_kb
 done
+# Resident memory right after loading, as `check` logs it (the peak above includes the text).
+resident_mb() {
+    RUST_LOG=evacmap=info "$evacmap" check "$1" 2>&1 >/dev/null |
+        sed -n 's/.*resident memory \([0-9]*\) MB.*/\1/p' | tail -1
+}
+after=$(resident_mb "$story")
+empty_after=$(resident_mb "$work/one.geojson")
+if [ -n "$after" ] && [ -n "$empty_after" ]; then
+    awk -v a="$after" -v e="$empty_after" -v n="$features" 'BEGIN {
+        printf "memory: resident after loading %d MB, empty app %d MB: %.0f bytes per feature (target <= 250)\n", a, e, (a - e) * 1e6 / n
+    }'
+fi
 awk -v e="$best_e" -v g="$best_g" -v re="$rss_e" -v rg="$rss_g" -v empty="$empty_kb" \
     -v n="$features" -v size="$size" 'BEGIN {
     printf "best of runs: evacmap %.2f s, GDAL %.2f s: evacmap is %.2fx faster (target >= 3x)\n", e, g, g / e
