@@ -19,8 +19,8 @@ use super::layout::{
 use super::projection::{ScreenTransform, World};
 use super::style::{self, LineStyle, MarkerShape};
 use crate::command::Command;
-use crate::model::names::{LabelLanguage, place_label};
-use crate::model::{Dataset, DaySpan, Feature, FeatureIndex, Movement, Place};
+use crate::model::names::{self, LabelLanguage};
+use crate::model::{Dataset, DaySpan, Feature, FeatureIndex, Movement, PlaceType, Vocabulary};
 
 /// Which parts of the map are drawn; persisted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -160,8 +160,9 @@ struct PlaceMark {
     faded: bool,
     /// Not matched by the search, drawn faded.
     dimmed: bool,
-    /// Boxed: marks are sorted and moved, and a place is a few hundred bytes.
-    place: Box<Place>,
+    place_type: Option<PlaceType>,
+    /// Its position is approximate (drawn with a dotted halo).
+    approximate: bool,
     true_position: Pos2,
     position: Pos2,
     radius: f32,
@@ -289,8 +290,8 @@ impl<'a> StoryOverlay<'a> {
                 let suppressed: Vec<(String, World)> = places
                     .iter()
                     .filter_map(|m| {
-                        let name = m.place.common.name.clone()?;
-                        let at = self.dataset.anchor_of_place(&m.place)?;
+                        let name = self.dataset.store().name(m.index.0)?.to_owned();
+                        let at = self.dataset.anchor_at(m.index)?;
                         Some((name, World::from_lon_lat(at.x(), at.y())))
                     })
                     .collect();
@@ -369,10 +370,12 @@ impl<'a> StoryOverlay<'a> {
                 // Screen readers get both names once Arabic labels are asked for.
                 let name = || {
                     match self.layers.label_language {
-                        LabelLanguage::English => mark.place.common.name.clone(),
-                        _ => Some(place_label(&mark.place, LabelLanguage::Both)),
+                        LabelLanguage::English => {
+                            self.dataset.store().name(mark.index.0).map(str::to_owned)
+                        }
+                        _ => Some(self.place_label_at(mark.index, LabelLanguage::Both)),
                     }
-                    .unwrap_or_else(|| mark.place.common.id.clone())
+                    .unwrap_or_else(|| self.dataset.store().id(mark.index.0).to_owned())
                 };
                 let hit =
                     Rect::from_center_size(mark.position, Vec2::splat(mark.radius * 2.0 + 6.0));
@@ -711,26 +714,37 @@ impl<'a> StoryOverlay<'a> {
     }
 
     fn place_mark(&self, view: &ScreenTransform, slot: u32) -> Option<PlaceMark> {
-        let dataset: &'a Dataset = self.dataset;
+        let dataset = self.dataset;
         let point = self.index.places.get(slot as usize)?;
         let index = point.feature;
-        let Some(Feature::Place(place)) = dataset.get(index) else {
-            return None;
-        };
         let position = view.to_screen_near(point.world);
-        let place_type = place.place_type.as_ref().and_then(|t| t.known());
+        let place_type = dataset
+            .store()
+            .place_type(index.0)
+            .and_then(PlaceType::parse);
         Some(PlaceMark {
             index,
             slot,
             faded: !self.is_visible(index),
             dimmed: !self.is_highlighted(index),
+            place_type,
+            approximate: dataset
+                .store()
+                .geo_precision(index.0)
+                .and_then(crate::model::GeoPrecision::parse)
+                .is_some_and(|p| p != crate::model::GeoPrecision::Exact),
             true_position: position,
             position,
             radius: style::marker_radius(place_type),
-            color: style::control_color(dataset.control_at(&place, &self.range)),
+            color: style::control_color(dataset.control_at_index(index, &self.range)),
             ring: self.layer_ring(index),
-            place: Box::new(place),
         })
+    }
+
+    /// A place's label in `language`, from the columns.
+    fn place_label_at(&self, index: FeatureIndex, language: LabelLanguage) -> String {
+        let store = self.dataset.store();
+        names::label(store.name(index.0), store.name_ar(index.0), language)
     }
 
     /// The places in view: markers (spread apart where a few crowd) and the clusters of this
@@ -963,7 +977,10 @@ impl<'a> StoryOverlay<'a> {
                 Node::Place(m.slot) == group.from
                     || Node::Place(m.slot) == group.to
                     || (!movement.also_from.is_empty()
-                        && movement.also_from.contains(&m.place.common.id))
+                        && movement
+                            .also_from
+                            .iter()
+                            .any(|f| f == dataset.store().id(m.index.0)))
             };
             let unrelated: Vec<(Pos2, f32)> = places
                 .iter()
@@ -1113,13 +1130,13 @@ impl<'a> StoryOverlay<'a> {
             let m = &places[i];
             (
                 Some(m.index) != self.selection,
-                style::label_priority(m.place.place_type.as_ref().and_then(|t| t.known())),
+                style::label_priority(m.place_type),
                 m.index,
             )
         });
         let texts: Vec<String> = order
             .iter()
-            .map(|&i| place_label(&places[i].place, self.layers.label_language))
+            .map(|&i| self.place_label_at(places[i].index, self.layers.label_language))
             .collect();
         let galleys: Vec<_> = texts
             .iter()
@@ -1445,7 +1462,7 @@ fn draw_leader(painter: &egui::Painter, mark: &PlaceMark) {
 }
 
 fn draw_marker(painter: &egui::Painter, mark: &PlaceMark, emphasis: Emphasis) {
-    let place_type = mark.place.place_type.as_ref().and_then(|t| t.known());
+    let place_type = mark.place_type;
     let radius = mark.radius;
     let center = mark.position;
     match emphasis {
@@ -1498,13 +1515,7 @@ fn draw_marker(painter: &egui::Painter, mark: &PlaceMark, emphasis: Emphasis) {
             painter.add(Shape::convex_polygon(points, mark.color, outline));
         }
     }
-    let approximate = mark
-        .place
-        .geo_precision
-        .as_ref()
-        .and_then(|p| p.known())
-        .is_some_and(|p| p != crate::model::GeoPrecision::Exact);
-    if approximate {
+    if mark.approximate {
         // Approximate positions get a dotted halo: "somewhere around here".
         let ring: Vec<Pos2> = (0..=24)
             .map(|k| {

@@ -736,19 +736,43 @@ impl Dataset {
     /// The control status a place had at the end of `span` (the latest whole-place claim
     /// that started by then), or `None` when no claim applies.
     pub fn control_at(&self, place: &Place, span: &DaySpan) -> Option<ControlStatus> {
-        let until = span.last;
-        place
-            .control
-            .iter()
-            .filter(|c| c.share_percent.is_none_or(|share| share >= 50.0))
-            .filter(|c| match (c.when, until) {
-                (None, _) | (_, None) => true,
-                (Some(when), Some(last)) => when.span().first.is_none_or(|first| first <= last),
-            })
-            .max_by_key(|c| c.when.and_then(|w| w.span().first))
-            .and_then(|c| c.status.known())
+        latest_claim(
+            place
+                .control
+                .iter()
+                .map(|c| (c.when, c.share_percent, c.status.known())),
+            span,
+        )
+    }
+
+    /// [`Self::control_at`] of the place at `index`, from the columns.
+    pub fn control_at_index(&self, index: FeatureIndex, span: &DaySpan) -> Option<ControlStatus> {
+        let claims = self
+            .store
+            .control_claims(index.0)
+            .map(|(when, share, status)| (when, share, ControlStatus::parse(status)));
+        latest_claim(claims, span)
     }
 }
+
+/// The status of the latest whole-place claim (`(when, share, status)`) that started by the end
+/// of `span`.
+fn latest_claim(
+    claims: impl Iterator<Item = (Option<When>, Option<f64>, Option<ControlStatus>)>,
+    span: &DaySpan,
+) -> Option<ControlStatus> {
+    let until = span.last;
+    claims
+        .filter(|(_, share, _)| share.is_none_or(|share| share >= 50.0))
+        .filter(|(when, _, _)| match (when, until) {
+            (None, _) | (_, None) => true,
+            (Some(when), Some(last)) => when.span().first.is_none_or(|first| first <= last),
+        })
+        .max_by_key(|(when, _, _)| when.and_then(|w| w.span().first))
+        .and_then(|(_, _, status)| status)
+}
+
+impl Dataset {}
 
 /// "evacuation" → "Evacuation".
 pub fn capitalise(text: &str) -> String {

@@ -43,8 +43,17 @@ impl LabelLanguage {
 
 /// A place's label in `language`, in logical order (display reorders it; see `crate::bidi`).
 pub fn place_label(place: &Place, language: LabelLanguage) -> String {
-    let name = place.common.name.clone().unwrap_or_default();
-    match (language, place.name_ar.as_deref()) {
+    label(
+        place.common.name.as_deref(),
+        place.name_ar.as_deref(),
+        language,
+    )
+}
+
+/// [`place_label`] of a place's name and Arabic name.
+pub fn label(name: Option<&str>, name_ar: Option<&str>, language: LabelLanguage) -> String {
+    let name = name.unwrap_or_default().to_owned();
+    match (language, name_ar) {
         (LabelLanguage::English, _) | (_, None) => name,
         (LabelLanguage::Arabic, Some(arabic)) => arabic.to_owned(),
         (LabelLanguage::Both, Some(arabic)) => format!("{name} · {arabic}"),

@@ -666,6 +666,40 @@ impl Store {
         }
     }
 
+    /// How precisely a place's position is known, as written.
+    pub fn geo_precision(&self, index: usize) -> Option<&str> {
+        match self.kinds[index] {
+            FeatureKind::Place => {
+                self.opt_text(self.places[self.rows[index] as usize].geo_precision)
+            }
+            _ => None,
+        }
+    }
+
+    /// A place's Arabic name.
+    pub fn name_ar(&self, index: usize) -> Option<&str> {
+        match self.kinds[index] {
+            FeatureKind::Place => self.opt_text(self.places[self.rows[index] as usize].name_ar),
+            _ => None,
+        }
+    }
+
+    /// A place's control claims: when, the share of the place (`None`: all of it), the status as
+    /// written.
+    pub fn control_claims(
+        &self,
+        index: usize,
+    ) -> impl Iterator<Item = (Option<When>, Option<f64>, &str)> {
+        let run = match self.kinds[index] {
+            FeatureKind::Place => self.places[self.rows[index] as usize].control,
+            _ => Run::default(),
+        };
+        self.claims[run.range()].iter().map(|claim| {
+            let share = (!claim.share_percent.is_nan()).then_some(claim.share_percent);
+            (claim.when, share, self.text(claim.status))
+        })
+    }
+
     /// A place's type, as written.
     pub fn place_type(&self, index: usize) -> Option<&str> {
         match self.kinds[index] {
