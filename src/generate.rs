@@ -38,10 +38,11 @@ const EVENT_TYPES: [&str; 5] = ["clashes", "siege", "agreement", "statement", "c
 const MOVEMENT_TYPES: [&str; 3] = ["evacuation", "displacement", "return"];
 
 /// A small deterministic generator (SplitMix64): the same seed, the same story, everywhere.
-struct Dice(u64);
+/// The model's tests draw their random features from it too.
+pub(crate) struct Dice(pub(crate) u64);
 
 impl Dice {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -50,7 +51,7 @@ impl Dice {
     }
 
     /// From 0 to `n - 1`.
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
 

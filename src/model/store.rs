@@ -875,19 +875,16 @@ mod tests {
     use geo::{LineString, Polygon};
     use serde_json::json;
 
-    /// A small deterministic generator (xorshift), so failures repeat.
-    struct Random(u64);
+    /// Random features from the generator's dice, so that a failure repeats.
+    struct Random(crate::generate::Dice);
 
     impl Random {
         fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
+            self.0.next()
         }
 
         fn below(&mut self, n: u64) -> u64 {
-            self.next() % n
+            self.0.below(n)
         }
 
         fn chance(&mut self) -> bool {
@@ -1060,7 +1057,7 @@ mod tests {
     #[test]
     fn any_feature_comes_back_out_of_the_columns_as_it_went_in() {
         for seed in 1..=20u64 {
-            let mut random = Random(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            let mut random = Random(crate::generate::Dice(seed));
             let features: Vec<Feature> = (0..40).map(|n| random.feature(n)).collect();
             let mut store = Store::default();
             features.iter().for_each(|f| store.push(f));
