@@ -91,7 +91,11 @@ pub fn init() {
 /// The memory the process holds now (resident set size), in bytes, where the system tells
 /// (Linux); for the log, so that a big story's footprint can be read off a run.
 pub fn resident_bytes() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    vm_rss(&std::fs::read_to_string("/proc/self/status").ok()?)
+}
+
+/// The `VmRSS` line of a `/proc/<pid>/status` text, in bytes.
+fn vm_rss(status: &str) -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     let kilobytes: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kilobytes * 1024)
@@ -123,14 +127,19 @@ mod tests {
         assert_eq!(failure_key("decoding failed"), "decoding failed");
     }
 
+    #[test]
+    fn resident_memory_is_read_from_the_status_text() {
+        let status = "Name:\tevacmap\nVmPeak:\t  900 kB\nVmRSS:\t  205312 kB\nThreads:\t3\n";
+        assert_eq!(vm_rss(status), Some(205_312 * 1024));
+        assert_eq!(vm_rss("Name:\tevacmap\n"), None);
+        assert_eq!(vm_rss("VmRSS:\t lots kB\n"), None);
+    }
+
+    /// Other tests allocate and free at the same time, so only that a figure comes is checked.
     #[cfg(target_os = "linux")]
     #[test]
-    fn resident_memory_grows_with_what_is_held() {
-        let before = resident_bytes().unwrap();
-        let held = vec![1u8; 64 << 20];
-        let after = resident_bytes().unwrap();
-        assert!(after >= before + (60 << 20), "{before} then {after}");
+    fn this_process_reports_its_resident_memory() {
+        assert!(resident_bytes().is_some_and(|bytes| bytes > 0));
         assert!(describe_resident().starts_with("resident memory "));
-        drop(held);
     }
 }
