@@ -528,6 +528,8 @@ impl EvacApp {
         self.story_week = crate::filter::story_week(dataset);
         self.timeline = TimelineState::default();
         self.playing = None;
+        // What the replaced story and the reading held.
+        crate::memory::give_back_freed();
     }
 
     pub fn range(&self) -> DaySpan {

@@ -456,6 +456,7 @@ pub fn check(files: &[PathBuf], columns: &ColumnsArg, out: &mut dyn Write) -> st
         let name = crate::io::source::origin_name(file);
         match load_file(file, &options) {
             Ok(loaded) => {
+                crate::memory::give_back_freed();
                 log::info!(
                     "{name} loaded: {} features; {}",
                     loaded.dataset.len(),

@@ -16,6 +16,7 @@ pub mod io;
 pub mod layers;
 pub mod logging;
 pub mod map;
+pub mod memory;
 pub mod model;
 pub mod playback;
 pub mod story;

@@ -18,6 +18,7 @@ pub mod table;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
+use crate::io::text::FileText;
 use columns::ColumnMapping;
 
 use crate::io::{
@@ -115,7 +116,7 @@ pub fn parse(
         name: file_name,
         path: None,
     };
-    parse_file(bytes, &file, &ImportOptions::default(), progress)
+    parse_file(bytes.into(), &file, &ImportOptions::default(), progress)
 }
 
 /// The file being read: how messages name it, its name (for sources and titles), where it is.
@@ -126,7 +127,7 @@ struct File<'a> {
 }
 
 fn parse_file(
-    bytes: Vec<u8>,
+    bytes: FileText,
     file: &File,
     options: &ImportOptions,
     progress: &LoadProgress,

@@ -9,6 +9,7 @@ pub mod read;
 pub mod source;
 pub mod split;
 pub mod structure;
+pub mod text;
 pub mod watch;
 pub mod write;
 

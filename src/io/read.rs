@@ -24,9 +24,12 @@ use super::problem::{
     Location, Problem, ProblemReport, Severity, describe_value, join_path, line_column, quote,
 };
 use super::progress::LoadProgress;
-use super::source::{MAX_FILE_BYTES, origin_name, read_capped, read_capped_with};
+use super::source::{
+    MAX_FILE_BYTES, origin_name, read_capped, read_capped_to_heap, read_capped_with,
+};
 use super::split;
 use super::structure::{Findings, GEOMETRY_TYPES, ObjectKind, check_object_members, type_name};
+use super::text::{FileText, PassingText};
 use crate::model::{
     Common, ControlClaim, Dataset, Event, Extra, Feature, FeatureKind, Figure, Generic, GeoJsonId,
     Movement, Place, Source, Store, StoryMeta, Term, Vocabulary, When,
@@ -63,16 +66,20 @@ pub fn load_file_with_progress(path: &Path, progress: &LoadProgress) -> Result<L
     parse_owned(bytes, &origin_name(path), progress)
 }
 
-/// [`parse_bytes_with`], letting go of the text as soon as the features are read from it (a
-/// million-feature story's text is a quarter of what its features take).
+/// [`parse_bytes_with`], letting go of the text as it reads the features from it (a
+/// million-feature story's text is twice what its columns take).
 pub fn parse_owned(
-    bytes: Vec<u8>,
+    mut bytes: FileText,
     origin: &str,
     progress: &LoadProgress,
 ) -> Result<Loaded, LoadError> {
-    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    if std::str::from_utf8(text).is_ok() {
-        match read_features_apart(text, progress) {
+    let bom = if bytes.starts_with(BYTE_ORDER_MARK) {
+        BYTE_ORDER_MARK.len()
+    } else {
+        0
+    };
+    if std::str::from_utf8(&bytes[bom..]).is_ok() {
+        match read_features_apart(bytes.passing().skip(bom), progress) {
             Ok(apart) => {
                 drop(bytes);
                 return apart.finish().map_err(|problems| {
@@ -90,8 +97,16 @@ pub fn parse_owned(
             Err(Stop::Unfollowed) => {}
         }
     }
+    if let Some(path) = bytes.reread_from() {
+        // Reading apart let go of the pages it passed: the full reader needs them all.
+        let whole = read_capped_to_heap(path, MAX_FILE_BYTES, progress)?;
+        drop(bytes);
+        return parse_bytes_by(&whole, origin, Route::WholeTree, progress);
+    }
     parse_bytes_by(&bytes, origin, Route::WholeTree, progress)
 }
+
+const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
 
 /// Parses and checks a story; `origin` names it in messages.
 pub fn parse_bytes(bytes: &[u8], origin: &str) -> Result<Loaded, LoadError> {
@@ -152,7 +167,7 @@ fn parse_bytes_by(
         path: origin.to_owned(),
     };
     if route == Route::Outlined {
-        match read_features_apart(bytes, progress) {
+        match read_features_apart(PassingText::borrowed(bytes), progress) {
             Ok(apart) => return apart.finish().map_err(invalid),
             Err(Stop::Cancelled) => return Err(cancelled()),
             Err(Stop::Unfollowed) => {}
@@ -185,9 +200,10 @@ enum Stop {
 /// The fast path for a FeatureCollection: its features parsed one at a time, on every core, from
 /// the [`split::outline`] of the text, each into its own slot. What it reports is exactly what
 /// the full reader would.
-fn read_features_apart(bytes: &[u8], progress: &LoadProgress) -> Result<ReadApart, Stop> {
-    log::debug!("outlining {} bytes", bytes.len());
-    let outline = split::outline(bytes).ok_or(Stop::Unfollowed)?;
+fn read_features_apart(text: PassingText, progress: &LoadProgress) -> Result<ReadApart, Stop> {
+    log::debug!("outlining {} bytes", text.len());
+    // SAFETY: nothing is let go of before the workers start, and the outline keeps no borrow.
+    let outline = split::outline(unsafe { text.get(0..text.len()) }).ok_or(Stop::Unfollowed)?;
     let skeleton = json::parse(&outline.skeleton).map_err(|_| Stop::Unfollowed)?;
     if skeleton.value.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
         return Err(Stop::Unfollowed);
@@ -204,7 +220,7 @@ fn read_features_apart(bytes: &[u8], progress: &LoadProgress) -> Result<ReadApar
             .enumerate()
             .map(|(n, ranges)| {
                 let sources = sources.clone();
-                scope.spawn(move || read_batch(bytes, ranges, n * per_worker, sources, progress))
+                scope.spawn(move || read_batch(text, ranges, n * per_worker, sources, progress))
             })
             .collect();
         running
@@ -315,7 +331,7 @@ struct FeatureBatch {
 
 /// Parses and reads the features at `ranges`; the first is `features[first_index]`.
 fn read_batch(
-    text: &[u8],
+    text: PassingText,
     ranges: &[std::ops::Range<usize>],
     first_index: usize,
     sources: Arc<foldhash::HashSet<String>>,
@@ -330,22 +346,29 @@ fn read_batch(
     let mut read = ReadFeatures::default();
     read.store.reserve(ranges.len());
     read.file_index.reserve(ranges.len());
+    let mut read_to = ranges.first().map_or(0, |r| r.start);
     for (offset, range) in ranges.iter().enumerate() {
         if offset % STRIDE == STRIDE - 1 {
             progress.add_features(STRIDE);
             if progress.is_cancelled() {
                 return Err(Stop::Cancelled);
             }
+            // SAFETY: the features before this one are read, and nothing borrowed from them is
+            // kept; the pages of this feature and the other workers' stay.
+            unsafe { text.release(read_to..range.start) };
+            read_to = range.start;
         }
         let index = first_index + offset;
         let declared = |id: &str| sources.contains(id);
-        if let Some(quick) = fast::read(&text[range.clone()], &declared) {
+        // SAFETY: from here on; only what is before it is let go of.
+        let piece = unsafe { text.get(range.clone()) };
+        if let Some(quick) = fast::read(piece, &declared) {
             // Its places are checked from the columns once all is read.
             read.quick.push(read.store.len() as u32);
             read.push(index, Some(quick.feature));
             continue;
         }
-        let parsed = json::parse(&text[range.clone()]).map_err(|_| Stop::Unfollowed)?;
+        let parsed = json::parse(piece).map_err(|_| Stop::Unfollowed)?;
         for duplicate in &parsed.duplicates {
             checker.duplicate_in_feature(index, &parsed.value, &duplicate.path);
         }
@@ -1686,6 +1709,46 @@ mod tests {
         .unwrap();
         assert_eq!(fast.0.features().len(), 3_000);
         assert!(fast == whole);
+    }
+
+    /// A story read into pages of its own, let go of as its features are read, reads as the
+    /// same story read whole; a feature that does not parse, found after pages went, is
+    /// reported from the file read again, as the full reader reports it.
+    #[test]
+    fn a_text_let_go_of_while_read_gives_what_the_whole_text_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut good = Vec::new();
+        crate::generate::write_story(&mut good, 5_000, 11).unwrap();
+        let mut bad = good.clone();
+        let end_of_features = bad.iter().rposition(|&b| b == b']').unwrap();
+        bad.splice(
+            end_of_features..end_of_features,
+            b",{\"type\":\"Feature\",,}".iter().copied(),
+        );
+        for (name, bytes) in [("good.geojson", &good), ("bad.geojson", &bad)] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            let progress = LoadProgress::default();
+            let mapped = super::super::source::read_file_text(
+                &path,
+                MAX_FILE_BYTES,
+                bytes.len() as u64,
+                0,
+                &progress,
+            )
+            .unwrap();
+            assert!(mapped.reread_from().is_some(), "{name} was not mapped");
+            let released = outcome(parse_owned(mapped, "s", &progress));
+            let whole = outcome(parse_bytes_by(
+                bytes,
+                "s",
+                Route::WholeTree,
+                &LoadProgress::default(),
+            ));
+            assert!(released == whole, "{name}: {released:?}\n{whole:?}");
+        }
+        let problems = outcome(parse_bytes(&bad, "s")).unwrap_err();
+        assert!(problems[0].starts_with("s:5002:20: error: not valid JSON"), "{problems:?}");
     }
 }
 

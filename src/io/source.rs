@@ -10,6 +10,7 @@ use std::path::Path;
 
 use super::LoadError;
 use super::progress::LoadProgress;
+use super::text::{FileText, MAPPED_FROM_BYTES};
 
 /// Files larger than this are refused: stories are small, and reading a multi-gigabyte file by
 /// mistake should not exhaust memory.
@@ -28,7 +29,7 @@ pub fn origin_name(path: &Path) -> String {
 }
 
 /// Reads all of `path` (or standard input for `-`), refusing more than `limit` bytes.
-pub fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, LoadError> {
+pub fn read_capped(path: &Path, limit: u64) -> Result<FileText, LoadError> {
     read_capped_with(path, limit, &LoadProgress::default())
 }
 
@@ -37,14 +38,15 @@ pub fn read_capped_with(
     path: &Path,
     limit: u64,
     progress: &LoadProgress,
-) -> Result<Vec<u8>, LoadError> {
+) -> Result<FileText, LoadError> {
     let origin = origin_name(path);
     let io_error = |source| LoadError::Io {
         path: origin.clone(),
         source,
     };
     if path.as_os_str() == STDIN_PATH {
-        return read_stream(std::io::stdin().lock(), limit, 0, &origin, progress);
+        return read_stream(std::io::stdin().lock(), limit, 0, &origin, progress)
+            .map(FileText::from);
     }
     let metadata = std::fs::metadata(path).map_err(io_error)?;
     let mut expected = 0;
@@ -58,8 +60,97 @@ pub fn read_capped_with(
         }
         expected = metadata.len();
     }
+    read_file_text(path, limit, expected, MAPPED_FROM_BYTES, progress)
+}
+
+/// Reads the file at `path` of `expected` bytes, into pages of its own from `mapped_from` bytes.
+pub(crate) fn read_file_text(
+    path: &Path,
+    limit: u64,
+    expected: u64,
+    mapped_from: u64,
+    progress: &LoadProgress,
+) -> Result<FileText, LoadError> {
+    let origin = origin_name(path);
+    let io_error = |source| LoadError::Io {
+        path: origin.clone(),
+        source,
+    };
     let file = std::fs::File::open(path).map_err(io_error)?;
+    if expected >= mapped_from
+        && let Some(text) = read_mapped(&file, expected, path, &origin, progress)?
+    {
+        return Ok(text);
+    }
+    let file = std::fs::File::open(path).map_err(io_error)?;
+    read_stream(file, limit, expected, &origin, progress).map(FileText::from)
+}
+
+/// [`read_capped_with`] into the heap whatever the size: for reading a text again whole.
+pub fn read_capped_to_heap(
+    path: &Path,
+    limit: u64,
+    progress: &LoadProgress,
+) -> Result<Vec<u8>, LoadError> {
+    let origin = origin_name(path);
+    let file = std::fs::File::open(path).map_err(|source| LoadError::Io {
+        path: origin.clone(),
+        source,
+    })?;
+    let expected = file.metadata().map_or(0, |m| m.len());
     read_stream(file, limit, expected, &origin, progress)
+}
+
+/// Reads a file of `expected` bytes into pages of its own ([`FileText`]); `None` when there is
+/// no mapping to be had or the file turns out longer than it said (it is then read again into
+/// the heap, as any stream is).
+fn read_mapped(
+    mut file: &std::fs::File,
+    expected: u64,
+    path: &Path,
+    origin: &str,
+    progress: &LoadProgress,
+) -> Result<Option<FileText>, LoadError> {
+    let Some(mut text) = usize::try_from(expected)
+        .ok()
+        .and_then(|capacity| FileText::mapped(capacity, path))
+    else {
+        return Ok(None);
+    };
+    const CHUNK: usize = 256 * 1024;
+    loop {
+        let spare = text.spare();
+        if spare.is_empty() {
+            let mut one_more = [0u8];
+            return match file.read(&mut one_more) {
+                Ok(0) => Ok(Some(text)),
+                Ok(_) => Ok(None),
+                Err(source) => Err(LoadError::Io {
+                    path: origin.to_owned(),
+                    source,
+                }),
+            };
+        }
+        let room = spare.len().min(CHUNK);
+        let count = match file.read(&mut spare[..room]) {
+            Ok(0) => return Ok(Some(text)),
+            Ok(count) => count,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(source) => {
+                return Err(LoadError::Io {
+                    path: origin.to_owned(),
+                    source,
+                });
+            }
+        };
+        text.grow(count);
+        progress.set_bytes(text.len() as u64, expected);
+        if progress.is_cancelled() {
+            return Err(LoadError::Cancelled {
+                path: origin.to_owned(),
+            });
+        }
+    }
 }
 
 /// Reads `reader` to its end, or fails once more than `limit` bytes have come.

@@ -316,10 +316,11 @@ impl MapIndex {
         let started = std::time::Instant::now();
         let level = Arc::new(self.build_level(dataset, zoom));
         log::info!(
-            "zoom level {zoom}: {} clusters, {} arrows, in {:.0} ms",
+            "zoom level {zoom}: {} clusters, {} arrows, in {:.0} ms; {}",
             level.clusters.len(),
             level.arrows.len(),
-            started.elapsed().as_secs_f64() * 1e3
+            started.elapsed().as_secs_f64() * 1e3,
+            crate::logging::describe_resident()
         );
         if levels.len() >= KEPT_LEVELS {
             levels.remove(0);

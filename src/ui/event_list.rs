@@ -137,6 +137,7 @@ fn search_texts(dataset: &Dataset) -> Haystacks {
         haystacks.push(&haystack);
     }
     haystacks.text.shrink_to_fit();
+    crate::memory::give_back_freed();
     if haystacks.ends.len() >= 10_000 {
         log::info!(
             "search texts: {} MB for {} features in {} ms",
