@@ -1296,9 +1296,9 @@ impl EvacApp {
         {
             return;
         }
-        let folded = crate::model::names::Query::new(query);
+        let found = self.catalogue.search(query);
         let matches = (0..self.story.dataset.len())
-            .map(|i| self.catalogue.matches_query(FeatureIndex(i), &folded))
+            .map(|i| found.matches(FeatureIndex(i)))
             .collect();
         self.search_matches = Some((query.to_owned(), matches));
     }

@@ -19,6 +19,7 @@ pub mod map;
 pub mod memory;
 pub mod model;
 pub mod playback;
+pub mod search;
 pub mod story;
 pub mod ui;
 

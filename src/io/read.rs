@@ -1748,7 +1748,10 @@ mod tests {
             assert!(released == whole, "{name}: {released:?}\n{whole:?}");
         }
         let problems = outcome(parse_bytes(&bad, "s")).unwrap_err();
-        assert!(problems[0].starts_with("s:5002:20: error: not valid JSON"), "{problems:?}");
+        assert!(
+            problems[0].starts_with("s:5002:20: error: not valid JSON"),
+            "{problems:?}"
+        );
     }
 }
 

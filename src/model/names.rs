@@ -60,22 +60,6 @@ pub fn label(name: Option<&str>, name_ar: Option<&str>, language: LabelLanguage)
     }
 }
 
-/// Every name a place is known by, folded for search: its name, Arabic name and variants.
-pub fn place_search_text(place: &Place) -> String {
-    let mut text = String::new();
-    let names = place
-        .common
-        .name
-        .iter()
-        .chain(&place.name_ar)
-        .chain(&place.name_variants);
-    for name in names {
-        text.push_str(&fold(name));
-        text.push(' ');
-    }
-    text
-}
-
 /// A name or query folded for comparison: lower case; Latin and Arabic diacritics removed; the
 /// Arabic letter variants that spellings mix up made one (إ أ آ ٱ → ا, ة → ه, ى → ي) and the
 /// tatweel dropped; punctuation as spaces; the article (al-, el-, ال) dropped from each word.
@@ -149,6 +133,11 @@ impl Query {
     /// No words: everything matches.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// The folded words.
+    pub fn words(&self) -> &[String] {
+        &self.0
     }
 
     /// Whether a folded haystack holds every word.

@@ -684,6 +684,25 @@ impl Store {
         }
     }
 
+    /// A place's other spellings.
+    pub fn name_variants(&self, index: usize) -> impl Iterator<Item = &str> {
+        let run = match self.kinds[index] {
+            FeatureKind::Place => self.places[self.rows[index] as usize].variants,
+            _ => Run::default(),
+        };
+        self.words(run)
+    }
+
+    /// A movement's type, as written.
+    pub fn movement_type(&self, index: usize) -> Option<&str> {
+        match self.kinds[index] {
+            FeatureKind::Movement => {
+                Some(self.text(self.movements[self.rows[index] as usize].movement_type))
+            }
+            _ => None,
+        }
+    }
+
     /// A place's control claims: when, the share of the place (`None`: all of it), the status as
     /// written.
     pub fn control_claims(
@@ -753,6 +772,38 @@ impl Store {
             FeatureKind::Event => self.events[self.rows[index] as usize].figures,
             _ => Run::default(),
         }
+    }
+
+    /// A movement's or event's summary.
+    pub fn summary(&self, index: usize) -> Option<&str> {
+        match self.kinds[index] {
+            FeatureKind::Movement => {
+                self.opt_text(self.movements[self.rows[index] as usize].summary)
+            }
+            FeatureKind::Event => self.opt_text(self.events[self.rows[index] as usize].summary),
+            _ => None,
+        }
+    }
+
+    /// An event's actors.
+    pub fn actors(&self, index: usize) -> impl Iterator<Item = &str> {
+        let run = match self.kinds[index] {
+            FeatureKind::Event => self.events[self.rows[index] as usize].actors,
+            _ => Run::default(),
+        };
+        self.words(run)
+    }
+
+    /// The sources a feature cites for itself (not those of its figures).
+    pub fn cited_sources(&self, index: usize) -> impl Iterator<Item = &str> {
+        self.words(self.sources[index])
+    }
+
+    /// The sources a movement's or event's figures cite, figure by figure.
+    pub fn figure_sources(&self, index: usize) -> impl Iterator<Item = &str> {
+        self.figures[self.figure_run(index).range()]
+            .iter()
+            .flat_map(|row| self.words(row.sources))
     }
 
     /// The values of a movement's or event's figures with their measure.

@@ -5,61 +5,38 @@ use std::sync::{Arc, OnceLock};
 use egui::{RichText, Ui};
 
 use super::Command;
-use crate::model::{Dataset, Feature, FeatureIndex, FeatureKind, names};
+use crate::model::{Dataset, Feature, FeatureIndex, FeatureKind};
+use crate::search::{Search, SearchTexts};
 
-/// Events and movements in time order (undated last), and the text each is searched by.
+/// Events and movements in time order (undated last), and the words each is searched by.
 #[derive(Debug, Clone)]
 pub struct EventCatalogue {
     pub order: Vec<FeatureIndex>,
-    /// Names (with every spelling of the places involved), actors and sources, folded for
-    /// search (`model::names::fold`), by feature index. Worked out on a thread of its own:
-    /// for a big story it takes a second, which the first frame should not wait for.
-    haystacks: Arc<OnceLock<Haystacks>>,
-}
-
-/// Every feature's search text in one string, with where each ends: a million `String`s cost
-/// forty bytes each besides their text.
-#[derive(Debug, Default)]
-struct Haystacks {
-    text: String,
-    ends: Vec<u32>,
-}
-
-impl Haystacks {
-    fn push(&mut self, haystack: &str) {
-        self.text.push_str(haystack);
-        self.ends.push(self.text.len() as u32);
-    }
-
-    fn get(&self, index: usize) -> &str {
-        let end = self.ends.get(index).map_or(0, |&end| end as usize);
-        let start = match index.checked_sub(1) {
-            Some(before) => self.ends.get(before).map_or(0, |&end| end as usize),
-            None => 0,
-        };
-        self.text.get(start..end).unwrap_or_default()
-    }
+    /// Worked out on a thread of its own: for a big story it takes seconds, which the first
+    /// frame should not wait for.
+    texts: Arc<OnceLock<SearchTexts>>,
 }
 
 impl EventCatalogue {
     /// The list's order now; the search texts on a worker thread.
     pub fn new(dataset: &Arc<Dataset>) -> Self {
         let catalogue = Self::ordered(dataset);
-        let haystacks = catalogue.haystacks.clone();
+        let texts = catalogue.texts.clone();
         let shared = dataset.clone();
         let spawned = std::thread::Builder::new()
             .name("search index".into())
             .spawn(move || {
                 // Set whatever happens, so that a search never waits forever.
-                let texts = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    search_texts(&shared)
+                let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    SearchTexts::new(shared)
                 }));
-                let _ = haystacks.set(texts.unwrap_or_default());
+                let _ = texts.set(built.unwrap_or_default());
+                crate::memory::give_back_freed();
             });
         if let Err(error) = spawned {
             // No thread to be had: the texts are worked out here instead.
             log::warn!("cannot start the search index thread: {error}");
-            let _ = catalogue.haystacks.set(search_texts(dataset));
+            let _ = catalogue.texts.set(SearchTexts::new(dataset.clone()));
         }
         catalogue
     }
@@ -77,7 +54,7 @@ impl EventCatalogue {
         });
         Self {
             order,
-            haystacks: Default::default(),
+            texts: Default::default(),
         }
     }
 }
@@ -87,7 +64,7 @@ impl Default for EventCatalogue {
     fn default() -> Self {
         Self {
             order: Vec::new(),
-            haystacks: Arc::new(OnceLock::from(Haystacks::default())),
+            texts: Arc::new(OnceLock::from(SearchTexts::default())),
         }
     }
 }
@@ -96,145 +73,58 @@ impl EventCatalogue {
     /// Whether a feature matches every word of `query`, whatever the spelling: case,
     /// diacritics, the article and Arabic letter variants aside.
     pub fn matches(&self, index: FeatureIndex, query: &str) -> bool {
-        self.matches_query(index, &names::Query::new(query))
+        self.search(query).matches(index)
     }
 
     /// Whether the search texts are worked out.
     pub fn is_ready(&self) -> bool {
-        self.haystacks.get().is_some()
+        self.texts.get().is_some()
     }
 
-    /// As [`Self::matches`]; a search typed before the texts are ready waits for them.
-    pub fn matches_query(&self, index: FeatureIndex, query: &names::Query) -> bool {
-        query.is_empty() || query.matches(self.haystacks.wait().get(index.0))
+    /// A search for `query`; one typed before the texts are ready waits for them.
+    pub fn search(&self, query: &str) -> Search<'_> {
+        self.texts.wait().search(query)
     }
 }
 
-/// Each feature's search text, by index.
-fn search_texts(dataset: &Dataset) -> Haystacks {
-    let started = std::time::Instant::now();
-    // A place named in an item's text is found by any of its spellings too. Only places
-    // with other spellings (an Arabic name, variants) add anything: checking every place
-    // against every item would cost features × places (minutes for a big generated story).
-    let spellings: Vec<(String, String)> = dataset
-        .places()
-        .filter(|(_, place)| place.name_ar.is_some() || !place.name_variants.is_empty())
-        .filter_map(|(_, place)| {
-            let name = names::fold(place.common.name.as_deref()?);
-            (!name.is_empty()).then(|| (name, names::place_search_text(&place)))
-        })
-        .collect();
-    let places = place_texts(dataset);
-    let mut haystacks = Haystacks::default();
-    for feature in dataset.features() {
-        let mut haystack = search_text(dataset, &feature, &places);
-        for (name, spellings) in &spellings {
-            if contains_word(&haystack, name) && !haystack.contains(spellings.as_str()) {
-                haystack.push(' ');
-                haystack.push_str(spellings);
-            }
-        }
-        haystacks.push(&haystack);
-    }
-    haystacks.text.shrink_to_fit();
-    crate::memory::give_back_freed();
-    if haystacks.ends.len() >= 10_000 {
-        log::info!(
-            "search texts: {} MB for {} features in {} ms",
-            haystacks.text.len() / 1_000_000,
-            haystacks.ends.len(),
-            started.elapsed().as_millis()
-        );
-    }
-    haystacks
-}
-
-/// The rows of the list, worked out again only when the search or the range changed (a
-/// million rows take milliseconds to filter, too long for every frame).
+/// The rows of the list and the places found, worked out again only when the search or the
+/// range changed (a million rows take milliseconds to filter, too long for every frame).
 #[derive(Debug, Default)]
 pub struct ShownRows {
     /// The search and the visible set's generation the rows were worked out for.
     key: Option<(String, u64)>,
     rows: Vec<FeatureIndex>,
+    places: Vec<FeatureIndex>,
 }
 
 impl ShownRows {
-    fn update(&mut self, input: &EventListInput, search: &str) -> &[FeatureIndex] {
+    fn update(&mut self, input: &EventListInput, search: &str) {
         let key = (search.to_owned(), input.visible_generation);
-        if self.key.as_ref() != Some(&key) {
-            let query = names::Query::new(search);
-            self.rows = input
-                .catalogue
-                .order
-                .iter()
-                .copied()
-                .filter(|i| input.visible.get(i.0).copied().unwrap_or(true))
-                .filter(|i| input.catalogue.matches_query(*i, &query))
-                .collect();
-            self.key = Some(key);
+        if self.key.as_ref() == Some(&key) {
+            return;
         }
-        &self.rows
+        let found = input.catalogue.search(search);
+        self.rows = input
+            .catalogue
+            .order
+            .iter()
+            .copied()
+            .filter(|i| input.visible.get(i.0).copied().unwrap_or(true))
+            .filter(|&i| found.matches(i))
+            .collect();
+        // Places the search finds, by any of their names, above the events and movements.
+        let store = input.dataset.store();
+        self.places = if found.is_empty() {
+            Vec::new()
+        } else {
+            (0..input.dataset.len())
+                .filter(|&i| store.kind(i) == FeatureKind::Place)
+                .map(FeatureIndex)
+                .filter(|&i| found.matches(i))
+                .collect()
+        };
+        self.key = Some(key);
     }
-}
-
-/// Whether `words` (folded, space-separated) has `phrase` at word boundaries.
-fn contains_word(words: &str, phrase: &str) -> bool {
-    words.match_indices(phrase).any(|(at, _)| {
-        let before = words.get(..at).and_then(|t| t.chars().next_back());
-        let after = words
-            .get(at + phrase.len()..)
-            .and_then(|t| t.chars().next());
-        before.is_none_or(|c| c == ' ') && after.is_none_or(|c| c == ' ')
-    })
-}
-
-/// Every place's names, folded for search, by its position in the dataset: worked out once,
-/// not again for every movement and event at the place.
-type PlaceTexts = foldhash::HashMap<FeatureIndex, String>;
-
-fn place_texts(dataset: &Dataset) -> PlaceTexts {
-    dataset
-        .places()
-        .map(|(index, place)| (index, names::place_search_text(&place)))
-        .collect()
-}
-
-fn search_text(dataset: &Dataset, feature: &Feature, places: &PlaceTexts) -> String {
-    let place_name = |id: &str| {
-        dataset
-            .place_index(id)
-            .and_then(|i| places.get(&i))
-            .map_or_else(|| id.to_owned(), String::clone)
-    };
-    let mut parts = vec![dataset.display_name(feature), feature.id().to_owned()];
-    match feature {
-        Feature::Movement(m) => {
-            parts.push(place_name(&m.from));
-            parts.extend(m.also_from.iter().map(|id| place_name(id)));
-            parts.push(place_name(&m.to));
-            parts.extend(m.summary.clone());
-            for figure in &m.figures {
-                parts.extend(figure.sources.iter().cloned());
-            }
-        }
-        Feature::Event(e) => {
-            parts.extend(e.place.as_deref().map(place_name));
-            parts.extend(e.actors.iter().cloned());
-            parts.extend(e.summary.clone());
-            for figure in &e.figures {
-                parts.extend(figure.sources.iter().cloned());
-            }
-        }
-        _ => {}
-    }
-    for id in &feature.common().sources {
-        parts.push(id.clone());
-        parts.extend(dataset.source(id).map(|s| s.name.clone()));
-    }
-    if let Feature::Place(place) = feature {
-        parts.push(names::place_search_text(place));
-    }
-    names::fold(&parts.join(" "))
 }
 
 /// What the list needs this frame.
@@ -275,18 +165,8 @@ pub fn event_list_ui(
             field.request_focus();
         }
     });
-    // Places the search finds, by any of their names, above the events and movements.
-    let query = names::Query::new(search);
-    let places: Vec<FeatureIndex> = if query.is_empty() {
-        Vec::new()
-    } else {
-        input
-            .dataset
-            .places()
-            .map(|(i, _)| i)
-            .filter(|i| input.catalogue.matches_query(*i, &query))
-            .collect()
-    };
+    rows.update(input, search);
+    let places = &rows.places;
     for index in places.iter().take(MAX_PLACES_LISTED) {
         let Some(feature) = input.dataset.get(*index) else {
             continue;
@@ -309,7 +189,7 @@ pub fn event_list_ui(
             .weak(),
         );
     }
-    let shown = rows.update(input, search);
+    let shown = &rows.rows;
     ui.label(
         RichText::new(format!(
             "{} of {} events and movements",
