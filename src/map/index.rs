@@ -171,10 +171,9 @@ pub type WorldArea = (World, World);
 pub struct MapIndex {
     pub places: Vec<PlacePoint>,
     pub movements: Vec<MovementEnds>,
-    slot_of: foldhash::HashMap<FeatureIndex, u32>,
-    movement_slot_of: foldhash::HashMap<FeatureIndex, u32>,
+
     /// The events at each place slot, in file order.
-    events_at: foldhash::HashMap<u32, Vec<FeatureIndex>>,
+    events_at: EventsAt,
     /// Events at points of their own.
     point_events: RTree<PointEntry>,
     /// Features of other kinds (from plain GeoJSON files), in file order.
@@ -193,7 +192,6 @@ impl Default for MapIndex {
 impl MapIndex {
     pub fn new(dataset: &Dataset) -> Self {
         let mut places = Vec::new();
-        let mut slot_of: foldhash::HashMap<FeatureIndex, u32> = Default::default();
         let store = dataset.store();
         let of_kind = |kind| {
             (0..dataset.len())
@@ -202,16 +200,15 @@ impl MapIndex {
         };
         for index in of_kind(FeatureKind::Place) {
             if let Some(at) = dataset.anchor_at(index) {
-                slot_of.insert(index, places.len() as u32);
                 places.push(PlacePoint {
                     feature: index,
                     world: World::from_lon_lat(at.x(), at.y()),
                 });
             }
         }
-        let place_slot = |id: &str| dataset.index_of(id).and_then(|i| slot_of.get(&i).copied());
+        let place_slot = |id: &str| dataset.index_of(id).and_then(|i| slot_in(&places, i));
         let mut movements = Vec::new();
-        let mut events_at: foldhash::HashMap<u32, Vec<FeatureIndex>> = Default::default();
+        let mut events_at = Vec::new();
         let mut point_events = Vec::new();
         let mut generic = Vec::new();
         for index in (0..dataset.len()).map(FeatureIndex) {
@@ -244,7 +241,7 @@ impl MapIndex {
                     None if store.has_geometry(index.0) => {}
                     None => {
                         if let Some(slot) = store.event_place(index.0).and_then(place_slot) {
-                            events_at.entry(slot).or_default().push(index);
+                            events_at.push((slot, index));
                         }
                     }
                 },
@@ -252,16 +249,10 @@ impl MapIndex {
                 FeatureKind::Place => {}
             }
         }
-        let movement_slot_of = movements
-            .iter()
-            .enumerate()
-            .map(|(slot, m)| (m.feature, slot as u32))
-            .collect();
+        let events_at = EventsAt::new(events_at, places.len());
         Self {
             places,
             movements,
-            slot_of,
-            movement_slot_of,
             events_at,
             point_events: RTree::bulk_load(point_events),
             generic,
@@ -281,17 +272,21 @@ impl MapIndex {
 
     /// The slot of a place in [`Self::places`], when it has a position.
     pub fn slot_of(&self, place: FeatureIndex) -> Option<u32> {
-        self.slot_of.get(&place).copied()
+        slot_in(&self.places, place)
     }
 
     /// The slot of a movement in [`Self::movements`], when it can be drawn.
     pub fn movement_slot_of(&self, movement: FeatureIndex) -> Option<u32> {
-        self.movement_slot_of.get(&movement).copied()
+        let slot = self
+            .movements
+            .binary_search_by_key(&movement, |m| m.feature)
+            .ok()?;
+        Some(slot as u32)
     }
 
     /// The events at a place (by slot), in file order.
     pub fn events_at(&self, slot: u32) -> &[FeatureIndex] {
-        self.events_at.get(&slot).map_or(&[], Vec::as_slice)
+        self.events_at.of(slot)
     }
 
     /// Events at points of their own within `area`.
@@ -566,6 +561,51 @@ fn reach(from: World, to: World) -> Rectangle<[f64; 2]> {
 
 /// The envelopes to ask for `area`: itself, and its part beyond the antimeridian moved back
 /// into the world (a view across it sees both edges of the world).
+/// A place's slot: places are kept in file order, so it is found by halving.
+fn slot_in(places: &[PlacePoint], place: FeatureIndex) -> Option<u32> {
+    let slot = places.binary_search_by_key(&place, |p| p.feature).ok()?;
+    Some(slot as u32)
+}
+
+/// The events at each place, all in one list ordered by place (a list per place cost fifty
+/// bytes a place besides its events).
+#[derive(Debug, Default)]
+struct EventsAt {
+    /// Where each place's events start in `events`; one more at the end.
+    starts: Vec<u32>,
+    events: Vec<FeatureIndex>,
+}
+
+impl EventsAt {
+    /// From (place slot, event) pairs in file order.
+    fn new(mut pairs: Vec<(u32, FeatureIndex)>, places: usize) -> Self {
+        // Stable: each place's events stay in file order.
+        pairs.sort_by_key(|&(slot, _)| slot);
+        let mut starts = Vec::with_capacity(places + 1);
+        let mut pairs_at = 0;
+        for slot in 0..=places as u32 {
+            while pairs.get(pairs_at).is_some_and(|&(s, _)| s < slot) {
+                pairs_at += 1;
+            }
+            starts.push(pairs_at as u32);
+        }
+        Self {
+            starts,
+            events: pairs.into_iter().map(|(_, event)| event).collect(),
+        }
+    }
+
+    fn of(&self, slot: u32) -> &[FeatureIndex] {
+        let slot = slot as usize;
+        match (self.starts.get(slot), self.starts.get(slot + 1)) {
+            (Some(&start), Some(&end)) => {
+                self.events.get(start as usize..end as usize).unwrap_or(&[])
+            }
+            _ => &[],
+        }
+    }
+}
+
 fn envelopes(area: WorldArea) -> Vec<AABB<[f64; 2]>> {
     let (min, max) = area;
     let mut found = vec![AABB::from_corners([min.x, min.y], [max.x, max.y])];
@@ -674,6 +714,20 @@ impl Level {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn events_are_listed_by_place_in_file_order() {
+        let pairs = [(2, 10), (0, 11), (2, 12), (0, 13), (4, 14)]
+            .map(|(slot, event)| (slot, FeatureIndex(event)));
+        let at = EventsAt::new(pairs.to_vec(), 5);
+        let of = |slot| at.of(slot).iter().map(|i| i.0).collect::<Vec<_>>();
+        assert_eq!(of(0), [11, 13]);
+        assert_eq!(of(1), Vec::<usize>::new());
+        assert_eq!(of(2), [10, 12]);
+        assert_eq!(of(4), [14]);
+        assert_eq!(of(5), Vec::<usize>::new());
+        assert_eq!(of(u32::MAX), Vec::<usize>::new());
+    }
 
     fn generated(features: usize, seed: u64) -> Dataset {
         crate::io::parse_bytes(crate::generate::story(features, seed).as_bytes(), "gen")
