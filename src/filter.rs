@@ -174,18 +174,34 @@ pub fn day_numbers(span: Option<DaySpan>) -> (i32, i32) {
 /// touches only the features that cross its edges.
 #[derive(Debug, Clone, Default)]
 pub struct TimeIndex {
-    /// (first day, feature) for every dated feature, sorted.
-    by_start: Vec<(i32, u32)>,
-    /// (last day, feature) for every dated feature, sorted.
-    by_end: Vec<(i32, u32)>,
-    /// Each feature's span as day numbers; `None` when timeless.
-    spans: Vec<Option<(i32, i32)>>,
-    /// (first day, feature) for spans of at most `SHORT_SPAN_DAYS`, sorted: the features
-    /// intersecting a range all start within `max_short_days` before it, or inside it.
-    short_by_start: Vec<(i32, u32)>,
+    /// Every dated feature, sorted by its first day.
+    by_start: Vec<Dated>,
+    /// Every dated feature, sorted by its last day.
+    by_end: Vec<Dated>,
+    /// How many features there are, dated or not (those not dated always show).
+    features: usize,
+    /// Spans of at most `SHORT_SPAN_DAYS`, sorted by first day: the features intersecting a
+    /// range all start within `max_short_days` before it, or inside it.
+    short_by_start: Vec<Dated>,
     max_short_days: i32,
     /// Longer and open-ended spans, checked one by one.
-    long: Vec<u32>,
+    long: Vec<Dated>,
+}
+
+/// A dated feature with both ends of its span (day numbers, inclusive): kept beside each other
+/// so that a moved range reads them where it finds the feature, instead of looking each up in
+/// a million-long table (a cache miss each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Dated {
+    first: i32,
+    last: i32,
+    feature: u32,
+}
+
+impl Dated {
+    fn intersects(&self, first: i32, last: i32) -> bool {
+        self.first <= last && self.last >= first
+    }
 }
 
 /// Spans up to this long are found by where they start (see `TimeIndex::short_by_start`).
@@ -194,37 +210,39 @@ const SHORT_SPAN_DAYS: i64 = 400;
 impl TimeIndex {
     /// Indexes features by their spans (`None`: timeless, always visible).
     pub fn new(spans: impl IntoIterator<Item = Option<DaySpan>>) -> Self {
-        let spans: Vec<Option<(i32, i32)>> = spans
+        let mut features = 0;
+        let mut by_start: Vec<Dated> = spans
             .into_iter()
-            .map(|s| s.map(|s| (day_number(s.first, i32::MIN), day_number(s.last, i32::MAX))))
+            .enumerate()
+            .filter_map(|(i, span)| {
+                features = i + 1;
+                let span = span?;
+                Some(Dated {
+                    first: day_number(span.first, i32::MIN),
+                    last: day_number(span.last, i32::MAX),
+                    feature: i as u32,
+                })
+            })
             .collect();
-        let mut by_start: Vec<(i32, u32)> = Vec::with_capacity(spans.len());
-        let mut by_end: Vec<(i32, u32)> = Vec::with_capacity(spans.len());
-        for (i, span) in spans.iter().enumerate() {
-            if let Some((first, last)) = span {
-                by_start.push((*first, i as u32));
-                by_end.push((*last, i as u32));
-            }
-        }
-        by_start.sort_unstable();
-        by_end.sort_unstable();
+        by_start.sort_unstable_by_key(|d| (d.first, d.feature));
+        let mut by_end = by_start.clone();
+        by_end.sort_unstable_by_key(|d| (d.last, d.feature));
         let mut short_by_start = Vec::with_capacity(by_start.len());
         let mut long = Vec::new();
         let mut max_short_days = 0;
-        for &(first, f) in &by_start {
-            let last = spans[f as usize].map_or(i32::MAX, |(_, last)| last);
-            let length = last as i64 - first as i64;
+        for &dated in &by_start {
+            let length = dated.last as i64 - dated.first as i64;
             if length <= SHORT_SPAN_DAYS {
-                short_by_start.push((first, f));
+                short_by_start.push(dated);
                 max_short_days = max_short_days.max(length as i32);
             } else {
-                long.push(f);
+                long.push(dated);
             }
         }
         Self {
             by_start,
             by_end,
-            spans,
+            features,
             short_by_start,
             max_short_days,
             long,
@@ -233,22 +251,21 @@ impl TimeIndex {
 
     /// Dated features that may intersect `first..=last`: short spans starting from
     /// `max_short_days` before it up to its end, then every long span.
-    fn candidates(&self, first: i32, last: i32) -> impl Iterator<Item = u32> + '_ {
+    fn candidates(&self, first: i32, last: i32) -> impl Iterator<Item = &Dated> + '_ {
         let from = self
             .short_by_start
-            .partition_point(|(d, _)| *d < first.saturating_sub(self.max_short_days));
-        let to = self.short_by_start.partition_point(|(d, _)| *d <= last);
+            .partition_point(|d| d.first < first.saturating_sub(self.max_short_days));
+        let to = self.short_by_start.partition_point(|d| d.first <= last);
         self.short_by_start[from..to.max(from)]
             .iter()
-            .map(|(_, f)| *f)
-            .chain(self.long.iter().copied())
+            .chain(self.long.iter())
     }
 
     fn candidate_count(&self, first: i32, last: i32) -> usize {
         let from = self
             .short_by_start
-            .partition_point(|(d, _)| *d < first.saturating_sub(self.max_short_days));
-        let to = self.short_by_start.partition_point(|(d, _)| *d <= last);
+            .partition_point(|d| d.first < first.saturating_sub(self.max_short_days));
+        let to = self.short_by_start.partition_point(|d| d.first <= last);
         to.saturating_sub(from) + self.long.len()
     }
 
@@ -257,11 +274,11 @@ impl TimeIndex {
     }
 
     pub fn len(&self) -> usize {
-        self.spans.len()
+        self.features
     }
 
     pub fn is_empty(&self) -> bool {
-        self.spans.is_empty()
+        self.features == 0
     }
 
     /// How many dated features start within each of `bins` equal parts of `first..=last`
@@ -269,7 +286,7 @@ impl TimeIndex {
     pub fn start_histogram(&self, first: i32, last: i32, bins: usize) -> Vec<usize> {
         let bins = bins.max(1);
         let width = (last as i64 - first as i64 + 1).max(1) as f64 / bins as f64;
-        let position = |day: i32| self.by_start.partition_point(|(d, _)| *d < day);
+        let position = |day: i32| self.by_start.partition_point(|d| d.first < day);
         (0..bins)
             .map(|b| {
                 let from = first as f64 + b as f64 * width;
@@ -303,11 +320,11 @@ impl VisibleSet {
     pub fn new(index: &TimeIndex, range: &DaySpan) -> Self {
         let first = day_number(range.first, i32::MIN);
         let last = day_number(range.last, i32::MAX);
-        let flags: Vec<bool> = index
-            .spans
-            .iter()
-            .map(|span| span.is_none_or(|(a, b)| a <= last && b >= first))
-            .collect();
+        // Features not dated always show.
+        let mut flags = vec![true; index.len()];
+        for dated in &index.by_start {
+            flags[dated.feature as usize] = dated.intersects(first, last);
+        }
         let count = flags.iter().filter(|v| **v).count();
         Self {
             flags,
@@ -362,58 +379,54 @@ impl VisibleSet {
     fn move_range(&mut self, index: &TimeIndex, range: &DaySpan) {
         let new_first = day_number(range.first, i32::MIN);
         let new_last = day_number(range.last, i32::MAX);
-        let span = |f: u32| index.spans[f as usize].unwrap_or((i32::MIN, i32::MAX));
-        let between = |sorted: &[(i32, u32)], a: i32, b: i32| {
+        let between = |sorted: &[Dated], day: fn(&Dated) -> i32, a: i32, b: i32| {
             let (low, high) = (a.min(b), a.max(b));
-            sorted.partition_point(|(d, _)| *d <= high) - sorted.partition_point(|(d, _)| *d <= low)
+            sorted.partition_point(|d| day(d) <= high) - sorted.partition_point(|d| day(d) <= low)
         };
-        let edge_moves = between(&index.by_start, self.last, new_last)
-            + between(&index.by_end, self.first, new_first);
+        let edge_moves = between(&index.by_start, |d| d.first, self.last, new_last)
+            + between(&index.by_end, |d| d.last, self.first, new_first);
         let rebuild = index.candidate_count(self.first, self.last)
             + index.candidate_count(new_first, new_last);
         if rebuild < edge_moves {
-            for f in index.candidates(self.first, self.last) {
-                self.set(f, false);
+            for dated in index.candidates(self.first, self.last) {
+                self.set(dated.feature, false);
             }
             self.first = new_first;
             self.last = new_last;
-            for f in index.candidates(new_first, new_last) {
-                let (a, b) = span(f);
-                self.set(f, a <= new_last && b >= new_first);
+            for dated in index.candidates(new_first, new_last) {
+                self.set(dated.feature, dated.intersects(new_first, new_last));
             }
             return;
         }
 
         // The end moves: features starting between the old and new end appear or disappear.
         if new_last > self.last {
-            let from = index.by_start.partition_point(|(d, _)| *d <= self.last);
-            let to = index.by_start.partition_point(|(d, _)| *d <= new_last);
-            for &(_, f) in &index.by_start[from..to] {
-                let visible = span(f).1 >= self.first;
-                self.set(f, visible);
+            let from = index.by_start.partition_point(|d| d.first <= self.last);
+            let to = index.by_start.partition_point(|d| d.first <= new_last);
+            for dated in &index.by_start[from..to] {
+                self.set(dated.feature, dated.last >= self.first);
             }
         } else if new_last < self.last {
-            let from = index.by_start.partition_point(|(d, _)| *d <= new_last);
-            let to = index.by_start.partition_point(|(d, _)| *d <= self.last);
-            for &(_, f) in &index.by_start[from..to] {
-                self.set(f, false);
+            let from = index.by_start.partition_point(|d| d.first <= new_last);
+            let to = index.by_start.partition_point(|d| d.first <= self.last);
+            for dated in &index.by_start[from..to] {
+                self.set(dated.feature, false);
             }
         }
         self.last = new_last;
 
         // The start moves: features ending between the old and new start appear or disappear.
         if new_first > self.first {
-            let from = index.by_end.partition_point(|(d, _)| *d < self.first);
-            let to = index.by_end.partition_point(|(d, _)| *d < new_first);
-            for &(_, f) in &index.by_end[from..to] {
-                self.set(f, false);
+            let from = index.by_end.partition_point(|d| d.last < self.first);
+            let to = index.by_end.partition_point(|d| d.last < new_first);
+            for dated in &index.by_end[from..to] {
+                self.set(dated.feature, false);
             }
         } else if new_first < self.first {
-            let from = index.by_end.partition_point(|(d, _)| *d < new_first);
-            let to = index.by_end.partition_point(|(d, _)| *d < self.first);
-            for &(_, f) in &index.by_end[from..to] {
-                let visible = span(f).0 <= self.last;
-                self.set(f, visible);
+            let from = index.by_end.partition_point(|d| d.last < new_first);
+            let to = index.by_end.partition_point(|d| d.last < self.first);
+            for dated in &index.by_end[from..to] {
+                self.set(dated.feature, dated.first <= self.last);
             }
         }
         self.first = new_first;
