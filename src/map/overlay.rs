@@ -14,7 +14,8 @@ use super::cluster;
 use super::events;
 use super::index::{ArrowGroup, Level, MapIndex, Merge, Node, Tally};
 use super::layout::{
-    self, Curve, LabelRequest, bend_for, clear_bend, place_labels, spread_markers, tooltip_rect,
+    self, Curve, LabelRequest, ScreenGrid, bend_for, clear_bend, place_labels, spread_markers,
+    tooltip_rect,
 };
 use super::projection::{ScreenTransform, World};
 use super::style::{self, LineStyle, MarkerShape};
@@ -137,14 +138,17 @@ pub const FOCUS_RING: Color32 = Color32::from_rgb(0x00, 0x5f, 0xcc);
 /// Added to the accessible name of what is drawn faded.
 pub const OUTSIDE_RANGE: &str = " (outside the time range)";
 
-/// The accessible name of a movement: "Evacuation Barzeh → Idlib, 12 May 2017".
-pub fn movement_label(dataset: &Dataset, movement: &Movement) -> String {
-    let mut label = dataset.movement_name(movement);
-    if let Some(when) = movement.common.when {
+/// The accessible name of a movement: "Evacuation Barzeh → Idlib, 12 May 2017" (read from the
+/// columns: it is asked for every arrow drawn, every frame a screen reader listens).
+pub fn movement_label(dataset: &Dataset, index: FeatureIndex) -> String {
+    let store = dataset.store();
+    let mut label = dataset.movement_name_at(index);
+    if let Some(when) = store.when(index.0) {
         label.push_str(", ");
         label.push_str(&when.human());
     }
-    match movement.status.known() {
+    let status = store.movement_status(index.0).map(|(status, _)| status);
+    match status.and_then(crate::model::MovementStatus::parse) {
         Some(crate::model::MovementStatus::Scheduled) => label.push_str(" (scheduled)"),
         Some(crate::model::MovementStatus::Failed) => label.push_str(" (failed)"),
         _ => {}
@@ -177,8 +181,6 @@ struct Arrow {
     faded: bool,
     /// Not matched by the search, drawn faded.
     dimmed: bool,
-    /// Boxed, as [`PlaceMark::place`].
-    movement: Box<Movement>,
     curve: Curve,
     /// Where the line stops and the head begins.
     head_t: f32,
@@ -321,7 +323,7 @@ impl<'a> StoryOverlay<'a> {
             .map(|arrow| {
                 // Built only when asked for (a screen reader or a test is listening).
                 let label = || {
-                    let mut label = movement_label(self.dataset, &arrow.movement);
+                    let mut label = movement_label(self.dataset, arrow.index);
                     match (arrow.merged, arrow.merge) {
                         (1, _) => {}
                         (n, Merge::Clusters) => {
@@ -954,9 +956,11 @@ impl<'a> StoryOverlay<'a> {
             let Some(index) = candidate.representative else {
                 continue;
             };
-            let Some(Feature::Movement(movement)) = dataset.get(index) else {
+            let store = dataset.store();
+            let Some((status, assumed)) = store.movement_status(index.0) else {
                 continue;
             };
+            let also_from: Vec<&str> = store.movement_origins(index.0).skip(1).collect();
             let (from, _) = end_at(group.from, group.from_world);
             let (to, to_radius) = end_at(group.to, group.to_world);
             let reach = Rect::from_two_pos(from, to).expand(from.distance(to) * 0.6);
@@ -976,11 +980,8 @@ impl<'a> StoryOverlay<'a> {
             let own = |m: &PlaceMark| {
                 Node::Place(m.slot) == group.from
                     || Node::Place(m.slot) == group.to
-                    || (!movement.also_from.is_empty()
-                        && movement
-                            .also_from
-                            .iter()
-                            .any(|f| f == dataset.store().id(m.index.0)))
+                    || (!also_from.is_empty()
+                        && also_from.iter().any(|&f| f == store.id(m.index.0)))
             };
             let unrelated: Vec<(Pos2, f32)> = places
                 .iter()
@@ -993,8 +994,7 @@ impl<'a> StoryOverlay<'a> {
             let rank = group.rank as usize % FAN_OUT;
             let bend = clear_bend(from, to, bend_for(rank), &unrelated);
             let curve = Curve::new(from, to, bend);
-            let feeders = movement
-                .also_from
+            let feeders = also_from
                 .iter()
                 .filter_map(|id| {
                     let slot = self.index.slot_of(dataset.index_of(id)?)?;
@@ -1012,15 +1012,18 @@ impl<'a> StoryOverlay<'a> {
                 curve,
                 head_t: curve.t_before_end(to_radius + 2.0 + style::head_length(width)),
                 width,
-                color: style::movement_color(movement.movement_type.known()),
-                style: style::line_style(movement.status.known()),
-                assumed: movement.to_assumed,
+                color: style::movement_color(
+                    store
+                        .movement_type(index.0)
+                        .and_then(crate::model::MovementType::parse),
+                ),
+                style: style::line_style(crate::model::MovementStatus::parse(status)),
+                assumed,
                 merged,
                 merge: group.merge.unwrap_or(Merge::Clusters),
                 group: g,
                 people: candidate.people,
                 feeders,
-                movement: Box::new(movement),
             });
         }
         arrows
@@ -1063,16 +1066,29 @@ impl<'a> StoryOverlay<'a> {
             |place| marker_of.get(&place).copied(),
             |lon, lat| Some(view.lon_lat_to_screen(lon, lat)).filter(|at| area.contains(*at)),
         );
-        let markers: Vec<(Pos2, f32)> = places.iter().map(|m| (m.position, m.radius)).collect();
+        let largest_marker = places.iter().map(|m| m.radius).fold(0.0, f32::max);
+        let markers = ScreenGrid::new(
+            places
+                .iter()
+                .map(|m| Rect::from_center_size(m.position, Vec2::splat(2.0 * m.radius))),
+        );
         let mut widgets = Vec::new();
-        let mut taken: Vec<Rect> = labels.to_vec();
+        let mut taken = ScreenGrid::new(labels.iter().copied());
         for (g, group) in groups.iter().enumerate() {
+            // What a badge beside this marker could touch.
+            let reach = group.marker_radius + 9.0 + 10.0 + largest_marker + 10.0;
+            let around = Rect::from_center_size(group.anchor, Vec2::splat(2.0 * reach));
+            let near_markers: Vec<(Pos2, f32)> = markers
+                .near(around)
+                .iter()
+                .map(|r| (r.center(), r.width() / 2.0))
+                .collect();
             // No room beside the marker at this zoom: the events show when zoomed in (and are
             // in the list meanwhile).
-            let Some(badge_center) = group.badge_center(&markers, &taken) else {
+            let Some(badge_center) = group.badge_center(&near_markers, &taken.near(around)) else {
                 continue;
             };
-            taken.push(Rect::from_center_size(badge_center, Vec2::splat(20.0)));
+            taken.insert(Rect::from_center_size(badge_center, Vec2::splat(20.0)));
             let event_widget = |ui: &mut Ui, mark: &events::EventMark, center: Pos2| EventWidget {
                 event: Some(mark.index),
                 event_type: mark.event_type,
@@ -1200,7 +1216,10 @@ impl<'a> StoryOverlay<'a> {
                 continue;
             }
             let text = match (arrow.merged, arrow.merge) {
-                (1, _) => arrow_label(self.dataset, &arrow.movement),
+                (1, _) => match self.dataset.get(arrow.index) {
+                    Some(Feature::Movement(movement)) => arrow_label(self.dataset, &movement),
+                    _ => continue,
+                },
                 (n, Merge::Clusters) => format!(
                     "{n} movements · {} people or more",
                     crate::model::format_count(arrow.people)

@@ -634,6 +634,30 @@ impl Dataset {
         }
     }
 
+    /// [`Self::movement_name`] of the movement at `index`, read from the columns.
+    pub fn movement_name_at(&self, index: FeatureIndex) -> String {
+        if let Some(name) = self.store.name(index.0) {
+            return name.to_owned();
+        }
+        let origins: Vec<String> = self
+            .store
+            .movement_origins(index.0)
+            .map(|id| self.place_name(id))
+            .collect();
+        let origins = match origins.as_slice() {
+            [] => String::new(),
+            [one] => one.clone(),
+            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        };
+        let movement_type = self.store.movement_type(index.0).unwrap_or_default();
+        let to = self.store.movement_ends(index.0).map_or("", |(_, to)| to);
+        format!(
+            "{} {origins} → {}",
+            capitalise(&Term::<MovementType>::parse(movement_type).label()),
+            self.place_name(to)
+        )
+    }
+
     /// [`Self::display_name`] of the feature at `index`.
     pub fn display_name_at(&self, index: FeatureIndex) -> String {
         match self.store.name(index.0) {
@@ -793,5 +817,35 @@ mod tests {
         assert_eq!(format_count(700), "700");
         assert_eq!(format_count(1246), "1,246");
         assert_eq!(format_count(1_000_000), "1,000,000");
+    }
+
+    /// The name read from the columns is the one worked out from the whole movement, for the
+    /// bundled story (named and unnamed, several origins) and a generated one.
+    #[test]
+    fn movement_names_from_the_columns_match_the_whole_movements() {
+        let bundled = crate::story::Story::bundled().dataset;
+        let generated = crate::io::parse_bytes(crate::generate::story(300, 2).as_bytes(), "g")
+            .unwrap()
+            .dataset;
+        let mut unnamed = 0;
+        for dataset in [&bundled, &generated] {
+            for (index, movement) in dataset.movements() {
+                unnamed += usize::from(movement.common.name.is_none());
+                assert_eq!(
+                    dataset.movement_name_at(index),
+                    dataset.movement_name(&movement)
+                );
+                let mut renamed = movement.clone();
+                renamed.common.name = None;
+                renamed.also_from = vec![movement.to.clone(), movement.from.clone()];
+                let features: Vec<Feature> = vec![Feature::Movement(renamed.clone())];
+                let alone = Dataset::new(dataset.meta.clone(), features, Extra::new());
+                assert_eq!(
+                    alone.movement_name_at(FeatureIndex(0)),
+                    alone.movement_name(&renamed)
+                );
+            }
+        }
+        assert!(unnamed > 0);
     }
 }

@@ -703,6 +703,17 @@ impl Store {
         }
     }
 
+    /// A movement's status, as written, and whether its destination is assumed.
+    pub fn movement_status(&self, index: usize) -> Option<(&str, bool)> {
+        match self.kinds[index] {
+            FeatureKind::Movement => {
+                let row = &self.movements[self.rows[index] as usize];
+                Some((self.text(row.status), row.to_assumed))
+            }
+            _ => None,
+        }
+    }
+
     /// A place's control claims: when, the share of the place (`None`: all of it), the status as
     /// written.
     pub fn control_claims(
