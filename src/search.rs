@@ -152,7 +152,10 @@ impl SearchTexts {
                 }
             })
             .collect();
-        Search { texts: self, words }
+        Search {
+            texts: Some(self),
+            words,
+        }
     }
 
     /// The places a feature names (a movement's ends, an event's place), where the story has
@@ -171,8 +174,19 @@ impl SearchTexts {
 
 /// A search, with what each of its words is found in worked out once.
 pub struct Search<'a> {
-    texts: &'a SearchTexts,
+    /// `None` for a search of no words, which needs no texts.
+    texts: Option<&'a SearchTexts>,
     words: Vec<Word>,
+}
+
+impl Search<'_> {
+    /// The search of no words: it matches everything.
+    pub fn everything() -> Self {
+        Self {
+            texts: None,
+            words: Vec::new(),
+        }
+    }
 }
 
 struct Word {
@@ -191,7 +205,9 @@ impl Search<'_> {
 
     /// Whether the feature at `index`, its sources or its places have every word.
     pub fn matches(&self, index: FeatureIndex) -> bool {
-        let texts = self.texts;
+        let Some(texts) = self.texts else {
+            return true;
+        };
         let Some(&set) = texts.source_set_of.get(index.0) else {
             return self.is_empty();
         };

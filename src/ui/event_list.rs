@@ -81,8 +81,12 @@ impl EventCatalogue {
         self.texts.get().is_some()
     }
 
-    /// A search for `query`; one typed before the texts are ready waits for them.
+    /// A search for `query`; one typed before the texts are ready waits for them (an empty
+    /// one does not: it matches everything).
     pub fn search(&self, query: &str) -> Search<'_> {
+        if crate::model::names::Query::new(query).is_empty() {
+            return Search::everything();
+        }
         self.texts.wait().search(query)
     }
 }
@@ -245,4 +249,23 @@ pub fn event_list_ui(
         }
     });
     commands
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The list asks for a search every time it is redone: with nothing typed it must not wait
+    /// for the search texts (for a big story they take seconds to work out).
+    #[test]
+    fn an_empty_search_does_not_wait_for_the_texts() {
+        let dataset = crate::story::Story::bundled().dataset;
+        let catalogue = EventCatalogue::ordered(&dataset);
+        assert!(!catalogue.is_ready());
+        for query in ["", "  ", "-"] {
+            let search = catalogue.search(query);
+            assert!(search.is_empty());
+            assert!(catalogue.order.iter().all(|&i| search.matches(i)));
+        }
+    }
 }
