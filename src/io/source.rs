@@ -40,15 +40,14 @@ pub fn read_capped_with(
     progress: &LoadProgress,
 ) -> Result<FileText, LoadError> {
     let origin = origin_name(path);
-    let io_error = |source| LoadError::Io {
-        path: origin.clone(),
-        source,
-    };
     if path.as_os_str() == STDIN_PATH {
         return read_stream(std::io::stdin().lock(), limit, 0, &origin, progress)
             .map(FileText::from);
     }
-    let metadata = std::fs::metadata(path).map_err(io_error)?;
+    let metadata = std::fs::metadata(path).map_err(|source| LoadError::Io {
+        path: origin.clone(),
+        source,
+    })?;
     let mut expected = 0;
     if metadata.is_file() {
         if metadata.len() > limit {

@@ -611,26 +611,13 @@ impl Dataset {
 
     /// A movement's name: its own, else "Evacuation Qaboun → Idlib".
     pub fn movement_name(&self, m: &Movement) -> String {
-        if let Some(name) = &m.common.name {
-            return name.clone();
-        }
-        {
-            {
-                let origins: Vec<String> = std::iter::once(&m.from)
-                    .chain(&m.also_from)
-                    .map(|id| self.place_name(id))
-                    .collect();
-                let origins = match origins.as_slice() {
-                    [] => String::new(),
-                    [one] => one.clone(),
-                    [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-                };
-                format!(
-                    "{} {origins} → {}",
-                    capitalise(&m.movement_type.label()),
-                    self.place_name(&m.to)
-                )
-            }
+        match &m.common.name {
+            Some(name) => name.clone(),
+            None => self.unnamed_movement(
+                &m.movement_type.label(),
+                std::iter::once(m.from.as_str()).chain(m.also_from.iter().map(String::as_str)),
+                &m.to,
+            ),
         }
     }
 
@@ -639,21 +626,30 @@ impl Dataset {
         if let Some(name) = self.store.name(index.0) {
             return name.to_owned();
         }
-        let origins: Vec<String> = self
-            .store
-            .movement_origins(index.0)
-            .map(|id| self.place_name(id))
-            .collect();
+        let movement_type = self.store.movement_type(index.0).unwrap_or_default();
+        self.unnamed_movement(
+            &Term::<MovementType>::parse(movement_type).label(),
+            self.store.movement_origins(index.0),
+            self.store.movement_ends(index.0).map_or("", |(_, to)| to),
+        )
+    }
+
+    /// "Evacuation Barzeh and Tishreen → Idlib".
+    fn unnamed_movement<'a>(
+        &self,
+        movement_type: &str,
+        origins: impl Iterator<Item = &'a str>,
+        to: &str,
+    ) -> String {
+        let origins: Vec<String> = origins.map(|id| self.place_name(id)).collect();
         let origins = match origins.as_slice() {
             [] => String::new(),
             [one] => one.clone(),
             [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
         };
-        let movement_type = self.store.movement_type(index.0).unwrap_or_default();
-        let to = self.store.movement_ends(index.0).map_or("", |(_, to)| to);
         format!(
             "{} {origins} → {}",
-            capitalise(&Term::<MovementType>::parse(movement_type).label()),
+            capitalise(movement_type),
             self.place_name(to)
         )
     }
