@@ -180,9 +180,8 @@ pub struct TimeIndex {
     by_end: Vec<Dated>,
     /// How many features there are, dated or not (those not dated always show).
     features: usize,
-    /// Spans of at most `SHORT_SPAN_DAYS`, sorted by first day: the features intersecting a
-    /// range all start within `max_short_days` before it, or inside it.
-    short_by_start: Vec<Dated>,
+    /// The longest span of at most `SHORT_SPAN_DAYS`: the short spans intersecting a range
+    /// all start within this many days before it, or inside it.
     max_short_days: i32,
     /// Longer and open-ended spans, checked one by one.
     long: Vec<Dated>,
@@ -204,7 +203,7 @@ impl Dated {
     }
 }
 
-/// Spans up to this long are found by where they start (see `TimeIndex::short_by_start`).
+/// Spans up to this long are found by where they start (see `TimeIndex::max_short_days`).
 const SHORT_SPAN_DAYS: i64 = 400;
 
 impl TimeIndex {
@@ -227,13 +226,11 @@ impl TimeIndex {
         by_start.sort_unstable_by_key(|d| (d.first, d.feature));
         let mut by_end = by_start.clone();
         by_end.sort_unstable_by_key(|d| (d.last, d.feature));
-        let mut short_by_start = Vec::with_capacity(by_start.len());
         let mut long = Vec::new();
         let mut max_short_days = 0;
         for &dated in &by_start {
             let length = dated.last as i64 - dated.first as i64;
             if length <= SHORT_SPAN_DAYS {
-                short_by_start.push(dated);
                 max_short_days = max_short_days.max(length as i32);
             } else {
                 long.push(dated);
@@ -243,29 +240,28 @@ impl TimeIndex {
             by_start,
             by_end,
             features,
-            short_by_start,
             max_short_days,
             long,
         }
     }
 
-    /// Dated features that may intersect `first..=last`: short spans starting from
-    /// `max_short_days` before it up to its end, then every long span.
+    /// Dated features that may intersect `first..=last`: spans starting from `max_short_days`
+    /// before it up to its end (some long ones among them, met twice), then every long span.
     fn candidates(&self, first: i32, last: i32) -> impl Iterator<Item = &Dated> + '_ {
         let from = self
-            .short_by_start
+            .by_start
             .partition_point(|d| d.first < first.saturating_sub(self.max_short_days));
-        let to = self.short_by_start.partition_point(|d| d.first <= last);
-        self.short_by_start[from..to.max(from)]
+        let to = self.by_start.partition_point(|d| d.first <= last);
+        self.by_start[from..to.max(from)]
             .iter()
             .chain(self.long.iter())
     }
 
     fn candidate_count(&self, first: i32, last: i32) -> usize {
         let from = self
-            .short_by_start
+            .by_start
             .partition_point(|d| d.first < first.saturating_sub(self.max_short_days));
-        let to = self.short_by_start.partition_point(|d| d.first <= last);
+        let to = self.by_start.partition_point(|d| d.first <= last);
         to.saturating_sub(from) + self.long.len()
     }
 
@@ -287,13 +283,11 @@ impl TimeIndex {
         let bins = bins.max(1);
         let width = (last as i64 - first as i64 + 1).max(1) as f64 / bins as f64;
         let position = |day: i32| self.by_start.partition_point(|d| d.first < day);
-        (0..bins)
-            .map(|b| {
-                let from = first as f64 + b as f64 * width;
-                let to = first as f64 + (b + 1) as f64 * width;
-                position(to.ceil() as i32) - position(from.ceil() as i32)
-            })
-            .collect()
+        // Each edge found once: each bin's end is the next one's start.
+        let edges: Vec<usize> = (0..=bins)
+            .map(|b| position((first as f64 + b as f64 * width).ceil() as i32))
+            .collect();
+        edges.windows(2).map(|pair| pair[1] - pair[0]).collect()
     }
 }
 
@@ -533,6 +527,40 @@ mod index_tests {
         let counts = index.start_histogram(first, first + 6, 7);
         // 8 May, 12 May and 14 May each start one feature.
         assert_eq!(counts, vec![1, 0, 0, 0, 1, 0, 1]);
+    }
+
+    /// Bins of fractional width: every start in the days shown is counted once, in the bin
+    /// whose days hold it.
+    #[test]
+    fn the_histogram_agrees_with_counting_each_start() {
+        let base = NaiveDate::from_ymd_opt(2015, 1, 1).unwrap();
+        let starts: Vec<i64> = (0..500).map(|i: i64| (i * 7919) % 400).collect();
+        let spans = starts.iter().map(|&d| {
+            let day = base + chrono::Days::new(d as u64);
+            Some(DaySpan::days(day, day))
+        });
+        let index = TimeIndex::new(spans);
+        let first = day_number(Some(base), 0) + 13;
+        for (last, bins) in [
+            (first + 300, 7),
+            (first + 99, 100),
+            (first + 10, 3),
+            (first, 1),
+        ] {
+            let counts = index.start_histogram(first, last, bins);
+            let width = (last - first + 1) as f64 / bins as f64;
+            let mut expected = vec![0; bins];
+            for &d in &starts {
+                let day = day_number(Some(base), 0) + d as i32;
+                if (first..=last).contains(&day) {
+                    let bin = (0..bins)
+                        .find(|&b| (day as f64) < (first as f64 + (b + 1) as f64 * width).ceil())
+                        .unwrap();
+                    expected[bin] += 1;
+                }
+            }
+            assert_eq!(counts, expected, "{bins} bins to {last}");
+        }
     }
 }
 

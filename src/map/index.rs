@@ -319,6 +319,8 @@ impl MapIndex {
         }
         let started = std::time::Instant::now();
         let level = Arc::new(self.build_level(dataset, zoom));
+        // Building a level for a big story allocates and frees much on the way.
+        crate::memory::give_back_freed();
         log::info!(
             "zoom level {zoom}: {} clusters, {} arrows, in {:.0} ms; {}",
             level.clusters.len(),

@@ -22,7 +22,13 @@ pub struct TimelineState {
     shown_range: Option<DaySpan>,
     /// A drag of the band under way: where the pointer started and the range then.
     band_drag: Option<(f32, DaySpan)>,
+    /// The histogram last drawn: binned again only when the days shown or the width change
+    /// (a million features' bins took most of a millisecond every frame).
+    histogram: Option<(HistogramKey, Vec<usize>)>,
 }
+
+/// What a histogram was binned for: first and last day, bins, features indexed.
+type HistogramKey = (i32, i32, usize, usize);
 
 impl TimelineState {
     /// Zooms the timeline to show `range` with a margin of half its length on each side (a
@@ -304,7 +310,20 @@ fn strip_ui(
     let painter = ui.painter_at(rect);
     painter.rect_filled(rect, 2.0, ui.visuals().extreme_bg_color);
     let axis_y = rect.bottom() - 16.0;
-    draw_histogram(&painter, input.index, rect, axis_y, view_first, view_last);
+    let bins = ((rect.width() / 5.0) as usize).max(1);
+    let key = (
+        view_first.floor() as i32,
+        view_last.ceil() as i32 - 1,
+        bins,
+        input.index.len(),
+    );
+    if state.histogram.as_ref().is_none_or(|(k, _)| *k != key) {
+        let counts = input.index.start_histogram(key.0, key.1, bins);
+        state.histogram = Some((key, counts));
+    }
+    if let Some((_, counts)) = &state.histogram {
+        draw_histogram(&painter, counts, rect, axis_y);
+    }
     draw_ticks(
         &painter,
         rect,
@@ -437,17 +456,9 @@ fn strip_ui(
     strip.on_hover_text("Wheel: zoom the timeline · drag: pan · double-click: whole story. Drag the purple band or its ends to change the range.");
 }
 
-fn draw_histogram(
-    painter: &egui::Painter,
-    index: &TimeIndex,
-    rect: Rect,
-    axis_y: f32,
-    view_first: f64,
-    view_last: f64,
-) {
-    let bins = ((rect.width() / 5.0) as usize).max(1);
-    let counts =
-        index.start_histogram(view_first.floor() as i32, view_last.ceil() as i32 - 1, bins);
+/// Bars of `counts` (dated features starting in each equal part of the days shown).
+fn draw_histogram(painter: &egui::Painter, counts: &[usize], rect: Rect, axis_y: f32) {
+    let bins = counts.len().max(1);
     let max = counts.iter().copied().max().unwrap_or(0).max(1) as f32;
     let bin_width = rect.width() / bins as f32;
     let height = axis_y - rect.top() - 6.0;
