@@ -181,6 +181,9 @@ pub struct MapIndex {
     /// The dataset this was built for (its address and size), to tell when it is stale.
     built_for: (usize, usize),
     levels: Mutex<Vec<Arc<Level>>>,
+    /// Accessible names of the movements drawn, kept between frames: a screen reader (or a
+    /// test) asks for every arrow's every frame, and each costs place lookups and formatting.
+    movement_names: Mutex<foldhash::HashMap<FeatureIndex, String>>,
 }
 
 impl Default for MapIndex {
@@ -267,6 +270,7 @@ impl MapIndex {
             generic,
             built_for: Self::identity(dataset),
             levels: Mutex::new(Vec::new()),
+            movement_names: Mutex::default(),
         }
     }
 
@@ -305,6 +309,20 @@ impl MapIndex {
             .collect();
         found.sort_unstable();
         found
+    }
+
+    /// The accessible name of a movement, worked out by `name` the first time it is asked for.
+    pub fn movement_name(&self, movement: FeatureIndex, name: impl FnOnce() -> String) -> String {
+        /// Enough for every arrow of many views; beyond, the names start again.
+        const KEPT: usize = 20_000;
+        let mut names = self
+            .movement_names
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if names.len() >= KEPT {
+            names.clear();
+        }
+        names.entry(movement).or_insert_with(name).clone()
     }
 
     /// The clusters and arrows for a view at `zoom`, worked out the first time that level is
@@ -725,6 +743,22 @@ impl Level {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_movement_name_is_worked_out_once() {
+        let index = MapIndex::default();
+        let mut asked = 0;
+        for _ in 0..3 {
+            let name = index.movement_name(FeatureIndex(4), || {
+                asked += 1;
+                "Evacuation A → B".to_owned()
+            });
+            assert_eq!(name, "Evacuation A → B");
+        }
+        assert_eq!(asked, 1);
+        let other = index.movement_name(FeatureIndex(5), || "Return B → A".to_owned());
+        assert_eq!(other, "Return B → A");
+    }
 
     #[test]
     fn events_are_listed_by_place_in_file_order() {

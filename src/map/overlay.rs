@@ -323,7 +323,9 @@ impl<'a> StoryOverlay<'a> {
             .map(|arrow| {
                 // Built only when asked for (a screen reader or a test is listening).
                 let label = || {
-                    let mut label = movement_label(self.dataset, arrow.index);
+                    let mut label = self
+                        .index
+                        .movement_name(arrow.index, || movement_label(self.dataset, arrow.index));
                     match (arrow.merged, arrow.merge) {
                         (1, _) => {}
                         (n, Merge::Clusters) => {
