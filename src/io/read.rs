@@ -95,13 +95,16 @@ pub fn parse_owned(
                 });
             }
             Err(Stop::Unfollowed) => {}
+            Err(Stop::UnfollowedWhileReading) => {
+                if let Some(path) = bytes.reread_from().map(Path::to_owned) {
+                    // The pages read past are let go of, and the full reader needs them all:
+                    // the file is read again (after the rest of it is let go of too).
+                    drop(bytes);
+                    let whole = read_capped_to_heap(&path, MAX_FILE_BYTES, progress)?;
+                    return parse_bytes_by(&whole, origin, Route::WholeTree, progress);
+                }
+            }
         }
-    }
-    if let Some(path) = bytes.reread_from() {
-        // Reading apart let go of the pages it passed: the full reader needs them all.
-        let whole = read_capped_to_heap(path, MAX_FILE_BYTES, progress)?;
-        drop(bytes);
-        return parse_bytes_by(&whole, origin, Route::WholeTree, progress);
     }
     parse_bytes_by(&bytes, origin, Route::WholeTree, progress)
 }
@@ -170,7 +173,7 @@ fn parse_bytes_by(
         match read_features_apart(PassingText::borrowed(bytes), progress) {
             Ok(apart) => return apart.finish().map_err(invalid),
             Err(Stop::Cancelled) => return Err(cancelled()),
-            Err(Stop::Unfollowed) => {}
+            Err(Stop::Unfollowed | Stop::UnfollowedWhileReading) => {}
         }
     }
     if progress.is_cancelled() {
@@ -194,6 +197,8 @@ fn parse_bytes_by(
 enum Stop {
     /// The text is not shaped as it expects (or does not parse): the full reader explains it.
     Unfollowed,
+    /// As `Unfollowed`, found by a worker reading features: pages it passed may be let go of.
+    UnfollowedWhileReading,
     Cancelled,
 }
 
@@ -368,7 +373,7 @@ fn read_batch(
             read.push(index, Some(quick.feature));
             continue;
         }
-        let parsed = json::parse(piece).map_err(|_| Stop::Unfollowed)?;
+        let parsed = json::parse(piece).map_err(|_| Stop::UnfollowedWhileReading)?;
         for duplicate in &parsed.duplicates {
             checker.duplicate_in_feature(index, &parsed.value, &duplicate.path);
         }
