@@ -7,6 +7,7 @@
 
 use std::sync::Arc;
 
+use crate::model::store::Store;
 use crate::model::vocab::{MovementType, Term};
 use crate::model::{Dataset, FeatureIndex, FeatureKind, names};
 
@@ -103,12 +104,8 @@ impl SearchTexts {
         let mut named_starts = Vec::with_capacity(dataset.len() + 1);
         named_starts.push(0);
         for index in 0..dataset.len() {
-            let destination = store.movement_ends(index).map(|(_, to)| to);
             named.extend(
-                store
-                    .movement_origins(index)
-                    .chain(destination)
-                    .chain(store.event_place(index))
+                place_ids(store, index)
                     .filter_map(|id| dataset.place_index(id))
                     .map(|i| i.0 as u32),
             );
@@ -276,12 +273,8 @@ fn own_words(dataset: &Dataset, index: usize) -> String {
     parts.extend(store.summary(index).map(str::to_owned));
     parts.extend(store.actors(index).map(str::to_owned));
     // Places the story lacks are found by the ids that name them.
-    let destination = store.movement_ends(index).map(|(_, to)| to);
     parts.extend(
-        store
-            .movement_origins(index)
-            .chain(destination)
-            .chain(store.event_place(index))
+        place_ids(store, index)
             .filter(|id| dataset.place_index(id).is_none())
             .map(str::to_owned),
     );
@@ -291,6 +284,16 @@ fn own_words(dataset: &Dataset, index: usize) -> String {
         text.push_str(&place_spellings(dataset, index));
     }
     text
+}
+
+/// The ids of the places a feature names: a movement's origins and destination, an event's
+/// place.
+fn place_ids(store: &Store, index: usize) -> impl Iterator<Item = &str> {
+    let destination = store.movement_ends(index).map(|(_, to)| to);
+    store
+        .movement_origins(index)
+        .chain(destination)
+        .chain(store.event_place(index))
 }
 
 /// Every spelling of a place, folded.
