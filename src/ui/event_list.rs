@@ -1,6 +1,6 @@
 //! The chronological list of events and movements, filtered by the time range and a search box.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use egui::{RichText, Ui};
 
@@ -12,31 +12,32 @@ use crate::search::{Search, SearchTexts};
 #[derive(Debug, Clone)]
 pub struct EventCatalogue {
     pub order: Vec<FeatureIndex>,
-    /// Worked out on a thread of its own: for a big story it takes seconds, which the first
-    /// frame should not wait for.
+    /// Worked out the first time someone searches a big story, on a thread of its own: for a
+    /// million features they take two seconds and 48 MB, which a reader who never searches
+    /// should not pay and the first frame should not wait for.
     texts: Arc<OnceLock<SearchTexts>>,
+    /// The story whose texts are still to be worked out, until the first search takes it.
+    unprepared: Arc<Mutex<Option<Arc<Dataset>>>>,
 }
 
+/// Stories with fewer features have their search texts worked out at once (in milliseconds).
+const PREPARED_ON_DEMAND_FROM: usize = 50_000;
+
 impl EventCatalogue {
-    /// The list's order now; the search texts on a worker thread.
+    /// The list's order now; the search texts now for a small story, on demand for a big one.
     pub fn new(dataset: &Arc<Dataset>) -> Self {
+        Self::prepared_on_demand_from(dataset, PREPARED_ON_DEMAND_FROM)
+    }
+
+    fn prepared_on_demand_from(dataset: &Arc<Dataset>, threshold: usize) -> Self {
         let catalogue = Self::ordered(dataset);
-        let texts = catalogue.texts.clone();
-        let shared = dataset.clone();
-        let spawned = std::thread::Builder::new()
-            .name("search index".into())
-            .spawn(move || {
-                // Set whatever happens, so that a search never waits forever.
-                let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    SearchTexts::new(shared)
-                }));
-                let _ = texts.set(built.unwrap_or_default());
-                crate::memory::give_back_freed();
-            });
-        if let Err(error) = spawned {
-            // No thread to be had: the texts are worked out here instead.
-            log::warn!("cannot start the search index thread: {error}");
+        if dataset.len() < threshold {
             let _ = catalogue.texts.set(SearchTexts::new(dataset.clone()));
+        } else {
+            *catalogue
+                .unprepared
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()) = Some(dataset.clone());
         }
         catalogue
     }
@@ -55,6 +56,36 @@ impl EventCatalogue {
         Self {
             order,
             texts: Default::default(),
+            unprepared: Default::default(),
+        }
+    }
+
+    /// Starts working out the search texts on a thread, if no one has yet.
+    fn prepare(&self) {
+        let Some(dataset) = self
+            .unprepared
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+        else {
+            return;
+        };
+        let texts = self.texts.clone();
+        let shared = dataset.clone();
+        let spawned = std::thread::Builder::new()
+            .name("search index".into())
+            .spawn(move || {
+                // Set whatever happens, so that a search is never pending forever.
+                let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    SearchTexts::new(shared)
+                }));
+                let _ = texts.set(built.unwrap_or_default());
+                crate::memory::give_back_freed();
+            });
+        if let Err(error) = spawned {
+            // No thread to be had: the texts are worked out here instead.
+            log::warn!("cannot start the search index thread: {error}");
+            let _ = self.texts.set(SearchTexts::new(dataset));
         }
     }
 }
@@ -65,15 +96,20 @@ impl Default for EventCatalogue {
         Self {
             order: Vec::new(),
             texts: Arc::new(OnceLock::from(SearchTexts::default())),
+            unprepared: Default::default(),
         }
     }
 }
 
 impl EventCatalogue {
     /// Whether a feature matches every word of `query`, whatever the spelling: case,
-    /// diacritics, the article and Arabic letter variants aside.
+    /// diacritics, the article and Arabic letter variants aside. Waits for the search texts.
     pub fn matches(&self, index: FeatureIndex, query: &str) -> bool {
-        self.search(query).matches(index)
+        if crate::model::names::Query::new(query).is_empty() {
+            return true;
+        }
+        self.prepare();
+        self.texts.wait().search(query).matches(index)
     }
 
     /// Whether the search texts are worked out.
@@ -81,13 +117,14 @@ impl EventCatalogue {
         self.texts.get().is_some()
     }
 
-    /// A search for `query`; one typed before the texts are ready waits for them (an empty
-    /// one does not: it matches everything).
-    pub fn search(&self, query: &str) -> Search<'_> {
+    /// A search for `query`, or `None` while the search texts are still being worked out
+    /// (asking starts that). An empty query matches everything at once.
+    pub fn search(&self, query: &str) -> Option<Search<'_>> {
         if crate::model::names::Query::new(query).is_empty() {
-            return Search::everything();
+            return Some(Search::everything());
         }
-        self.texts.wait().search(query)
+        self.prepare();
+        self.texts.get().map(|texts| texts.search(query))
     }
 }
 
@@ -99,6 +136,8 @@ pub struct ShownRows {
     key: Option<(String, u64)>,
     rows: Vec<FeatureIndex>,
     places: Vec<FeatureIndex>,
+    /// The search typed waits for its texts: nothing is listed yet.
+    preparing: bool,
 }
 
 impl ShownRows {
@@ -107,7 +146,13 @@ impl ShownRows {
         if self.key.as_ref() == Some(&key) {
             return;
         }
-        let found = input.catalogue.search(search);
+        let Some(found) = input.catalogue.search(search) else {
+            self.rows.clear();
+            self.places.clear();
+            self.preparing = true;
+            return;
+        };
+        self.preparing = false;
         self.rows = input
             .catalogue
             .order
@@ -194,6 +239,18 @@ pub fn event_list_ui(
         );
     }
     let shown = &rows.rows;
+    if rows.preparing {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(format!(
+                "Preparing the search over {} features…",
+                input.dataset.len()
+            ));
+        });
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_millis(100));
+        return commands;
+    }
     ui.label(
         RichText::new(format!(
             "{} of {} events and movements",
@@ -263,9 +320,46 @@ mod tests {
         let catalogue = EventCatalogue::ordered(&dataset);
         assert!(!catalogue.is_ready());
         for query in ["", "  ", "-"] {
-            let search = catalogue.search(query);
+            let search = catalogue.search(query).expect("no texts needed");
             assert!(search.is_empty());
             assert!(catalogue.order.iter().all(|&i| search.matches(i)));
         }
+    }
+
+    /// A big story's texts are worked out only once someone searches, and the search is
+    /// pending (not waited for) until they are.
+    #[test]
+    fn a_big_storys_texts_wait_for_the_first_search() {
+        let dataset = Arc::new(crate::story::Story::bundled().dataset);
+        let catalogue = EventCatalogue::prepared_on_demand_from(&dataset, 0);
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        assert!(!catalogue.is_ready(), "worked out before anyone searched");
+        let started = std::time::Instant::now();
+        let mut found = None;
+        while started.elapsed() < std::time::Duration::from_secs(30) {
+            if let Some(search) = catalogue.search("qaboun") {
+                found = Some(
+                    catalogue
+                        .order
+                        .iter()
+                        .filter(|&&i| search.matches(i))
+                        .count(),
+                );
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        assert!(catalogue.is_ready());
+        let qaboun = catalogue
+            .order
+            .iter()
+            .filter(|&&i| {
+                dataset
+                    .display_name(&dataset.get(i).unwrap())
+                    .contains("Qaboun")
+            })
+            .count();
+        assert!(qaboun > 0);
+        assert!(found.expect("the texts were worked out") >= qaboun);
     }
 }
