@@ -38,18 +38,35 @@ pub struct PlacePoint {
 }
 
 /// A movement the map can draw: its two ends, by place (a slot in [`MapIndex::places`]) where
-/// the place is known.
+/// the place is known. 32 bytes: a million-feature story has hundreds of thousands.
 #[derive(Debug, Clone, Copy)]
 pub struct MovementEnds {
-    pub feature: FeatureIndex,
-    pub from_place: Option<u32>,
-    pub to_place: Option<u32>,
-    pub from: World,
-    pub to: World,
+    feature: u32,
+    from_place: u32,
+    to_place: u32,
     /// The people it moved, by the highest count any source gives (0 without one).
     pub people: u64,
     /// Its dates as day numbers (see [`crate::filter::day_numbers`]).
     pub days: (i32, i32),
+}
+
+const _: () = assert!(std::mem::size_of::<MovementEnds>() == 32);
+
+/// No place slot: the end is a point of the movement's own (see [`MapIndex::own_ends`]).
+const NO_SLOT: u32 = u32::MAX;
+
+impl MovementEnds {
+    pub fn feature(&self) -> FeatureIndex {
+        FeatureIndex(self.feature as usize)
+    }
+
+    pub fn from_place(&self) -> Option<u32> {
+        (self.from_place != NO_SLOT).then_some(self.from_place)
+    }
+
+    pub fn to_place(&self) -> Option<u32> {
+        (self.to_place != NO_SLOT).then_some(self.to_place)
+    }
 }
 
 /// Why one arrow stands for several movements.
@@ -171,6 +188,9 @@ pub type WorldArea = (World, World);
 pub struct MapIndex {
     pub places: Vec<PlacePoint>,
     pub movements: Vec<MovementEnds>,
+    /// The ends of the movements (by slot) that lack a place at either end, as points of their
+    /// own: few do, so they are kept apart from the others.
+    own_ends: Vec<(u32, World, World)>,
 
     /// The events at each place slot, in file order.
     events_at: EventsAt,
@@ -220,6 +240,7 @@ impl MapIndex {
             (slot != u32::MAX).then_some(slot)
         };
         let mut movements = Vec::new();
+        let mut own_ends = Vec::new();
         let mut events_at = Vec::new();
         let mut point_events = Vec::new();
         let mut generic = Vec::new();
@@ -235,12 +256,19 @@ impl MapIndex {
                     let Some((from, to)) = store.movement_ends(index.0) else {
                         continue;
                     };
+                    let (from_place, to_place) = (place_slot(from), place_slot(to));
+                    if from_place.is_none() || to_place.is_none() {
+                        own_ends.push((
+                            movements.len() as u32,
+                            World::from_lon_lat(first.x, first.y),
+                            World::from_lon_lat(last.x, last.y),
+                        ));
+                    }
                     movements.push(MovementEnds {
-                        feature: index,
-                        from_place: place_slot(from),
-                        to_place: place_slot(to),
-                        from: World::from_lon_lat(first.x, first.y),
-                        to: World::from_lon_lat(last.x, last.y),
+                        // Feature indices fit in 32 bits: files are capped far below that.
+                        feature: index.0 as u32,
+                        from_place: from_place.unwrap_or(NO_SLOT),
+                        to_place: to_place.unwrap_or(NO_SLOT),
                         people: style::people_in(store.figure_values(index.0)).unwrap_or(0),
                         days: crate::filter::day_numbers(store.when(index.0).map(|w| w.span())),
                     });
@@ -265,6 +293,7 @@ impl MapIndex {
         Self {
             places,
             movements,
+            own_ends,
             events_at,
             point_events: RTree::bulk_load(point_events),
             generic,
@@ -288,11 +317,20 @@ impl MapIndex {
         slot_in(&self.places, place)
     }
 
+    /// Where a movement (by slot) starts and ends, by its own points: for ends without a place.
+    fn own_ends_of(&self, slot: usize) -> (World, World) {
+        match self.own_ends.binary_search_by_key(&(slot as u32), |e| e.0) {
+            Ok(at) => (self.own_ends[at].1, self.own_ends[at].2),
+            // Every movement lacking a place at an end is listed; a placed end never asks.
+            Err(_) => (World::default(), World::default()),
+        }
+    }
+
     /// The slot of a movement in [`Self::movements`], when it can be drawn.
     pub fn movement_slot_of(&self, movement: FeatureIndex) -> Option<u32> {
         let slot = self
             .movements
-            .binary_search_by_key(&movement, |m| m.feature)
+            .binary_search_by_key(&movement, |m| m.feature())
             .ok()?;
         Some(slot as u32)
     }
@@ -339,6 +377,7 @@ impl MapIndex {
         let level = Arc::new(self.build_level(dataset, zoom));
         // Building a level for a big story allocates and frees much on the way.
         crate::memory::give_back_freed();
+        crate::memory::settle_soon();
         log::info!(
             "zoom level {zoom}: {} clusters, {} arrows, in {:.0} ms; {}",
             level.clusters.len(),
@@ -459,14 +498,17 @@ impl MapIndex {
             },
             None => Node::Point(movement as u32),
         };
-        let at = |node: Node, own: World| match node {
-            Node::Place(slot) => self.places[slot as usize].world,
+        let at = |node: Node, slot: usize, from: bool| match node {
+            Node::Place(place) => self.places[place as usize].world,
             Node::Cluster(k) => clusters[k as usize].center,
-            Node::Point(_) => own,
+            Node::Point(_) => {
+                let (from_world, to_world) = self.own_ends_of(slot);
+                if from { from_world } else { to_world }
+            }
         };
         let mut pair_counts: foldhash::HashMap<(u32, u32), usize> = Default::default();
         for m in &self.movements {
-            if let (Some(from), Some(to)) = (m.from_place, m.to_place) {
+            if let (Some(from), Some(to)) = (m.from_place(), m.to_place()) {
                 *pair_counts.entry((from, to)).or_default() += 1;
             }
         }
@@ -474,11 +516,11 @@ impl MapIndex {
         let mut grouped: Vec<(ArrowGroup, Vec<u32>)> = Vec::new();
         let mut merged: foldhash::HashMap<(Node, Node), usize> = Default::default();
         for (slot, m) in self.movements.iter().enumerate() {
-            let (from, to) = (node(m.from_place, slot), node(m.to_place, slot));
+            let (from, to) = (node(m.from_place(), slot), node(m.to_place(), slot));
             let merge = if matches!(from, Node::Cluster(_)) || matches!(to, Node::Cluster(_)) {
                 Some(Merge::Clusters)
             } else {
-                match (m.from_place, m.to_place) {
+                match (m.from_place(), m.to_place()) {
                     (Some(a), Some(b)) if pair_counts[&(a, b)] >= SAME_PLACES_MERGE => {
                         Some(Merge::SamePlaces)
                     }
@@ -496,8 +538,8 @@ impl MapIndex {
                 ArrowGroup {
                     from,
                     to,
-                    from_world: at(from, m.from),
-                    to_world: at(to, m.to),
+                    from_world: at(from, slot, true),
+                    to_world: at(to, slot, false),
                     merge,
                     rank: 0,
                     first_member: 0,
@@ -526,7 +568,7 @@ impl MapIndex {
         let first_day = |slot: u32| {
             dataset
                 .store()
-                .when(self.movements[slot as usize].feature.0)
+                .when(self.movements[slot as usize].feature as usize)
                 .and_then(|w| w.span().first)
         };
         let mut by_destination: foldhash::HashMap<Node, Vec<usize>> = Default::default();

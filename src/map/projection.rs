@@ -14,7 +14,7 @@ pub const MAX_LATITUDE: f64 = 85.051_128_78;
 const TILE_SIZE: f64 = 256.0;
 
 /// A point in world units: x east from -180°, y south from the northern limit; both 0..1.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct World {
     pub x: f64,
     pub y: f64,
