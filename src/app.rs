@@ -422,7 +422,8 @@ impl EvacApp {
         self.loading.is_some()
     }
 
-    /// Whether the search texts, worked out on a thread of their own after a load, are ready.
+    /// Whether the search texts are ready (for a big story they are worked out on a thread of
+    /// their own once someone searches).
     pub fn is_search_ready(&self) -> bool {
         self.catalogue.is_ready()
     }
@@ -530,6 +531,7 @@ impl EvacApp {
         self.playing = None;
         // What the replaced story and the reading held.
         crate::memory::give_back_freed();
+        crate::memory::settle_soon();
     }
 
     pub fn range(&self) -> DaySpan {
@@ -803,6 +805,9 @@ impl EvacApp {
     pub fn show(&mut self, ui: &mut Ui) {
         let frame_started = Instant::now();
         self.frames += 1;
+        if crate::memory::settle_when_due() {
+            ui.ctx().request_repaint_after(crate::memory::SETTLE_DELAY);
+        }
         self.poll_load(ui.ctx());
         self.poll_files(ui.ctx());
         self.advance_playback(ui.ctx());
@@ -1296,7 +1301,11 @@ impl EvacApp {
         {
             return;
         }
-        let found = self.catalogue.search(query);
+        let Some(found) = self.catalogue.search(query) else {
+            // The map dims nothing until the search texts are ready.
+            self.search_matches = None;
+            return;
+        };
         let matches = (0..self.story.dataset.len())
             .map(|i| found.matches(FeatureIndex(i)))
             .collect();
@@ -1517,7 +1526,11 @@ impl EvacApp {
         let tiles_busy = self.state.layers.tiles
             && self.tiles.as_ref().is_some_and(|t| t.loading() > 0)
             && job.started.elapsed() < SCREENSHOT_TILE_WAIT;
-        let shown = self.loading.is_none() && !self.fit_pending && self.last_overlay.view.is_some();
+        // Taken once the story is drawn and settled: its resident memory is then what it keeps.
+        let shown = self.loading.is_none()
+            && !self.fit_pending
+            && self.last_overlay.view.is_some()
+            && !crate::memory::settle_pending();
         if !shown {
             return;
         }

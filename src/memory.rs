@@ -1,9 +1,111 @@
 //! Handing memory the process freed back to the system.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
 /// Gives the pages of freed memory back to the system now. The allocator keeps freed pages a
 /// while for reuse; after a big story is read, that is the text and the workers' buffers, a
 /// third of what the story takes, held for nothing. A no-op for other allocators.
 pub fn give_back_freed() {
     // SAFETY: mi_collect has no preconditions; it only frees mimalloc's own unused pages.
     unsafe { libmimalloc_sys::mi_collect(true) };
+    // What C libraries freed (the GL driver's per-thread buffers, for one) stays with the
+    // system allocator's arenas until trimmed.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim has no preconditions; it only returns free memory of glibc's arenas.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// When freed memory is to be handed back, in milliseconds since `EPOCH` (0: not asked for).
+struct Settle {
+    due_ms: AtomicU64,
+}
+
+static SETTLE: Settle = Settle {
+    due_ms: AtomicU64::new(0),
+};
+static EPOCH: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+
+/// How long after a big change freed memory is handed back: the frames that follow a load or
+/// a new zoom level free much of what they work out once (first tallies, lists), too.
+pub const SETTLE_DELAY: Duration = Duration::from_millis(400);
+
+fn now_ms() -> u64 {
+    EPOCH.get_or_init(Instant::now).elapsed().as_millis() as u64 + 1
+}
+
+impl Settle {
+    fn soon(&self) {
+        let due = now_ms() + SETTLE_DELAY.as_millis() as u64;
+        self.due_ms.store(due, Ordering::Relaxed);
+    }
+
+    fn pending(&self) -> bool {
+        self.due_ms.load(Ordering::Relaxed) != 0
+    }
+
+    /// Whether the hand-back is due now (and taken: once per ask); `Err` while still to come.
+    fn take_due(&self) -> Result<bool, ()> {
+        let due = self.due_ms.load(Ordering::Relaxed);
+        if due == 0 {
+            return Ok(false);
+        }
+        if now_ms() < due {
+            return Err(());
+        }
+        Ok(self
+            .due_ms
+            .compare_exchange(due, 0, Ordering::Relaxed, Ordering::Relaxed)
+            .is_ok())
+    }
+}
+
+/// Asks for freed memory to be handed back a little later (see [`settle_when_due`]); each ask
+/// puts that off again, so a burst of changes is settled once.
+pub fn settle_soon() {
+    SETTLE.soon();
+}
+
+/// Whether a hand-back is asked for and still to come.
+pub fn settle_pending() -> bool {
+    SETTLE.pending()
+}
+
+/// Hands freed memory back if it was asked for and the delay has passed; returns whether a
+/// hand-back is still to come (the caller should come back after [`SETTLE_DELAY`]).
+pub fn settle_when_due() -> bool {
+    match SETTLE.take_due() {
+        Ok(true) => {
+            give_back_freed();
+            false
+        }
+        Ok(false) => false,
+        Err(()) => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_settle_asked_for_is_due_after_the_delay_and_once() {
+        let settle = Settle {
+            due_ms: AtomicU64::new(0),
+        };
+        assert_eq!(settle.take_due(), Ok(false));
+        settle.soon();
+        assert!(settle.pending());
+        assert_eq!(settle.take_due(), Err(()), "due before the delay passed");
+        std::thread::sleep(SETTLE_DELAY + Duration::from_millis(50));
+        assert_eq!(settle.take_due(), Ok(true));
+        assert!(!settle.pending());
+        assert_eq!(
+            settle.take_due(),
+            Ok(false),
+            "handed back twice for one ask"
+        );
+    }
 }
