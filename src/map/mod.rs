@@ -7,5 +7,6 @@ pub mod index;
 pub mod layout;
 pub mod overlay;
 pub mod projection;
+pub mod sprites;
 pub mod style;
 pub mod tiles;

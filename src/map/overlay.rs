@@ -18,6 +18,7 @@ use super::layout::{
     tooltip_rect,
 };
 use super::projection::{ScreenTransform, World};
+use super::sprites::DiscSprites;
 use super::style::{self, LineStyle, MarkerShape};
 use crate::command::Command;
 use crate::model::names::{self, LabelLanguage};
@@ -495,6 +496,7 @@ impl<'a> StoryOverlay<'a> {
             let faded = mark.faded || mark.dimmed;
             draw_leader(if faded { &faded_painter } else { &painter }, mark);
         }
+        let sprites = DiscSprites::of(ui.ctx());
         for (mark, response) in places.iter().zip(&place_responses) {
             let emphasis = emphasis(self.selection, hovered, mark.index, focused(response.id));
             draw_marker(
@@ -503,6 +505,7 @@ impl<'a> StoryOverlay<'a> {
                 } else {
                     &painter
                 },
+                &sprites,
                 mark,
                 emphasis,
             );
@@ -520,7 +523,9 @@ impl<'a> StoryOverlay<'a> {
             } else {
                 Color32::WHITE
             };
-            target.circle(
+            draw_disc(
+                target,
+                &sprites,
                 cluster.center,
                 cluster.radius,
                 Color32::from_rgb(0x33, 0x41, 0x55),
@@ -827,7 +832,7 @@ impl<'a> StoryOverlay<'a> {
         level
             .members(group)
             .iter()
-            .map(|&m| self.index.movements[m as usize].feature)
+            .map(|&m| self.index.movements[m as usize].feature())
             .filter(|&i| self.is_drawn(i))
             .collect()
     }
@@ -899,7 +904,7 @@ impl<'a> StoryOverlay<'a> {
                 };
                 for &m in members {
                     let ends = &self.index.movements[m as usize];
-                    let index = ends.feature;
+                    let index = ends.feature();
                     if !self.is_drawn(index) {
                         continue;
                     }
@@ -1387,9 +1392,31 @@ fn emphasis(
 
 const HIGHLIGHT: Color32 = Color32::from_rgb(0xff, 0xc8, 0x00);
 
+/// The points of a polyline from the first segment that touches `visible` to the last, and
+/// the length of the line before them; `None` when no segment does.
+fn visible_run(points: &[Pos2], visible: Rect) -> Option<(usize, usize, f32)> {
+    let mut run = None;
+    let mut length = 0.0;
+    for (i, pair) in points.windows(2).enumerate() {
+        if Rect::from_two_pos(pair[0], pair[1]).intersects(visible) {
+            match &mut run {
+                None => run = Some((i, i + 1, length)),
+                Some((_, last, _)) => *last = i + 1,
+            }
+        }
+        length += pair[0].distance(pair[1]);
+    }
+    run
+}
+
 fn draw_arrow(painter: &egui::Painter, arrow: &Arrow, emphasis: Emphasis) {
     let curve = &arrow.curve;
     let points = curve.points(0.0, arrow.head_t, 24);
+    // The line only where it may show: at city zoom most of a long arrow is off screen. (A
+    // margin for the widest halo and a dash and gap.)
+    let visible = painter.clip_rect().expand(arrow.width * 4.5 + 16.0);
+    let run = visible_run(&points, visible);
+    let shown = run.map_or(&points[..0], |(from, to, _)| &points[from..=to]);
     let color = match arrow.style {
         LineStyle::Failed => style::FAILED_COLOR,
         _ => arrow.color,
@@ -1406,8 +1433,10 @@ fn draw_arrow(painter: &egui::Painter, arrow: &Arrow, emphasis: Emphasis) {
             Color32::from_white_alpha(150),
         )),
     };
-    if let Some(halo) = halo {
-        painter.add(PathShape::line(points.clone(), PathStroke::from(halo)));
+    if let Some(halo) = halo
+        && !shown.is_empty()
+    {
+        painter.add(PathShape::line(shown.to_vec(), PathStroke::from(halo)));
     }
     let stroke = Stroke::new(arrow.width, color);
     let join = curve.at(0.15);
@@ -1422,10 +1451,23 @@ fn draw_arrow(painter: &egui::Painter, arrow: &Arrow, emphasis: Emphasis) {
     match arrow.style {
         LineStyle::Dashed => {
             let dash = (arrow.width * 2.5).max(8.0);
-            painter.extend(Shape::dashed_line(&points, stroke, dash, dash * 0.6));
+            let gap = dash * 0.6;
+            // In the whole line's phase, so that the dashes stay put as the view pans.
+            if let Some((_, _, before)) = run {
+                let period = dash + gap;
+                painter.extend(Shape::dashed_line_with_offset(
+                    shown,
+                    stroke,
+                    &[dash],
+                    &[gap],
+                    (period - before % period) % period,
+                ));
+            }
         }
         LineStyle::Solid | LineStyle::Failed => {
-            painter.add(PathShape::line(points, PathStroke::from(stroke)));
+            if !shown.is_empty() {
+                painter.add(PathShape::line(shown.to_vec(), PathStroke::from(stroke)));
+            }
         }
     }
     // The head: a triangle from the end of the line to the destination marker's edge.
@@ -1482,7 +1524,30 @@ fn draw_leader(painter: &egui::Painter, mark: &PlaceMark) {
     }
 }
 
-fn draw_marker(painter: &egui::Painter, mark: &PlaceMark, emphasis: Emphasis) {
+/// A filled, outlined circle: from the disc texture where it fits (a quad instead of hundreds
+/// of vertices), tessellated where it is too big for it.
+fn draw_disc(
+    painter: &egui::Painter,
+    sprites: &DiscSprites,
+    center: Pos2,
+    radius: f32,
+    fill: Color32,
+    stroke: Stroke,
+) {
+    let pixels_per_point = painter.pixels_per_point();
+    if crate::map::sprites::fits(radius + stroke.width, pixels_per_point) {
+        painter.add(sprites.disc(center, radius, fill, stroke, pixels_per_point));
+    } else {
+        painter.circle(center, radius, fill, stroke);
+    }
+}
+
+fn draw_marker(
+    painter: &egui::Painter,
+    sprites: &DiscSprites,
+    mark: &PlaceMark,
+    emphasis: Emphasis,
+) {
     let place_type = mark.place_type;
     let radius = mark.radius;
     let center = mark.position;
@@ -1505,7 +1570,7 @@ fn draw_marker(painter: &egui::Painter, mark: &PlaceMark, emphasis: Emphasis) {
     let outline = Stroke::new(1.5, Color32::WHITE);
     match style::marker_shape(place_type) {
         MarkerShape::Circle => {
-            painter.circle(center, radius, mark.color, outline);
+            draw_disc(painter, sprites, center, radius, mark.color, outline);
         }
         MarkerShape::Square => {
             painter.rect(
@@ -1537,18 +1602,18 @@ fn draw_marker(painter: &egui::Painter, mark: &PlaceMark, emphasis: Emphasis) {
         }
     }
     if mark.approximate {
-        // Approximate positions get a dotted halo: "somewhere around here".
-        let ring: Vec<Pos2> = (0..=24)
-            .map(|k| {
-                let a = std::f32::consts::TAU * k as f32 / 24.0;
-                center + vec2(a.cos(), a.sin()) * (radius + 3.5)
-            })
-            .collect();
-        painter.extend(Shape::dashed_line(
-            &ring,
-            Stroke::new(1.2, Color32::from_gray(60)),
-            2.0,
-            2.5,
+        // Approximate positions get a dotted halo: "somewhere around here". Dots about 4.5
+        // points apart, from the disc texture (as dashes, each was a tessellated line).
+        let ring = radius + 3.5;
+        let dots = ((std::f32::consts::TAU * ring / 4.5).round() as usize).max(6);
+        painter.add(sprites.dots(
+            (0..dots).map(|k| {
+                let a = std::f32::consts::TAU * k as f32 / dots as f32;
+                center + vec2(a.cos(), a.sin()) * ring
+            }),
+            0.9,
+            Color32::from_gray(60),
+            painter.pixels_per_point(),
         ));
     }
 }
@@ -1661,6 +1726,39 @@ mod tests {
             "12 May 2017 · 700–1,246 people (SOHR–SANA)"
         );
         assert_eq!(label("qaboun-idlib-2017-05-14"), "14 May 2017");
+    }
+
+    #[test]
+    fn only_the_part_of_a_line_in_view_is_dashed_in_the_whole_lines_phase() {
+        use egui::pos2;
+        let points: Vec<Pos2> = (0..=10).map(|i| pos2(i as f32 * 100.0, 0.0)).collect();
+        let visible = Rect::from_min_max(pos2(350.0, -10.0), pos2(520.0, 10.0));
+        assert_eq!(visible_run(&points, visible), Some((3, 6, 300.0)));
+        let above = Rect::from_min_max(pos2(0.0, 50.0), pos2(100.0, 60.0));
+        assert_eq!(visible_run(&points, above), None);
+        // The dashes drawn over the visible part are where the whole line's are.
+        let dashes = |path: &[Pos2], offset: f32| -> Vec<(i32, i32)> {
+            Shape::dashed_line_with_offset(
+                path,
+                Stroke::new(1.0, Color32::RED),
+                &[8.0],
+                &[5.0],
+                offset,
+            )
+            .iter()
+            .filter_map(|s| match s {
+                Shape::LineSegment { points, .. } => {
+                    Some((points[0].x.round() as i32, points[1].x.round() as i32))
+                }
+                _ => None,
+            })
+            .collect()
+        };
+        let whole = dashes(&points, 0.0);
+        let (from, to, before) = visible_run(&points, visible).unwrap();
+        let part = dashes(&points[from..=to], (13.0 - before % 13.0) % 13.0);
+        assert!(!part.is_empty());
+        assert!(part.iter().all(|dash| whole.contains(dash)), "{part:?}");
     }
 }
 
