@@ -134,13 +134,26 @@ impl EventCatalogue {
 pub struct ShownRows {
     /// The search and the visible set's generation the rows were worked out for.
     key: Option<(String, u64)>,
+    /// Empty when every row is listed (see `all`).
     rows: Vec<FeatureIndex>,
+    /// Every event and movement is listed: the catalogue's order is the rows (a copy of it is
+    /// megabytes for a big story).
+    all: bool,
     places: Vec<FeatureIndex>,
     /// The search typed waits for its texts: nothing is listed yet.
     preparing: bool,
 }
 
 impl ShownRows {
+    /// The rows listed.
+    fn rows<'a>(&'a self, catalogue: &'a EventCatalogue) -> &'a [FeatureIndex] {
+        if self.all {
+            &catalogue.order
+        } else {
+            &self.rows
+        }
+    }
+
     fn update(&mut self, input: &EventListInput, search: &str) {
         let key = (search.to_owned(), input.visible_generation);
         if self.key.as_ref() == Some(&key) {
@@ -153,14 +166,19 @@ impl ShownRows {
             return;
         };
         self.preparing = false;
-        self.rows = input
-            .catalogue
-            .order
-            .iter()
-            .copied()
-            .filter(|i| input.visible.get(i.0).copied().unwrap_or(true))
-            .filter(|&i| found.matches(i))
-            .collect();
+        let order = &input.catalogue.order;
+        let shown = |i: &FeatureIndex| input.visible.get(i.0).copied().unwrap_or(true);
+        self.all = found.is_empty() && order.iter().all(shown);
+        self.rows = if self.all {
+            Vec::new()
+        } else {
+            order
+                .iter()
+                .copied()
+                .filter(shown)
+                .filter(|&i| found.matches(i))
+                .collect()
+        };
         // Places the search finds, by any of their names, above the events and movements.
         let store = input.dataset.store();
         self.places = if found.is_empty() {
@@ -238,7 +256,7 @@ pub fn event_list_ui(
             .weak(),
         );
     }
-    let shown = &rows.rows;
+    let shown = rows.rows(input.catalogue);
     if rows.preparing {
         ui.horizontal(|ui| {
             ui.spinner();
@@ -361,5 +379,39 @@ mod tests {
             .count();
         assert!(qaboun > 0);
         assert!(found.expect("the texts were worked out") >= qaboun);
+    }
+
+    /// With nothing searched and everything in range the catalogue's order is listed as is;
+    /// a range hiding some, or a search, lists rows of their own.
+    #[test]
+    fn every_row_is_listed_without_a_copy_and_hidden_ones_are_left_out() {
+        let dataset = Arc::new(crate::story::Story::bundled().dataset);
+        let catalogue = EventCatalogue::new(&dataset);
+        let mut visible = vec![true; dataset.len()];
+        let input = |visible: &[bool], generation| {
+            let input = EventListInput {
+                dataset: &dataset,
+                catalogue: &catalogue,
+                visible,
+                visible_generation: generation,
+                selection: None,
+                reveal_selection: false,
+                focus_search: false,
+            };
+            let mut rows = ShownRows::default();
+            rows.update(&input, "");
+            let listed = rows.rows(&catalogue).to_vec();
+            (rows.all, rows.rows.len(), listed)
+        };
+        let (all, copied, listed) = input(&visible, 1);
+        assert!(all);
+        assert_eq!(copied, 0);
+        assert_eq!(listed, catalogue.order);
+        let hidden = catalogue.order[0];
+        visible[hidden.0] = false;
+        let (all, copied, listed) = input(&visible, 2);
+        assert!(!all);
+        assert_eq!(copied, catalogue.order.len() - 1);
+        assert!(!listed.contains(&hidden));
     }
 }
