@@ -838,6 +838,7 @@ impl EvacApp {
                         .as_ref()
                         .map(|l| (l.job.path(), l.job.progress())),
                     warnings: self.story.warnings.len(),
+                    preparing_level: self.last_overlay.level_pending,
                     arrows: (
                         self.last_overlay.arrows.len(),
                         self.last_overlay.arrows_left_out,
@@ -1253,6 +1254,7 @@ impl EvacApp {
             layer_rings: &layer_rings,
             highlight,
             dataset: &self.story.dataset,
+            shared: Some(&self.story.dataset),
             index: &self.map_index,
             visible: self.visible.flags(),
             fade_hidden: self.state.fade_hidden,
@@ -1530,6 +1532,7 @@ impl EvacApp {
         let shown = self.loading.is_none()
             && !self.fit_pending
             && self.last_overlay.view.is_some()
+            && !self.last_overlay.level_pending
             && !crate::memory::settle_pending();
         if !shown {
             return;

@@ -200,6 +200,7 @@ fn draw_page(
         let slot = ui.painter().add(egui::Shape::Noop);
         let plugin = StoryOverlay {
             dataset: picture.dataset,
+            shared: None,
             index,
             state_key: None,
             visible: picture.visible,

@@ -184,8 +184,88 @@ const FIRST_TIER: usize = 256;
 pub type WorldArea = (World, World);
 
 /// The story's places, movements and events by position, and its zoom levels as they are
-/// asked for.
-pub struct MapIndex {
+/// asked for; shared with the thread that works out a level of a big story.
+#[derive(Clone, Default)]
+pub struct MapIndex(Arc<IndexCore>);
+
+impl std::ops::Deref for MapIndex {
+    type Target = IndexCore;
+
+    fn deref(&self) -> &IndexCore {
+        &self.0
+    }
+}
+
+/// From this many places and movements, a zoom level is worked out on a thread of its own (it
+/// takes a second or more for a million features), the map showing the nearest level worked
+/// out meanwhile; below, at once (a tenth of a second for a hundred thousand).
+const LEVELS_IN_BACKGROUND_FROM: usize = 200_000;
+
+impl MapIndex {
+    pub fn new(dataset: &Dataset) -> Self {
+        Self(Arc::new(IndexCore::new(dataset)))
+    }
+
+    /// The clusters and arrows for a view at `zoom`: for a big story, while that level is worked
+    /// out on a thread (`done` is called when it is), the nearest one already worked out, or
+    /// `None` if none is yet.
+    pub fn level_now_or_soon(
+        &self,
+        dataset: &Arc<Dataset>,
+        zoom: f64,
+        done: impl FnOnce() + Send + 'static,
+    ) -> Option<Arc<Level>> {
+        self.level_in_background_from(dataset, zoom, done, LEVELS_IN_BACKGROUND_FROM)
+    }
+
+    fn level_in_background_from(
+        &self,
+        dataset: &Arc<Dataset>,
+        zoom: f64,
+        done: impl FnOnce() + Send + 'static,
+        threshold: usize,
+    ) -> Option<Arc<Level>> {
+        if self.places.len() + self.movements.len() < threshold {
+            return Some(self.level(dataset, zoom));
+        }
+        let zoom = level_zoom(zoom);
+        if let Some(level) = self.kept_level(zoom) {
+            return Some(level);
+        }
+        let mut building = self.building.lock().unwrap_or_else(|e| e.into_inner());
+        if building.is_none() {
+            *building = Some(zoom);
+            let (index, story) = (self.clone(), dataset.clone());
+            let spawned = std::thread::Builder::new()
+                .name(format!("zoom level {zoom}"))
+                .spawn(move || {
+                    // Whatever happens, the next ask may start again.
+                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        index.level(&story, zoom as f64)
+                    }));
+                    *index.building.lock().unwrap_or_else(|e| e.into_inner()) = None;
+                    done();
+                });
+            if let Err(error) = spawned {
+                log::warn!("cannot start a thread for zoom level {zoom}: {error}");
+                *building = None;
+                drop(building);
+                return Some(self.level(dataset, zoom as f64));
+            }
+        }
+        drop(building);
+        self.nearest_kept_level(zoom)
+    }
+}
+
+/// The zoom level clusters are worked out for at a view's zoom.
+pub fn level_zoom(zoom: f64) -> u8 {
+    zoom.round().clamp(0.0, MAX_LEVEL as f64) as u8
+}
+
+/// See [`MapIndex`].
+#[derive(Default)]
+pub struct IndexCore {
     pub places: Vec<PlacePoint>,
     pub movements: Vec<MovementEnds>,
     /// The ends of the movements (by slot) that lack a place at either end, as points of their
@@ -201,19 +281,15 @@ pub struct MapIndex {
     /// The dataset this was built for (its address and size), to tell when it is stale.
     built_for: (usize, usize),
     levels: Mutex<Vec<Arc<Level>>>,
+    /// The zoom level being worked out on a thread, if one is.
+    building: Mutex<Option<u8>>,
     /// Accessible names of the movements drawn, kept between frames: a screen reader (or a
     /// test) asks for every arrow's every frame, and each costs place lookups and formatting.
     movement_names: Mutex<foldhash::HashMap<FeatureIndex, String>>,
 }
 
-impl Default for MapIndex {
-    fn default() -> Self {
-        Self::new(&Dataset::default())
-    }
-}
-
-impl MapIndex {
-    pub fn new(dataset: &Dataset) -> Self {
+impl IndexCore {
+    fn new(dataset: &Dataset) -> Self {
         let mut places = Vec::new();
         let store = dataset.store();
         let of_kind = |kind| {
@@ -299,6 +375,7 @@ impl MapIndex {
             generic,
             built_for: Self::identity(dataset),
             levels: Mutex::new(Vec::new()),
+            building: Mutex::default(),
             movement_names: Mutex::default(),
         }
     }
@@ -366,11 +443,8 @@ impl MapIndex {
     /// The clusters and arrows for a view at `zoom`, worked out the first time that level is
     /// asked for.
     pub fn level(&self, dataset: &Dataset, zoom: f64) -> Arc<Level> {
-        let zoom = zoom.round().clamp(0.0, MAX_LEVEL as f64) as u8;
-        let mut levels = self.levels.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(at) = levels.iter().position(|l| l.zoom == zoom) {
-            let level = levels.remove(at);
-            levels.push(level.clone());
+        let zoom = level_zoom(zoom);
+        if let Some(level) = self.kept_level(zoom) {
             return level;
         }
         let started = std::time::Instant::now();
@@ -385,11 +459,31 @@ impl MapIndex {
             started.elapsed().as_secs_f64() * 1e3,
             crate::logging::describe_resident()
         );
+        let mut levels = self.levels.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(at) = levels.iter().position(|l| l.zoom == zoom) {
+            // Worked out meanwhile elsewhere: the one kept stays.
+            return levels[at].clone();
+        }
         if levels.len() >= KEPT_LEVELS {
             levels.remove(0);
         }
         levels.push(level.clone());
         level
+    }
+
+    /// The level for `zoom` if it is kept (it becomes the last used).
+    fn kept_level(&self, zoom: u8) -> Option<Arc<Level>> {
+        let mut levels = self.levels.lock().unwrap_or_else(|e| e.into_inner());
+        let at = levels.iter().position(|l| l.zoom == zoom)?;
+        let level = levels.remove(at);
+        levels.push(level.clone());
+        Some(level)
+    }
+
+    /// The kept level nearest to `zoom`.
+    fn nearest_kept_level(&self, zoom: u8) -> Option<Arc<Level>> {
+        let levels = self.levels.lock().unwrap_or_else(|e| e.into_inner());
+        levels.iter().min_by_key(|l| l.zoom.abs_diff(zoom)).cloned()
     }
 
     fn build_level(&self, dataset: &Dataset, zoom: u8) -> Level {
@@ -698,6 +792,12 @@ fn query_points(tree: &RTree<PointEntry>, area: WorldArea) -> impl Iterator<Item
 }
 
 impl Level {
+    /// No clusters and no arrows: what the map draws of a big story before its first level is
+    /// worked out.
+    pub fn empty() -> Arc<Level> {
+        Arc::new(IndexCore::default().build_level(&Dataset::default(), 0))
+    }
+
     /// Places drawn with their own marker within `area` (slots, in file order).
     pub fn singles_in(&self, area: WorldArea) -> Vec<u32> {
         let mut found: Vec<u32> = query_points(&self.singles, area).collect();
@@ -948,6 +1048,44 @@ mod tests {
             index.level(&dataset, zoom as f64);
         }
         assert!(!Arc::ptr_eq(&first, &index.level(&dataset, 9.0)));
+    }
+
+    /// A big story's level is worked out on a thread: nothing to draw at first, then that
+    /// level; another zoom shows the nearest kept level until its own is ready.
+    #[test]
+    fn a_level_worked_out_in_the_background_is_drawn_once_ready() {
+        let dataset = Arc::new(generated(3000, 7));
+        let index = MapIndex::new(&dataset);
+        let wait = |zoom: f64| {
+            let (sender, receiver) = std::sync::mpsc::channel();
+            let first = index.level_in_background_from(
+                &dataset,
+                zoom,
+                move || {
+                    let _ = sender.send(());
+                },
+                0,
+            );
+            receiver
+                .recv_timeout(std::time::Duration::from_secs(60))
+                .expect("the level was worked out");
+            first
+        };
+        assert!(wait(7.0).is_none(), "a level before any was worked out");
+        let seven = index
+            .level_in_background_from(&dataset, 7.2, || {}, 0)
+            .expect("kept");
+        assert_eq!(seven.zoom, 7);
+        assert_eq!(
+            seven.clusters.len(),
+            index.level(&dataset, 7.0).clusters.len()
+        );
+        let meanwhile = wait(10.0).expect("the nearest kept level meanwhile");
+        assert_eq!(meanwhile.zoom, 7);
+        let ten = index
+            .level_in_background_from(&dataset, 10.0, || {}, 0)
+            .expect("kept");
+        assert_eq!(ten.zoom, 10);
     }
 
     #[test]

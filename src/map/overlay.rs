@@ -2,6 +2,8 @@
 //! in a walkers plugin. Every marker and arrow is an interactive widget with an accessible name,
 //! so it can be reached with Tab, chosen with Enter, read by a screen reader and found by tests.
 
+use std::sync::Arc;
+
 use egui::epaint::{PathShape, PathStroke};
 use egui::{
     Color32, CursorIcon, FontId, Id, Pos2, Rect, Response, Sense, Shape, Stroke, Ui, Vec2,
@@ -73,6 +75,9 @@ pub struct OverlayOutput {
     /// What the keyboard moves between on the map (markers, arrows, event symbols), top to
     /// bottom then left to right: the map is one Tab stop and arrow keys move among these.
     pub focus_targets: Vec<FocusTarget>,
+    /// The clusters and arrows of this zoom are still being worked out: those of the nearest
+    /// zoom worked out are drawn meanwhile, or none.
+    pub level_pending: bool,
 }
 
 /// A map item the keyboard can focus.
@@ -110,6 +115,10 @@ pub struct DrawnMarker {
 /// The plugin for one frame.
 pub struct StoryOverlay<'a> {
     pub dataset: &'a Dataset,
+    /// The same story, shared: when given, a zoom level of a big story is worked out on a
+    /// thread while the map shows the nearest one kept (the window); when not, at once (an
+    /// export draws exactly).
+    pub shared: Option<&'a Arc<Dataset>>,
     /// The story by position, and its clusters and arrows per zoom level.
     pub index: &'a MapIndex,
     /// Stands for the state of the range, search and fading: while it stays the same, what
@@ -276,7 +285,18 @@ impl<'a> StoryOverlay<'a> {
         // What lies this far beyond the map's edge is left out: the work of a frame follows what
         // is on screen, not the size of the story.
         let area = rect.expand(CULL_MARGIN);
-        let level = self.index.level(self.dataset, view.zoom());
+        let level = match self.shared {
+            Some(story) => {
+                let ctx = ui.ctx().clone();
+                self.index
+                    .level_now_or_soon(story, view.zoom(), move || ctx.request_repaint())
+            }
+            None => Some(self.index.level(self.dataset, view.zoom())),
+        };
+        self.output.level_pending = level
+            .as_ref()
+            .is_none_or(|l| l.zoom != crate::map::index::level_zoom(view.zoom()));
+        let level = level.unwrap_or_else(Level::empty);
         let (places, clusters) = if self.layers.places {
             self.place_marks(&view, area, &level)
         } else {

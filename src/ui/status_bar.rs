@@ -14,6 +14,8 @@ pub struct Status<'a> {
     pub warnings: usize,
     /// Arrows drawn, and whether more in view are left out (the largest are drawn).
     pub arrows: (usize, bool),
+    /// The map's clusters and arrows for this zoom are being worked out (a big story).
+    pub preparing_level: bool,
     /// A file being read in the background, and how far it has come.
     pub loading: Option<(&'a std::path::Path, &'a crate::io::LoadProgress)>,
 }
@@ -41,6 +43,12 @@ pub fn status_bar_ui(ui: &mut Ui, status: &Status) -> Option<Command> {
                 "Arrows: the {drawn} largest in view; more are left out"
             ))
             .on_hover_text("Zoom in or narrow the time range to see the others.");
+        }
+        if status.preparing_level {
+            ui.separator();
+            ui.spinner();
+            ui.label("Preparing the map at this zoom…")
+                .on_hover_text("Clusters and arrows of a big story are worked out once per zoom level; the nearest level ready is shown meanwhile.");
         }
         let (path, progress) = status.loading?;
         ui.separator();
