@@ -214,7 +214,7 @@ pub struct EvacApp {
     /// Dated features sorted by start and end, rebuilt only when the story changes.
     time_index: TimeIndex,
     /// The story by position, with its clusters and arrows per zoom level.
-    map_index: crate::map::index::MapIndex,
+    map_index: crate::map::index::IndexSlot,
     /// The event list's rows for the current range and search.
     list_rows: crate::ui::event_list::ShownRows,
     /// What shows in `range`, updated incrementally as the range moves.
@@ -512,12 +512,12 @@ impl EvacApp {
         let dataset = &self.story.dataset;
         self.time_index = TimeIndex::for_dataset(dataset);
         let time_index = started.elapsed();
-        self.map_index = crate::map::index::MapIndex::new(dataset);
+        self.map_index.rebuild(dataset);
         let map_index = started.elapsed();
         self.visible = VisibleSet::new(&self.time_index, &self.range);
         self.catalogue = EventCatalogue::new(dataset);
         log::info!(
-            "indexed {} features in {:.0} ms: time {:.0} ms, map {:.0} ms, list and search {:.0} ms",
+            "indexed {} features in {:.0} ms: time {:.0} ms, map {:.0} ms (a big story's on a thread), list and search {:.0} ms",
             dataset.features().len(),
             started.elapsed().as_secs_f64() * 1e3,
             time_index.as_secs_f64() * 1e3,
@@ -1234,9 +1234,7 @@ impl EvacApp {
                 )
             })
             .collect();
-        if !self.map_index.is_for(&self.story.dataset) {
-            self.map_index = crate::map::index::MapIndex::new(&self.story.dataset);
-        }
+        let (index, index_pending) = self.map_index.current(&self.story.dataset);
         // What the counts of clusters and arrows depend on besides the view.
         let state_key = {
             use std::hash::{BuildHasher, Hash, Hasher};
@@ -1255,7 +1253,7 @@ impl EvacApp {
             highlight,
             dataset: &self.story.dataset,
             shared: Some(&self.story.dataset),
-            index: &self.map_index,
+            index,
             visible: self.visible.flags(),
             fade_hidden: self.state.fade_hidden,
             range: self.range,
@@ -1284,6 +1282,8 @@ impl EvacApp {
             ui.ctx().request_repaint();
         }
         let commands = std::mem::take(&mut overlay.commands);
+        // The story's index is being built: nothing of it is drawn yet.
+        overlay.level_pending |= index_pending;
         self.last_overlay = overlay;
         commands
     }

@@ -258,6 +258,82 @@ impl MapIndex {
     }
 }
 
+/// From this many features, the map index of a story is built on a thread of its own (0.7 s
+/// for a million), the map drawing nothing of the story until it is ready.
+const INDEX_IN_BACKGROUND_FROM: usize = 200_000;
+
+/// The map index of the story shown, built on a thread for a big story.
+#[derive(Default)]
+pub struct IndexSlot {
+    ready: MapIndex,
+    /// The index being built on a thread, and the story it is for.
+    building: Option<((usize, usize), std::sync::mpsc::Receiver<MapIndex>)>,
+}
+
+impl IndexSlot {
+    /// Builds the index of `dataset`: at once for a small story, on a thread for a big one.
+    pub fn rebuild(&mut self, dataset: &Arc<Dataset>) {
+        self.rebuild_in_background_from(dataset, INDEX_IN_BACKGROUND_FROM);
+    }
+
+    fn rebuild_in_background_from(&mut self, dataset: &Arc<Dataset>, threshold: usize) {
+        self.building = None;
+        if dataset.len() < threshold {
+            self.ready = MapIndex::new(dataset);
+            return;
+        }
+        // Nothing of the new story is drawn from the old one's index meanwhile.
+        self.ready = MapIndex::default();
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let story = dataset.clone();
+        let spawned = std::thread::Builder::new()
+            .name("map index".into())
+            .spawn(move || {
+                let started = std::time::Instant::now();
+                let index = MapIndex::new(&story);
+                log::info!(
+                    "map index of {} features built in {:.0} ms",
+                    story.len(),
+                    started.elapsed().as_secs_f64() * 1e3
+                );
+                let _ = sender.send(index);
+            });
+        match spawned {
+            Ok(_) => self.building = Some((dataset.identity(), receiver)),
+            Err(error) => {
+                log::warn!("cannot start the map index thread: {error}");
+                self.ready = MapIndex::new(dataset);
+            }
+        }
+    }
+
+    /// The index to draw `dataset` with, and whether its own is still being built (then the
+    /// index is empty). A stale index is rebuilt.
+    pub fn current(&mut self, dataset: &Arc<Dataset>) -> (&MapIndex, bool) {
+        if let Some((identity, receiver)) = &self.building {
+            if *identity != dataset.identity() {
+                self.rebuild(dataset);
+            } else {
+                match receiver.try_recv() {
+                    Ok(index) => {
+                        self.ready = index;
+                        self.building = None;
+                    }
+                    Err(std::sync::mpsc::TryRecvError::Empty) => return (&self.ready, true),
+                    // The thread died: built here instead.
+                    Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                        self.building = None;
+                        self.ready = MapIndex::new(dataset);
+                    }
+                }
+            }
+        } else if !self.ready.is_for(dataset) {
+            self.rebuild(dataset);
+        }
+        (&self.ready, self.building.is_some())
+    }
+}
+
 /// The zoom level clusters are worked out for at a view's zoom.
 pub fn level_zoom(zoom: f64) -> u8 {
     zoom.round().clamp(0.0, MAX_LEVEL as f64) as u8
@@ -1048,6 +1124,31 @@ mod tests {
             index.level(&dataset, zoom as f64);
         }
         assert!(!Arc::ptr_eq(&first, &index.level(&dataset, 9.0)));
+    }
+
+    /// A big story's index is built on a thread: meanwhile the slot gives an empty index and
+    /// says so; then the story's own.
+    #[test]
+    fn a_big_storys_index_is_built_in_the_background() {
+        let dataset = Arc::new(generated(2000, 3));
+        let mut slot = IndexSlot::default();
+        slot.rebuild_in_background_from(&dataset, 0);
+        let started = std::time::Instant::now();
+        loop {
+            let (index, pending) = slot.current(&dataset);
+            if !pending {
+                assert!(index.is_for(&dataset));
+                assert_eq!(index.movements.len(), dataset.movements().count());
+                break;
+            }
+            assert!(index.places.is_empty() && index.movements.is_empty());
+            assert!(started.elapsed() < std::time::Duration::from_secs(60));
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        // Another story replaces it at once when small.
+        let small = Arc::new(generated(50, 4));
+        let (index, pending) = slot.current(&small);
+        assert!(!pending && index.is_for(&small));
     }
 
     /// A big story's level is worked out on a thread: nothing to draw at first, then that

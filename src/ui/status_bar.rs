@@ -14,7 +14,8 @@ pub struct Status<'a> {
     pub warnings: usize,
     /// Arrows drawn, and whether more in view are left out (the largest are drawn).
     pub arrows: (usize, bool),
-    /// The map's clusters and arrows for this zoom are being worked out (a big story).
+    /// The map's index or its clusters and arrows for this zoom are being worked out (a big
+    /// story).
     pub preparing_level: bool,
     /// A file being read in the background, and how far it has come.
     pub loading: Option<(&'a std::path::Path, &'a crate::io::LoadProgress)>,
@@ -47,8 +48,11 @@ pub fn status_bar_ui(ui: &mut Ui, status: &Status) -> Option<Command> {
         if status.preparing_level {
             ui.separator();
             ui.spinner();
-            ui.label("Preparing the map at this zoom…")
-                .on_hover_text("Clusters and arrows of a big story are worked out once per zoom level; the nearest level ready is shown meanwhile.");
+            ui.label("Preparing the map…").on_hover_text(
+                "A big story's places and movements are indexed once after it opens, and its \
+                 clusters and arrows worked out once per zoom level; the nearest level ready is \
+                 shown meanwhile.",
+            );
         }
         let (path, progress) = status.loading?;
         ui.separator();
