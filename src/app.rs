@@ -24,7 +24,7 @@ use crate::playback::{self, PlaybackSettings};
 use crate::story::Story;
 use crate::ui::basemap_menu::BasemapForm;
 use crate::ui::columns_dialog::ColumnsDialog;
-use crate::ui::event_list::{EventCatalogue, EventListInput, event_list_ui};
+use crate::ui::event_list::{EventCatalogue, EventListInput, SearchHighlight, event_list_ui};
 use crate::ui::timeline::{TimelineInput, TimelineState, timeline_ui};
 use crate::ui::{Command, details, sidebar, status_bar};
 
@@ -231,7 +231,7 @@ pub struct EvacApp {
     next_step_at: f64,
     search: String,
     /// The search the map's highlight was worked out for, and what it matched by feature.
-    search_matches: Option<(String, Vec<bool>)>,
+    search_matches: SearchHighlight,
     /// A widget to give the keyboard to at the end of this frame (Tab into the map, arrows, F6).
     focus_next: Option<Id>,
     /// How wide the details card is when a narrow window floats it over the map.
@@ -378,7 +378,7 @@ impl EvacApp {
             paused: None,
             next_step_at: 0.0,
             search: String::new(),
-            search_matches: None,
+            search_matches: SearchHighlight::default(),
             focus_next: None,
             details_card_width: None,
             focus_search: false,
@@ -524,7 +524,7 @@ impl EvacApp {
             (map_index - time_index).as_secs_f64() * 1e3,
             (started.elapsed() - map_index).as_secs_f64() * 1e3,
         );
-        self.search_matches = None;
+        self.search_matches.clear();
         self.extent = crate::filter::time_extent(dataset);
         self.story_week = crate::filter::story_week(dataset);
         self.timeline = TimelineState::default();
@@ -1211,7 +1211,8 @@ impl EvacApp {
         // Reserve the bottom of the paint order for the basemap: walkers draws tiles above it,
         // and the overlay fills it in with the frame's projection.
         let basemap_slot = ui.painter().add(Shape::Noop);
-        self.update_search_matches();
+        self.search_matches
+            .update(&self.search, &self.catalogue, self.story.dataset.len());
         let mut overlay = OverlayOutput::default();
         let home = self.memory.detached().unwrap_or(lon_lat(36.3, 33.5));
         let layers = self.state.layers;
@@ -1223,7 +1224,7 @@ impl EvacApp {
             _ => None,
         };
         let tiles = counted.as_mut().map(|t| t as &mut dyn Tiles);
-        let highlight = self.search_matches.as_ref().map(|(_, m)| m.as_slice());
+        let highlight = self.search_matches.matches();
         let layer_rings: Vec<(usize, Color32)> = self
             .layer_bands
             .iter()
@@ -1241,10 +1242,7 @@ impl EvacApp {
             let mut hasher = foldhash::fast::FixedState::default().build_hasher();
             self.visible.generation().hash(&mut hasher);
             self.state.fade_hidden.hash(&mut hasher);
-            self.search_matches
-                .as_ref()
-                .map(|(q, _)| q)
-                .hash(&mut hasher);
+            self.search_matches.query().hash(&mut hasher);
             hasher.finish()
         };
         let plugin = StoryOverlay {
@@ -1286,32 +1284,6 @@ impl EvacApp {
         overlay.level_pending |= index_pending;
         self.last_overlay = overlay;
         commands
-    }
-
-    /// Works out what the search matches, when it has changed: the map dims everything else
-    /// until the search is cleared.
-    fn update_search_matches(&mut self) {
-        let query = self.search.trim();
-        if query.is_empty() {
-            self.search_matches = None;
-            return;
-        }
-        if self
-            .search_matches
-            .as_ref()
-            .is_some_and(|(q, _)| q == query)
-        {
-            return;
-        }
-        let Some(found) = self.catalogue.search(query) else {
-            // The map dims nothing until the search texts are ready.
-            self.search_matches = None;
-            return;
-        };
-        let matches = (0..self.story.dataset.len())
-            .map(|i| found.matches(FeatureIndex(i)))
-            .collect();
-        self.search_matches = Some((query.to_owned(), matches));
     }
 
     /// The map less the details card, when the window is narrow enough for the card to float.

@@ -128,6 +128,45 @@ impl EventCatalogue {
     }
 }
 
+/// What the search matches, by feature index, for the map to dim everything else until the
+/// search is cleared; worked out again only when the search changes.
+#[derive(Debug, Default)]
+pub struct SearchHighlight {
+    matched: Option<(String, Vec<bool>)>,
+}
+
+impl SearchHighlight {
+    pub fn clear(&mut self) {
+        self.matched = None;
+    }
+
+    /// Follows the search typed (nothing to dim while its texts are being worked out).
+    pub fn update(&mut self, search: &str, catalogue: &EventCatalogue, features: usize) {
+        let query = search.trim();
+        if query.is_empty() {
+            self.matched = None;
+            return;
+        }
+        if self.query() == Some(query) {
+            return;
+        }
+        self.matched = catalogue.search(query).map(|found| {
+            let matches = (0..features).map(|i| found.matches(FeatureIndex(i)));
+            (query.to_owned(), matches.collect())
+        });
+    }
+
+    /// Whether each feature matches, by index; `None` without a search.
+    pub fn matches(&self) -> Option<&[bool]> {
+        self.matched.as_ref().map(|(_, m)| m.as_slice())
+    }
+
+    /// The search the matches are for.
+    pub fn query(&self) -> Option<&str> {
+        self.matched.as_ref().map(|(q, _)| q.as_str())
+    }
+}
+
 /// The rows of the list and the places found, worked out again only when the search or the
 /// range changed (a million rows take milliseconds to filter, too long for every frame).
 #[derive(Debug, Default)]
@@ -413,5 +452,22 @@ mod tests {
         assert!(!all);
         assert_eq!(copied, catalogue.order.len() - 1);
         assert!(!listed.contains(&hidden));
+    }
+
+    #[test]
+    fn the_map_dims_what_a_search_does_not_match_until_it_is_cleared() {
+        let dataset = Arc::new(crate::story::Story::bundled().dataset);
+        let catalogue = EventCatalogue::new(&dataset);
+        let mut highlight = SearchHighlight::default();
+        highlight.update("  ", &catalogue, dataset.len());
+        assert!(highlight.matches().is_none());
+        highlight.update(" qaboun ", &catalogue, dataset.len());
+        assert_eq!(highlight.query(), Some("qaboun"));
+        let matches = highlight.matches().expect("matches").to_vec();
+        let qaboun = dataset.index_of("qaboun").expect("qaboun");
+        assert!(matches[qaboun.0]);
+        assert!(matches.iter().any(|m| !m), "everything matched");
+        highlight.clear();
+        assert!(highlight.matches().is_none());
     }
 }
