@@ -422,12 +422,6 @@ impl EvacApp {
         self.loading.is_some()
     }
 
-    /// Whether the search texts are ready (for a big story they are worked out on a thread of
-    /// their own once someone searches).
-    pub fn is_search_ready(&self) -> bool {
-        self.catalogue.is_ready()
-    }
-
     /// The problems of the last file that could not be opened, one located line each.
     pub fn load_error(&self) -> Option<&[String]> {
         self.load_error.as_deref()

@@ -102,16 +102,6 @@ impl Default for EventCatalogue {
 }
 
 impl EventCatalogue {
-    /// Whether a feature matches every word of `query`, whatever the spelling: case,
-    /// diacritics, the article and Arabic letter variants aside. Waits for the search texts.
-    pub fn matches(&self, index: FeatureIndex, query: &str) -> bool {
-        if crate::model::names::Query::new(query).is_empty() {
-            return true;
-        }
-        self.prepare();
-        self.texts.wait().search(query).matches(index)
-    }
-
     /// Whether the search texts are worked out.
     pub fn is_ready(&self) -> bool {
         self.texts.get().is_some()
