@@ -16,7 +16,7 @@ pub use vocab::{
     ControlStatus, EventType, GeoPrecision, Measure, MovementStatus, MovementType, PlaceType,
     Qualifier, SourceKind, Term, Vocabulary,
 };
-pub use when::{DaySpan, PartialDate, Precision, When};
+pub use when::{DaySpan, PackedWhen, PartialDate, Precision, When};
 
 /// Properties a file had that evacmap does not interpret; saved back unchanged, in their order.
 ///

@@ -13,12 +13,12 @@ use serde_json::{Map, Value};
 
 use super::{
     Common, ControlClaim, Event, Extra, Feature, FeatureKind, Figure, Generic, GeoJsonId, Movement,
-    Place, Term, When,
+    PackedWhen, Place, Term, When,
 };
 
 /// A text in the arena, where its length comes first (`u32::MAX`: none). Four bytes, not eight
 /// with a length beside the start: a story refers to texts several million times.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct Text(u32);
 
 impl Text {
@@ -49,6 +49,8 @@ struct Run {
 }
 
 impl Run {
+    const EMPTY: Run = Run { start: 0, len: 0 };
+
     fn range(self) -> std::ops::Range<usize> {
         self.start as usize..(self.start + self.len) as usize
     }
@@ -94,27 +96,108 @@ impl PackedShape {
     }
 }
 
+/// Rows of one table that have what few of its rows have, in row order (rows are added in
+/// order): a story where no row has it pays nothing, and one row's is a binary search away.
+#[derive(Debug, Clone, PartialEq)]
+struct Sparse<T> {
+    rows: Vec<(u32, T)>,
+}
+
+impl<T> Default for Sparse<T> {
+    fn default() -> Self {
+        Self { rows: Vec::new() }
+    }
+}
+
+impl<T: Copy> Sparse<T> {
+    /// Adds `row`'s, which comes after every row already here.
+    fn push(&mut self, row: u32, value: T) {
+        debug_assert!(self.rows.last().is_none_or(|&(last, _)| last < row));
+        self.rows.push((row, value));
+    }
+
+    fn get(&self, row: u32) -> Option<&T> {
+        let found = self.rows.binary_search_by_key(&row, |&(row, _)| row);
+        found.ok().map(|at| &self.rows[at].1)
+    }
+
+    /// Adds another table's, whose rows come after these from `base` on.
+    fn append(&mut self, other: &Sparse<T>, base: u32, shifted: impl Fn(&T) -> T) {
+        let moved = other
+            .rows
+            .iter()
+            .map(|(row, value)| (row + base, shifted(value)));
+        self.rows.extend(moved);
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.rows.shrink_to_fit();
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.rows.capacity() * std::mem::size_of::<(u32, T)>()
+    }
+}
+
+/// A place's row: what a map of places reads. 16 bytes; the rest is in a [`PlaceMore`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct PlaceRow {
+    place_type: Text,
+    geo_precision: Text,
+    control: Run,
+}
+
+/// What a place may have beyond its row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct PlaceMore {
     name_ar: Text,
     variants: Run,
-    place_type: Text,
     admin1: Text,
-    geo_precision: Text,
     description: Text,
-    control: Run,
+}
+
+impl PlaceMore {
+    const NONE: PlaceMore = PlaceMore {
+        name_ar: Text::NONE,
+        variants: Run::EMPTY,
+        admin1: Text::NONE,
+        description: Text::NONE,
+    };
+
+    fn is_none(&self) -> bool {
+        self.name_ar.is_none()
+            && self.variants.len == 0
+            && self.admin1.is_none()
+            && self.description.is_none()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct MovementRow {
     from: Text,
-    also_from: Run,
     to: Text,
     movement_type: Text,
     status: Text,
     figures: Run,
-    summary: Text,
     to_assumed: bool,
+}
+
+/// What a movement may have beyond its row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct MovementMore {
+    also_from: Run,
+    summary: Text,
+}
+
+impl MovementMore {
+    const NONE: MovementMore = MovementMore {
+        also_from: Run::EMPTY,
+        summary: Text::NONE,
+    };
+
+    fn is_none(&self) -> bool {
+        self.also_from.len == 0 && self.summary.is_none()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -139,22 +222,62 @@ struct FigureRow {
     measure: Text,
     qualifier: Text,
     sources: Run,
+}
+
+/// What a figure may have beyond its row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct FigureMore {
     note: Text,
     /// Unknown members, as a JSON object's text.
     extra: Text,
 }
 
+impl FigureMore {
+    const NONE: FigureMore = FigureMore {
+        note: Text::NONE,
+        extra: Text::NONE,
+    };
+
+    fn is_none(&self) -> bool {
+        self.note.is_none() && self.extra.is_none()
+    }
+}
+
+/// A control claim's row: when, what, according to whom. 20 bytes; the rest in a [`ClaimMore`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct ClaimRow {
-    when: Option<When>,
+    when: PackedWhen,
+    status: Text,
+    sources: Run,
+}
+
+/// What a control claim may have beyond its row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct ClaimMore {
     /// NaN: the whole place.
     share_percent: f64,
-    status: Text,
     qualifier: Text,
     actors: Run,
-    sources: Run,
     note: Text,
     extra: Text,
+}
+
+impl ClaimMore {
+    const NONE: ClaimMore = ClaimMore {
+        share_percent: f64::NAN,
+        qualifier: Text::NONE,
+        actors: Run::EMPTY,
+        note: Text::NONE,
+        extra: Text::NONE,
+    };
+
+    fn is_none(&self) -> bool {
+        self.share_percent.is_nan()
+            && self.qualifier.is_none()
+            && self.actors.len == 0
+            && self.note.is_none()
+            && self.extra.is_none()
+    }
 }
 
 /// What few features have.
@@ -171,12 +294,15 @@ pub struct Store {
     arena: String,
     /// The arena's texts that repeat (terms, sources, actors, place references), while building.
     interned: hashbrown::HashTable<Text>,
+    /// The lists of words already in `words`, while building: most features cite the same few
+    /// lists of sources, kept once each.
+    interned_lists: hashbrown::HashTable<Run>,
     kinds: Vec<FeatureKind>,
     /// Each feature's row in the table of its kind.
     rows: Vec<u32>,
     ids: Vec<Text>,
     names: Vec<Text>,
-    whens: Vec<Option<When>>,
+    whens: Vec<PackedWhen>,
     sources: Vec<Run>,
     shapes: Vec<PackedShape>,
     points: Vec<Coord<f64>>,
@@ -184,12 +310,17 @@ pub struct Store {
     /// The items of every list of words (sources, actors, spellings, origins).
     words: Vec<Text>,
     places: Vec<PlaceRow>,
+    more_of_places: Sparse<PlaceMore>,
     movements: Vec<MovementRow>,
+    more_of_movements: Sparse<MovementMore>,
     events: Vec<EventRow>,
     generics: Vec<GenericRow>,
     figures: Vec<FigureRow>,
+    more_of_figures: Sparse<FigureMore>,
     claims: Vec<ClaimRow>,
-    rare: foldhash::HashMap<u32, Rare>,
+    more_of_claims: Sparse<ClaimMore>,
+    /// By feature.
+    rare: Sparse<Rare>,
 }
 
 /// The hash ids and words are found by (fixed, so that it is the same in every store).
@@ -230,23 +361,48 @@ impl Store {
         use std::mem::size_of;
         self.arena.capacity()
             + self.interned.capacity() * size_of::<Text>()
+            + self.interned_lists.capacity() * size_of::<Run>()
             + self.kinds.capacity()
             + self.rows.capacity() * 4
             + self.ids.capacity() * size_of::<Text>()
             + self.names.capacity() * size_of::<Text>()
-            + self.whens.capacity() * size_of::<Option<When>>()
+            + self.whens.capacity() * size_of::<PackedWhen>()
             + self.sources.capacity() * size_of::<Run>()
             + self.shapes.capacity() * size_of::<PackedShape>()
             + self.points.capacity() * size_of::<Coord<f64>>()
             + self.other_shapes.capacity() * size_of::<Geometry<f64>>()
             + self.words.capacity() * size_of::<Text>()
             + self.places.capacity() * size_of::<PlaceRow>()
+            + self.more_of_places.heap_bytes()
             + self.movements.capacity() * size_of::<MovementRow>()
+            + self.more_of_movements.heap_bytes()
             + self.events.capacity() * size_of::<EventRow>()
             + self.generics.capacity() * size_of::<GenericRow>()
             + self.figures.capacity() * size_of::<FigureRow>()
+            + self.more_of_figures.heap_bytes()
             + self.claims.capacity() * size_of::<ClaimRow>()
-            + self.rare.capacity() * (size_of::<Rare>() + 4)
+            + self.more_of_claims.heap_bytes()
+            + self.rare.heap_bytes()
+    }
+
+    fn place_more(&self, row: usize) -> PlaceMore {
+        let more = self.more_of_places.get(row as u32);
+        more.copied().unwrap_or(PlaceMore::NONE)
+    }
+
+    fn movement_more(&self, row: usize) -> MovementMore {
+        let more = self.more_of_movements.get(row as u32);
+        more.copied().unwrap_or(MovementMore::NONE)
+    }
+
+    fn figure_more(&self, row: usize) -> FigureMore {
+        let more = self.more_of_figures.get(row as u32);
+        more.copied().unwrap_or(FigureMore::NONE)
+    }
+
+    fn claim_more(&self, row: usize) -> ClaimMore {
+        let more = self.more_of_claims.get(row as u32);
+        more.copied().unwrap_or(ClaimMore::NONE)
     }
 
     fn text(&self, text: Text) -> &str {
@@ -302,16 +458,38 @@ impl Store {
         word.map_or(Text::NONE, |word| self.intern(word))
     }
 
+    /// A list of words, stored once however often the same list comes.
     fn push_words<'a>(&mut self, words: impl IntoIterator<Item = &'a String>) -> Run {
         let start = self.words.len() as u32;
         for word in words {
             let text = self.intern(word);
             self.words.push(text);
         }
-        Run {
+        let run = Run {
             start,
             len: self.words.len() as u32 - start,
+        };
+        if run.len == 0 {
+            return Run::EMPTY;
         }
+        let hash_of = |words: &[Text]| {
+            use std::hash::BuildHasher;
+            foldhash::fast::FixedState::default().hash_one(words)
+        };
+        let list = &self.words[run.range()];
+        let hash = hash_of(list);
+        let all = &self.words;
+        if let Some(&found) = self
+            .interned_lists
+            .find(hash, |&other| &all[other.range()] == list)
+        {
+            self.words.truncate(start as usize);
+            return found;
+        }
+        let all = &self.words;
+        self.interned_lists
+            .insert_unique(hash, run, |&other| hash_of(&all[other.range()]));
+        run
     }
 
     fn words(&self, run: Run) -> impl Iterator<Item = &str> {
@@ -349,9 +527,14 @@ impl Store {
                 measure: self.intern(figure.measure.as_str()),
                 qualifier: self.intern(figure.qualifier.as_str()),
                 sources: self.push_words(&figure.sources),
+            };
+            let more = FigureMore {
                 note: self.push_opt(figure.note.as_deref()),
                 extra: self.push_extra(&figure.extra),
             };
+            if !more.is_none() {
+                self.more_of_figures.push(self.figures.len() as u32, more);
+            }
             self.figures.push(row);
         }
         Run {
@@ -364,15 +547,20 @@ impl Store {
         let start = self.claims.len() as u32;
         for claim in claims {
             let row = ClaimRow {
-                when: claim.when,
-                share_percent: claim.share_percent.unwrap_or(f64::NAN),
+                when: PackedWhen::pack(claim.when),
                 status: self.intern(claim.status.as_str()),
+                sources: self.push_words(&claim.sources),
+            };
+            let more = ClaimMore {
+                share_percent: claim.share_percent.unwrap_or(f64::NAN),
                 qualifier: self.intern_opt(claim.qualifier.as_ref().map(Term::as_str)),
                 actors: self.push_words(&claim.actors),
-                sources: self.push_words(&claim.sources),
                 note: self.push_opt(claim.note.as_deref()),
                 extra: self.push_extra(&claim.extra),
             };
+            if !more.is_none() {
+                self.more_of_claims.push(self.claims.len() as u32, more);
+            }
             self.claims.push(row);
         }
         Run {
@@ -420,33 +608,44 @@ impl Store {
                 extra: self.push_extra(&common.extra),
                 foreign: self.push_extra(&common.foreign),
             };
-            self.rare.insert(index, rare);
+            self.rare.push(index, rare);
         }
         let row = match feature {
             Feature::Place(place) => {
                 let row = PlaceRow {
-                    name_ar: self.push_opt(place.name_ar.as_deref()),
-                    variants: self.push_words(&place.name_variants),
                     place_type: self.intern_opt(place.place_type.as_ref().map(Term::as_str)),
-                    admin1: self.intern_opt(place.admin1.as_deref()),
                     geo_precision: self.intern_opt(place.geo_precision.as_ref().map(Term::as_str)),
-                    description: self.push_opt(place.description.as_deref()),
                     control: self.push_claims(&place.control),
                 };
+                let more = PlaceMore {
+                    name_ar: self.push_opt(place.name_ar.as_deref()),
+                    variants: self.push_words(&place.name_variants),
+                    admin1: self.intern_opt(place.admin1.as_deref()),
+                    description: self.push_opt(place.description.as_deref()),
+                };
+                if !more.is_none() {
+                    self.more_of_places.push(self.places.len() as u32, more);
+                }
                 self.places.push(row);
                 self.places.len() - 1
             }
             Feature::Movement(movement) => {
                 let row = MovementRow {
                     from: self.intern(&movement.from),
-                    also_from: self.push_words(&movement.also_from),
                     to: self.intern(&movement.to),
                     movement_type: self.intern(movement.movement_type.as_str()),
                     status: self.intern(movement.status.as_str()),
                     figures: self.push_figures(&movement.figures),
-                    summary: self.push_opt(movement.summary.as_deref()),
                     to_assumed: movement.to_assumed,
                 };
+                let more = MovementMore {
+                    also_from: self.push_words(&movement.also_from),
+                    summary: self.push_opt(movement.summary.as_deref()),
+                };
+                if !more.is_none() {
+                    self.more_of_movements
+                        .push(self.movements.len() as u32, more);
+                }
                 self.movements.push(row);
                 self.movements.len() - 1
             }
@@ -477,7 +676,7 @@ impl Store {
         self.rows.push(row as u32);
         self.ids.push(id);
         self.names.push(name);
-        self.whens.push(common.when);
+        self.whens.push(PackedWhen::pack(common.when));
         self.sources.push(sources);
         self.shapes.push(PackedShape::pack(shape));
     }
@@ -526,25 +725,31 @@ impl Store {
         self.points.extend(&other.points);
         self.other_shapes.extend(other.other_shapes);
         self.places.extend(other.places.iter().map(|row| PlaceRow {
-            name_ar: row.name_ar.shifted(text),
-            variants: row.variants.shifted(words),
             place_type: row.place_type.shifted(text),
-            admin1: row.admin1.shifted(text),
             geo_precision: row.geo_precision.shifted(text),
-            description: row.description.shifted(text),
             control: row.control.shifted(claims),
         }));
+        self.more_of_places
+            .append(&other.more_of_places, rows[0], |more| PlaceMore {
+                name_ar: more.name_ar.shifted(text),
+                variants: more.variants.shifted(words),
+                admin1: more.admin1.shifted(text),
+                description: more.description.shifted(text),
+            });
         self.movements
             .extend(other.movements.iter().map(|row| MovementRow {
                 from: row.from.shifted(text),
-                also_from: row.also_from.shifted(words),
                 to: row.to.shifted(text),
                 movement_type: row.movement_type.shifted(text),
                 status: row.status.shifted(text),
                 figures: row.figures.shifted(figures),
-                summary: row.summary.shifted(text),
                 to_assumed: row.to_assumed,
             }));
+        self.more_of_movements
+            .append(&other.more_of_movements, rows[1], |more| MovementMore {
+                also_from: more.also_from.shifted(words),
+                summary: more.summary.shifted(text),
+            });
         self.events.extend(other.events.iter().map(|row| EventRow {
             event_type: row.event_type.shifted(text),
             place: row.place.shifted(text),
@@ -563,34 +768,39 @@ impl Store {
                 measure: row.measure.shifted(text),
                 qualifier: row.qualifier.shifted(text),
                 sources: row.sources.shifted(words),
-                note: row.note.shifted(text),
-                extra: row.extra.shifted(text),
             }));
+        self.more_of_figures
+            .append(&other.more_of_figures, figures, |more| FigureMore {
+                note: more.note.shifted(text),
+                extra: more.extra.shifted(text),
+            });
         self.claims.extend(other.claims.iter().map(|row| ClaimRow {
             when: row.when,
-            share_percent: row.share_percent,
             status: row.status.shifted(text),
-            qualifier: row.qualifier.shifted(text),
-            actors: row.actors.shifted(words),
             sources: row.sources.shifted(words),
-            note: row.note.shifted(text),
-            extra: row.extra.shifted(text),
         }));
-        self.rare.extend(other.rare.iter().map(|(&index, rare)| {
-            let rare = Rare {
-                when_basis: rare.when_basis.shifted(text),
-                extra: rare.extra.shifted(text),
-                foreign: rare.foreign.shifted(text),
-            };
-            (index + features, rare)
-        }));
+        self.more_of_claims
+            .append(&other.more_of_claims, claims, |more| ClaimMore {
+                share_percent: more.share_percent,
+                qualifier: more.qualifier.shifted(text),
+                actors: more.actors.shifted(words),
+                note: more.note.shifted(text),
+                extra: more.extra.shifted(text),
+            });
+        self.rare.append(&other.rare, features, |rare| Rare {
+            when_basis: rare.when_basis.shifted(text),
+            extra: rare.extra.shifted(text),
+            foreign: rare.foreign.shifted(text),
+        });
         // Words of the two parts are no longer looked up together: building is over.
         self.interned = hashbrown::HashTable::new();
+        self.interned_lists = hashbrown::HashTable::new();
     }
 
     /// Lets go of spare capacity and of the building-time word table.
     pub fn shrink(&mut self) {
         self.interned = hashbrown::HashTable::new();
+        self.interned_lists = hashbrown::HashTable::new();
         self.arena.shrink_to_fit();
         self.kinds.shrink_to_fit();
         self.rows.shrink_to_fit();
@@ -603,11 +813,15 @@ impl Store {
         self.other_shapes.shrink_to_fit();
         self.words.shrink_to_fit();
         self.places.shrink_to_fit();
+        self.more_of_places.shrink_to_fit();
         self.movements.shrink_to_fit();
+        self.more_of_movements.shrink_to_fit();
         self.events.shrink_to_fit();
         self.generics.shrink_to_fit();
         self.figures.shrink_to_fit();
+        self.more_of_figures.shrink_to_fit();
         self.claims.shrink_to_fit();
+        self.more_of_claims.shrink_to_fit();
         self.rare.shrink_to_fit();
     }
 
@@ -629,7 +843,7 @@ impl Store {
     }
 
     pub fn when(&self, index: usize) -> Option<When> {
-        self.whens[index]
+        self.whens[index].unpack()
     }
 
     /// The GeoJSON id a generic feature gave (its text), if any.
@@ -679,7 +893,7 @@ impl Store {
     /// A place's Arabic name.
     pub fn name_ar(&self, index: usize) -> Option<&str> {
         match self.kinds[index] {
-            FeatureKind::Place => self.opt_text(self.places[self.rows[index] as usize].name_ar),
+            FeatureKind::Place => self.opt_text(self.place_more(self.rows[index] as usize).name_ar),
             _ => None,
         }
     }
@@ -687,7 +901,7 @@ impl Store {
     /// A place's other spellings.
     pub fn name_variants(&self, index: usize) -> impl Iterator<Item = &str> {
         let run = match self.kinds[index] {
-            FeatureKind::Place => self.places[self.rows[index] as usize].variants,
+            FeatureKind::Place => self.place_more(self.rows[index] as usize).variants,
             _ => Run::default(),
         };
         self.words(run)
@@ -724,9 +938,11 @@ impl Store {
             FeatureKind::Place => self.places[self.rows[index] as usize].control,
             _ => Run::default(),
         };
-        self.claims[run.range()].iter().map(|claim| {
-            let share = (!claim.share_percent.is_nan()).then_some(claim.share_percent);
-            (claim.when, share, self.text(claim.status))
+        run.range().map(|row| {
+            let claim = &self.claims[row];
+            let share = self.claim_more(row).share_percent;
+            let share = (!share.is_nan()).then_some(share);
+            (claim.when.unpack(), share, self.text(claim.status))
         })
     }
 
@@ -752,11 +968,13 @@ impl Store {
     /// Every origin of a movement (the first, then any further ones).
     pub fn movement_origins(&self, index: usize) -> impl Iterator<Item = &str> {
         let row = match self.kinds[index] {
-            FeatureKind::Movement => Some(&self.movements[self.rows[index] as usize]),
+            FeatureKind::Movement => Some(self.rows[index] as usize),
             _ => None,
         };
-        row.into_iter()
-            .flat_map(|row| std::iter::once(self.text(row.from)).chain(self.words(row.also_from)))
+        row.into_iter().flat_map(|row| {
+            let also_from = self.movement_more(row).also_from;
+            std::iter::once(self.text(self.movements[row].from)).chain(self.words(also_from))
+        })
     }
 
     /// An event's type, as written.
@@ -789,7 +1007,7 @@ impl Store {
     pub fn summary(&self, index: usize) -> Option<&str> {
         match self.kinds[index] {
             FeatureKind::Movement => {
-                self.opt_text(self.movements[self.rows[index] as usize].summary)
+                self.opt_text(self.movement_more(self.rows[index] as usize).summary)
             }
             FeatureKind::Event => self.opt_text(self.events[self.rows[index] as usize].summary),
             _ => None,
@@ -826,11 +1044,11 @@ impl Store {
 
     /// The whole feature at `index`.
     pub fn feature(&self, index: usize) -> Feature {
-        let rare = self.rare.get(&(index as u32));
+        let rare = self.rare.get(index as u32);
         let common = Common {
             id: self.id(index).to_owned(),
             name: self.name(index).map(str::to_owned),
-            when: self.whens[index],
+            when: self.whens[index].unpack(),
             when_basis: rare.and_then(|r| self.owned(r.when_basis)),
             sources: self.owned_words(self.sources[index]),
             geometry: self.geometry(index),
@@ -840,33 +1058,32 @@ impl Store {
         let row = self.rows[index] as usize;
         match self.kinds[index] {
             FeatureKind::Place => {
+                let more = self.place_more(row);
                 let row = &self.places[row];
                 Feature::Place(Place {
                     common,
-                    name_ar: self.owned(row.name_ar),
-                    name_variants: self.owned_words(row.variants),
+                    name_ar: self.owned(more.name_ar),
+                    name_variants: self.owned_words(more.variants),
                     place_type: self.opt_text(row.place_type).map(Term::parse),
-                    admin1: self.owned(row.admin1),
+                    admin1: self.owned(more.admin1),
                     geo_precision: self.opt_text(row.geo_precision).map(Term::parse),
-                    description: self.owned(row.description),
-                    control: self.claims[row.control.range()]
-                        .iter()
-                        .map(|claim| self.claim(claim))
-                        .collect(),
+                    description: self.owned(more.description),
+                    control: row.control.range().map(|claim| self.claim(claim)).collect(),
                 })
             }
             FeatureKind::Movement => {
+                let more = self.movement_more(row);
                 let row = &self.movements[row];
                 Feature::Movement(Movement {
                     common,
                     from: self.text(row.from).to_owned(),
-                    also_from: self.owned_words(row.also_from),
+                    also_from: self.owned_words(more.also_from),
                     to: self.text(row.to).to_owned(),
                     to_assumed: row.to_assumed,
                     movement_type: Term::parse(self.text(row.movement_type)),
                     status: Term::parse(self.text(row.status)),
                     figures: self.figures_of(row.figures),
-                    summary: self.owned(row.summary),
+                    summary: self.owned(more.summary),
                 })
             }
             FeatureKind::Event => {
@@ -894,29 +1111,32 @@ impl Store {
     }
 
     fn figures_of(&self, run: Run) -> Vec<Figure> {
-        self.figures[run.range()]
-            .iter()
-            .map(|row| Figure {
-                measure: Term::parse(self.text(row.measure)),
-                value: row.value,
-                qualifier: Term::parse(self.text(row.qualifier)),
-                sources: self.owned_words(row.sources),
-                note: self.owned(row.note),
-                extra: self.extra(row.extra),
+        run.range()
+            .map(|at| {
+                let (row, more) = (&self.figures[at], self.figure_more(at));
+                Figure {
+                    measure: Term::parse(self.text(row.measure)),
+                    value: row.value,
+                    qualifier: Term::parse(self.text(row.qualifier)),
+                    sources: self.owned_words(row.sources),
+                    note: self.owned(more.note),
+                    extra: self.extra(more.extra),
+                }
             })
             .collect()
     }
 
-    fn claim(&self, row: &ClaimRow) -> ControlClaim {
+    fn claim(&self, at: usize) -> ControlClaim {
+        let (row, more) = (&self.claims[at], self.claim_more(at));
         ControlClaim {
-            when: row.when,
+            when: row.when.unpack(),
             status: Term::parse(self.text(row.status)),
-            share_percent: (!row.share_percent.is_nan()).then_some(row.share_percent),
-            qualifier: self.opt_text(row.qualifier).map(Term::parse),
-            actors: self.owned_words(row.actors),
+            share_percent: (!more.share_percent.is_nan()).then_some(more.share_percent),
+            qualifier: self.opt_text(more.qualifier).map(Term::parse),
+            actors: self.owned_words(more.actors),
             sources: self.owned_words(row.sources),
-            note: self.owned(row.note),
-            extra: self.extra(row.extra),
+            note: self.owned(more.note),
+            extra: self.extra(more.extra),
         }
     }
 }
@@ -1163,5 +1383,10 @@ mod tests {
         assert_eq!(std::mem::size_of::<Option<When>>(), 12);
         assert_eq!(std::mem::size_of::<Text>(), 4);
         assert_eq!(std::mem::size_of::<PackedShape>(), 4);
+        // What most rows lack is in the sparse tables beside them.
+        assert_eq!(std::mem::size_of::<PlaceRow>(), 16);
+        assert_eq!(std::mem::size_of::<MovementRow>(), 28);
+        assert_eq!(std::mem::size_of::<FigureRow>(), 24);
+        assert_eq!(std::mem::size_of::<ClaimRow>(), 20);
     }
 }

@@ -330,12 +330,84 @@ impl DaySpan {
     }
 }
 
+/// An `Option<When>` in eight bytes instead of twelve, for columns of a million: a date's four
+/// bytes use 29 bits, so the end's spare top bits say whether there is a value and whether it
+/// is an interval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PackedWhen {
+    start: u32,
+    end_and_flags: u32,
+}
+
+impl PackedWhen {
+    const SOME: u32 = 1 << 31;
+    const INTERVAL: u32 = 1 << 30;
+    const DATE: u32 = Self::INTERVAL - 1;
+
+    pub fn pack(when: Option<When>) -> Self {
+        let raw = |date: Option<PartialDate>| date.map_or(0, |d| d.0.get());
+        match when {
+            None => Self {
+                start: 0,
+                end_and_flags: 0,
+            },
+            Some(when) => Self {
+                start: raw(when.start),
+                end_and_flags: Self::SOME
+                    | if when.is_interval { Self::INTERVAL } else { 0 }
+                    | raw(when.end),
+            },
+        }
+    }
+
+    pub fn unpack(self) -> Option<When> {
+        if self.end_and_flags & Self::SOME == 0 {
+            return None;
+        }
+        let date = |raw: u32| NonZeroU32::new(raw).map(PartialDate);
+        Some(When {
+            start: date(self.start),
+            end: date(self.end_and_flags & Self::DATE),
+            is_interval: self.end_and_flags & Self::INTERVAL != 0,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_packed_when_is_the_same_value_in_eight_bytes() {
+        assert_eq!(std::mem::size_of::<PackedWhen>(), 8);
+        let values = [
+            "2017",
+            "2017-05",
+            "2017-05-12",
+            "2017-05-12/2017-06",
+            "../2011-03",
+            "2011/..",
+            "0001-01-01",
+            "9999-12-31/..",
+        ];
+        for text in values {
+            let when = Some(When::parse(text).expect(text));
+            assert_eq!(PackedWhen::pack(when).unpack(), when, "{text}");
+        }
+        assert_eq!(PackedWhen::pack(None).unpack(), None);
+        // A date alone and the interval from that date to itself are different values.
+        let day = PartialDate::day(2017, 5, 12).expect("a day");
+        let alone = PackedWhen::pack(Some(When::on(day)));
+        let interval = PackedWhen::pack(When::between(Some(day), Some(day)).ok());
+        assert_ne!(alone, interval);
+        assert_eq!(
+            interval.unpack().map(|w| w.to_string()).as_deref(),
+            Some("2017-05-12/2017-05-12")
+        );
     }
 
     #[test]
