@@ -11,6 +11,7 @@ use evacmap::cli::{self, Cli, Command};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    evacmap::memory::keep_pages_small();
     evacmap::logging::init();
     let cli = Cli::parse();
     let stdout = &mut std::io::stdout().lock();
