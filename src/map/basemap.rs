@@ -5,11 +5,14 @@
 //! as such.
 //!
 //! Polygons are triangulated (earcut) and everything is projected to world units once, at start
-//! (and once per process: the parsed basemap is shared); a frame only transforms vertices.
+//! (and once per process: the parsed basemap is shared); a frame only transforms vertices. Each
+//! layer is kept at a few levels of detail, simplified so that a view draws no more points than
+//! it can show: at country zoom, the 1:10m coastlines drew tens of thousands of triangles
+//! smaller than a pixel, every frame.
 
 use egui::epaint::{Mesh, PathShape, PathStroke};
 use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke};
-use geo::{BoundingRect, Geometry, InteriorPoint, TriangulateEarcut};
+use geo::{BoundingRect, Geometry, InteriorPoint, Simplify, TriangulateEarcut};
 use serde_json::Value;
 
 use crate::io::structure::{Findings, read_geometry};
@@ -60,16 +63,63 @@ pub mod palette {
     pub const DISPUTED: Color32 = Color32::from_rgb(0xb0, 0x50, 0x30);
 }
 
-/// Triangles in world units, with the bounds used to skip what is off screen.
-struct Fill {
+/// The simplifications tried, as the largest error each may make (degrees), finest first.
+const SIMPLIFICATIONS: [f64; 6] = [0.001_25, 0.0025, 0.005, 0.01, 0.02, 0.04];
+
+/// A simplification is kept only if it has at most this share of the points of the next finer
+/// one kept: a level barely smaller would cost memory and save no drawing.
+const KEPT_IF_AT_MOST: f64 = 0.6;
+
+/// The largest error a view at `zoom` can draw without showing it: a pixel (under the width of
+/// the lines drawn).
+fn allowed_error(zoom: f64) -> f64 {
+    360.0 / (256.0 * 2f64.powf(zoom))
+}
+
+/// A shape at several levels of detail, coarsest first, each with the largest error its
+/// simplification made (0 for the data as it is, always last).
+struct Details<T> {
+    levels: Vec<(f64, T)>,
+}
+
+impl<T> Details<T> {
+    /// `simplified(error)` for each simplification worth keeping; `size` counts points.
+    fn build(simplified: impl Fn(f64) -> T, size: impl Fn(&T) -> usize) -> Self {
+        let mut levels = vec![(0.0, simplified(0.0))];
+        for error in SIMPLIFICATIONS {
+            let level = simplified(error);
+            let finer = levels.last().map_or(0, |(_, finer)| size(finer));
+            if (size(&level) as f64) <= finer as f64 * KEPT_IF_AT_MOST {
+                levels.push((error, level));
+            }
+        }
+        levels.reverse();
+        Self { levels }
+    }
+
+    /// The coarsest level whose error a view may make.
+    fn for_error(&self, allowed: f64) -> &T {
+        let fits = self.levels.iter().find(|(error, _)| *error <= allowed);
+        // The finest level (error 0) always fits.
+        &fits.or(self.levels.last()).expect("the data as it is").1
+    }
+}
+
+/// Triangles in world units.
+struct Triangles {
     vertices: Vec<World>,
     indices: Vec<u32>,
+}
+
+/// A polygon, with the bounds used to skip what is off screen.
+struct Fill {
+    details: Details<Triangles>,
     bounds: (World, World),
     color: Color32,
 }
 
 struct Line {
-    points: Vec<World>,
+    details: Details<Vec<World>>,
     bounds: (World, World),
 }
 
@@ -153,21 +203,32 @@ fn polygons(geometry: &Geometry<f64>) -> Vec<geo::Polygon<f64>> {
     }
 }
 
+fn triangles(polygon: &geo::Polygon<f64>) -> Triangles {
+    let raw = polygon.earcut_triangles_raw();
+    let vertices = raw
+        .vertices
+        .iter()
+        .map(|[lon, lat]| World::from_lon_lat(*lon, *lat))
+        .collect();
+    let indices = raw.triangle_indices.iter().map(|&i| i as u32).collect();
+    Triangles { vertices, indices }
+}
+
 fn fill(geometry: &Geometry<f64>, color: Color32) -> Vec<Fill> {
     polygons(geometry)
         .into_iter()
         .filter_map(|polygon| {
             let bounds = world_bounds(&Geometry::Polygon(polygon.clone()))?;
-            let raw = polygon.earcut_triangles_raw();
-            let vertices = raw
-                .vertices
-                .iter()
-                .map(|[lon, lat]| World::from_lon_lat(*lon, *lat))
-                .collect();
-            let indices = raw.triangle_indices.iter().map(|&i| i as u32).collect();
+            // A polygon simplified away at a coarse level (an islet) is not drawn there.
+            let details = Details::build(
+                |error| match error {
+                    0.0 => triangles(&polygon),
+                    _ => triangles(&polygon.simplify(error)),
+                },
+                |triangles| triangles.vertices.len(),
+            );
             Some(Fill {
-                vertices,
-                indices,
+                details,
                 bounds,
                 color,
             })
@@ -189,12 +250,20 @@ fn lines(geometry: &Geometry<f64>) -> Vec<Line> {
         .into_iter()
         .filter_map(|line| {
             let bounds = world_bounds(&Geometry::LineString(line.clone()))?;
-            let points = line
-                .0
-                .iter()
-                .map(|c| World::from_lon_lat(c.x, c.y))
-                .collect();
-            Some(Line { points, bounds })
+            let project = |line: &geo::LineString<f64>| {
+                line.0
+                    .iter()
+                    .map(|c| World::from_lon_lat(c.x, c.y))
+                    .collect()
+            };
+            let details = Details::build(
+                |error| match error {
+                    0.0 => project(&line),
+                    _ => project(&line.simplify(error)),
+                },
+                Vec::len,
+            );
+            Some(Line { details, bounds })
         })
         .collect()
 }
@@ -339,16 +408,18 @@ impl Basemap {
         suppressed: &[(String, World)],
     ) -> Vec<Shape> {
         let visible = view.visible_world(rect);
+        let zoom = view.zoom();
+        let detail = allowed_error(zoom);
         let mut shapes = vec![Shape::rect_filled(rect, 0.0, palette::SEA)];
         for fill in &self.world_fills {
             if overlaps(fill.bounds, visible) {
-                shapes.push(Shape::mesh(fill_mesh(fill, view)));
+                shapes.push(Shape::mesh(fill_mesh(fill, detail, view)));
             }
         }
         let world_border = Stroke::new(0.8, palette::WORLD_BORDER);
         for line in &self.world_borders {
             if overlaps(line.bounds, visible) {
-                shapes.push(polyline(line, view, world_border));
+                shapes.push(polyline(line, detail, view, world_border));
             }
         }
         // The region's box is cleared to sea, then drawn at 1:10m: the two scales' coastlines
@@ -361,32 +432,43 @@ impl Basemap {
         shapes.push(Shape::rect_filled(region, 0.0, palette::SEA));
         for fill in self.fills.iter().chain(&self.lakes).chain(&self.disputed) {
             if overlaps(fill.bounds, visible) {
-                shapes.push(Shape::mesh(fill_mesh(fill, view)));
+                shapes.push(Shape::mesh(fill_mesh(fill, detail, view)));
             }
         }
-        let zoom = view.zoom();
         for line in &self.rivers {
             if overlaps(line.bounds, visible) {
-                shapes.push(polyline(line, view, Stroke::new(1.0, palette::RIVER)));
+                let river = Stroke::new(1.0, palette::RIVER);
+                shapes.push(polyline(line, detail, view, river));
             }
         }
         let governorate = Stroke::new(1.0, palette::GOVERNORATE_BORDER);
         for line in &self.governorate_borders {
             if overlaps(line.bounds, visible) {
-                let points: Vec<Pos2> = line.points.iter().map(|w| view.to_screen(*w)).collect();
-                shapes.extend(Shape::dashed_line(&points, governorate, 5.0, 3.0));
+                // Far out, a dash pattern is noise (and a thousand dashes a frame): a fine
+                // solid line in the same light colour says the same.
+                if zoom < SOLID_GOVERNORATES_BELOW {
+                    shapes.push(polyline(
+                        line,
+                        detail,
+                        view,
+                        Stroke::new(0.8, governorate.color),
+                    ));
+                } else {
+                    let points = screen_points(line, detail, view);
+                    shapes.extend(Shape::dashed_line(&points, governorate, 5.0, 3.0));
+                }
             }
         }
         let border = Stroke::new(1.4, palette::COUNTRY_BORDER);
         for line in &self.country_borders {
             if overlaps(line.bounds, visible) {
-                shapes.push(polyline(line, view, border));
+                shapes.push(polyline(line, detail, view, border));
             }
         }
         let disputed = Stroke::new(1.2, palette::DISPUTED);
         for line in &self.disputed_outlines {
             if overlaps(line.bounds, visible) {
-                let points: Vec<Pos2> = line.points.iter().map(|w| view.to_screen(*w)).collect();
+                let points = screen_points(line, detail, view);
                 shapes.extend(Shape::dashed_line(&points, disputed, 4.0, 3.0));
             }
         }
@@ -519,18 +601,31 @@ fn overlaps(a: (World, World), b: (World, World)) -> bool {
     a.0.x <= b.1.x && b.0.x <= a.1.x && a.0.y <= b.1.y && b.0.y <= a.1.y
 }
 
-fn fill_mesh(fill: &Fill, view: &ScreenTransform) -> Mesh {
+/// Below this zoom, governorate borders are drawn solid rather than dashed.
+const SOLID_GOVERNORATES_BELOW: f64 = 8.0;
+
+/// `detail`: the largest error the view allows (see [`allowed_error`]).
+fn fill_mesh(fill: &Fill, detail: f64, view: &ScreenTransform) -> Mesh {
+    let triangles = fill.details.for_error(detail);
     let mut mesh = Mesh::default();
-    mesh.vertices.reserve(fill.vertices.len());
-    for world in &fill.vertices {
+    mesh.vertices.reserve(triangles.vertices.len());
+    for world in &triangles.vertices {
         mesh.colored_vertex(view.to_screen(*world), fill.color);
     }
-    mesh.indices.extend_from_slice(&fill.indices);
+    mesh.indices.extend_from_slice(&triangles.indices);
     mesh
 }
 
-fn polyline(line: &Line, view: &ScreenTransform, stroke: Stroke) -> Shape {
-    let points = line.points.iter().map(|w| view.to_screen(*w)).collect();
+fn screen_points(line: &Line, detail: f64, view: &ScreenTransform) -> Vec<Pos2> {
+    line.details
+        .for_error(detail)
+        .iter()
+        .map(|w| view.to_screen(*w))
+        .collect()
+}
+
+fn polyline(line: &Line, detail: f64, view: &ScreenTransform, stroke: Stroke) -> Shape {
+    let points = screen_points(line, detail, view);
     Shape::Path(PathShape::line(points, PathStroke::from(stroke)))
 }
 
@@ -553,12 +648,11 @@ mod tests {
             .count();
         assert!(world_places_outside > 1_000, "{world_places_outside}");
         assert_eq!(labels, 10 + 14 + 72 + 242 + world_places_outside);
-        assert!(
-            basemap
-                .fills
-                .iter()
-                .all(|f| !f.indices.is_empty() && f.indices.len() % 3 == 0)
-        );
+        // At full detail every polygon has triangles (a coarse level may drop an islet).
+        assert!(basemap.fills.iter().all(|f| {
+            let full = f.details.for_error(0.0);
+            !full.indices.is_empty() && full.indices.len() % 3 == 0
+        }));
     }
 
     /// WCAG 2 contrast ratio of two opaque colours.
@@ -578,8 +672,8 @@ mod tests {
         (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
     }
 
-    /// Whether a land triangle (world or regional) covers `lon, lat`.
-    fn on_land(basemap: &Basemap, lon: f64, lat: f64) -> bool {
+    /// Whether a land triangle (world or regional) of the given detail covers `lon, lat`.
+    fn on_land_at(basemap: &Basemap, detail: f64, lon: f64, lat: f64) -> bool {
         let p = World::from_lon_lat(lon, lat);
         let side = |a: World, b: World| (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x);
         basemap
@@ -588,6 +682,7 @@ mod tests {
             .chain(&basemap.fills)
             .filter(|f| f.color != palette::SEA)
             .any(|f| {
+                let f = f.details.for_error(detail);
                 f.indices.chunks(3).any(|t| {
                     let v = |i: usize| f.vertices[t[i] as usize];
                     let (a, b, c) = (side(v(0), v(1)), side(v(1), v(2)), side(v(2), v(0)));
@@ -599,19 +694,69 @@ mod tests {
     #[test]
     fn the_neighbours_beyond_the_region_are_land_and_the_sea_is_not() {
         let basemap = Basemap::shared();
-        // Ankara, Baghdad, Cairo and Nicosia: outside the 1:10m box, drawn from the world layer.
-        for (name, lon, lat) in [
-            ("Ankara", 32.85, 39.93),
-            ("Baghdad", 44.40, 33.31),
-            ("Cairo", 31.24, 30.04),
-            ("Nicosia", 33.36, 35.17),
-            ("Damascus", 36.29, 33.51),
-        ] {
-            assert!(on_land(&basemap, lon, lat), "{name} is not on land");
+        for detail in std::iter::once(0.0).chain(SIMPLIFICATIONS) {
+            let on_land = |lon, lat| on_land_at(&basemap, detail, lon, lat);
+            // Ankara, Baghdad, Cairo and Nicosia: outside the 1:10m box, from the world layer.
+            for (name, lon, lat) in [
+                ("Ankara", 32.85, 39.93),
+                ("Baghdad", 44.40, 33.31),
+                ("Cairo", 31.24, 30.04),
+                ("Nicosia", 33.36, 35.17),
+                ("Damascus", 36.29, 33.51),
+            ] {
+                assert!(
+                    on_land(lon, lat),
+                    "{name} is not on land at detail {detail}"
+                );
+            }
+            // The Mediterranean west of Latakia and the Atlantic are sea.
+            assert!(!on_land(34.5, 34.8), "detail {detail}");
+            assert!(!on_land(-30.0, 30.0), "detail {detail}");
         }
-        // The Mediterranean west of Latakia and the Atlantic are sea.
-        assert!(!on_land(&basemap, 34.5, 34.8));
-        assert!(!on_land(&basemap, -30.0, 30.0));
+    }
+
+    #[test]
+    fn a_view_draws_a_detail_within_a_pixel_of_the_data() {
+        let basemap = Basemap::shared();
+        for levels in basemap.fills.iter().map(|f| &f.details.levels) {
+            // Coarsest first, the data as it is last, each kept one much smaller than the next.
+            assert_eq!(levels.last().map(|(error, _)| *error), Some(0.0));
+            for pair in levels.windows(2) {
+                let ((coarse, a), (fine, b)) = (&pair[0], &pair[1]);
+                assert!(coarse > fine);
+                let (a, b) = (a.vertices.len() as f64, b.vertices.len() as f64);
+                assert!(a <= b * KEPT_IF_AT_MOST, "{a} points against {b}");
+            }
+        }
+        for zoom in [2.0, 5.5, 7.0, 8.5, 10.0, 18.0] {
+            let allowed = allowed_error(zoom);
+            for fill in basemap.fills.iter().chain(&basemap.world_fills) {
+                let chosen = fill.details.for_error(allowed);
+                let (error, _) = fill
+                    .details
+                    .levels
+                    .iter()
+                    .find(|(_, level)| std::ptr::eq(level, chosen))
+                    .expect("a level of its own");
+                assert!(*error <= allowed, "zoom {zoom}: error {error}");
+            }
+        }
+        // At country zoom, the region's layers draw less than half the points of their data.
+        let points = |allowed: f64| -> usize {
+            let fills = (basemap.fills.iter())
+                .chain(&basemap.lakes)
+                .map(|f| f.details.for_error(allowed).vertices.len());
+            let lines = (basemap.country_borders.iter())
+                .chain(&basemap.governorate_borders)
+                .chain(&basemap.rivers)
+                .map(|l| l.details.for_error(allowed).len());
+            fills.chain(lines).sum()
+        };
+        let (country, full) = (points(allowed_error(7.0)), points(0.0));
+        assert!(
+            country * 2 < full,
+            "{country} points at zoom 7, {full} in all"
+        );
     }
 
     #[test]
