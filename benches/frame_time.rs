@@ -86,7 +86,10 @@ fn drawn(harness: &Harness<'static, EvacApp>) {
                 }
                 egui::epaint::Primitive::Callback(_) => (v, i),
             });
-    println!("  tessellated: {vertices} vertices, {indices} indices");
+    println!(
+        "  tessellated: {vertices} vertices, {indices} indices, in {} meshes",
+        meshes.len()
+    );
     let overlay = harness.state().last_overlay();
     println!(
         "  drawn: {} markers, {} clusters, {} arrows, {} event symbols, {} labels, {} arrow labels",
