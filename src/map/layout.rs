@@ -213,6 +213,17 @@ impl Curve {
         d.normalized()
     }
 
+    /// How many straight pieces draw the curve (from 2 to 24) with none further than
+    /// `tolerance` points from it: a quadratic's pieces of parameter length 1/n stray at most
+    /// |from − 2·control + to| / (4n²). A gently bent or short arrow needs a few; each piece is
+    /// six triangles of line and six of halo, for every arrow of every frame.
+    pub fn segments_within(&self, tolerance: f32) -> usize {
+        let bend =
+            (self.from.to_vec2() - self.control.to_vec2() * 2.0 + self.to.to_vec2()).length();
+        let needed = (bend / (4.0 * tolerance.max(0.01))).sqrt().ceil();
+        (needed as usize).clamp(2, 24)
+    }
+
     /// The curve as `segments` straight pieces, from `t0` to `t1`.
     pub fn points(&self, t0: f32, t1: f32, segments: usize) -> Vec<Pos2> {
         (0..=segments)
@@ -315,6 +326,34 @@ pub fn clear_bend(from: Pos2, to: Pos2, bend: f32, obstacles: &[(Pos2, f32)]) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_curve_is_drawn_with_as_few_pieces_as_stay_within_the_tolerance() {
+        let straight = Curve::new(Pos2::new(0.0, 0.0), Pos2::new(600.0, 0.0), 0.0);
+        assert_eq!(straight.segments_within(0.25), 2);
+        let short = Curve::new(Pos2::new(0.0, 0.0), Pos2::new(60.0, 40.0), 0.15);
+        let long = Curve::new(Pos2::new(0.0, 0.0), Pos2::new(600.0, 400.0), 0.15);
+        let huge = Curve::new(Pos2::new(0.0, 0.0), Pos2::new(9000.0, 0.0), 0.3);
+        assert!(short.segments_within(0.25) < long.segments_within(0.25));
+        assert_eq!(huge.segments_within(0.25), 24);
+        for curve in [short, long] {
+            let segments = curve.segments_within(0.25);
+            let pieces = curve.points(0.0, 1.0, segments);
+            // Every point of the true curve is within the tolerance of the pieces.
+            for i in 0..=1000 {
+                let on_curve = curve.at(i as f32 / 1000.0);
+                let nearest = pieces
+                    .windows(2)
+                    .map(|w| distance_sq_to_segment(on_curve, w[0], w[1]))
+                    .fold(f32::INFINITY, f32::min)
+                    .sqrt();
+                assert!(
+                    nearest <= 0.25 + 1e-3,
+                    "{nearest} off with {segments} pieces"
+                );
+            }
+        }
+    }
 
     /// Whatever overlaps an area is among what the grid finds near it, at any size and place
     /// (negative positions, rectangles wider than a square).

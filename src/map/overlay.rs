@@ -1431,7 +1431,8 @@ fn visible_run(points: &[Pos2], visible: Rect) -> Option<(usize, usize, f32)> {
 
 fn draw_arrow(painter: &egui::Painter, arrow: &Arrow, emphasis: Emphasis) {
     let curve = &arrow.curve;
-    let points = curve.points(0.0, arrow.head_t, 24);
+    // A quarter of a point off the true curve does not show under a line's feathering.
+    let points = curve.points(0.0, arrow.head_t, curve.segments_within(0.25));
     // The line only where it may show: at city zoom most of a long arrow is off screen. (A
     // margin for the widest halo and a dash and gap.)
     let visible = painter.clip_rect().expand(arrow.width * 4.5 + 16.0);
