@@ -602,7 +602,7 @@ fn overlaps(a: (World, World), b: (World, World)) -> bool {
 }
 
 /// Below this zoom, governorate borders are drawn solid rather than dashed.
-const SOLID_GOVERNORATES_BELOW: f64 = 8.0;
+const SOLID_GOVERNORATES_BELOW: f64 = 7.5;
 
 /// `detail`: the largest error the view allows (see [`allowed_error`]).
 fn fill_mesh(fill: &Fill, detail: f64, view: &ScreenTransform) -> Mesh {
@@ -713,6 +713,33 @@ mod tests {
             assert!(!on_land(34.5, 34.8), "detail {detail}");
             assert!(!on_land(-30.0, 30.0), "detail {detail}");
         }
+    }
+
+    #[test]
+    fn governorate_borders_are_solid_far_out_and_dashed_closer_in() {
+        let basemap = Basemap::shared();
+        let governorate_dashes = |zoom: f64| {
+            let ctx = egui::Context::default();
+            let mut dashes = 0;
+            let mut output = ctx.run_pass(Default::default(), |ctx| {
+                let rect = Rect::from_min_size(Pos2::ZERO, egui::vec2(1000.0, 700.0));
+                let painter = Painter::new(ctx.clone(), egui::LayerId::background(), rect);
+                let view = ScreenTransform::new(rect, walkers::lon_lat(38.5, 35.0), zoom);
+                let shapes = basemap.shapes(&painter, &view, rect, &[], &[]);
+                dashes = shapes
+                    .iter()
+                    .filter(|shape| {
+                        matches!(shape, Shape::LineSegment { stroke, .. }
+                            if stroke.color == palette::GOVERNORATE_BORDER)
+                    })
+                    .count();
+            });
+            // The font atlas this pass made is not uploaded anywhere.
+            output.textures_delta.clear();
+            dashes
+        };
+        assert_eq!(governorate_dashes(7.0), 0);
+        assert!(governorate_dashes(8.0) > 100, "{}", governorate_dashes(8.0));
     }
 
     #[test]
