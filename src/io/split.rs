@@ -135,7 +135,8 @@ impl Scan<'_> {
         }
         let mut i = start + 1;
         loop {
-            i += memchr::memchr2(b'"', b'\\', &self.text[i..])?;
+            // A backslash as the last byte leaves `i` past the end: no closing quote.
+            i += memchr::memchr2(b'"', b'\\', self.text.get(i..)?)?;
             if self.text[i] == b'\\' {
                 i += 2;
             } else {
@@ -181,6 +182,308 @@ impl Scan<'_> {
                 (length > 0).then_some((start + length, 0))
             }
         }
+    }
+}
+
+/// The same outline as [`outline`], worked out from the text as it is read, block by block,
+/// without holding it: a big file's text need not be in memory whole just to be outlined.
+/// Offsets count the bytes fed. It follows exactly the rules of [`outline`] (a test feeds both
+/// the same texts, cut anywhere).
+#[derive(Debug)]
+pub struct OutlineReader {
+    /// Where the byte being read is in the text.
+    offset: usize,
+    state: State,
+    skeleton: Vec<u8>,
+    features: Option<Vec<Range<usize>>>,
+    /// The member name being read, with its quotes.
+    name: Vec<u8>,
+    /// Whether the value being read is an element of `features` (else a member's, copied into
+    /// the skeleton), and where it started.
+    element_start: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum State {
+    /// Before the opening `{`.
+    Start,
+    /// Where a member's name must start (after `{` or `,`).
+    MemberStart,
+    Name {
+        escaped: bool,
+    },
+    /// Between a name and its `:`.
+    AfterName,
+    /// Between `:` and a member's value.
+    BeforeValue,
+    /// Between the `:` after `features` and its `[`.
+    BeforeArray,
+    /// After `[`: an element or `]`.
+    ArrayStart,
+    /// After `,` in the array: an element.
+    BeforeElement,
+    String {
+        escaped: bool,
+    },
+    Compound {
+        depth: usize,
+        deepest: usize,
+        in_string: bool,
+        escaped: bool,
+    },
+    Scalar,
+    AfterElement,
+    AfterValue,
+    End,
+    GaveUp,
+}
+
+fn is_space(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+impl Default for OutlineReader {
+    fn default() -> Self {
+        Self {
+            offset: 0,
+            state: State::Start,
+            skeleton: b"{".to_vec(),
+            features: None,
+            name: Vec::new(),
+            element_start: None,
+        }
+    }
+}
+
+impl OutlineReader {
+    /// Whether the text so far is still one the outline follows.
+    pub fn is_following(&self) -> bool {
+        self.state != State::GaveUp
+    }
+
+    /// Reads the next bytes of the text.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        let mut i = 0;
+        while i < bytes.len() && self.state != State::GaveUp {
+            // Inside a string most bytes are neither a quote nor a backslash: skip to the next.
+            if let State::String { escaped: false }
+            | State::Compound {
+                in_string: true,
+                escaped: false,
+                ..
+            } = self.state
+            {
+                let rest = &bytes[i..];
+                let skip = memchr::memchr2(b'"', b'\\', rest).unwrap_or(rest.len());
+                self.copy_value(&rest[..skip]);
+                i += skip;
+                self.offset += skip;
+                if i == bytes.len() {
+                    break;
+                }
+            }
+            // Between strings of a feature, only quotes and brackets matter.
+            if let State::Compound {
+                in_string: false, ..
+            } = self.state
+            {
+                let rest = &bytes[i..];
+                let skip = rest
+                    .iter()
+                    .position(|&b| matches!(b, b'"' | b'{' | b'[' | b'}' | b']'))
+                    .unwrap_or(rest.len());
+                self.copy_value(&rest[..skip]);
+                i += skip;
+                self.offset += skip;
+                if i == bytes.len() {
+                    break;
+                }
+            }
+            if self.step(bytes[i]) {
+                i += 1;
+                self.offset += 1;
+            }
+        }
+    }
+
+    /// The outline, once the whole text is fed; `None` where [`outline`] gives none.
+    pub fn finish(mut self) -> Option<Outline> {
+        if self.state != State::End {
+            return None;
+        }
+        self.skeleton.push(b'}');
+        Some(Outline {
+            skeleton: self.skeleton,
+            features: self.features?,
+        })
+    }
+
+    fn copy_value(&mut self, bytes: &[u8]) {
+        if self.element_start.is_none() {
+            self.skeleton.extend_from_slice(bytes);
+        }
+    }
+
+    /// Where the byte being stepped is in the text.
+    fn at(&self) -> usize {
+        self.offset
+    }
+
+    /// Takes one byte; returns whether it was used (a scalar's end is stepped again by the
+    /// state that follows it).
+    fn step(&mut self, byte: u8) -> bool {
+        use State::*;
+        let space = is_space(byte);
+        self.state = match self.state {
+            Start if space => Start,
+            Start if byte == b'{' => MemberStart,
+            MemberStart if space => MemberStart,
+            MemberStart if byte == b'"' => {
+                self.name.clear();
+                self.name.push(byte);
+                Name { escaped: false }
+            }
+            Name { escaped } => {
+                self.name.push(byte);
+                match (escaped, byte) {
+                    (true, _) => Name { escaped: false },
+                    (false, b'\\') => Name { escaped: true },
+                    (false, b'"') => AfterName,
+                    _ => Name { escaped: false },
+                }
+            }
+            AfterName if space => AfterName,
+            AfterName if byte == b':' => {
+                if self.skeleton.len() > 1 {
+                    self.skeleton.push(b',');
+                }
+                if self.name == b"\"features\"" {
+                    if self.features.is_some() {
+                        GaveUp
+                    } else {
+                        self.skeleton.extend_from_slice(b"\"features\":[]");
+                        self.features = Some(Vec::new());
+                        BeforeArray
+                    }
+                } else {
+                    self.skeleton.extend_from_slice(&self.name);
+                    self.skeleton.push(b':');
+                    BeforeValue
+                }
+            }
+            BeforeValue | BeforeElement | ArrayStart if space => self.state,
+            BeforeArray if space => BeforeArray,
+            BeforeArray if byte == b'[' => ArrayStart,
+            ArrayStart if byte == b']' => AfterValue,
+            BeforeValue | BeforeElement | ArrayStart => {
+                if self.state != BeforeValue {
+                    self.element_start = Some(self.at());
+                }
+                match byte {
+                    b',' | b'}' | b']' => GaveUp,
+                    b'"' => {
+                        self.copy_value(&[byte]);
+                        String { escaped: false }
+                    }
+                    b'{' | b'[' => {
+                        self.copy_value(&[byte]);
+                        Compound {
+                            depth: 1,
+                            deepest: 1,
+                            in_string: false,
+                            escaped: false,
+                        }
+                    }
+                    _ => {
+                        self.copy_value(&[byte]);
+                        Scalar
+                    }
+                }
+            }
+            String { escaped } => {
+                self.copy_value(&[byte]);
+                match (escaped, byte) {
+                    (true, _) => String { escaped: false },
+                    (false, b'\\') => String { escaped: true },
+                    (false, b'"') => return self.value_ended(self.at() + 1, 0),
+                    _ => String { escaped: false },
+                }
+            }
+            Compound {
+                depth,
+                deepest,
+                in_string,
+                escaped,
+            } => {
+                self.copy_value(&[byte]);
+                let same = |in_string, escaped| Compound {
+                    depth,
+                    deepest,
+                    in_string,
+                    escaped,
+                };
+                match (in_string, escaped, byte) {
+                    (true, true, _) => same(true, false),
+                    (true, false, b'\\') => same(true, true),
+                    (true, false, b'"') => same(false, false),
+                    (true, false, _) => same(true, false),
+                    (false, _, b'"') => same(true, false),
+                    (false, _, b'{' | b'[') => Compound {
+                        depth: depth + 1,
+                        deepest: deepest.max(depth + 1),
+                        in_string,
+                        escaped,
+                    },
+                    (false, _, b'}' | b']') if depth == 1 => {
+                        return self.value_ended(self.at() + 1, deepest);
+                    }
+                    (false, _, b'}' | b']') => Compound {
+                        depth: depth - 1,
+                        deepest,
+                        in_string,
+                        escaped,
+                    },
+                    _ => same(false, false),
+                }
+            }
+            Scalar if space || matches!(byte, b',' | b'}' | b']') => {
+                // The byte after a scalar belongs to what follows it.
+                self.value_ended(self.at(), 0);
+                return false;
+            }
+            Scalar => {
+                self.copy_value(&[byte]);
+                Scalar
+            }
+            AfterElement if space => AfterElement,
+            AfterElement if byte == b',' => BeforeElement,
+            AfterElement if byte == b']' => AfterValue,
+            AfterValue if space => AfterValue,
+            AfterValue if byte == b',' => MemberStart,
+            AfterValue if byte == b'}' => End,
+            End if space => End,
+            _ => GaveUp,
+        };
+        true
+    }
+
+    /// A value ended before `end` (absolute), nesting `depth` deep; returns that its last byte
+    /// was used.
+    fn value_ended(&mut self, end: usize, depth: usize) -> bool {
+        match self.element_start.take() {
+            Some(start) => {
+                if depth > MAX_FEATURE_DEPTH {
+                    self.state = State::GaveUp;
+                } else {
+                    if let Some(features) = &mut self.features {
+                        features.push(start..end);
+                    }
+                    self.state = State::AfterElement;
+                }
+            }
+            None => self.state = State::AfterValue,
+        }
+        true
     }
 }
 
@@ -233,9 +536,119 @@ mod tests {
             r#"{"features":[{"a":"unterminated}]}"#,
             r#"{"features":[]} trailing"#,
             r#"{"features":[] "x":1}"#,
+            r#"{"features":[{"a":"\"#,
+            r#"{"a":"\"#,
         ] {
             assert_eq!(outline(text.as_bytes()), None, "{text}");
+            assert_eq!(read_in_pieces(text.as_bytes(), 1), None, "{text}");
         }
+    }
+
+    /// [`OutlineReader`]'s outline of `text` fed `piece` bytes at a time.
+    fn read_in_pieces(text: &[u8], piece: usize) -> Option<Outline> {
+        let mut reader = OutlineReader::default();
+        for block in text.chunks(piece.max(1)) {
+            reader.feed(block);
+        }
+        reader.finish()
+    }
+
+    /// Texts the outline follows and texts it gives up on, with strings, escapes, nesting,
+    /// scalars and spaces in every position.
+    fn texts() -> Vec<String> {
+        let mut texts: Vec<String> = [
+            r#" {"type": "FeatureCollection", "evacmap": {"a": [1, "]}"]},
+            "features": [ {"type":"Feature","properties":{"s":"a \"}\" b"}} , {"x":[[1]]} ],
+            "tail": 2 } "#,
+            r#"{"features":[ ]}"#,
+            r#"{"features":[1, "two\\", [3], {"f":"our"}, true ,null],"n":-1.5e3}"#,
+            r#"{"a\"b":"c\\","features":["\u0041"]  ,  "z" : [ {} ]}"#,
+            r#"{"n":1,"features":[{"a":1}]}  "#,
+            r#"{"features":[{"a":1}],"n":1 }"#,
+            r#"{"features":[1 ,2]}"#,
+            r#"{ "features" : [ ] , "x" : "y" }"#,
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        texts.extend(
+            [
+                "",
+                "[]",
+                "{}",
+                r#"{"type":"FeatureCollection"}"#,
+                r#"{"features":[],"features":[]}"#,
+                r#"{"features":{}}"#,
+                r#"{"features":[1,]"#,
+                r#"{"features":[1,]}"#,
+                r#"{"features":[{"a":"unterminated}]}"#,
+                r#"{"features":[]} trailing"#,
+                r#"{"features":[] "x":1}"#,
+                r#"{"features":[{"a":"\"#,
+                r#"{"features":[,1]}"#,
+                r#"{"x":,"features":[]}"#,
+                r#"{"x":1"#,
+                r#"{"features":[1]"#,
+                r#"{"features":[{"a":[}]}"#,
+                r#"{x:1,"features":[]}"#,
+            ]
+            .map(str::to_owned),
+        );
+        texts.push(format!(
+            r#"{{"features":[{}{}]}}"#,
+            "[".repeat(MAX_FEATURE_DEPTH + 1),
+            "]".repeat(MAX_FEATURE_DEPTH + 1)
+        ));
+        texts.push(format!(
+            r#"{{"features":[{}{}]}}"#,
+            "[".repeat(MAX_FEATURE_DEPTH),
+            "]".repeat(MAX_FEATURE_DEPTH)
+        ));
+        texts
+    }
+
+    #[test]
+    fn the_outline_read_in_pieces_is_the_outline_of_the_whole_text() {
+        for text in texts() {
+            let whole = outline(text.as_bytes());
+            for piece in 1..=text.len().max(1) {
+                assert_eq!(
+                    read_in_pieces(text.as_bytes(), piece),
+                    whole,
+                    "{text} by {piece}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn story_files_read_in_pieces_outline_as_their_whole_text() {
+        let mut files: Vec<Vec<u8>> = Vec::new();
+        for folder in ["tests/fixtures/good", "tests/fixtures/bad"] {
+            let mut paths: Vec<_> = std::fs::read_dir(folder)
+                .expect("fixtures")
+                .map(|entry| entry.expect("an entry").path())
+                .collect();
+            paths.sort();
+            files.extend(
+                paths
+                    .iter()
+                    .map(|path| std::fs::read(path).expect("a fixture")),
+            );
+        }
+        files.push(crate::generate::story(3_000, 7).into_bytes());
+        let mut followed = 0;
+        for text in &files {
+            let whole = outline(text);
+            followed += usize::from(whole.is_some());
+            for piece in [1, 2, 3, 7, 64, 4096, 1 << 20] {
+                assert_eq!(read_in_pieces(text, piece), whole);
+            }
+        }
+        assert!(
+            followed > files.len() / 2,
+            "{followed} of {} followed",
+            files.len()
+        );
     }
 
     #[test]
