@@ -90,6 +90,11 @@ pub fn load_with(
     options: &ImportOptions,
     progress: &LoadProgress,
 ) -> Result<Loaded, LoadError> {
+    // A big GeoJSON story is read without holding its text whole.
+    let is_story = |head: &[u8]| matches!(detect(head), Ok(Format::GeoJson));
+    if let Some(loaded) = crate::io::streamed::load(path, progress, is_story)? {
+        return Ok(dated(loaded));
+    }
     let bytes = source::read_capped_with(path, source::MAX_FILE_BYTES, progress)?;
     let origin = source::origin_name(path);
     let file_name = path
@@ -124,6 +129,14 @@ struct File<'a> {
     origin: &'a str,
     name: &'a str,
     path: Option<&'a Path>,
+}
+
+/// A GeoJSON story as read, its generic features dated where their properties say when.
+fn dated(loaded: Loaded) -> Loaded {
+    let today = chrono::Local::now().date_naive();
+    let mut warnings = loaded.warnings;
+    let dataset = geojson_dates::date_generic_features(loaded.dataset, today, &mut warnings);
+    Loaded { dataset, warnings }
 }
 
 fn parse_file(
@@ -186,18 +199,12 @@ fn parse_file(
     let dataset = match format {
         Format::GeoJson => {
             let loaded = crate::io::read::parse_owned(bytes, origin, progress)?;
-            let mut warnings = loaded.warnings;
-            let dataset =
-                geojson_dates::date_generic_features(loaded.dataset, today, &mut warnings);
-            return Ok(Loaded { dataset, warnings });
+            return Ok(dated(loaded));
         }
         Format::GeoJsonSequence => {
             let collection = geojson_dates::sequence_to_collection(&bytes);
             let loaded = crate::io::read::parse_bytes_with(&collection, origin, progress)?;
-            let mut warnings = loaded.warnings;
-            let dataset =
-                geojson_dates::date_generic_features(loaded.dataset, today, &mut warnings);
-            return Ok(Loaded { dataset, warnings });
+            return Ok(dated(loaded));
         }
         Format::LocationFlows => {
             let flows = read_table(&bytes, &mut warnings)?;

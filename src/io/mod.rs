@@ -8,6 +8,7 @@ pub mod progress;
 pub mod read;
 pub mod source;
 pub mod split;
+pub mod streamed;
 pub mod structure;
 pub mod text;
 pub mod watch;

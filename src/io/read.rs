@@ -209,6 +209,50 @@ fn read_features_apart(text: PassingText, progress: &LoadProgress) -> Result<Rea
     log::debug!("outlining {} bytes", text.len());
     // SAFETY: nothing is let go of before the workers start, and the outline keeps no borrow.
     let outline = split::outline(unsafe { text.get(0..text.len()) }).ok_or(Stop::Unfollowed)?;
+    read_outlined(outline, FeatureText::Passing(text), progress)
+}
+
+/// Where the workers find each feature's text.
+#[derive(Clone, Copy)]
+enum FeatureText<'a> {
+    /// In memory, let go of as it is read.
+    Passing(PassingText<'a>),
+    /// In the file, a stride of features read again at a time: the text was outlined as it
+    /// was read and not kept (`start`: where the outline's offsets begin, after a byte-order
+    /// mark).
+    File { file: &'a std::fs::File, start: u64 },
+}
+
+/// A story file outlined as it was read ([`split::OutlineReader`]), its features read again
+/// from it a stride at a time: `None` when the fast path gives up (the caller then reads the
+/// file whole, as any other).
+pub(crate) fn read_file_outlined(
+    outline: split::Outline,
+    file: &std::fs::File,
+    start: u64,
+    origin: &str,
+    progress: &LoadProgress,
+) -> Result<Option<Loaded>, LoadError> {
+    match read_outlined(outline, FeatureText::File { file, start }, progress) {
+        Ok(apart) => apart.finish().map(Some).map_err(|problems| {
+            LoadError::Invalid(ProblemReport {
+                origin: origin.to_owned(),
+                problems,
+            })
+        }),
+        Err(Stop::Cancelled) => Err(LoadError::Cancelled {
+            path: origin.to_owned(),
+        }),
+        Err(Stop::Unfollowed | Stop::UnfollowedWhileReading) => Ok(None),
+    }
+}
+
+/// [`read_features_apart`] from an outline already made.
+fn read_outlined(
+    outline: split::Outline,
+    text: FeatureText,
+    progress: &LoadProgress,
+) -> Result<ReadApart, Stop> {
     let skeleton = json::parse(&outline.skeleton).map_err(|_| Stop::Unfollowed)?;
     if skeleton.value.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
         return Err(Stop::Unfollowed);
@@ -336,13 +380,14 @@ struct FeatureBatch {
 
 /// Parses and reads the features at `ranges`; the first is `features[first_index]`.
 fn read_batch(
-    text: PassingText,
+    text: FeatureText,
     ranges: &[std::ops::Range<usize>],
     first_index: usize,
     sources: Arc<foldhash::HashSet<String>>,
     progress: &LoadProgress,
 ) -> Result<FeatureBatch, Stop> {
-    /// How many features a worker reads between looks at the progress.
+    /// How many features a worker reads between looks at the progress (and, for a text read
+    /// again from its file, at once).
     const STRIDE: usize = 1024;
     let mut checker = Checker {
         declared_sources: Some(sources.clone()),
@@ -351,37 +396,62 @@ fn read_batch(
     let mut read = ReadFeatures::default();
     read.store.reserve(ranges.len());
     read.file_index.reserve(ranges.len());
-    let mut read_to = ranges.first().map_or(0, |r| r.start);
-    for (offset, range) in ranges.iter().enumerate() {
-        if offset % STRIDE == STRIDE - 1 {
-            progress.add_features(STRIDE);
-            if progress.is_cancelled() {
-                return Err(Stop::Cancelled);
-            }
-            // SAFETY: the features before this one are read, and nothing borrowed from them is
-            // kept; the pages of this feature and the other workers' stay.
-            unsafe { text.release(read_to..range.start) };
-            read_to = range.start;
-        }
-        let index = first_index + offset;
-        let declared = |id: &str| sources.contains(id);
-        // SAFETY: from here on; only what is before it is let go of.
-        let piece = unsafe { text.get(range.clone()) };
-        if let Some(quick) = fast::read(piece, &declared) {
-            // Its places are checked from the columns once all is read.
-            read.quick.push(read.store.len() as u32);
-            read.push(index, Some(quick.feature));
+    let declared = |id: &str| sources.contains(id);
+    let mut buffer = Vec::new();
+    for (stride_number, stride) in ranges.chunks(STRIDE).enumerate() {
+        let (Some(first), Some(last)) = (stride.first(), stride.last()) else {
             continue;
+        };
+        let span = first.start..last.end;
+        let window: &[u8] = match text {
+            // SAFETY: only strides already read are let go of (below), and no worker's
+            // features overlap another's.
+            FeatureText::Passing(passing) => unsafe { passing.get(span.clone()) },
+            FeatureText::File { file, start } => {
+                buffer.resize(span.len(), 0);
+                read_at(file, &mut buffer, start + span.start as u64)
+                    .map_err(|_| Stop::UnfollowedWhileReading)?;
+                &buffer
+            }
+        };
+        for (offset, range) in stride.iter().enumerate() {
+            let index = first_index + stride_number * STRIDE + offset;
+            let piece = &window[range.start - span.start..range.end - span.start];
+            if let Some(quick) = fast::read(piece, &declared) {
+                // Its places are checked from the columns once all is read.
+                read.quick.push(read.store.len() as u32);
+                read.push(index, Some(quick.feature));
+                continue;
+            }
+            let parsed = json::parse(piece).map_err(|_| Stop::UnfollowedWhileReading)?;
+            for duplicate in &parsed.duplicates {
+                checker.duplicate_in_feature(index, &parsed.value, &duplicate.path);
+            }
+            let feature = checker.read_slot(index, &parsed.value, &mut read.odd_scopes);
+            read.push(index, feature);
         }
-        let parsed = json::parse(piece).map_err(|_| Stop::UnfollowedWhileReading)?;
-        for duplicate in &parsed.duplicates {
-            checker.duplicate_in_feature(index, &parsed.value, &duplicate.path);
+        if let FeatureText::Passing(passing) = text {
+            // SAFETY: the stride is read and nothing borrowed from it is kept; the pages it
+            // shares with the next feature stay (only whole pages go).
+            unsafe { passing.release(span) };
         }
-        let feature = checker.read_slot(index, &parsed.value, &mut read.odd_scopes);
-        read.push(index, feature);
+        progress.add_features(stride.len());
+        if progress.is_cancelled() {
+            return Err(Stop::Cancelled);
+        }
     }
-    progress.add_features(ranges.len() % STRIDE);
     Ok(FeatureBatch { checker, read })
+}
+
+/// Fills `buffer` from `file` at `offset`.
+#[cfg(unix)]
+fn read_at(file: &std::fs::File, buffer: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buffer, offset)
+}
+
+#[cfg(not(unix))]
+fn read_at(_file: &std::fs::File, _buffer: &mut [u8], _offset: u64) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
 }
 
 /// What is wrong with a reference to the place `id`, if anything.

@@ -1,0 +1,232 @@
+//! A big story file read without holding its text: outlined block by block as it is read
+//! ([`split::OutlineReader`]), then each worker reads its features again from the file, a stride
+//! at a time. A million-feature story's text is larger than everything it loads into; held whole
+//! it was most of the load's peak memory.
+//!
+//! Anything unusual (not UTF-8, a shape the outline does not follow, a feature the fast path
+//! does not read, a file that changed meanwhile) gives up, and the caller reads the file whole
+//! as before, so what a file loads as and every message it gets stay the same.
+
+use std::io::Read;
+use std::path::Path;
+use std::time::SystemTime;
+
+use super::LoadError;
+use super::progress::LoadProgress;
+use super::read::{Loaded, read_file_outlined};
+use super::source::{MAX_FILE_BYTES, origin_name};
+use super::split::OutlineReader;
+use super::text::MAPPED_FROM_BYTES;
+
+/// How much of the file is read at a time while outlining it.
+const BLOCK: usize = 1 << 20;
+
+const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
+
+/// What tells a file from the same file changed: its size and when it was last written.
+fn identity(file: &std::fs::File) -> Option<(u64, SystemTime)> {
+    let metadata = file.metadata().ok()?;
+    Some((metadata.len(), metadata.modified().ok()?))
+}
+
+/// Reads the regular file at `path` this way if it is big enough to matter and `is_story`
+/// says its first block is a GeoJSON document; `None` when it is not, or when reading this way
+/// gives up (see the module's note): the caller reads the file whole then.
+pub fn load(
+    path: &Path,
+    progress: &LoadProgress,
+    is_story: impl Fn(&[u8]) -> bool,
+) -> Result<Option<Loaded>, LoadError> {
+    load_from(path, progress, is_story, MAPPED_FROM_BYTES)
+}
+
+/// [`load`] for files of `smallest` bytes or more.
+fn load_from(
+    path: &Path,
+    progress: &LoadProgress,
+    is_story: impl Fn(&[u8]) -> bool,
+    smallest: u64,
+) -> Result<Option<Loaded>, LoadError> {
+    if !cfg!(unix) {
+        return Ok(None);
+    }
+    let origin = origin_name(path);
+    let io_error = |source| LoadError::Io {
+        path: origin.clone(),
+        source,
+    };
+    let Ok(metadata) = std::fs::metadata(path) else {
+        return Ok(None);
+    };
+    let size = metadata.len();
+    if !metadata.is_file() || size < smallest || size > MAX_FILE_BYTES {
+        return Ok(None);
+    }
+    let mut file = std::fs::File::open(path).map_err(io_error)?;
+    let Some(before) = identity(&file) else {
+        return Ok(None);
+    };
+    log::debug!("outlining {size} bytes as they are read");
+    let mut outline = OutlineReader::default();
+    // A character cut by the end of a block is carried to the next: at most three bytes.
+    let mut buffer = vec![0u8; BLOCK + 3];
+    let (mut carried, mut read, mut start) = (0, 0u64, None);
+    loop {
+        let count = fill(&mut file, &mut buffer[carried..carried + BLOCK]).map_err(io_error)?;
+        read += count as u64;
+        let bytes = &buffer[..carried + count];
+        let whole = match std::str::from_utf8(bytes) {
+            Ok(_) => bytes.len(),
+            Err(e) if e.error_len().is_none() && count > 0 => e.valid_up_to(),
+            // Not UTF-8: the full reader says where.
+            Err(_) => return Ok(None),
+        };
+        let skip = match start {
+            Some(_) => 0,
+            None => {
+                if !is_story(bytes) {
+                    return Ok(None);
+                }
+                let mark = if bytes.starts_with(BYTE_ORDER_MARK) {
+                    BYTE_ORDER_MARK.len()
+                } else {
+                    0
+                };
+                start = Some(mark as u64);
+                mark
+            }
+        };
+        outline.feed(&bytes[skip.min(whole)..whole]);
+        if !outline.is_following() {
+            return Ok(None);
+        }
+        buffer.copy_within(whole..carried + count, 0);
+        carried = carried + count - whole;
+        progress.set_bytes(read, size);
+        if progress.is_cancelled() {
+            return Err(LoadError::Cancelled { path: origin });
+        }
+        if count == 0 {
+            break;
+        }
+    }
+    drop(buffer);
+    let Some(outline) = outline.finish() else {
+        return Ok(None);
+    };
+    log::debug!("outlined {} features while reading", outline.features.len());
+    let start = start.unwrap_or(0);
+    let Some(loaded) = read_file_outlined(outline, &file, start, &origin, progress)? else {
+        return Ok(None);
+    };
+    // Read twice: if it changed in between, what was read may be of neither version.
+    if identity(&file) != Some(before) || read != before.0 {
+        log::info!("{origin} changed while it was read; reading it again");
+        return Ok(None);
+    }
+    Ok(Some(loaded))
+}
+
+/// Reads into `buffer` until it is full or the file ends; returns how much came.
+fn fill(file: &mut std::fs::File, buffer: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match file.read(&mut buffer[filled..]) {
+            Ok(0) => break,
+            Ok(count) => filled += count,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::read::parse_bytes;
+    use crate::model::Dataset;
+
+    fn outcome(loaded: Result<Loaded, LoadError>) -> Result<(Dataset, String), Vec<String>> {
+        loaded
+            .map(|l| (l.dataset, format!("{:?}", l.warnings)))
+            .map_err(|e| e.problems())
+    }
+
+    /// Every fixture, the bundled story and generated ones (one with a byte-order mark) read
+    /// the same as their whole text does, wherever this way reads them.
+    #[test]
+    fn a_file_read_without_its_text_reads_as_its_whole_text() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = vec![root.join("data/damascus-2017-05.geojson")];
+        for folder in ["tests/fixtures/good", "tests/fixtures/bad"] {
+            for entry in std::fs::read_dir(root.join(folder)).expect("fixtures") {
+                files.push(entry.expect("an entry").path());
+            }
+        }
+        let folder = tempfile::tempdir().expect("a folder");
+        let generated = crate::generate::story(3_000, 11);
+        for (name, text) in [
+            ("generated.geojson", generated.clone().into_bytes()),
+            (
+                "marked.geojson",
+                [BYTE_ORDER_MARK, generated.as_bytes()].concat(),
+            ),
+        ] {
+            let path = folder.path().join(name);
+            std::fs::write(&path, text).expect("written");
+            files.push(path);
+        }
+        let mut streamed = 0;
+        for file in &files {
+            let progress = LoadProgress::default();
+            let Some(read) = load_from(file, &progress, |_| true, 0).transpose() else {
+                continue;
+            };
+            streamed += 1;
+            let bytes = std::fs::read(file).expect("the file");
+            let whole = parse_bytes(&bytes, &origin_name(file));
+            let (read, whole) = (outcome(read), outcome(whole));
+            assert!(read == whole, "{}: {read:?}\n{whole:?}", file.display());
+        }
+        assert!(
+            streamed > files.len() / 2,
+            "{streamed} of {} read",
+            files.len()
+        );
+        // Both generated stories were read this way.
+        for name in ["generated.geojson", "marked.geojson"] {
+            let path = folder.path().join(name);
+            let read = load_from(&path, &LoadProgress::default(), |_| true, 0);
+            let loaded = read.expect("no error").expect("read without its text");
+            assert_eq!(loaded.dataset.len(), 3_000);
+        }
+    }
+
+    #[test]
+    fn what_this_way_does_not_read_is_left_to_the_whole_text() {
+        let folder = tempfile::tempdir().expect("a folder");
+        let story = crate::generate::story(500, 3);
+        // A Latin-1 "é" (the one byte 0xE9) in the first name: not UTF-8.
+        let mut latin1 = story.clone().into_bytes();
+        latin1[story.find("\"name\":\"").expect("a name") + 8] = 0xE9;
+        let cases: [(&str, Vec<u8>); 4] = [
+            ("cut.geojson", story.as_bytes()[..story.len() / 2].to_vec()),
+            ("latin1.geojson", latin1),
+            ("table.csv", b"a,b\n1,2\n".to_vec()),
+            ("small.geojson", story.clone().into_bytes()),
+        ];
+        for (name, text) in cases {
+            let path = folder.path().join(name);
+            std::fs::write(&path, &text).expect("written");
+            let smallest = if name == "small.geojson" { 1 << 30 } else { 0 };
+            let is_story = |head: &[u8]| head.trim_ascii_start().starts_with(b"{");
+            let read = load_from(&path, &LoadProgress::default(), is_story, smallest);
+            assert!(
+                matches!(read, Ok(None)),
+                "{name}: {:?}",
+                read.map(|r| r.is_some())
+            );
+        }
+    }
+}
