@@ -111,6 +111,8 @@ fn options() -> AppOptions {
 }
 
 fn main() {
+    // As the app sets it up.
+    evacmap::memory::configure_process();
     let mut bundled = harness(options());
     let map = bundled.state().map_rect().expect("the map was drawn");
     let sweep = time_frames(&mut bundled, 300, |h, t| {

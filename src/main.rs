@@ -11,7 +11,7 @@ use evacmap::cli::{self, Cli, Command};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    evacmap::memory::keep_pages_small();
+    evacmap::memory::configure_process();
     evacmap::logging::init();
     let cli = Cli::parse();
     let stdout = &mut std::io::stdout().lock();

@@ -18,11 +18,25 @@ pub fn give_back_freed() {
     }
 }
 
+/// mimalloc's `mi_option_purge_delay` (its place in `mi_option_e` of the mimalloc 3 that
+/// libmimalloc-sys builds, which does not name it).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Sets how this process keeps memory, first thing in `main`: small pages only (see
+/// [`keep_pages_small`]), and freed memory handed back at once rather than a second later. A
+/// load frees as it goes (a worker's growing columns, the parts it joins): held a second each,
+/// they made the peak of a million-feature load 40% higher, for no speed gained.
+pub fn configure_process() {
+    keep_pages_small();
+    // SAFETY: setting an option has no preconditions.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
+}
+
 /// Asks the system to back this process's memory with small pages only. Where transparent huge
 /// pages are on for every process (Debian's default), one touched byte makes two megabytes
 /// resident: the allocators' partly used pages then held a tenth of a big story's memory.
-/// Called first thing in `main`; pages already faulted in keep their size.
-pub fn keep_pages_small() {
+/// Pages already faulted in keep their size.
+fn keep_pages_small() {
     #[cfg(target_os = "linux")]
     // SAFETY: PR_SET_THP_DISABLE only sets a flag of this process; it touches no memory.
     unsafe {
@@ -101,6 +115,16 @@ pub fn settle_when_due() -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_purge_delay_option_is_the_one_set() {
+        // mimalloc's default purge delay is a second: the option numbered here is that one.
+        // SAFETY: reading an option has no preconditions.
+        let delay = unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+            assert_eq!(delay, 1000);
+        }
+    }
 
     #[test]
     fn a_settle_asked_for_is_due_after_the_delay_and_once() {
