@@ -1718,26 +1718,34 @@ impl Checker {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// What a load gives, in a form that compares (a dataset's id index has no fixed order).
-    fn outcome(loaded: Result<Loaded, LoadError>) -> Result<(Dataset, String), Vec<String>> {
+    pub(crate) fn outcome(
+        loaded: Result<Loaded, LoadError>,
+    ) -> Result<(Dataset, String), Vec<String>> {
         loaded
             .map(|l| (l.dataset, format!("{:?}", l.warnings)))
             .map_err(|e| e.problems())
     }
 
-    /// Every fixture, good or bad, and the bundled story read the same either way.
-    #[test]
-    fn features_read_apart_give_what_the_whole_tree_gives() {
+    /// The bundled story and every fixture, good or bad.
+    pub(crate) fn story_files() -> Vec<std::path::PathBuf> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut files = vec![root.join("data/damascus-2017-05.geojson")];
         for folder in ["tests/fixtures/good", "tests/fixtures/bad"] {
-            for entry in std::fs::read_dir(root.join(folder)).unwrap() {
-                files.push(entry.unwrap().path());
+            for entry in std::fs::read_dir(root.join(folder)).expect("fixtures") {
+                files.push(entry.expect("an entry").path());
             }
         }
+        files
+    }
+
+    /// Every fixture, good or bad, and the bundled story read the same either way.
+    #[test]
+    fn features_read_apart_give_what_the_whole_tree_gives() {
+        let files = story_files();
         let mut outlined = 0;
         for file in &files {
             let bytes = std::fs::read(file).unwrap();

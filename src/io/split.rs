@@ -523,22 +523,32 @@ mod tests {
         assert!(features.is_empty());
     }
 
+    /// Texts the outline does not follow: the full reader explains them.
+    const UNFOLLOWED: &[&str] = &[
+        "",
+        "[]",
+        "{}",
+        r#"{"type":"FeatureCollection"}"#,
+        r#"{"features":[],"features":[]}"#,
+        r#"{"features":{}}"#,
+        r#"{"features":[1,]"#,
+        r#"{"features":[1,]}"#,
+        r#"{"features":[{"a":"unterminated}]}"#,
+        r#"{"features":[]} trailing"#,
+        r#"{"features":[] "x":1}"#,
+        r#"{"features":[{"a":"\"#,
+        r#"{"a":"\"#,
+        r#"{"features":[,1]}"#,
+        r#"{"x":,"features":[]}"#,
+        r#"{"x":1"#,
+        r#"{"features":[1]"#,
+        r#"{"features":[{"a":[}]}"#,
+        r#"{x:1,"features":[]}"#,
+    ];
+
     #[test]
     fn gives_up_on_what_the_full_reader_should_explain() {
-        for text in [
-            "",
-            "[]",
-            "{}",
-            r#"{"type":"FeatureCollection"}"#,
-            r#"{"features":[],"features":[]}"#,
-            r#"{"features":{}}"#,
-            r#"{"features":[1,]"#,
-            r#"{"features":[{"a":"unterminated}]}"#,
-            r#"{"features":[]} trailing"#,
-            r#"{"features":[] "x":1}"#,
-            r#"{"features":[{"a":"\"#,
-            r#"{"a":"\"#,
-        ] {
+        for text in UNFOLLOWED {
             assert_eq!(outline(text.as_bytes()), None, "{text}");
             assert_eq!(read_in_pieces(text.as_bytes(), 1), None, "{text}");
         }
@@ -570,29 +580,7 @@ mod tests {
         ]
         .map(str::to_owned)
         .to_vec();
-        texts.extend(
-            [
-                "",
-                "[]",
-                "{}",
-                r#"{"type":"FeatureCollection"}"#,
-                r#"{"features":[],"features":[]}"#,
-                r#"{"features":{}}"#,
-                r#"{"features":[1,]"#,
-                r#"{"features":[1,]}"#,
-                r#"{"features":[{"a":"unterminated}]}"#,
-                r#"{"features":[]} trailing"#,
-                r#"{"features":[] "x":1}"#,
-                r#"{"features":[{"a":"\"#,
-                r#"{"features":[,1]}"#,
-                r#"{"x":,"features":[]}"#,
-                r#"{"x":1"#,
-                r#"{"features":[1]"#,
-                r#"{"features":[{"a":[}]}"#,
-                r#"{x:1,"features":[]}"#,
-            ]
-            .map(str::to_owned),
-        );
+        texts.extend(UNFOLLOWED.iter().map(|text| text.to_string()));
         texts.push(format!(
             r#"{{"features":[{}{}]}}"#,
             "[".repeat(MAX_FEATURE_DEPTH + 1),

@@ -145,25 +145,13 @@ fn fill(file: &mut std::fs::File, buffer: &mut [u8]) -> std::io::Result<usize> {
 mod tests {
     use super::*;
     use crate::io::read::parse_bytes;
-    use crate::model::Dataset;
-
-    fn outcome(loaded: Result<Loaded, LoadError>) -> Result<(Dataset, String), Vec<String>> {
-        loaded
-            .map(|l| (l.dataset, format!("{:?}", l.warnings)))
-            .map_err(|e| e.problems())
-    }
+    use crate::io::read::tests::{outcome, story_files};
 
     /// Every fixture, the bundled story and generated ones (one with a byte-order mark) read
     /// the same as their whole text does, wherever this way reads them.
     #[test]
     fn a_file_read_without_its_text_reads_as_its_whole_text() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut files = vec![root.join("data/damascus-2017-05.geojson")];
-        for folder in ["tests/fixtures/good", "tests/fixtures/bad"] {
-            for entry in std::fs::read_dir(root.join(folder)).expect("fixtures") {
-                files.push(entry.expect("an entry").path());
-            }
-        }
+        let mut files = story_files();
         let folder = tempfile::tempdir().expect("a folder");
         let generated = crate::generate::story(3_000, 11);
         for (name, text) in [
