@@ -407,6 +407,27 @@ impl Basemap {
         keep_clear: &[Rect],
         suppressed: &[(String, World)],
     ) -> Vec<Shape> {
+        let mut shapes = self.geometry(view, rect);
+        shapes.extend(self.labels(painter, view, rect, keep_clear, suppressed));
+        shapes
+    }
+
+    /// The basemap's names for this view (drawn over its geometry): `keep_clear` and
+    /// `suppressed` as for [`Self::shapes`].
+    pub fn labels(
+        &self,
+        painter: &Painter,
+        view: &ScreenTransform,
+        rect: Rect,
+        keep_clear: &[Rect],
+        suppressed: &[(String, World)],
+    ) -> Vec<Shape> {
+        self.label_shapes(painter, view, rect, view.zoom(), keep_clear, suppressed)
+    }
+
+    /// The basemap's land, water and borders for this view, back to front: what depends on the
+    /// view alone.
+    pub fn geometry(&self, view: &ScreenTransform, rect: Rect) -> Vec<Shape> {
         let visible = view.visible_world(rect);
         let zoom = view.zoom();
         let detail = allowed_error(zoom);
@@ -472,7 +493,6 @@ impl Basemap {
                 shapes.extend(Shape::dashed_line(&points, disputed, 4.0, 3.0));
             }
         }
-        shapes.extend(self.label_shapes(painter, view, rect, zoom, keep_clear, suppressed));
         shapes
     }
 

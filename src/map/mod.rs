@@ -9,4 +9,5 @@ pub mod overlay;
 pub mod projection;
 pub mod sprites;
 pub mod style;
+pub mod tessellated;
 pub mod tiles;

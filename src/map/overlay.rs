@@ -22,6 +22,7 @@ use super::layout::{
 use super::projection::{ScreenTransform, World};
 use super::sprites::DiscSprites;
 use super::style::{self, LineStyle, MarkerShape};
+use super::tessellated;
 use crate::command::Command;
 use crate::model::names::{self, LabelLanguage};
 use crate::model::{Dataset, DaySpan, Feature, FeatureIndex, Movement, PlaceType, Vocabulary};
@@ -318,10 +319,16 @@ impl<'a> StoryOverlay<'a> {
                         Some((name, World::from_lon_lat(at.x(), at.y())))
                     })
                     .collect();
-                painter.set(
-                    slot,
-                    Shape::Vec(basemap.shapes(&painter, &view, rect, &keep_clear, &suppressed)),
-                );
+                let geometry = if self.keeps_triangles() {
+                    let key = tessellated::key((tessellated::view_bits(&view), rect_bits(rect)));
+                    let id = Id::unique("evacmap basemap geometry");
+                    let clip = painter.clip_rect();
+                    tessellated::mesh(ui.ctx(), id, key, clip, || basemap.geometry(&view, rect))
+                } else {
+                    Shape::Vec(basemap.geometry(&view, rect))
+                };
+                let labels = basemap.labels(&painter, &view, rect, &keep_clear, &suppressed);
+                painter.set(slot, Shape::Vec(vec![geometry, Shape::Vec(labels)]));
             } else {
                 painter.set(slot, Shape::rect_filled(rect, 0.0, Color32::from_gray(235)));
             }
@@ -497,20 +504,42 @@ impl<'a> StoryOverlay<'a> {
         let focused = |id: Id| ui.ctx().memory(|m| m.has_focus(id));
         let faded_painter = {
             let mut p = painter.clone();
-            p.set_opacity(0.25);
+            p.set_opacity(FADED_OPACITY);
             p
         };
-        for (arrow, response) in arrows.iter().zip(&arrow_responses) {
-            let emphasis = emphasis(self.selection, hovered, arrow.index, focused(response.id));
-            draw_arrow(
+        let emphases: Vec<Emphasis> = arrows
+            .iter()
+            .zip(&arrow_responses)
+            .map(|(arrow, response)| {
+                emphasis(self.selection, hovered, arrow.index, focused(response.id))
+            })
+            .collect();
+        let clip = painter.clip_rect();
+        let arrow_shapes = || {
+            let mut shapes = Vec::new();
+            for (arrow, &emphasis) in arrows.iter().zip(&emphases) {
+                let first = shapes.len();
+                arrow_shapes(arrow, emphasis, clip, &mut shapes);
                 if arrow.faded || arrow.dimmed {
-                    &faded_painter
-                } else {
-                    &painter
-                },
-                arrow,
-                emphasis,
+                    shapes[first..]
+                        .iter_mut()
+                        .for_each(|shape| fade(shape, FADED_OPACITY));
+                }
+            }
+            shapes
+        };
+        if self.keeps_triangles() {
+            let key = tessellated::key(
+                arrows
+                    .iter()
+                    .zip(&emphases)
+                    .map(|(arrow, emphasis)| arrow_key(arrow, *emphasis))
+                    .collect::<Vec<_>>(),
             );
+            let id = Id::unique("evacmap story arrows");
+            painter.add(tessellated::mesh(ui.ctx(), id, key, clip, arrow_shapes));
+        } else {
+            painter.extend(arrow_shapes());
         }
         for mark in &places {
             let faded = mark.faded || mark.dimmed;
@@ -1429,13 +1458,55 @@ fn visible_run(points: &[Pos2], visible: Rect) -> Option<(usize, usize, f32)> {
     run
 }
 
-fn draw_arrow(painter: &egui::Painter, arrow: &Arrow, emphasis: Emphasis) {
+/// How opaque what the range or the search leaves out is drawn.
+const FADED_OPACITY: f32 = 0.25;
+
+/// Makes a shape as faint as [`FADED_OPACITY`] (what a painter with that opacity does).
+fn fade(shape: &mut Shape, opacity: f32) {
+    egui::epaint::shape_transform::adjust_colors(shape, move |color| {
+        *color = color.gamma_multiply(opacity);
+    });
+}
+
+/// What an arrow is drawn from, for [`tessellated::key`].
+fn arrow_key(arrow: &Arrow, emphasis: Emphasis) -> impl std::hash::Hash {
+    let curve = &arrow.curve;
+    let feeders: Vec<[u32; 2]> = arrow
+        .feeders
+        .iter()
+        .map(|&f| tessellated::point_bits(f))
+        .collect();
+    (
+        [curve.from, curve.control, curve.to].map(tessellated::point_bits),
+        [arrow.head_t.to_bits(), arrow.width.to_bits()],
+        (arrow.faded, arrow.dimmed, arrow.assumed),
+        arrow.color,
+        arrow.style as u8,
+        emphasis as u8,
+        feeders,
+    )
+}
+
+fn rect_bits(rect: Rect) -> [[u32; 2]; 2] {
+    [rect.min, rect.max].map(tessellated::point_bits)
+}
+
+impl StoryOverlay<'_> {
+    /// Whether drawn geometry is kept as triangles between frames: in the window; an export
+    /// draws its shapes as they are, for vector output.
+    fn keeps_triangles(&self) -> bool {
+        self.shared.is_some()
+    }
+}
+
+/// An arrow's line, halo, feeders and head, with `clip` the map's area.
+fn arrow_shapes(arrow: &Arrow, emphasis: Emphasis, clip: Rect, out: &mut Vec<Shape>) {
     let curve = &arrow.curve;
     // A quarter of a point off the true curve does not show under a line's feathering.
     let points = curve.points(0.0, arrow.head_t, curve.segments_within(0.25));
     // The line only where it may show: at city zoom most of a long arrow is off screen. (A
     // margin for the widest halo and a dash and gap.)
-    let visible = painter.clip_rect().expand(arrow.width * 4.5 + 16.0);
+    let visible = clip.expand(arrow.width * 4.5 + 16.0);
     let run = visible_run(&points, visible);
     let shown = run.map_or(&points[..0], |(from, to, _)| &points[from..=to]);
     let color = match arrow.style {
@@ -1457,17 +1528,17 @@ fn draw_arrow(painter: &egui::Painter, arrow: &Arrow, emphasis: Emphasis) {
     if let Some(halo) = halo
         && !shown.is_empty()
     {
-        painter.add(PathShape::line(shown.to_vec(), PathStroke::from(halo)));
+        out.push(PathShape::line(shown.to_vec(), PathStroke::from(halo)).into());
     }
     let stroke = Stroke::new(arrow.width, color);
     let join = curve.at(0.15);
     for feeder in &arrow.feeders {
         let feeder_stroke = Stroke::new((arrow.width * 0.6).max(2.0), color);
-        painter.line_segment(
+        out.push(Shape::line_segment(
             [*feeder, join],
             Stroke::new(feeder_stroke.width + 2.0, Color32::from_white_alpha(150)),
-        );
-        painter.line_segment([*feeder, join], feeder_stroke);
+        ));
+        out.push(Shape::line_segment([*feeder, join], feeder_stroke));
     }
     match arrow.style {
         LineStyle::Dashed => {
@@ -1476,7 +1547,7 @@ fn draw_arrow(painter: &egui::Painter, arrow: &Arrow, emphasis: Emphasis) {
             // In the whole line's phase, so that the dashes stay put as the view pans.
             if let Some((_, _, before)) = run {
                 let period = dash + gap;
-                painter.extend(Shape::dashed_line_with_offset(
+                out.extend(Shape::dashed_line_with_offset(
                     shown,
                     stroke,
                     &[dash],
@@ -1487,7 +1558,7 @@ fn draw_arrow(painter: &egui::Painter, arrow: &Arrow, emphasis: Emphasis) {
         }
         LineStyle::Solid | LineStyle::Failed => {
             if !shown.is_empty() {
-                painter.add(PathShape::line(shown.to_vec(), PathStroke::from(stroke)));
+                out.push(PathShape::line(shown.to_vec(), PathStroke::from(stroke)).into());
             }
         }
     }
@@ -1502,13 +1573,13 @@ fn draw_arrow(painter: &egui::Painter, arrow: &Arrow, emphasis: Emphasis) {
     };
     if arrow.assumed {
         // Hollow: the report does not name this destination.
-        painter.add(Shape::convex_polygon(
+        out.push(Shape::convex_polygon(
             vec![tip, base + side, base - side],
             Color32::WHITE,
             Stroke::new(2.0, color),
         ));
     } else {
-        painter.add(Shape::convex_polygon(
+        out.push(Shape::convex_polygon(
             vec![tip, base + side, base - side],
             color,
             outline,
@@ -1518,14 +1589,14 @@ fn draw_arrow(painter: &egui::Painter, arrow: &Arrow, emphasis: Emphasis) {
         let middle = curve.at(0.5);
         let size = 6.0;
         let mark = Stroke::new(3.0, style::FAILED_MARK);
-        painter.line_segment(
+        out.push(Shape::line_segment(
             [middle + vec2(-size, -size), middle + vec2(size, size)],
             mark,
-        );
-        painter.line_segment(
+        ));
+        out.push(Shape::line_segment(
             [middle + vec2(-size, size), middle + vec2(size, -size)],
             mark,
-        );
+        ));
     }
 }
 
