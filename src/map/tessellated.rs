@@ -35,12 +35,14 @@ pub fn point_bits(point: egui::Pos2) -> [u32; 2] {
 #[derive(Clone)]
 struct Kept {
     key: u64,
-    mesh: Arc<Mesh>,
+    /// Made the second frame in a row with this key: while the view moves each frame, the
+    /// shapes are drawn as they are, not tessellated twice (here, then by egui).
+    mesh: Option<Arc<Mesh>>,
 }
 
 /// The shapes `make` gives, as one mesh of triangles kept under `id` until `key` changes (or
-/// the scale of the screen, or `clip`). Shapes that cannot join one untextured mesh (text, a
-/// textured mesh) are given back as they are, every frame.
+/// the scale of the screen, or `clip`), from the second frame with the same key on. Shapes
+/// that cannot join one untextured mesh (text, a textured mesh) are given back as they are.
 pub fn mesh(
     ctx: &Context,
     id: Id,
@@ -54,14 +56,18 @@ pub fn mesh(
         pixels_per_point.to_bits(),
         [clip.min, clip.max].map(point_bits),
     ));
-    if let Some(kept) = ctx.data(|d| d.get_temp::<Kept>(id))
-        && kept.key == key
-    {
-        return Shape::Mesh(kept.mesh);
+    let kept = ctx
+        .data(|d| d.get_temp::<Kept>(id))
+        .filter(|kept| kept.key == key);
+    let Some(kept) = kept else {
+        ctx.data_mut(|d| d.insert_temp(id, Kept { key, mesh: None }));
+        return Shape::Vec(make());
+    };
+    if let Some(mesh) = kept.mesh {
+        return Shape::Mesh(mesh);
     }
     let shapes = make();
     if !shapes.iter().all(joins_one_mesh) {
-        ctx.data_mut(|d| d.remove::<Kept>(id));
         return Shape::Vec(shapes);
     }
     let options = ctx.tessellation_options(|options| *options);
@@ -75,7 +81,7 @@ pub fn mesh(
     let mesh = Arc::new(mesh);
     let kept = Kept {
         key,
-        mesh: Arc::clone(&mesh),
+        mesh: Some(Arc::clone(&mesh)),
     };
     ctx.data_mut(|d| d.insert_temp(id, kept));
     Shape::Mesh(mesh)
@@ -115,13 +121,15 @@ mod tests {
             Id::unique("lines"),
             Rect::from_min_size(Pos2::ZERO, egui::vec2(500.0, 500.0)),
         );
-        let mut made = 0;
-        let mut draw = |key: u64, to: f32| {
+        let made = std::cell::Cell::new(0);
+        let draw = |key: u64, to: f32| {
             mesh(&ctx, id, key, clip, || {
-                made += 1;
+                made.set(made.get() + 1);
                 line(to)
             })
         };
+        // A first frame with a key draws the shapes; the second makes the triangles.
+        assert!(matches!(draw(1, 100.0), Shape::Vec(_)));
         let Shape::Mesh(first) = draw(1, 100.0) else {
             panic!("lines make one mesh");
         };
@@ -129,10 +137,12 @@ mod tests {
             panic!("kept");
         };
         assert!(Arc::ptr_eq(&first, &again));
+        assert_eq!(made.get(), 2);
+        assert!(matches!(draw(2, 200.0), Shape::Vec(_)));
         let Shape::Mesh(other) = draw(2, 200.0) else {
             panic!("made again");
         };
-        assert_eq!(made, 2);
+        assert_eq!(made.get(), 4);
         assert!(!Arc::ptr_eq(&first, &other));
         assert!(!first.indices.is_empty());
         // The same triangles as egui's own tessellation of the shapes.
@@ -154,8 +164,10 @@ mod tests {
                 f.layout_no_wrap("Idlib".into(), egui::FontId::default(), Color32::BLACK)
             });
             let text = Shape::galley(Pos2::ZERO, galley, Color32::BLACK);
-            let shape = mesh(ctx, Id::unique("text"), 1, clip, || vec![text]);
-            assert!(matches!(shape, Shape::Vec(_)));
+            for _ in 0..3 {
+                let shape = mesh(ctx, Id::unique("text"), 1, clip, || vec![text.clone()]);
+                assert!(matches!(shape, Shape::Vec(_)));
+            }
         });
         output.textures_delta.clear();
     }
