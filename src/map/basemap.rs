@@ -396,24 +396,9 @@ impl Basemap {
         )
     }
 
-    /// Every shape of the basemap for this view, back to front.
-    /// `keep_clear`: screen areas where no basemap label may go; `suppressed`: the story's own
-    /// places, whose names the basemap does not repeat nearby.
-    pub fn shapes(
-        &self,
-        painter: &Painter,
-        view: &ScreenTransform,
-        rect: Rect,
-        keep_clear: &[Rect],
-        suppressed: &[(String, World)],
-    ) -> Vec<Shape> {
-        let mut shapes = self.geometry(view, rect);
-        shapes.extend(self.labels(painter, view, rect, keep_clear, suppressed));
-        shapes
-    }
-
-    /// The basemap's names for this view (drawn over its geometry): `keep_clear` and
-    /// `suppressed` as for [`Self::shapes`].
+    /// The basemap's names for this view, drawn over its [`Self::geometry`]. `keep_clear`:
+    /// screen areas where no basemap label may go; `suppressed`: the story's own places, whose
+    /// names the basemap does not repeat nearby.
     pub fn labels(
         &self,
         painter: &Painter,
@@ -739,24 +724,14 @@ mod tests {
     fn governorate_borders_are_solid_far_out_and_dashed_closer_in() {
         let basemap = Basemap::shared();
         let governorate_dashes = |zoom: f64| {
-            let ctx = egui::Context::default();
-            let mut dashes = 0;
-            let mut output = ctx.run_pass(Default::default(), |ctx| {
-                let rect = Rect::from_min_size(Pos2::ZERO, egui::vec2(1000.0, 700.0));
-                let painter = Painter::new(ctx.clone(), egui::LayerId::background(), rect);
-                let view = ScreenTransform::new(rect, walkers::lon_lat(38.5, 35.0), zoom);
-                let shapes = basemap.shapes(&painter, &view, rect, &[], &[]);
-                dashes = shapes
-                    .iter()
-                    .filter(|shape| {
-                        matches!(shape, Shape::LineSegment { stroke, .. }
-                            if stroke.color == palette::GOVERNORATE_BORDER)
-                    })
-                    .count();
-            });
-            // The font atlas this pass made is not uploaded anywhere.
-            output.textures_delta.clear();
-            dashes
+            let rect = Rect::from_min_size(Pos2::ZERO, egui::vec2(1000.0, 700.0));
+            let view = ScreenTransform::new(rect, walkers::lon_lat(38.5, 35.0), zoom);
+            let shapes = basemap.geometry(&view, rect);
+            let is_dash = |shape: &&Shape| {
+                matches!(shape, Shape::LineSegment { stroke, .. }
+                    if stroke.color == palette::GOVERNORATE_BORDER)
+            };
+            shapes.iter().filter(is_dash).count()
         };
         assert_eq!(governorate_dashes(7.0), 0);
         assert!(governorate_dashes(8.0) > 100, "{}", governorate_dashes(8.0));
