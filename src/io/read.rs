@@ -109,7 +109,8 @@ pub fn parse_owned(
     parse_bytes_by(&bytes, origin, Route::WholeTree, progress)
 }
 
-const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
+/// UTF-8's byte-order mark, which a file may start with.
+pub(crate) const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
 
 /// Parses and checks a story; `origin` names it in messages.
 pub fn parse_bytes(bytes: &[u8], origin: &str) -> Result<Loaded, LoadError> {

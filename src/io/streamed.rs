@@ -13,15 +13,13 @@ use std::time::SystemTime;
 
 use super::LoadError;
 use super::progress::LoadProgress;
-use super::read::{Loaded, read_file_outlined};
+use super::read::{BYTE_ORDER_MARK, Loaded, read_file_outlined};
 use super::source::{MAX_FILE_BYTES, origin_name};
 use super::split::OutlineReader;
 use super::text::MAPPED_FROM_BYTES;
 
 /// How much of the file is read at a time while outlining it.
 const BLOCK: usize = 1 << 20;
-
-const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
 
 /// What tells a file from the same file changed: its size and when it was last written.
 fn identity(file: &std::fs::File) -> Option<(u64, SystemTime)> {
