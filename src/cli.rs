@@ -7,9 +7,9 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::filter::{range_from_args, visible_features};
 use crate::import::columns::ColumnMapping;
-use crate::import::{ImportOptions, load_with};
 use crate::io::{LoadError, Loaded};
 use crate::model::{Dataset, Feature};
+use crate::open::{ImportOptions, load_with};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -25,7 +25,7 @@ use crate::model::{Dataset, Feature};
 )]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Option<Command>,
+    pub command: Option<Verb>,
 
     #[command(flatten)]
     pub window: WindowArgs,
@@ -118,7 +118,7 @@ fn parse_size(text: &str) -> Result<(f32, f32), String> {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub enum Verb {
     /// Check story files: print every problem, one per line, located; exit 1 on any error.
     Check {
         /// Files to check (`-` reads standard input).
@@ -564,7 +564,7 @@ pub fn convert(
     let mut stories = Vec::new();
     let mut failed = false;
     // A flow table and its locations make one story.
-    for (input, companions) in crate::import::group_companions(inputs) {
+    for (input, companions) in crate::open::group_companions(inputs) {
         let input = &input;
         let options = ImportOptions {
             companions,

@@ -1,7 +1,8 @@
-//! What panels and the map ask the app to do: returned from each frame's UI, applied by the
-//! app once the frame is drawn. Shared by `ui` and `map`, which do not import each other.
+//! What the panels ask the app to do (and what the map's own actions become): returned from
+//! each frame's UI, applied by the app once the frame is drawn. The map never imports this: it
+//! returns [`crate::map::overlay::MapAction`]s, which the app turns into commands here.
 
-use crate::map::overlay::Layers;
+use crate::map::toggles::DrawToggles;
 use crate::model::{DaySpan, FeatureIndex};
 use crate::playback::PlaybackSettings;
 
@@ -20,7 +21,8 @@ pub enum Command {
     ZoomTo(crate::map::projection::LonLatBounds),
     /// Zoom in (positive) or out (negative) by whole levels.
     Zoom(f64),
-    SetLayers(Layers),
+    /// Draw or leave out tiles, basemap, places, movements or labels.
+    SetDrawToggles(DrawToggles),
     /// Show what intersects this time range.
     SetRange(DaySpan),
     /// Move the range by whole playback steps (negative: back).
@@ -64,6 +66,17 @@ pub enum Command {
         crate::import::columns::ColumnMapping,
     ),
     CloseColumnsDialog,
+}
+
+impl From<crate::map::overlay::MapAction> for Command {
+    fn from(action: crate::map::overlay::MapAction) -> Self {
+        use crate::map::overlay::MapAction;
+        match action {
+            MapAction::Select(index) => Command::Select(index),
+            MapAction::SelectMovements(movements) => Command::SelectMovements(movements),
+            MapAction::ZoomTo(bounds) => Command::ZoomTo(bounds),
+        }
+    }
 }
 
 /// Which panels are shown; remembered. The map takes the room of a hidden one.

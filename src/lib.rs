@@ -18,6 +18,7 @@ pub mod logging;
 pub mod map;
 pub mod memory;
 pub mod model;
+pub mod open;
 pub mod playback;
 pub mod search;
 pub mod story;

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use evacmap::cli::{self, Cli, Command};
+use evacmap::cli::{self, Cli, Verb};
 
 // Loading a story allocates many small JSON objects; mimalloc is markedly faster at that than
 // the system allocator (see benches/load.rs).
@@ -19,8 +19,8 @@ fn main() -> ExitCode {
     // wait forever for a lock held here.
     let stderr = &mut std::io::stderr();
     let code = match &cli.command {
-        Some(Command::Check { files, columns }) => cli::check(files, columns, stdout),
-        Some(Command::List {
+        Some(Verb::Check { files, columns }) => cli::check(files, columns, stdout),
+        Some(Verb::List {
             from,
             to,
             file,
@@ -33,9 +33,9 @@ fn main() -> ExitCode {
             stdout,
             stderr,
         ),
-        Some(Command::Export(args)) => cli::export(args, stdout, stderr),
-        Some(Command::Convert { files, columns }) => cli::convert(files, columns, stdout, stderr),
-        Some(Command::Generate { count, out, seed }) => {
+        Some(Verb::Export(args)) => cli::export(args, stdout, stderr),
+        Some(Verb::Convert { files, columns }) => cli::convert(files, columns, stdout, stderr),
+        Some(Verb::Generate { count, out, seed }) => {
             cli::generate(*count, out, *seed, stdout, stderr)
         }
         None => Ok(evacmap::app::run(cli.window)),

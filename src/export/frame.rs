@@ -7,8 +7,9 @@ use std::sync::Arc;
 use egui::{Color32, FontId, Galley, Painter, Pos2, Rect, Vec2, pos2, vec2};
 
 use crate::map::events;
-use crate::map::overlay::{Layers, OverlayOutput};
+use crate::map::overlay::OverlayOutput;
 use crate::map::style;
+use crate::map::toggles::DrawToggles;
 use crate::model::vocab::Vocabulary;
 use crate::model::{Dataset, DaySpan, Feature, MovementStatus};
 
@@ -218,7 +219,7 @@ pub fn legend(
     dataset: &Dataset,
     visible: &[bool],
     range: &DaySpan,
-    layers: Layers,
+    layers: DrawToggles,
     map: Rect,
     drawn: &OverlayOutput,
     previous: Option<Corner>,
@@ -303,7 +304,7 @@ fn entries(
     dataset: &Dataset,
     visible: &[bool],
     range: &DaySpan,
-    layers: Layers,
+    layers: DrawToggles,
 ) -> Vec<(Swatch, String)> {
     let mut controls = Vec::new();
     let mut movements = Vec::new();

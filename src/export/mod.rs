@@ -23,9 +23,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use egui::{Vec2, vec2};
 
 use crate::filter::{TimeIndex, VisibleSet};
-use crate::map::overlay::Layers;
 use crate::map::projection::{LonLatBounds, fit_bounds};
 use crate::map::tiles::{CacheSettings, TileProvider};
+use crate::map::toggles::DrawToggles;
 use crate::model::{Dataset, DaySpan};
 use crate::playback::{PlayMode, StepUnit};
 pub use frame::FrameText;
@@ -225,7 +225,7 @@ pub struct ExportRequest {
     /// Pixels per point for raster output (2 and 3 for print).
     pub scale: f32,
     pub frame: FrameText,
-    pub layers: Layers,
+    pub layers: DrawToggles,
     pub tiles: TileProvider,
     pub cache: CacheSettings,
     pub animation: AnimationSettings,
@@ -245,9 +245,9 @@ impl ExportRequest {
                 legend: true,
                 ..FrameText::default()
             },
-            layers: Layers {
+            layers: DrawToggles {
                 tiles: false,
-                ..Layers::default()
+                ..DrawToggles::default()
             },
             tiles: TileProvider::Offline,
             cache: CacheSettings::default(),

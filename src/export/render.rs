@@ -13,8 +13,9 @@ use super::frame::{self, FrameText};
 use super::scene::{Rgba, Scene, Textures, groups_from_shapes};
 use crate::map::basemap::Basemap;
 use crate::map::index::MapIndex;
-use crate::map::overlay::{Layers, OverlayOutput, StoryOverlay};
+use crate::map::overlay::{OverlayOutput, StoryOverlay};
 use crate::map::tiles::{CacheSettings, MapTiles, TileProvider};
+use crate::map::toggles::DrawToggles;
 use crate::model::{Dataset, DaySpan};
 
 /// Where the map looks: its centre and zoom (as walkers counts zoom).
@@ -30,7 +31,7 @@ pub struct Picture<'a> {
     /// Whether each feature shows, by index (the time range applied).
     pub visible: &'a [bool],
     pub range: DaySpan,
-    pub layers: Layers,
+    pub layers: DrawToggles,
     pub view: MapView,
     /// The page, in points; with `map_only`, the map's size (the page grows by the frame).
     pub size: Vec2,

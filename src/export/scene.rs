@@ -9,6 +9,8 @@ use std::sync::Arc;
 use egui::epaint::{self, ClippedShape, ColorMode, Shape, TextShape};
 use egui::{Color32, Rect, TextureId};
 
+use crate::map::overlay::MarkTag;
+
 /// A colour, not premultiplied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rgba(pub [u8; 4]);
@@ -85,6 +87,14 @@ pub enum Item {
         max: Point,
         png: Arc<Vec<u8>>,
     },
+    /// One feature of the story as the map drew it (a marker, an arrow, a cluster, an event's
+    /// symbol or badge): its kind ("places", "movements"…), id and title, and its items.
+    Feature {
+        kind: &'static str,
+        id: String,
+        title: String,
+        items: Vec<Item>,
+    },
 }
 
 /// Items drawn within one clip rectangle (`None`: the whole page).
@@ -104,8 +114,29 @@ pub struct Scene {
 }
 
 impl Scene {
+    /// Every item in paint order, those of each feature in its place.
     pub fn items(&self) -> impl Iterator<Item = &Item> {
-        self.groups.iter().flat_map(|g| g.items.iter())
+        fn flatten<'s>(items: &'s [Item], out: &mut Vec<&'s Item>) {
+            for item in items {
+                match item {
+                    Item::Feature { items, .. } => flatten(items, out),
+                    other => out.push(other),
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for group in &self.groups {
+            flatten(&group.items, &mut out);
+        }
+        out.into_iter()
+    }
+
+    /// The features drawn, in paint order: kind, id, title and their items.
+    pub fn features(&self) -> impl Iterator<Item = &Item> {
+        self.groups
+            .iter()
+            .flat_map(|g| g.items.iter())
+            .filter(|item| matches!(item, Item::Feature { .. }))
     }
 
     /// Every text run, in paint order: for tests and for the document's title.
@@ -212,7 +243,29 @@ pub fn groups_from_shapes(
     textures: &mut Textures,
 ) -> Vec<Group> {
     let mut groups: Vec<Group> = Vec::new();
+    // The feature whose shapes are being read, between the map's tags.
+    let mut feature: Option<Item> = None;
     for clipped in shapes {
+        if let Shape::Callback(callback) = &clipped.shape
+            && let Some(tag) = callback.callback.downcast_ref::<MarkTag>()
+        {
+            match tag {
+                MarkTag::Begin { kind, id, title } => {
+                    feature = Some(Item::Feature {
+                        kind,
+                        id: id.clone(),
+                        title: title.clone(),
+                        items: Vec::new(),
+                    });
+                }
+                MarkTag::End => {
+                    if let (Some(done), Some(group)) = (feature.take(), groups.last_mut()) {
+                        group.items.push(done);
+                    }
+                }
+            }
+            continue;
+        }
         let clip = clipped.clip_rect.intersect(page);
         if !clip.is_positive() {
             continue;
@@ -224,8 +277,13 @@ pub fn groups_from_shapes(
                 items: Vec::new(),
             });
         }
-        if let Some(group) = groups.last_mut() {
-            convert(&clipped.shape, clip, textures, &mut group.items);
+        match &mut feature {
+            Some(Item::Feature { items, .. }) => convert(&clipped.shape, clip, textures, items),
+            _ => {
+                if let Some(group) = groups.last_mut() {
+                    convert(&clipped.shape, clip, textures, &mut group.items);
+                }
+            }
         }
     }
     groups.retain(|g| !g.items.is_empty());

@@ -55,9 +55,7 @@ pub fn to_svg(scene: &Scene, unit: PageUnit) -> String {
             }
             None => out.push_str("<g>\n"),
         }
-        for item in &group.items {
-            write_item(&mut out, item);
-        }
+        write_items(&mut out, &group.items);
         out.push_str("</g>\n");
     }
     out.push_str("</svg>\n");
@@ -116,8 +114,68 @@ fn fill_attribute(fill: Option<Rgba>) -> String {
     }
 }
 
+/// Writes `items`, each run of the story's features of one kind in a group of that kind
+/// (`<g class="places">`), so that a designer can select all the markers or all the arrows.
+fn write_items(out: &mut String, items: &[Item]) {
+    let mut open_kind: Option<&str> = None;
+    for item in items {
+        let kind = match item {
+            Item::Feature { kind, .. } => Some(*kind),
+            _ => None,
+        };
+        if kind != open_kind {
+            if open_kind.is_some() {
+                out.push_str("</g>\n");
+            }
+            if let Some(kind) = kind {
+                let _ = writeln!(out, r#"<g class="{kind}">"#);
+            }
+            open_kind = kind;
+        }
+        write_item(out, item);
+    }
+    if open_kind.is_some() {
+        out.push_str("</g>\n");
+    }
+}
+
+/// An XML id from a feature's kind and id: letters, digits, `-`, `_` and `.` kept, anything else
+/// as `_` (the feature's own id is in `data-id`, exactly).
+fn element_id(kind: &str, id: &str) -> String {
+    let singular = kind.strip_suffix('s').unwrap_or(kind);
+    let safe: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{singular}-{safe}")
+}
+
 fn write_item(out: &mut String, item: &Item) {
     match item {
+        Item::Feature {
+            kind,
+            id,
+            title,
+            items,
+        } => {
+            let _ = writeln!(
+                out,
+                r#"<g id="{}" data-id="{}"><title>{}</title>"#,
+                escape(&element_id(kind, id)),
+                escape(id),
+                escape(title)
+            );
+            for item in items {
+                write_item(out, item);
+            }
+            out.push_str("</g>\n");
+        }
         Item::Area { rings, fill } => {
             let mut d = String::new();
             for ring in rings {

@@ -42,7 +42,7 @@ impl Row {
 /// `Country of origin (ISO)` → `country_of_origin_(iso)`.
 pub fn fold_header(name: &str) -> String {
     name.trim()
-        .trim_start_matches('\u{feff}')
+        .trim_start_matches(crate::io::text::BYTE_ORDER_MARK_CHAR)
         .to_lowercase()
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -66,7 +66,7 @@ impl Table {
         warnings: &mut Vec<Problem>,
         progress: &LoadProgress,
     ) -> Result<Self, TableError> {
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let bytes = crate::io::text::without_byte_order_mark(bytes);
         // Lines, not records (a quoted field may span lines): near enough for a progress bar.
         let line_count = memchr::memchr_iter(b'\n', bytes).count().max(1);
         progress.set_rows_total(line_count);

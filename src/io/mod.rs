@@ -1,22 +1,15 @@
 //! Reading and writing stories. No drawing here.
 
-pub mod background;
-pub mod fast;
-pub mod json;
+pub mod geojson;
 pub mod problem;
 pub mod progress;
-pub mod read;
 pub mod source;
-pub mod split;
-pub mod streamed;
-pub mod structure;
 pub mod text;
-pub mod watch;
 pub mod write;
 
+pub use geojson::{Loaded, load_file, load_file_with_limit, load_file_with_progress, parse_bytes};
 pub use problem::{Location, Problem, ProblemReport, Severity};
 pub use progress::LoadProgress;
-pub use read::{Loaded, load_file, load_file_with_limit, load_file_with_progress, parse_bytes};
 pub use source::{MAX_FILE_BYTES, STDIN_PATH};
 pub use write::{save_file, to_geojson, to_geojson_string};
 

@@ -9,6 +9,17 @@ use std::marker::PhantomData;
 use std::ops::{Deref, Range};
 use std::path::{Path, PathBuf};
 
+/// UTF-8's byte-order mark, which a file may start with (and which is no part of its text).
+pub const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
+
+/// The byte-order mark as a character, as it stands at the start of a decoded text.
+pub const BYTE_ORDER_MARK_CHAR: char = '\u{feff}';
+
+/// `bytes` without a leading byte-order mark.
+pub fn without_byte_order_mark(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(BYTE_ORDER_MARK).unwrap_or(bytes)
+}
+
 /// Texts smaller than this stay on the heap: handing back their pages gains nothing.
 pub const MAPPED_FROM_BYTES: u64 = 16 * 1024 * 1024;
 

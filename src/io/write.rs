@@ -6,7 +6,7 @@ use std::path::Path;
 use serde_json::{Map, Value, json};
 
 use super::SaveError;
-use super::read::FORMAT_VERSION;
+use super::geojson::FORMAT_VERSION;
 use crate::model::{
     Common, ControlClaim, Dataset, Extra, Feature, Figure, Source, Term, Vocabulary,
 };

@@ -11,3 +11,4 @@ pub mod sprites;
 pub mod style;
 pub mod tessellated;
 pub mod tiles;
+pub mod toggles;

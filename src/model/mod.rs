@@ -2,6 +2,8 @@
 //!
 //! Pure data, no drawing: the map and panels read it, `io` reads and writes it.
 
+pub mod extra;
+pub mod figures;
 pub mod link;
 pub mod names;
 pub mod store;
@@ -9,93 +11,16 @@ pub mod vocab;
 pub mod when;
 
 use geo::{Coord, Geometry, InteriorPoint, Point};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+pub use extra::Extra;
+pub use figures::{Figure, figures_by_source, format_count};
 pub use store::Store;
 pub use vocab::{
     ControlStatus, EventType, GeoPrecision, Measure, MovementStatus, MovementType, PlaceType,
     Qualifier, SourceKind, Term, Vocabulary,
 };
 pub use when::{DaySpan, PackedWhen, PartialDate, Precision, When};
-
-/// Properties a file had that evacmap does not interpret; saved back unchanged, in their order.
-///
-/// Most items have none, so an empty set is one null pointer rather than an empty map's 72 bytes:
-/// a story holds several per feature.
-#[derive(Clone, Default, PartialEq)]
-pub struct Extra(Option<Box<Map<String, Value>>>);
-
-impl Extra {
-    pub fn new() -> Self {
-        Self(None)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_none()
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.as_ref().map_or(0, |map| map.len())
-    }
-
-    pub fn get(&self, key: &str) -> Option<&Value> {
-        self.0.as_ref()?.get(key)
-    }
-
-    pub fn insert(&mut self, key: String, value: Value) -> Option<Value> {
-        self.0.get_or_insert_default().insert(key, value)
-    }
-
-    pub fn remove(&mut self, key: &str) -> Option<Value> {
-        let map = self.0.as_mut()?;
-        let removed = map.shift_remove(key);
-        if map.is_empty() {
-            self.0 = None;
-        }
-        removed
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> {
-        self.0.iter().flat_map(|map| map.iter())
-    }
-}
-
-impl From<Map<String, Value>> for Extra {
-    fn from(map: Map<String, Value>) -> Self {
-        Self((!map.is_empty()).then(|| Box::new(map)))
-    }
-}
-
-impl FromIterator<(String, Value)> for Extra {
-    fn from_iter<I: IntoIterator<Item = (String, Value)>>(members: I) -> Self {
-        Map::from_iter(members).into()
-    }
-}
-
-impl<'a> IntoIterator for &'a Extra {
-    type Item = (&'a String, &'a Value);
-    type IntoIter = Box<dyn Iterator<Item = (&'a String, &'a Value)> + 'a>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.iter())
-    }
-}
-
-/// As for a JSON object: a missing member reads as `null`.
-impl std::ops::Index<&str> for Extra {
-    type Output = Value;
-
-    fn index(&self, key: &str) -> &Value {
-        static NULL: Value = Value::Null;
-        self.get(key).unwrap_or(&NULL)
-    }
-}
-
-impl std::fmt::Debug for Extra {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_map().entries(self.iter()).finish()
-    }
-}
 
 /// Who reported something. Cited by id from figures, claims, movements and events.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,42 +33,6 @@ pub struct Source {
     pub published: Option<When>,
     pub note: Option<String>,
     pub extra: Extra,
-}
-
-/// One number as one source gave it. Conflicting figures stay separate `Figure`s.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Figure {
-    pub measure: Term<Measure>,
-    pub value: u64,
-    pub qualifier: Term<Qualifier>,
-    pub sources: Vec<String>,
-    pub note: Option<String>,
-    pub extra: Extra,
-}
-
-impl Figure {
-    /// "about 700 people".
-    pub fn describe(&self) -> String {
-        let prefix = self.qualifier.known().map_or("", |q| q.prefix());
-        format!(
-            "{prefix}{} {}",
-            format_count(self.value),
-            self.measure.label()
-        )
-    }
-}
-
-/// 1246 → "1,246".
-pub fn format_count(value: u64) -> String {
-    let digits = value.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Who held (part of) a place, when, according to whom.

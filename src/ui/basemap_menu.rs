@@ -31,6 +31,7 @@ impl Default for BasemapForm {
     }
 }
 
+#[must_use = "the commands are for the app to apply"]
 pub fn basemap_menu_ui(
     ui: &mut Ui,
     form: &mut BasemapForm,

@@ -30,6 +30,7 @@ impl ColumnsDialog {
         }
     }
 
+    #[must_use = "the commands are for the app to apply"]
     pub fn ui(&mut self, ctx: &Context) -> Vec<Command> {
         let mut commands = Vec::new();
         let name = self.path.file_name().map_or_else(

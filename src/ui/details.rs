@@ -6,10 +6,11 @@ use super::Command;
 use crate::map::style;
 use crate::model::{
     ControlClaim, Dataset, DaySpan, Event, Feature, FeatureIndex, Figure, Movement, Place,
-    capitalise,
+    capitalise, figures_by_source,
 };
 
 /// Shows the selected feature; returns what the user asked for.
+#[must_use = "the commands are for the app to apply"]
 pub fn details_ui(
     ui: &mut Ui,
     dataset: &Dataset,
@@ -233,6 +234,7 @@ fn heading_ui(ui: &mut Ui, title: &str, commands: &mut Vec<Command>) {
 
 /// The movements one arrow between clusters stands for: each with its date and its figures
 /// by source (never summed across sources); a click on one selects it.
+#[must_use = "the commands are for the app to apply"]
 pub fn movements_ui(ui: &mut Ui, dataset: &Dataset, movements: &[FeatureIndex]) -> Vec<Command> {
     let mut commands = Vec::new();
     heading_ui(ui, &format!("{} movements", movements.len()), &mut commands);
@@ -266,21 +268,6 @@ pub fn movements_ui(ui: &mut Ui, dataset: &Dataset, movements: &[FeatureIndex]) 
             }
         });
     commands
-}
-
-/// Figures grouped by the exact set of sources that give them, in first-seen order.
-pub fn figures_by_source(figures: &[Figure]) -> Vec<(Vec<String>, Vec<&Figure>)> {
-    let mut groups: Vec<(Vec<String>, Vec<&Figure>)> = Vec::new();
-    for figure in figures {
-        match groups
-            .iter_mut()
-            .find(|(sources, _)| *sources == figure.sources)
-        {
-            Some((_, list)) => list.push(figure),
-            None => groups.push((figure.sources.clone(), vec![figure])),
-        }
-    }
-    groups
 }
 
 fn event_ui(ui: &mut Ui, dataset: &Dataset, event: &Event, commands: &mut Vec<Command>) {

@@ -240,6 +240,7 @@ pub struct EventListInput<'a> {
 /// Places a search lists above the events at most; typing more narrows them.
 const MAX_PLACES_LISTED: usize = 50;
 
+#[must_use = "the commands are for the app to apply"]
 pub fn event_list_ui(
     ui: &mut Ui,
     search: &mut String,

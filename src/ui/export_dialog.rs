@@ -8,8 +8,8 @@ use egui::{RichText, Ui};
 
 use crate::command::Command;
 use crate::export::{ExportRequest, Format, FrameText, MapView, PageSize, ViewChoice};
-use crate::map::overlay::Layers;
 use crate::map::tiles::{CacheSettings, TileProvider};
+use crate::map::toggles::DrawToggles;
 use crate::model::DaySpan;
 
 /// What the dialog remembers between openings.
@@ -55,7 +55,7 @@ impl Default for ExportForm {
 /// The window's state the export starts from.
 pub struct ExportContext<'a> {
     pub range: DaySpan,
-    pub layers: Layers,
+    pub layers: DrawToggles,
     /// The view on screen and the map's size in points.
     pub view: Option<(MapView, egui::Vec2)>,
     pub tiles: &'a TileProvider,
@@ -100,6 +100,7 @@ pub fn request(form: &ExportForm, context: &ExportContext) -> ExportRequest {
 }
 
 /// The dialog's contents.
+#[must_use = "the commands are for the app to apply"]
 pub fn export_ui(ui: &mut Ui, form: &mut ExportForm, context: &ExportContext) -> Vec<Command> {
     let mut commands = Vec::new();
     egui::Grid::new("export form")

@@ -14,6 +14,7 @@ pub struct FilesInput<'a> {
     pub layers: &'a LayerSet,
 }
 
+#[must_use = "the commands are for the app to apply"]
 pub fn files_ui(ui: &mut Ui, input: &FilesInput) -> Vec<Command> {
     let mut commands = Vec::new();
     let layers = input.layers.layers();

@@ -4,8 +4,8 @@ use egui::{Color32, RichText, Ui, vec2};
 
 use super::Command;
 use crate::map::events;
-use crate::map::overlay::Layers;
 use crate::map::style::{self, CONTROL_LEGEND, MarkerShape};
+use crate::map::toggles::DrawToggles;
 use crate::model::names::LabelLanguage;
 use crate::model::{Dataset, MovementType, PlaceType};
 
@@ -22,7 +22,8 @@ pub fn story_header_ui(ui: &mut Ui, dataset: &Dataset) {
 }
 
 /// The layer switches, as a menu.
-pub fn layers_menu_ui(ui: &mut Ui, layers: Layers) -> Vec<Command> {
+#[must_use = "the commands are for the app to apply"]
+pub fn layers_menu_ui(ui: &mut Ui, layers: DrawToggles) -> Vec<Command> {
     let mut commands = Vec::new();
     ui.menu_button("Layers", |ui| {
         let mut changed = layers;
@@ -38,7 +39,7 @@ pub fn layers_menu_ui(ui: &mut Ui, layers: Layers) -> Vec<Command> {
             }
         });
         if changed != layers {
-            commands.push(Command::SetLayers(changed));
+            commands.push(Command::SetDrawToggles(changed));
         }
     });
     commands

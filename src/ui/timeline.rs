@@ -68,6 +68,7 @@ pub fn date_of(number: f64) -> NaiveDate {
     NaiveDate::from_num_days_from_ce_opt(number.floor() as i32).unwrap_or(NaiveDate::MIN)
 }
 
+#[must_use = "the commands are for the app to apply"]
 pub fn timeline_ui(ui: &mut Ui, state: &mut TimelineState, input: &TimelineInput) -> Vec<Command> {
     let mut commands = Vec::new();
     if state.shown_range != Some(input.range) {

@@ -8,18 +8,19 @@ use egui::{RichText, Ui};
 use super::basemap_menu::{BasemapForm, basemap_menu_ui};
 use super::{Panels, sidebar};
 use crate::command::Command;
-use crate::map::overlay::Layers;
 use crate::map::tiles::{CacheSettings, TileProvider};
+use crate::map::toggles::DrawToggles;
 
 /// What the bar shows this frame.
 pub struct TopBar<'a> {
-    pub layers: Layers,
+    pub layers: DrawToggles,
     pub tile_provider: &'a TileProvider,
     pub tile_cache: &'a CacheSettings,
     pub panels: Panels,
     pub recent_files: &'a [PathBuf],
 }
 
+#[must_use = "the commands are for the app to apply"]
 pub fn top_bar_ui(ui: &mut Ui, bar: &TopBar, basemap_form: &mut BasemapForm) -> Vec<Command> {
     let mut commands = Vec::new();
     ui.horizontal(|ui| {

@@ -28,7 +28,7 @@ fn evacmap(args: &[&str]) -> (i32, String, String) {
 }
 
 fn load(name: &str) -> evacmap::io::Loaded {
-    evacmap::import::load(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    evacmap::open::load(&fixture(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 fn events(dataset: &evacmap::model::Dataset) -> Vec<evacmap::model::Event> {

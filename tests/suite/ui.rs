@@ -496,7 +496,7 @@ fn slow_failing_loader(
 #[test]
 fn a_crash_while_loading_becomes_an_error_and_the_story_stays() {
     let mut harness = harness();
-    let job = evacmap::io::background::LoadJob::start_with(
+    let job = evacmap::open::job::LoadJob::start_with(
         std::path::Path::new("story.geojson"),
         crashing_loader,
     );
@@ -513,7 +513,7 @@ fn a_crash_while_loading_becomes_an_error_and_the_story_stays() {
 #[test]
 fn the_window_keeps_drawing_while_a_story_loads() {
     let mut harness = harness();
-    let job = evacmap::io::background::LoadJob::start_with(
+    let job = evacmap::open::job::LoadJob::start_with(
         std::path::Path::new("/nonexistent"),
         slow_failing_loader,
     );
@@ -814,7 +814,7 @@ fn half_read_loader(
 fn a_load_shows_its_progress_and_cancel_keeps_the_story_on_screen() {
     let mut harness = harness();
     let folder = tempfile::tempdir().unwrap();
-    let job = evacmap::io::background::LoadJob::start_with(
+    let job = evacmap::open::job::LoadJob::start_with(
         &folder.path().join("big.geojson"),
         half_read_loader,
     );

@@ -1,5 +1,5 @@
 //! A big story file read without holding its text: outlined block by block as it is read
-//! ([`split::OutlineReader`]), then each worker reads its features again from the file, a stride
+//! ([`super::outline::OutlineReader`]), then each worker reads its features again from the file, a stride
 //! at a time. A million-feature story's text is larger than everything it loads into; held whole
 //! it was most of the load's peak memory.
 //!
@@ -11,12 +11,14 @@ use std::io::Read;
 use std::path::Path;
 use std::time::SystemTime;
 
-use super::LoadError;
-use super::progress::LoadProgress;
-use super::read::{BYTE_ORDER_MARK, Loaded, read_file_outlined};
-use super::source::{MAX_FILE_BYTES, origin_name};
-use super::split::OutlineReader;
-use super::text::MAPPED_FROM_BYTES;
+use super::Loaded;
+use super::outline::OutlineReader;
+use super::parallel::read_file_outlined;
+use crate::io::LoadError;
+use crate::io::progress::LoadProgress;
+use crate::io::source::{MAX_FILE_BYTES, origin_name};
+use crate::io::text::BYTE_ORDER_MARK;
+use crate::io::text::MAPPED_FROM_BYTES;
 
 /// How much of the file is read at a time while outlining it.
 const BLOCK: usize = 1 << 20;
@@ -142,8 +144,8 @@ fn fill(file: &mut std::fs::File, buffer: &mut [u8]) -> std::io::Result<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::io::read::parse_bytes;
-    use crate::io::read::tests::{outcome, story_files};
+    use crate::io::geojson::parse_bytes;
+    use crate::io::geojson::tests::{outcome, story_files};
 
     /// Every fixture, the bundled story and generated ones (one with a byte-order mark) read
     /// the same as their whole text does, wherever this way reads them.

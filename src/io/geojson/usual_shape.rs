@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use geo::{Geometry, Point};
 use serde::Deserialize;
 
-use super::read::MAX_FIGURE;
+use super::MAX_FIGURE;
 use crate::model::{
     Common, ControlClaim, Event, Extra, Feature, Figure, Movement, Place, Qualifier, Term,
     Vocabulary, When,
@@ -21,9 +21,6 @@ use crate::model::{
 
 /// A list of ids or names as written.
 type Words<'a> = Vec<Cow<'a, str>>;
-
-/// A place a feature refers to, checked once every feature is read: the member's path and the id.
-pub type PlaceReference = (&'static str, String);
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -132,11 +129,10 @@ struct RawFigure<'a> {
     note: Option<Cow<'a, str>>,
 }
 
-/// What the quick way read: the feature and the places it refers to, in the order the full reader
-/// would have noted them.
+/// What the quick way read. (Its references to places are checked from the columns once
+/// everything is read.)
 pub struct QuickFeature {
     pub feature: Feature,
-    pub references: Vec<PlaceReference>,
 }
 
 fn owned(text: Option<Cow<'_, str>>) -> Option<String> {
@@ -207,7 +203,6 @@ pub fn read(text: &[u8], declared: &dyn Fn(&str) -> bool) -> Option<QuickFeature
         extra: Extra::new(),
         foreign: Extra::new(),
     };
-    let mut references = Vec::new();
     let feature = match props.kind.as_ref() {
         "place" => {
             let is_point = matches!(common.geometry, Some(Geometry::Point(_)));
@@ -276,8 +271,6 @@ pub fn read(text: &[u8], declared: &dyn Fn(&str) -> bool) -> Option<QuickFeature
             if from == to {
                 return None;
             }
-            references.push(("properties.from", from.clone()));
-            references.push(("properties.to", to.clone()));
             Feature::Movement(Movement {
                 common,
                 from,
@@ -310,9 +303,7 @@ pub fn read(text: &[u8], declared: &dyn Fn(&str) -> bool) -> Option<QuickFeature
             {
                 return None;
             }
-            if let Some(place) = &place {
-                references.push(("properties.place", place.clone()));
-            }
+            if let Some(_place) = &place {}
             Feature::Event(Event {
                 common,
                 event_type: required(props.event_type.as_ref())?,
@@ -324,10 +315,7 @@ pub fn read(text: &[u8], declared: &dyn Fn(&str) -> bool) -> Option<QuickFeature
         }
         _ => return None,
     };
-    Some(QuickFeature {
-        feature,
-        references,
-    })
+    Some(QuickFeature { feature })
 }
 
 fn figures(

@@ -39,7 +39,7 @@ impl FileWatcher {
     pub fn watch(&mut self, paths: &[PathBuf]) {
         let mut files = HashMap::new();
         for path in paths {
-            if path.as_os_str() == super::STDIN_PATH {
+            if path.as_os_str() == crate::io::STDIN_PATH {
                 continue;
             }
             if let Ok(absolute) = std::path::absolute(path) {

@@ -16,19 +16,19 @@ pub struct LoadJob {
 }
 
 impl LoadJob {
-    /// Starts reading `path` in whatever format it is ([`crate::import::load_with_progress`]).
+    /// Starts reading `path` in whatever format it is ([`crate::open::load_with_progress`]).
     pub fn start(path: &Path) -> Self {
-        Self::start_with(path, crate::import::load_with_progress)
+        Self::start_with(path, crate::open::load_with_progress)
     }
 
-    /// Starts reading `path` in whatever format it is, with `options` ([`crate::import::load_with`]).
-    pub fn start_import(path: &Path, options: crate::import::ImportOptions) -> Self {
+    /// Starts reading `path` in whatever format it is, with `options` ([`crate::open::load_with`]).
+    pub fn start_import(path: &Path, options: crate::open::ImportOptions) -> Self {
         Self::start_with(path, move |path, progress| {
-            crate::import::load_with(path, &options, progress)
+            crate::open::load_with(path, &options, progress)
         })
     }
 
-    /// Starts reading `path` with `loader` ([`crate::import::load_with_progress`] in the app,
+    /// Starts reading `path` with `loader` ([`crate::open::load_with_progress`] in the app,
     /// anything in tests).
     pub fn start_with(
         path: &Path,

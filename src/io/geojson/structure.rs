@@ -15,7 +15,7 @@ use geo::{
 };
 use serde_json::{Map, Value};
 
-use super::problem::{Severity, describe_value, join_path, quote};
+use crate::io::problem::{Severity, describe_value, join_path, quote};
 
 /// A broken rule, located by a path relative to the object checked.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,0 +1,135 @@
+//! The keyboard: shortcuts, focus on the map, and files dropped on the window.
+
+use std::path::PathBuf;
+
+use egui::{Id, Key, vec2};
+
+use super::EvacApp;
+use crate::ui::Command;
+
+/// The keyboard, as the help overlay lists it.
+pub const SHORTCUTS: &[(&str, &str)] = &[
+    ("Space", "Play or pause"),
+    (
+        "← / →",
+        "Move the time range back or forward by its own length",
+    ),
+    ("Ctrl+F", "Search the event list"),
+    ("Home", "Frame the whole story"),
+    ("+ / -", "Zoom in or out"),
+    (
+        "Tab / Shift+Tab",
+        "Enter the map at its first item; move through markers, arrows and controls",
+    ),
+    (
+        "Arrow keys (on the map)",
+        "Move to the nearest marker, arrow or event in that direction",
+    ),
+    (
+        "F6",
+        "Move between the map, the event list, the timeline and the top bar",
+    ),
+    ("Enter", "Select the focused marker or arrow"),
+    ("Esc", "Clear the selection"),
+    ("F1 or ?", "Show or hide this list"),
+];
+
+impl EvacApp {
+    #[must_use = "the commands are for the app to apply"]
+    pub(super) fn keyboard_commands(&mut self, ctx: &egui::Context) -> Vec<Command> {
+        let mut commands = Vec::new();
+        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, Key::F)) {
+            self.focus_search = true;
+        }
+        self.keyboard_focus(ctx);
+        if ctx.egui_wants_keyboard_input() {
+            return commands;
+        }
+        ctx.input(|input| {
+            if input.key_pressed(Key::Space) {
+                commands.push(Command::TogglePlay);
+            }
+            if input.key_pressed(Key::ArrowLeft) {
+                commands.push(Command::Step(-1));
+            }
+            if input.key_pressed(Key::ArrowRight) {
+                commands.push(Command::Step(1));
+            }
+            if input.key_pressed(Key::F1) || input.key_pressed(Key::Questionmark) {
+                commands.push(Command::ToggleHelp);
+            }
+            if input.key_pressed(Key::Escape) {
+                commands.push(Command::Select(None));
+            }
+            if input.key_pressed(Key::Home) {
+                commands.push(Command::FitAll);
+            }
+            if input.key_pressed(Key::Plus) || input.key_pressed(Key::Equals) {
+                commands.push(Command::Zoom(1.0));
+            }
+            if input.key_pressed(Key::Minus) {
+                commands.push(Command::Zoom(-1.0));
+            }
+        });
+        commands
+    }
+
+    /// The keyboard on the map: with nothing focused, Tab enters the map at its first item; on
+    /// the map, arrow keys move to the nearest item in that direction; F6 moves between the map
+    /// and the panels. The widget to focus is asked for at the end of the frame, after egui's
+    /// own Tab handling.
+    pub(super) fn keyboard_focus(&mut self, ctx: &egui::Context) {
+        let targets = &self.last_overlay.focus_targets;
+        let focused = ctx.memory(|m| m.focused());
+        let on_map = focused.and_then(|id| targets.iter().position(|t| t.id == id));
+        let press = |key| ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, key));
+        if press(Key::F6) {
+            let stops: Vec<Option<Id>> = std::iter::once(targets.first().map(|t| t.id))
+                .chain(
+                    crate::ui::focus::PANEL_STOPS.map(|panel| crate::ui::focus::stop(ctx, panel)),
+                )
+                .collect();
+            let current = match on_map {
+                Some(_) => Some(0),
+                None => stops.iter().position(|s| s.is_some() && *s == focused),
+            };
+            self.focus_next = (1..=stops.len())
+                .map(|step| current.map_or(step - 1, |c| c + step) % stops.len())
+                .find_map(|i| stops[i]);
+            return;
+        }
+        if focused.is_none() && ctx.input(|i| i.key_pressed(Key::Tab) && !i.modifiers.shift) {
+            self.focus_next = targets.first().map(|t| t.id);
+            return;
+        }
+        let Some(current) = on_map else {
+            return;
+        };
+        for (key, direction) in [
+            (Key::ArrowLeft, vec2(-1.0, 0.0)),
+            (Key::ArrowRight, vec2(1.0, 0.0)),
+            (Key::ArrowUp, vec2(0.0, -1.0)),
+            (Key::ArrowDown, vec2(0.0, 1.0)),
+        ] {
+            if press(key) {
+                let points: Vec<egui::Pos2> = targets.iter().map(|t| t.at).collect();
+                let next = crate::map::layout::nearest_in_direction(&points, current, direction)
+                    .unwrap_or(current);
+                self.focus_next = targets.get(next).map(|t| t.id);
+            }
+        }
+    }
+
+    pub(super) fn open_dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_owned())
+                .collect()
+        });
+        if !dropped.is_empty() {
+            self.queue_files(&dropped);
+        }
+    }
+}

@@ -1,0 +1,275 @@
+//! Opening files as layers on a worker, watching them for changes, and what the window shows
+//! when a file does not load.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use egui::{Align2, Color32, RichText, vec2};
+
+use super::EvacApp;
+use super::state::{RECENT_FILES, import_options};
+use crate::filter::{TimeIndex, VisibleSet};
+use crate::import::columns::ColumnMapping;
+use crate::io::LoadError;
+use crate::layers::{Layer, LayerSet};
+use crate::open::job::LoadJob;
+use crate::story::Story;
+use crate::ui::columns_dialog::ColumnsDialog;
+use crate::ui::event_list::EventCatalogue;
+use crate::ui::timeline::TimelineState;
+
+/// A load under way, and what to do when it ends.
+pub(super) struct PendingLoad {
+    pub(super) job: LoadJob,
+    /// The file named at start-up: on failure the bundled story is shown, and a view restored
+    /// from the last run is kept rather than refitted.
+    pub(super) at_startup: bool,
+    /// `--select ID`, applied once the story is there.
+    pub(super) select: Option<String>,
+    /// The file of an open layer changed on disk: on failure its last good data stays.
+    pub(super) reload: bool,
+    /// Files read with it (a flow table's locations).
+    pub(super) companions: Vec<PathBuf>,
+}
+
+impl EvacApp {
+    /// Rebuilds what depends on the story (not on the range): time index, list, extent.
+    pub(super) fn reindex(&mut self) {
+        let started = Instant::now();
+        let dataset = &self.story.dataset;
+        self.time_index = TimeIndex::for_dataset(dataset);
+        let time_index = started.elapsed();
+        self.map_index.rebuild(dataset);
+        let map_index = started.elapsed();
+        self.visible = VisibleSet::new(&self.time_index, &self.range);
+        self.catalogue = EventCatalogue::new(dataset);
+        log::info!(
+            "indexed {} features in {:.0} ms: time {:.0} ms, map {:.0} ms (a big story's on a thread), list and search {:.0} ms",
+            dataset.features().len(),
+            started.elapsed().as_secs_f64() * 1e3,
+            time_index.as_secs_f64() * 1e3,
+            (map_index - time_index).as_secs_f64() * 1e3,
+            (started.elapsed() - map_index).as_secs_f64() * 1e3,
+        );
+        self.search_matches.clear();
+        self.extent = crate::filter::time_extent(dataset);
+        self.story_week = crate::filter::story_week(dataset);
+        self.timeline = TimelineState::default();
+        self.playing = None;
+        // What the replaced story and the reading held.
+        crate::memory::give_back_freed();
+        crate::memory::settle_soon();
+    }
+    /// Opens another story on a worker thread; on failure the current one stays and the
+    /// problems are shown. A load already under way is abandoned.
+    pub fn open(&mut self, path: &Path) {
+        self.open_with(path, Vec::new());
+    }
+
+    /// [`Self::open`], reading `companions` with it (a flow table's locations).
+    pub(super) fn open_with(&mut self, path: &Path, companions: Vec<PathBuf>) {
+        let job = LoadJob::start_import(path, import_options(&self.state, companions.clone()));
+        self.start_load(job);
+        if let Some(pending) = &mut self.loading {
+            pending.companions = companions;
+        }
+    }
+
+    /// Opens `paths` one after the other, a flow table together with its locations.
+    pub(super) fn queue_files(&mut self, paths: &[PathBuf]) {
+        self.queued_files
+            .extend(crate::open::group_companions(paths));
+    }
+
+    /// Takes over a load started elsewhere (tests start them with their own loader).
+    pub fn start_load(&mut self, job: LoadJob) {
+        self.loading = Some(PendingLoad {
+            job,
+            at_startup: false,
+            select: None,
+            reload: false,
+            companions: Vec::new(),
+        });
+    }
+
+    /// Puts `path` first among the recent files (at most [`RECENT_FILES`]).
+    pub(super) fn remember_recent(&mut self, path: &Path) {
+        if path.as_os_str() == crate::io::STDIN_PATH {
+            return;
+        }
+        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        self.state.recent_files.retain(|p| *p != path);
+        self.state.recent_files.insert(0, path);
+        self.state.recent_files.truncate(RECENT_FILES);
+    }
+
+    /// The open files, as layers.
+    pub fn layer_set(&self) -> &LayerSet {
+        &self.layer_set
+    }
+
+    /// Shows what the visible layers hold, after a layer came, went, or changed.
+    pub(super) fn apply_layers(&mut self) {
+        let selected = self
+            .selection
+            .and_then(|i| self.story.dataset.get(i))
+            .map(|f| f.id().to_owned());
+        self.story = self.layer_set.story();
+        self.layer_bands = self.layer_set.bands();
+        if self.layer_bands.len() < 2 {
+            self.layer_bands.clear();
+        }
+        self.state.last_file = self.story.path.clone();
+        self.selected_movements = None;
+        self.selection = selected.and_then(|id| self.story.dataset.index_of(&id));
+        self.reindex();
+        self.watch_layers();
+    }
+
+    /// Watches the files of the open layers, and only those.
+    pub(super) fn watch_layers(&mut self) {
+        if let Some(watcher) = &mut self.watcher {
+            let paths: Vec<PathBuf> = self
+                .layer_set
+                .layers()
+                .iter()
+                .filter_map(|l| l.path.clone())
+                .collect();
+            watcher.watch(&paths);
+        }
+    }
+
+    /// Starts reloading layers whose files changed, and opening files queued on the command line.
+    pub(super) fn poll_files(&mut self, ctx: &egui::Context) {
+        if self.watcher.is_none() && self.frames == 1 {
+            let repaint = ctx.clone();
+            self.watcher = crate::open::watch::FileWatcher::new(move || repaint.request_repaint())
+                .map_err(|e| log::warn!("files will not reload when changed: {e}"))
+                .ok();
+            self.watch_layers();
+        }
+        if self.loading.is_some() {
+            return;
+        }
+        let changed = self
+            .watcher
+            .as_ref()
+            .map(|w| w.changed())
+            .unwrap_or_default();
+        if let Some(index) = changed.iter().find_map(|p| self.layer_set.find(p)) {
+            let layer = &self.layer_set.layers()[index];
+            let (Some(path), companions) = (layer.path.clone(), layer.companions.clone()) else {
+                return;
+            };
+            self.loading = Some(PendingLoad {
+                job: LoadJob::start_import(&path, import_options(&self.state, companions.clone())),
+                at_startup: false,
+                select: None,
+                reload: true,
+                companions,
+            });
+        } else if !self.queued_files.is_empty() {
+            let (path, companions) = self.queued_files.remove(0);
+            self.open_with(&path, companions);
+        }
+    }
+
+    /// Applies a finished load, if there is one.
+    pub(super) fn poll_load(&mut self, ctx: &egui::Context) {
+        let Some(pending) = &self.loading else {
+            return;
+        };
+        let Some(outcome) = pending.job.poll() else {
+            // A quick load shows at once; a long one redraws its progress less and less often
+            // (up to once a second): under software rendering each frame took a core from
+            // the reader (a million features read in 22 s instead of 13).
+            let wait = (pending.job.elapsed() / 4)
+                .clamp(Duration::from_millis(50), Duration::from_secs(1));
+            ctx.request_repaint_after(wait);
+            return;
+        };
+        let Some(pending) = self.loading.take() else {
+            return;
+        };
+        match outcome {
+            Ok(loaded) => {
+                let path = pending.job.path();
+                log::info!("read {} in the background", path.display());
+                let mut layer = Layer::from_loaded(loaded, path);
+                layer.companions = pending.companions.clone();
+                self.layer_set.add(layer);
+                self.remember_recent(path);
+                self.apply_layers();
+                if let Some(id) = &pending.select {
+                    self.selection = self.story.dataset.index_of(id);
+                }
+                self.fit_pending |= !pending.at_startup && !pending.reload;
+                self.load_error = None;
+            }
+            Err(error) if pending.reload => {
+                self.layer_set
+                    .reload_failed(pending.job.path(), error.problems());
+            }
+            Err(LoadError::NeedsColumns { layout, .. }) => {
+                // Ask which column is what, starting from the last choice for these columns.
+                let key = crate::import::columns::layout_key(&layout.headers);
+                let mapping = self
+                    .state
+                    .column_mappings
+                    .get(&key)
+                    .cloned()
+                    .unwrap_or_else(|| ColumnMapping::guess(&layout.headers));
+                self.columns_dialog = Some(ColumnsDialog::new(
+                    pending.job.path().to_owned(),
+                    *layout,
+                    mapping,
+                ));
+                self.show_bundled_if_empty();
+            }
+            Err(error) => {
+                self.load_error = Some(error.problems());
+                self.show_bundled_if_empty();
+            }
+        }
+        ctx.request_repaint();
+    }
+
+    /// When nothing else could be opened, the bundled story.
+    pub(super) fn show_bundled_if_empty(&mut self) {
+        if self.layer_set.is_empty() {
+            self.layer_set = LayerSet::new(Layer::from_story(Story::bundled()));
+            self.apply_layers();
+            self.state.last_file = None;
+            self.fit_pending = true;
+        }
+    }
+    pub(super) fn load_error_ui(&mut self, ctx: &egui::Context) {
+        let Some(problems) = &self.load_error else {
+            return;
+        };
+        let mut open = true;
+        egui::Window::new("The file could not be opened")
+            .collapsible(false)
+            .open(&mut open)
+            .anchor(Align2::CENTER_CENTER, vec2(0.0, 0.0))
+            .show(ctx, |ui| {
+                ui.label(format!("{} is still shown. The problems:", self.story.name));
+                egui::ScrollArea::vertical()
+                    .max_height(300.0)
+                    .show(ui, |ui| {
+                        for problem in problems {
+                            // Warnings come with the errors that refused the file; tell them apart.
+                            let colour = if problem.contains(": warning: ") {
+                                Color32::from_rgb(0x8a, 0x5a, 0x00)
+                            } else {
+                                Color32::from_rgb(0xa0, 0x20, 0x20)
+                            };
+                            ui.label(RichText::new(problem).monospace().color(colour));
+                        }
+                    });
+            });
+        if !open {
+            self.load_error = None;
+        }
+    }
+}

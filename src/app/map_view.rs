@@ -1,0 +1,217 @@
+//! The map: tiles, basemap and the story's overlay in the central panel; its framing (fit,
+//! zoom to, centre on) and the attribution.
+
+use egui::{Align2, Color32, Rect, RichText, Shape, Ui, vec2};
+use walkers::{Map, Tiles, lon_lat};
+
+use super::EvacApp;
+use crate::map::overlay::{OverlayOutput, StoryOverlay};
+use crate::map::projection::{LonLatBounds, fit_bounds};
+use crate::map::tiles::{CountingTiles, TileProvider};
+use crate::model::{Feature, FeatureIndex};
+use crate::ui::Command;
+
+impl EvacApp {
+    pub fn use_tiles(&mut self, ctx: &egui::Context, provider: TileProvider) {
+        self.tiles = None;
+        match provider.open(ctx, &self.state.tile_cache) {
+            Ok(tiles) => {
+                self.tiles = tiles;
+                self.tile_provider = provider;
+                self.tile_error = None;
+            }
+            Err(error) => {
+                log::warn!("{error}; showing the offline basemap");
+                self.tile_error = Some(error.to_string());
+                self.tile_provider = TileProvider::Offline;
+            }
+        }
+    }
+
+    #[must_use = "the commands are for the app to apply"]
+    pub(super) fn map_ui(&mut self, ui: &mut Ui) -> Vec<Command> {
+        let rect = ui.available_rect_before_wrap();
+        self.map_rect = Some(rect);
+        // The part of the map no details card covers: the story is framed there.
+        let free = self.free_map_area(rect);
+        let resized_since_fit = self
+            .auto_fitted
+            .is_some_and(|fitted| fitted.size() != free.size());
+        if (self.fit_pending || resized_since_fit)
+            && self.loading.is_none()
+            && free.width() > 50.0
+            && free.height() > 50.0
+        {
+            self.fit_to_story(rect);
+            self.auto_fitted = Some(free);
+        }
+        // Reserve the bottom of the paint order for the basemap: walkers draws tiles above it,
+        // and the overlay fills it in with the frame's projection.
+        let basemap_slot = ui.painter().add(Shape::Noop);
+        self.search_matches
+            .update(&self.search, &self.catalogue, self.story.dataset.len());
+        let mut overlay = OverlayOutput::default();
+        let home = self.memory.detached().unwrap_or(lon_lat(36.3, 33.5));
+        let layers = self.state.layers;
+        let mut counted = match (&mut self.tiles, layers.tiles) {
+            (Some(tiles), true) => Some(CountingTiles {
+                inner: tiles.as_tiles(),
+                drawn: 0,
+            }),
+            _ => None,
+        };
+        let tiles = counted.as_mut().map(|t| t as &mut dyn Tiles);
+        let highlight = self.search_matches.matches();
+        let layer_rings: Vec<(usize, Color32)> = self
+            .layer_bands
+            .iter()
+            .map(|b| {
+                (
+                    b.end,
+                    Color32::from_rgb(b.colour[0], b.colour[1], b.colour[2]),
+                )
+            })
+            .collect();
+        let (index, index_pending) = self.map_index.current(&self.story.dataset);
+        // What the counts of clusters and arrows depend on besides the view.
+        let state_key = {
+            use std::hash::{BuildHasher, Hash, Hasher};
+            let mut hasher = foldhash::fast::FixedState::default().build_hasher();
+            self.visible.generation().hash(&mut hasher);
+            self.state.fade_hidden.hash(&mut hasher);
+            self.search_matches.query().hash(&mut hasher);
+            hasher.finish()
+        };
+        let plugin = StoryOverlay {
+            state_key: Some(state_key),
+            layer_rings: &layer_rings,
+            highlight,
+            dataset: &self.story.dataset,
+            shared: Some(&self.story.dataset),
+            index,
+            visible: self.visible.flags(),
+            fade_hidden: self.state.fade_hidden,
+            range: self.range,
+            selection: self.selection,
+            layers,
+            basemap: Some((&self.basemap, basemap_slot)),
+            output: &mut overlay,
+        };
+        // Name the tile provider only while its tiles are drawn (as of the last frame).
+        let attribution = if self.tiles_on_screen {
+            self.tile_provider.attribution()
+        } else {
+            None
+        };
+        let response = Map::new(tiles, &mut self.memory, home)
+            .zoom_with_ctrl(false)
+            .with_plugin(plugin)
+            .show(ui, |ui, _, _, _| attribution_ui(ui, rect, attribution))
+            .response;
+        if response.changed() || response.dragged() {
+            self.auto_fitted = None;
+        }
+        let tiles_on_screen = counted.is_some_and(|t| t.drawn > 0);
+        if tiles_on_screen != self.tiles_on_screen {
+            self.tiles_on_screen = tiles_on_screen;
+            ui.ctx().request_repaint();
+        }
+        let commands = std::mem::take(&mut overlay.actions)
+            .into_iter()
+            .map(Command::from)
+            .collect();
+        // The story's index is being built: nothing of it is drawn yet.
+        overlay.level_pending |= index_pending;
+        self.last_overlay = overlay;
+        commands
+    }
+
+    /// The map less the details card, when the window is narrow enough for the card to float.
+    pub(super) fn free_map_area(&self, map: Rect) -> Rect {
+        match self.details_card_width {
+            Some(width) if self.selection.is_some() => Rect::from_min_max(
+                map.min,
+                egui::pos2((map.max.x - width - 16.0).max(map.min.x + 60.0), map.max.y),
+            ),
+            _ => map,
+        }
+    }
+
+    /// Frames `bounds` (a cluster's places), at least one zoom level closer than now, so that
+    /// a click on a cluster always opens it further.
+    pub(super) fn zoom_to(&mut self, bounds: LonLatBounds) {
+        let Some(rect) = self.map_rect else {
+            return;
+        };
+        let (center, zoom) = fit_bounds(bounds, self.free_map_area(rect).size(), 70.0, 2.0, 17.0);
+        let zoom = zoom.max(self.memory.zoom() + 1.0).min(19.0);
+        self.memory.center_at(center);
+        let _ = self.memory.set_zoom(zoom);
+        self.auto_fitted = None;
+    }
+
+    pub(super) fn fit_to_story(&mut self, rect: Rect) {
+        let free = self.free_map_area(rect);
+        let dataset = &self.story.dataset;
+        let points = crate::story::framing_points(dataset, |i| self.visible.is_visible(i));
+        if let Some(bounds) = LonLatBounds::from_points(points) {
+            let (center, zoom) = fit_bounds(bounds, free.size(), 70.0, 3.0, 14.0);
+            // Framed in the free part: the map's own centre is where that puts it.
+            let view = crate::map::projection::ScreenTransform::new(free, center, zoom);
+            let center = view.to_world(rect.center()).to_position();
+            self.memory.center_at(center);
+            let _ = self.memory.set_zoom(zoom);
+        }
+        self.fit_pending = false;
+    }
+
+    /// Where to centre the map to show a feature: a movement's middle, anything else's anchor.
+    pub(super) fn center_of(&self, index: FeatureIndex) -> Option<walkers::Position> {
+        let dataset = &self.story.dataset;
+        match dataset.get(index)? {
+            Feature::Movement(m) => {
+                let path = dataset.movement_path(&m)?;
+                let (a, b) = (path.first()?, path.last()?);
+                Some(lon_lat((a.x + b.x) / 2.0, (a.y + b.y) / 2.0))
+            }
+            other => dataset.anchor(&other),
+        }
+    }
+}
+
+/// The attribution at the bottom right of the map: the tile provider's while its tiles are on
+/// screen, and Natural Earth's for the offline basemap.
+pub fn attribution_ui(ui: &mut Ui, map_rect: Rect, attribution: Option<(String, String)>) {
+    egui::Area::new(ui.scope_id().with("attribution"))
+        .fixed_pos(map_rect.right_bottom() - vec2(2.0, 2.0))
+        .pivot(Align2::RIGHT_BOTTOM)
+        .order(egui::Order::Middle)
+        .show(ui.ctx(), |ui| {
+            egui::Frame::new()
+                .fill(Color32::from_white_alpha(215))
+                .inner_margin(egui::Margin::symmetric(6, 2))
+                .corner_radius(3.0)
+                .show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        ui.spacing_mut().item_spacing.x = 4.0;
+                        if let Some((text, url)) = attribution {
+                            if url.is_empty() {
+                                ui.label(RichText::new(text).small());
+                            } else {
+                                ui.hyperlink_to(RichText::new(text).small(), url);
+                            }
+                            ui.label(RichText::new("|").small());
+                        }
+                        ui.hyperlink_to(
+                            RichText::new("Natural Earth").small(),
+                            "https://www.naturalearthdata.com/",
+                        )
+                        .on_hover_text(
+                            "Offline basemap: Natural Earth (public domain), 1:50m world and \
+                             1:10m region. Borders follow Natural Earth's default, de facto point \
+                             of view; disputed areas (the Golan among them) are outlined in dashes.",
+                        );
+                    });
+                });
+        });
+}

@@ -1,0 +1,351 @@
+//! Interaction: every mark of the scene is a widget with an accessible name, so it can be
+//! reached with Tab, chosen with Enter, read by a screen reader and found by tests. Pointer and
+//! keys become the map's own [`MapAction`]s, which the app turns into commands: the map knows
+//! nothing of the app's commands.
+
+use egui::{CursorIcon, Id, Pos2, Rect, Response, Sense, Ui, Vec2, WidgetInfo};
+
+use super::super::index::{Level, Merge};
+use super::super::projection::LonLatBounds;
+use super::paint::{Emphasis, emphasis};
+use super::scene::{EventMarkKind, Scene};
+use super::text::movement_label;
+use super::{FocusTarget, OUTSIDE_RANGE, StoryOverlay};
+use crate::model::FeatureIndex;
+use crate::model::names::LabelLanguage;
+
+/// What a click or a key on the map asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MapAction {
+    /// Select a feature (a place, movement, event or other feature), or nothing.
+    Select(Option<FeatureIndex>),
+    /// Select the movements an arrow stands for (between clusters, or the same two places).
+    SelectMovements(Vec<FeatureIndex>),
+    /// Show where a cluster's places are.
+    ZoomTo(LonLatBounds),
+}
+
+/// The widgets of one frame's scene, what the pointer is over and what was asked for.
+pub(super) struct Interaction {
+    pub(super) generic: Vec<Response>,
+    pub(super) arrows: Vec<Response>,
+    pub(super) events: Vec<Response>,
+    pub(super) places: Vec<Response>,
+    pub(super) clusters: Vec<Response>,
+    /// What the pointer (or the keyboard's focus) is on.
+    pub(super) hovered: Option<FeatureIndex>,
+    pub(super) actions: Vec<MapAction>,
+}
+
+impl Interaction {
+    /// How each arrow and marker is emphasised: selected, focused, hovered or not.
+    pub(super) fn arrow_emphasis(
+        &self,
+        ui: &Ui,
+        scene: &Scene,
+        selection: Option<FeatureIndex>,
+    ) -> Vec<Emphasis> {
+        scene
+            .arrows
+            .iter()
+            .zip(&self.arrows)
+            .map(|(arrow, r)| emphasis(selection, self.hovered, arrow.index, has_focus(ui, r.id)))
+            .collect()
+    }
+
+    pub(super) fn place_emphasis(
+        &self,
+        ui: &Ui,
+        scene: &Scene,
+        selection: Option<FeatureIndex>,
+    ) -> Vec<Emphasis> {
+        scene
+            .places
+            .iter()
+            .zip(&self.places)
+            .map(|(mark, r)| emphasis(selection, self.hovered, mark.index, has_focus(ui, r.id)))
+            .collect()
+    }
+
+    /// What the keyboard moves between on the map (markers, arrows, event symbols and badges,
+    /// clusters), top to bottom then left to right.
+    pub(super) fn focus_targets(&self, scene: &Scene) -> Vec<FocusTarget> {
+        let mut targets: Vec<FocusTarget> = scene
+            .places
+            .iter()
+            .zip(&self.places)
+            .map(|(m, r)| (r.id, m.position, m.index))
+            .chain(
+                scene
+                    .arrows
+                    .iter()
+                    .zip(&self.arrows)
+                    .map(|(a, r)| (r.id, a.curve.at(0.5), a.index)),
+            )
+            .chain(
+                scene
+                    .events
+                    .iter()
+                    .zip(&self.events)
+                    .filter_map(|(e, r)| Some((r.id, e.center, e.event()?))),
+            )
+            .map(|(id, at, feature)| FocusTarget { id, at, feature })
+            .collect();
+        targets.sort_by(|a, b| {
+            (a.at.y, a.at.x)
+                .partial_cmp(&(b.at.y, b.at.x))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        targets
+    }
+}
+
+/// Whether the widget `id` has the keyboard focus.
+pub(super) fn has_focus(ui: &Ui, id: Id) -> bool {
+    ui.ctx().memory(|m| m.has_focus(id))
+}
+
+/// Where whether an event badge is open is kept.
+pub(super) fn badge_open_id(ui: &Ui, key: (usize, Option<FeatureIndex>)) -> Id {
+    ui.scope_id().with(("events opened", key))
+}
+
+/// A clickable, focusable widget with an accessible name (made only when asked for: egui
+/// asks while a screen reader or a test listens).
+fn interactive(ui: &mut Ui, id: Id, rect: Rect, label: impl Fn() -> String) -> Response {
+    let response = ui.interact(rect, id, Sense::click());
+    let enabled = ui.is_enabled();
+    response.widget_info(|| WidgetInfo::labeled(egui::Role::Button, enabled, label()));
+    response
+}
+
+impl StoryOverlay<'_> {
+    /// Makes the scene's widgets, in the order egui hit-tests them (later on top): other
+    /// files' features, arrows, event symbols, markers, clusters.
+    pub(super) fn interact(
+        &self,
+        ui: &mut Ui,
+        map_response: &Response,
+        scene: &Scene,
+        level: &Level,
+    ) -> Interaction {
+        let generic: Vec<Response> = scene
+            .generic
+            .iter()
+            .filter_map(|mark| {
+                let rect = Rect::from_center_size(mark.anchor?, Vec2::splat(14.0));
+                Some(interactive(
+                    ui,
+                    ui.scope_id().with(("feature", mark.index.0)),
+                    rect,
+                    || self.dataset.display_name_at(mark.index),
+                ))
+            })
+            .collect();
+        let arrows: Vec<Response> = scene
+            .arrows
+            .iter()
+            .map(|arrow| {
+                // Built only when asked for (a screen reader or a test is listening).
+                let label = || {
+                    let mut label = self
+                        .index
+                        .movement_name(arrow.index, || movement_label(self.dataset, arrow.index));
+                    match (arrow.merged, arrow.merge) {
+                        (1, _) => {}
+                        (n, Merge::Clusters) => {
+                            label = format!(
+                                "{n} movements between clusters, {} people or more, among \
+                                 them {label}",
+                                crate::model::format_count(arrow.people)
+                            );
+                        }
+                        (n, Merge::SamePlaces) => {
+                            let members =
+                                self.shown_members(level, &level.arrows[arrow.group as usize]);
+                            label = format!(
+                                "{n} movements between the same places, {}, up to {} people, \
+                                 among them {label}",
+                                self.dates_of(&members),
+                                crate::model::format_count(arrow.people)
+                            );
+                        }
+                    }
+                    if arrow.faded {
+                        label.push_str(OUTSIDE_RANGE);
+                    }
+                    label
+                };
+                let handle = Rect::from_center_size(
+                    arrow.curve.at(0.5),
+                    Vec2::splat(arrow.width.max(8.0) + 8.0),
+                );
+                interactive(
+                    ui,
+                    ui.scope_id().with(("movement", arrow.index.0)),
+                    handle,
+                    label,
+                )
+            })
+            .collect();
+        // Event symbols before the markers, so that where a symbol and a marker touch, the
+        // marker takes the click.
+        let events: Vec<Response> = scene
+            .events
+            .iter()
+            .map(|mark| match &mark.kind {
+                EventMarkKind::Badge(badge) => interactive(
+                    ui,
+                    ui.scope_id().with(("event badge", badge.key)),
+                    Rect::from_center_size(mark.center, Vec2::splat(20.0)),
+                    || format!("{} events at {}", badge.events.len(), badge.place_name),
+                ),
+                &EventMarkKind::Symbol { event, .. } => interactive(
+                    ui,
+                    ui.scope_id().with(("event", event.0)),
+                    Rect::from_center_size(mark.center, Vec2::splat(18.0)),
+                    || {
+                        format!(
+                            "Event: {}",
+                            super::super::events::event_label(self.dataset, event)
+                        )
+                    },
+                ),
+            })
+            .collect();
+        let places: Vec<Response> = scene
+            .places
+            .iter()
+            .map(|mark| {
+                // Screen readers get both names once Arabic labels are asked for.
+                let name = || {
+                    match self.layers.label_language {
+                        LabelLanguage::English => {
+                            self.dataset.store().name(mark.index.0).map(str::to_owned)
+                        }
+                        _ => Some(self.place_label_at(mark.index, LabelLanguage::Both)),
+                    }
+                    .unwrap_or_else(|| self.dataset.store().id(mark.index.0).to_owned())
+                };
+                let hit =
+                    Rect::from_center_size(mark.position, Vec2::splat(mark.radius * 2.0 + 6.0));
+                interactive(ui, ui.scope_id().with(("place", mark.index.0)), hit, name)
+            })
+            .collect();
+        let clusters: Vec<Response> = scene
+            .clusters
+            .iter()
+            .map(|c| {
+                let hit = Rect::from_center_size(c.center, Vec2::splat(c.radius * 2.0 + 4.0));
+                let id = ui.scope_id().with(("cluster", c.first.0));
+                interactive(ui, id, hit, || cluster_name(c.count, &c.named))
+            })
+            .collect();
+
+        let mut actions = Vec::new();
+        for (cluster, response) in scene.clusters.iter().zip(&clusters) {
+            if response.clicked()
+                && let Some(bounds) = cluster.bounds
+            {
+                actions.push(MapAction::ZoomTo(bounds));
+            }
+        }
+        let pointer = map_response.hover_pos();
+        let near_arrow = pointer.and_then(|p| nearest_arrow(scene, p));
+        let event_hover = scene
+            .events
+            .iter()
+            .zip(&events)
+            .find(|(_, r)| r.hovered())
+            .and_then(|(e, _)| e.event());
+        let widget_hover = scene
+            .places
+            .iter()
+            .zip(&places)
+            .map(|(m, r)| (m.index, r))
+            .chain(scene.arrows.iter().zip(&arrows).map(|(a, r)| (a.index, r)))
+            .chain(
+                scene
+                    .handled_generic()
+                    .zip(&generic)
+                    .map(|(g, r)| (g.index, r)),
+            )
+            .find(|(_, r)| r.hovered())
+            .map(|(i, _)| i);
+        let hovered = event_hover.or(widget_hover).or(if map_response.hovered() {
+            near_arrow
+        } else {
+            None
+        });
+
+        for (mark, response) in scene.handled_generic().zip(&generic) {
+            if response.clicked() {
+                actions.push(MapAction::Select(Some(mark.index)));
+            }
+        }
+        for (mark, response) in scene.places.iter().zip(&places) {
+            if response.clicked() {
+                actions.push(MapAction::Select(Some(mark.index)));
+            }
+        }
+        for (arrow, response) in scene.arrows.iter().zip(&arrows) {
+            if response.clicked() {
+                actions.push(if arrow.merged > 1 {
+                    MapAction::SelectMovements(
+                        self.shown_members(level, &level.arrows[arrow.group as usize]),
+                    )
+                } else {
+                    MapAction::Select(Some(arrow.index))
+                });
+            }
+        }
+        for (mark, response) in scene.events.iter().zip(&events) {
+            if !response.clicked() {
+                continue;
+            }
+            match &mark.kind {
+                EventMarkKind::Badge(badge) => {
+                    let id = badge_open_id(ui, badge.key);
+                    let open = ui.data(|d| d.get_temp::<bool>(id).unwrap_or(false));
+                    ui.data_mut(|d| d.insert_temp(id, !open));
+                    // The fan is part of the next frame's scene.
+                    ui.ctx().request_repaint();
+                }
+                &EventMarkKind::Symbol { event, .. } => {
+                    actions.push(MapAction::Select(Some(event)));
+                }
+            }
+        }
+        if map_response.clicked() {
+            actions.push(MapAction::Select(near_arrow));
+        }
+        if hovered.is_some() {
+            ui.ctx().set_cursor_icon(CursorIcon::PointingHand);
+        }
+        Interaction {
+            generic,
+            arrows,
+            events,
+            places,
+            clusters,
+            hovered,
+            actions,
+        }
+    }
+}
+
+/// The accessible name of a cluster: "Cluster of 132 places around Aleppo".
+pub(super) fn cluster_name(count: usize, named: &str) -> String {
+    format!("Cluster of {count} places around {named}")
+}
+
+/// The arrow whose line passes within 4 points of `pointer`, nearest first.
+fn nearest_arrow(scene: &Scene, pointer: Pos2) -> Option<FeatureIndex> {
+    scene
+        .arrows
+        .iter()
+        .map(|a| (a.index, a.curve.distance_to(pointer) - a.width / 2.0))
+        .filter(|(_, d)| *d <= 4.0)
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(i, _)| i)
+}

@@ -1,0 +1,365 @@
+//! Opening any file: its kind told from its content ([`detect`]), then read by the reader for
+//! that kind (evacmap's GeoJSON in [`crate::io::geojson`], other tools' tables in
+//! [`crate::import`]); on a worker with progress and Cancel for the window ([`job`]), and watched
+//! for changes ([`watch`]). The way only goes down: the app and the command line open files
+//! here, and this module calls the readers, never the other way.
+//!
+//! Pure: no egui. `check`, `list`, `convert` and the window all open files through [`load`].
+
+pub mod detect;
+pub mod job;
+pub mod watch;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::import::columns::{self, ColumnMapping};
+use crate::import::{acled, flows, geojson_dates, locations, table};
+use crate::io::text::FileText;
+use crate::io::{
+    LoadError, LoadProgress, Loaded, Location, Problem, ProblemReport, Severity, TableLayout,
+    source,
+};
+use crate::model::Dataset;
+pub use detect::detect;
+use detect::first_lines;
+
+/// What a file was recognised as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// GeoJSON: evacmap's own stories, or any other FeatureCollection, Feature or geometry.
+    GeoJson,
+    /// GeoJSON text sequence (RFC 8142) or newline-delimited GeoJSON: one feature per record.
+    GeoJsonSequence,
+    Acled,
+    /// Origin and asylum countries with counts (UNHCR, IOM), by year or month.
+    CountryFlows,
+    /// Any CSV with origin and destination columns and their coordinates.
+    PointFlows,
+    /// flowmap.blue / Flourish locations: id, name, lat, lon.
+    Locations,
+    /// flowmap.blue / Flourish flows between location ids: origin, dest, count[, time].
+    LocationFlows,
+    /// Any other CSV, read by the columns the user chose.
+    ChosenColumns,
+}
+
+impl Format {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Format::GeoJson => "GeoJSON",
+            Format::GeoJsonSequence => "GeoJSON text sequence",
+            Format::Acled => "table of ACLED events",
+            Format::CountryFlows => "country flow table (UNHCR style)",
+            Format::PointFlows => "origin–destination table",
+            Format::Locations => "locations table (flowmap.blue)",
+            Format::LocationFlows => "flow table (flowmap.blue)",
+            Format::ChosenColumns => "table read by chosen columns",
+        }
+    }
+}
+
+/// What else a file is read with: the files opened together with it (a flow table's
+/// locations), and the columns chosen for tables of no known kind.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Files opened together with this one.
+    pub companions: Vec<PathBuf>,
+    /// Columns chosen before, by header layout ([`columns::layout_key`]).
+    pub remembered: BTreeMap<String, ColumnMapping>,
+    /// Columns for any table of no known kind (`--columns`), before the remembered ones.
+    pub columns: Option<ColumnMapping>,
+}
+
+/// Reads any supported file (`-` is standard input), at most [`source::MAX_FILE_BYTES`] of it.
+pub fn load(path: &Path) -> Result<Loaded, LoadError> {
+    load_with(path, &ImportOptions::default(), &LoadProgress::default())
+}
+
+/// [`load`], counting in `progress` and stopping when it is cancelled.
+pub fn load_with_progress(path: &Path, progress: &LoadProgress) -> Result<Loaded, LoadError> {
+    load_with(path, &ImportOptions::default(), progress)
+}
+
+/// [`load`] with `options`, counting in `progress` and stopping when it is cancelled.
+pub fn load_with(
+    path: &Path,
+    options: &ImportOptions,
+    progress: &LoadProgress,
+) -> Result<Loaded, LoadError> {
+    // A big GeoJSON story is read without holding its text whole.
+    let is_story = |head: &[u8]| matches!(detect(head), Ok(Format::GeoJson));
+    if let Some(loaded) = crate::io::geojson::load_big_file(path, progress, is_story)? {
+        return Ok(dated(loaded));
+    }
+    let bytes = source::read_capped_with(path, source::MAX_FILE_BYTES, progress)?;
+    let origin = source::origin_name(path);
+    let file_name = path
+        .file_name()
+        .map_or_else(|| origin.clone(), |n| n.to_string_lossy().into_owned());
+    let file = File {
+        origin: &origin,
+        name: &file_name,
+        path: Some(path),
+    };
+    parse_file(bytes, &file, options, progress)
+}
+
+/// Reads the text of a file named `file_name` (for sources and titles); `origin` names it in
+/// messages.
+pub fn parse(
+    bytes: Vec<u8>,
+    origin: &str,
+    file_name: &str,
+    progress: &LoadProgress,
+) -> Result<Loaded, LoadError> {
+    let file = File {
+        origin,
+        name: file_name,
+        path: None,
+    };
+    parse_file(bytes.into(), &file, &ImportOptions::default(), progress)
+}
+
+/// The file being read: how messages name it, its name (for sources and titles), where it is.
+struct File<'a> {
+    origin: &'a str,
+    name: &'a str,
+    path: Option<&'a Path>,
+}
+
+/// A GeoJSON story as read, its generic features dated where their properties say when.
+fn dated(loaded: Loaded) -> Loaded {
+    let today = chrono::Local::now().date_naive();
+    let mut warnings = loaded.warnings;
+    let dataset = geojson_dates::date_generic_features(loaded.dataset, today, &mut warnings);
+    Loaded { dataset, warnings }
+}
+
+fn parse_file(
+    bytes: FileText,
+    file: &File,
+    options: &ImportOptions,
+    progress: &LoadProgress,
+) -> Result<Loaded, LoadError> {
+    let (origin, file_name) = (file.origin, file.name);
+    let today = chrono::Local::now().date_naive();
+    let refused = |message: String| {
+        LoadError::Invalid(ProblemReport {
+            origin: origin.to_owned(),
+            problems: vec![Problem {
+                severity: Severity::Error,
+                location: Location::Text { line: 1, column: 1 },
+                message,
+            }],
+        })
+    };
+    let read_table = |bytes: &[u8], warnings: &mut Vec<Problem>| {
+        table::Table::parse_with(bytes, warnings, progress).map_err(|e| match e {
+            table::TableError::NotCsv(message) => refused(message),
+            table::TableError::Cancelled => LoadError::Cancelled {
+                path: origin.to_owned(),
+            },
+        })
+    };
+    let format = match detect(&bytes) {
+        Ok(format) => format,
+        Err(message) => {
+            // A table, but of no known kind: read it by the columns chosen for it.
+            let Some(layout) = table_layout(&bytes) else {
+                return Err(refused(message));
+            };
+            let key = columns::layout_key(&layout.headers);
+            let Some(mapping) = options
+                .columns
+                .as_ref()
+                .or_else(|| options.remembered.get(&key))
+            else {
+                return Err(LoadError::NeedsColumns {
+                    origin: origin.to_owned(),
+                    message: format!(
+                        "{message}. Choose its columns when opening it in the window, or name \
+                         them: --columns date=COLUMN,latitude=COLUMN,longitude=COLUMN (or \
+                         origin=COLUMN,destination=COLUMN; also name, count, source)"
+                    ),
+                    layout: Box::new(layout),
+                });
+            };
+            let mut warnings = Vec::new();
+            let table = read_table(&bytes, &mut warnings)?;
+            let dataset = columns::read(&table, mapping, file_name, today, &mut warnings)
+                .map_err(|e| refused(format!("the chosen columns cannot be used: {e}")))?;
+            return finish(Format::ChosenColumns, dataset, warnings, origin);
+        }
+    };
+    let mut warnings = Vec::new();
+    let dataset = match format {
+        Format::GeoJson => {
+            let loaded = crate::io::geojson::parse_owned(bytes, origin, progress)?;
+            return Ok(dated(loaded));
+        }
+        Format::GeoJsonSequence => {
+            let collection = geojson_dates::sequence_to_collection(&bytes);
+            let loaded = crate::io::geojson::parse_bytes_with(&collection, origin, progress)?;
+            return Ok(dated(loaded));
+        }
+        Format::LocationFlows => {
+            let flows = read_table(&bytes, &mut warnings)?;
+            let Some((locations_name, locations)) = find_locations(file.path, options) else {
+                return Err(refused(
+                    "a flow table between location ids (origin, dest, count) needs its \
+                     locations: open it together with the locations table (id, name, lat, lon), \
+                     or keep one with \"locations\" in its name beside it"
+                        .into(),
+                ));
+            };
+            locations::read_pair(
+                &flows,
+                file_name,
+                &locations,
+                &locations_name,
+                today,
+                &mut warnings,
+            )
+        }
+        Format::Acled
+        | Format::CountryFlows
+        | Format::PointFlows
+        | Format::Locations
+        | Format::ChosenColumns => {
+            let table = read_table(&bytes, &mut warnings)?;
+            match format {
+                Format::Acled => acled::read(&table, file_name, today, &mut warnings),
+                Format::CountryFlows => {
+                    flows::read_countries(&table, file_name, today, &mut warnings)
+                }
+                Format::Locations => locations::read_locations(&table, file_name, &mut warnings),
+                _ => flows::read_points(&table, file_name, today, &mut warnings),
+            }
+        }
+    };
+    finish(format, dataset, warnings, origin)
+}
+
+/// How many rows a [`TableLayout`] shows.
+const PREVIEW_ROWS: usize = 5;
+
+/// The header and first rows of CSV text with at least two columns; `None` when it is no table.
+fn table_layout(bytes: &[u8]) -> Option<TableLayout> {
+    let mut ignored = Vec::new();
+    let head = first_lines(bytes, PREVIEW_ROWS + 1);
+    let table = table::Table::parse(head, &mut ignored).ok()?;
+    (table.headers.len() >= 2).then(|| TableLayout {
+        headers: table.headers.clone(),
+        rows: table.rows.into_iter().map(|r| r.cells).collect(),
+    })
+}
+
+/// The locations table for a flow table at `path`: among the files opened with it, else a CSV
+/// beside it with "location" in its name (the one sharing most of its name first).
+fn find_locations(path: Option<&Path>, options: &ImportOptions) -> Option<(String, table::Table)> {
+    let mut candidates: Vec<PathBuf> = options.companions.clone();
+    if let Some(folder) = path.and_then(Path::parent) {
+        let folder = if folder.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            folder
+        };
+        let own = path
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        let mut beside: Vec<(usize, PathBuf)> = std::fs::read_dir(folder)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|p| {
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_lowercase())
+                    .unwrap_or_default();
+                name.contains("location") && name.ends_with(".csv") && name != own
+            })
+            .map(|p| {
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_lowercase())
+                    .unwrap_or_default();
+                let shared = name.chars().zip(own.chars()).take_while(|(a, b)| a == b);
+                (shared.count(), p)
+            })
+            .collect();
+        beside.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        candidates.extend(beside.into_iter().map(|(_, p)| p));
+    }
+    candidates.into_iter().find_map(|candidate| {
+        // Told from its first lines; only the one that is a locations table is read whole.
+        if sniff(&candidate) != Some(Format::Locations) {
+            return None;
+        }
+        let bytes = source::read_capped(&candidate, source::MAX_FILE_BYTES).ok()?;
+        let table = table::Table::parse(&bytes, &mut Vec::new()).ok()?;
+        let name = candidate.file_name()?.to_string_lossy().into_owned();
+        Some((name, table))
+    })
+}
+
+/// Files as they open: each with the files it is read with. A flow table between location ids
+/// takes the locations tables opened with it, which then do not open on their own.
+pub fn group_companions(paths: &[PathBuf]) -> Vec<(PathBuf, Vec<PathBuf>)> {
+    let sniffed: Vec<Option<Format>> = paths.iter().map(|p| sniff(p)).collect();
+    let locations: Vec<PathBuf> = paths
+        .iter()
+        .zip(&sniffed)
+        .filter(|(_, f)| **f == Some(Format::Locations))
+        .map(|(p, _)| p.clone())
+        .collect();
+    let has_flows = sniffed.contains(&Some(Format::LocationFlows));
+    paths
+        .iter()
+        .zip(&sniffed)
+        .filter(|(_, f)| !(has_flows && **f == Some(Format::Locations)))
+        .map(|(p, f)| match f {
+            Some(Format::LocationFlows) => (p.clone(), locations.clone()),
+            _ => (p.clone(), Vec::new()),
+        })
+        .collect()
+}
+
+/// The format of a file from its first lines; `None` when it cannot be read or told.
+fn sniff(path: &Path) -> Option<Format> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(64 * 1024)
+        .read_to_end(&mut head)
+        .ok()?;
+    detect(first_lines(&head, 2)).ok()
+}
+
+/// The story of a table, or an error when no row could be used.
+fn finish(
+    format: Format,
+    dataset: Dataset,
+    warnings: Vec<Problem>,
+    origin: &str,
+) -> Result<Loaded, LoadError> {
+    if dataset.is_empty() {
+        let mut problems = warnings;
+        problems.push(Problem {
+            severity: Severity::Error,
+            location: Location::Text { line: 1, column: 1 },
+            message: format!(
+                "read as a {}, but no row could be used (see the warnings above)",
+                format.describe()
+            ),
+        });
+        return Err(LoadError::Invalid(ProblemReport {
+            origin: origin.to_owned(),
+            problems,
+        }));
+    }
+    Ok(Loaded { dataset, warnings })
+}
