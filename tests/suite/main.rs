@@ -14,6 +14,7 @@ mod hostile_input;
 mod import;
 mod layers;
 mod names;
+mod scene;
 mod tiles;
 mod timeline;
 mod ui;

@@ -386,3 +386,59 @@ fn the_window_opens_a_story_of_a_hundred_thousand_features_as_clusters_and_the_l
         "most clusters are drawn where the layout says"
     );
 }
+
+#[test]
+fn the_13_may_layout_lists_the_event_badge_at_qaboun_and_the_statement_at_syria() {
+    let Some(display) = display() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (_, layout) = screenshot(
+        &display,
+        dir.path(),
+        &[
+            "--tiles",
+            "offline",
+            "--from",
+            "2017-05-13",
+            "--to",
+            "2017-05-13",
+        ],
+    );
+    let marks = layout["events"]
+        .as_array()
+        .expect("the layout lists events");
+    let events_of = |mark: &serde_json::Value| -> Vec<String> {
+        mark["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e.as_str().unwrap().to_owned())
+            .collect()
+    };
+    let badge = marks
+        .iter()
+        .find(|m| m["kind"] == "badge" && events_of(m).contains(&"qaboun-agreement".into()))
+        .unwrap_or_else(|| panic!("no badge holds the Qaboun agreement: {marks:?}"));
+    let held = events_of(badge);
+    assert!(
+        held.contains(&"qaboun-sohr-estimate".to_owned()),
+        "{held:?}"
+    );
+    assert!(badge["center"].as_array().is_some_and(|c| c.len() == 2));
+    assert!(
+        marks
+            .iter()
+            .any(|m| events_of(m) == ["un-forcible-displacement"]),
+        "the UN's statement at Syria has its own symbol: {marks:?}"
+    );
+    assert!(
+        layout["labels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["feature"] == "qaboun" && l["text"] == "Qaboun"),
+        "{}",
+        layout["labels"]
+    );
+}
