@@ -8,6 +8,13 @@
 //! Run with `cargo bench --bench frame_time` (or `EVACMAP_BENCH_FEATURES=1000000 cargo bench
 //! --bench frame_time` for a million features).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::let_underscore_must_use,
+    clippy::too_many_lines,
+    reason = "tests and benches: a panic is the check failing, and a long test reads as one story"
+)]
+
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;

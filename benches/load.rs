@@ -1,5 +1,12 @@
 //! Loading speed: a generated story of 100,000 features, parsed and fully checked.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::let_underscore_must_use,
+    clippy::too_many_lines,
+    reason = "tests and benches: a panic is the check failing, and a long test reads as one story"
+)]
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 

@@ -1,6 +1,13 @@
 //! Changing the time range over 1,000,000 dated events: the sorted index touches only the
 //! events that cross the range's moving edges.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::let_underscore_must_use,
+    clippy::too_many_lines,
+    reason = "tests and benches: a panic is the check failing, and a long test reads as one story"
+)]
+
 use chrono::{Days, NaiveDate};
 use criterion::{Criterion, criterion_group, criterion_main};
 use evacmap::filter::{TimeIndex, VisibleSet};

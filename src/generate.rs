@@ -145,7 +145,7 @@ pub fn write_story(out: &mut dyn Write, count: usize, seed: u64) -> std::io::Res
 pub fn story(count: usize, seed: u64) -> String {
     let mut bytes = Vec::with_capacity(count * 330);
     // Writing to memory cannot fail.
-    let _ = write_story(&mut bytes, count, seed);
+    write_story(&mut bytes, count, seed).ok();
     String::from_utf8_lossy(&bytes).into_owned()
 }
 

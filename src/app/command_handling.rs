@@ -38,7 +38,7 @@ impl EvacApp {
                 {
                     self.memory.center_at(view.world_center.to_position());
                 }
-                let _ = self.memory.set_zoom(zoom);
+                self.memory.set_zoom(zoom).ok();
             }
             Command::SetDrawToggles(layers) => self.state.layers = layers,
             Command::SetRange(range) => {

@@ -12,6 +12,8 @@ use crate::model::{Feature, FeatureIndex};
 use crate::ui::Command;
 
 impl EvacApp {
+    /// Switches the tile provider; one that cannot be opened leaves the offline basemap, with
+    /// the reason shown.
     pub fn use_tiles(&mut self, ctx: &egui::Context, provider: TileProvider) {
         self.tiles = None;
         match provider.open(ctx, &self.state.tile_cache) {
@@ -146,7 +148,7 @@ impl EvacApp {
         let (center, zoom) = fit_bounds(bounds, self.free_map_area(rect).size(), 70.0, 2.0, 17.0);
         let zoom = zoom.max(self.memory.zoom() + 1.0).min(19.0);
         self.memory.center_at(center);
-        let _ = self.memory.set_zoom(zoom);
+        self.memory.set_zoom(zoom).ok();
         self.auto_fitted = None;
     }
 
@@ -160,7 +162,7 @@ impl EvacApp {
             let view = crate::map::projection::ScreenTransform::new(free, center, zoom);
             let center = view.to_world(rect.center()).to_position();
             self.memory.center_at(center);
-            let _ = self.memory.set_zoom(zoom);
+            self.memory.set_zoom(zoom).ok();
         }
         self.fit_pending = false;
     }

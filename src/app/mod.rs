@@ -170,9 +170,6 @@ impl EvacApp {
         state
     }
 
-    /// Switches the tile provider; one that cannot be opened leaves the offline basemap, with
-    /// the reason shown.
-
     pub fn tile_provider(&self) -> &TileProvider {
         &self.tile_provider
     }

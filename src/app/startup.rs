@@ -23,6 +23,10 @@ use crate::ui::event_list::{EventCatalogue, SearchHighlight};
 use crate::ui::timeline::TimelineState;
 
 impl EvacApp {
+    #[expect(
+        clippy::too_many_lines,
+        reason = "restoring a session is one ordered sequence (saved state, options, files, view); split, its order would be hidden"
+    )]
     pub fn new(ctx: &egui::Context, options: AppOptions, stored: Option<PersistedState>) -> Self {
         crate::fonts::install_fonts(ctx);
         if options.reset {

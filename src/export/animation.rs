@@ -154,7 +154,7 @@ fn write_frames(out: &Path, frames: &[image::RgbaImage]) -> Result<u64, ExportEr
     }
     let kept = temporary.keep();
     std::fs::rename(&kept, out).map_err(|e| {
-        let _ = std::fs::remove_dir_all(&kept);
+        std::fs::remove_dir_all(&kept).ok();
         error(e)
     })?;
     Ok(bytes)

@@ -50,7 +50,7 @@ pub const CSV_HEADER: [&str; 12] = [
 pub fn csv(dataset: &Dataset, visible: &[bool]) -> (String, usize) {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut rows = 0;
-    let _ = writer.write_record(CSV_HEADER);
+    writer.write_record(CSV_HEADER).ok();
     for (index, feature) in dataset.indexed() {
         let Feature::Movement(ref movement) = feature else {
             continue;
@@ -92,7 +92,7 @@ pub fn csv(dataset: &Dataset, visible: &[bool]) -> (String, usize) {
                 figure.sources.join("; "),
                 figure.note.clone().unwrap_or_default(),
             ];
-            let _ = writer.write_record(&record);
+            writer.write_record(&record).ok();
             rows += 1;
         }
     }

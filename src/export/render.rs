@@ -87,7 +87,7 @@ impl Renderer {
     /// loading, up to a limit.
     pub fn draw(&mut self, picture: &Picture) -> Scene {
         self.memory.center_at(picture.view.center);
-        let _ = self.memory.set_zoom(picture.view.zoom);
+        self.memory.set_zoom(picture.view.zoom).ok();
         let started = Instant::now();
         let mut legend_at = None;
         let mut frames = 0;

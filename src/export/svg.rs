@@ -31,27 +31,28 @@ pub fn to_svg(scene: &Scene, unit: PageUnit) -> String {
             format!("{}mm", number(h * 25.4 / 96.0)),
         ),
     };
-    let _ = writeln!(
+    writeln!(
         out,
         r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" width="{width}" height="{height}" viewBox="0 0 {w} {h}" xml:space="preserve">"#
-    );
-    let _ = writeln!(out, "<title>{}</title>", escape(&title(scene)));
-    let _ = writeln!(
+    ).ok();
+    writeln!(out, "<title>{}</title>", escape(&title(scene))).ok();
+    writeln!(
         out,
         r#"<rect x="0" y="0" width="{w}" height="{h}"{}/>"#,
         paint("fill", scene.background)
-    );
+    )
+    .ok();
     for (i, group) in scene.groups.iter().enumerate() {
         match group.clip {
             Some([min, max]) => {
-                let _ = writeln!(
+                writeln!(
                     out,
                     r#"<clipPath id="clip{i}"><rect x="{}" y="{}" width="{}" height="{}"/></clipPath><g clip-path="url(#clip{i})">"#,
                     number(min[0]),
                     number(min[1]),
                     number(max[0] - min[0]),
                     number(max[1] - min[1])
-                );
+                ).ok();
             }
             None => out.push_str("<g>\n"),
         }
@@ -83,7 +84,7 @@ fn points(list: &[Point]) -> String {
         if i > 0 {
             out.push(' ');
         }
-        let _ = write!(out, "{},{}", number(*x), number(*y));
+        write!(out, "{},{}", number(*x), number(*y)).ok();
     }
     out
 }
@@ -91,7 +92,7 @@ fn points(list: &[Point]) -> String {
 fn paint(attribute: &str, color: Rgba) -> String {
     let mut out = format!(r#" {attribute}="{}""#, color.hex());
     if color.0[3] < 255 {
-        let _ = write!(out, r#" {attribute}-opacity="{}""#, number(color.opacity()));
+        write!(out, r#" {attribute}-opacity="{}""#, number(color.opacity())).ok();
     }
     out
 }
@@ -128,7 +129,7 @@ fn write_items(out: &mut String, items: &[Item]) {
                 out.push_str("</g>\n");
             }
             if let Some(kind) = kind {
-                let _ = writeln!(out, r#"<g class="{kind}">"#);
+                writeln!(out, r#"<g class="{kind}">"#).ok();
             }
             open_kind = kind;
         }
@@ -156,6 +157,10 @@ fn element_id(kind: &str, id: &str) -> String {
     format!("{singular}-{safe}")
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one match arm per kind of scene item, each a few lines of SVG"
+)]
 fn write_item(out: &mut String, item: &Item) {
     match item {
         Item::Feature {
@@ -164,13 +169,14 @@ fn write_item(out: &mut String, item: &Item) {
             title,
             items,
         } => {
-            let _ = writeln!(
+            writeln!(
                 out,
                 r#"<g id="{}" data-id="{}"><title>{}</title>"#,
                 escape(&element_id(kind, id)),
                 escape(id),
                 escape(title)
-            );
+            )
+            .ok();
             for item in items {
                 write_item(out, item);
             }
@@ -180,17 +186,18 @@ fn write_item(out: &mut String, item: &Item) {
             let mut d = String::new();
             for ring in rings {
                 for (i, [x, y]) in ring.iter().enumerate() {
-                    let _ = write!(
+                    write!(
                         d,
                         "{}{},{}",
                         if i == 0 { "M" } else { "L" },
                         number(*x),
                         number(*y)
-                    );
+                    )
+                    .ok();
                 }
                 d.push('Z');
             }
-            let _ = writeln!(out, r#"<path d="{d}"{}/>"#, paint("fill", *fill));
+            writeln!(out, r#"<path d="{d}"{}/>"#, paint("fill", *fill)).ok();
         }
         Item::Line {
             points: list,
@@ -199,13 +206,14 @@ fn write_item(out: &mut String, item: &Item) {
             pen,
         } => {
             let element = if *closed { "polygon" } else { "polyline" };
-            let _ = writeln!(
+            writeln!(
                 out,
                 r#"<{element} points="{}"{}{}/>"#,
                 points(list),
                 fill_attribute(*fill),
                 pen_attributes(Some(*pen))
-            );
+            )
+            .ok();
         }
         Item::Circle {
             center: [x, y],
@@ -213,7 +221,7 @@ fn write_item(out: &mut String, item: &Item) {
             fill,
             pen,
         } => {
-            let _ = writeln!(
+            writeln!(
                 out,
                 r#"<circle cx="{}" cy="{}" r="{}"{}{}/>"#,
                 number(*x),
@@ -221,7 +229,8 @@ fn write_item(out: &mut String, item: &Item) {
                 number(*radius),
                 fill_attribute(*fill),
                 pen_attributes(*pen)
-            );
+            )
+            .ok();
         }
         Item::Rect {
             min,
@@ -230,7 +239,7 @@ fn write_item(out: &mut String, item: &Item) {
             fill,
             pen,
         } => {
-            let _ = writeln!(
+            writeln!(
                 out,
                 r#"<rect x="{}" y="{}" width="{}" height="{}" rx="{}"{}{}/>"#,
                 number(min[0]),
@@ -240,7 +249,8 @@ fn write_item(out: &mut String, item: &Item) {
                 number(*corner),
                 fill_attribute(*fill),
                 pen_attributes(*pen)
-            );
+            )
+            .ok();
         }
         Item::Text {
             text,
@@ -255,7 +265,7 @@ fn write_item(out: &mut String, item: &Item) {
             } else {
                 PROPORTIONAL_FONTS
             };
-            let _ = writeln!(
+            writeln!(
                 out,
                 r#"<text x="{}" y="{}" font-family="{family}" font-size="{}"{}>{}</text>"#,
                 number(*x),
@@ -263,18 +273,19 @@ fn write_item(out: &mut String, item: &Item) {
                 number(*size),
                 paint("fill", *color),
                 escape(text)
-            );
+            )
+            .ok();
         }
         Item::Image { min, max, png } => {
             let data = base64::engine::general_purpose::STANDARD.encode(png.as_slice());
-            let _ = writeln!(
+            writeln!(
                 out,
                 r#"<image x="{}" y="{}" width="{}" height="{}" preserveAspectRatio="none" xlink:href="data:image/png;base64,{data}"/>"#,
                 number(min[0]),
                 number(min[1]),
                 number(max[0] - min[0]),
                 number(max[1] - min[1]),
-            );
+            ).ok();
         }
     }
 }

@@ -212,6 +212,10 @@ pub fn layout_key(headers: &[String]) -> String {
 }
 
 /// Reads `table` with `mapping`. Rows that cannot be used are located warnings.
+#[expect(
+    clippy::too_many_lines,
+    reason = "one row's chosen columns read in turn, each with its located warning"
+)]
 pub fn read(
     table: &Table,
     mapping: &ColumnMapping,

@@ -240,9 +240,10 @@ impl MapIndex {
                 .name(format!("zoom level {zoom}"))
                 .spawn(move || {
                     // Whatever happens, the next ask may start again.
-                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                         index.level(&story, zoom as f64)
-                    }));
+                    }))
+                    .ok();
                     *index.building.lock().unwrap_or_else(|e| e.into_inner()) = None;
                     done();
                 });
@@ -296,7 +297,7 @@ impl IndexSlot {
                     story.len(),
                     started.elapsed().as_secs_f64() * 1e3
                 );
-                let _ = sender.send(index);
+                sender.send(index).ok();
             });
         match spawned {
             Ok(_) => self.building = Some((dataset.identity(), receiver)),

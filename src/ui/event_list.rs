@@ -32,7 +32,7 @@ impl EventCatalogue {
     fn prepared_on_demand_from(dataset: &Arc<Dataset>, threshold: usize) -> Self {
         let catalogue = Self::ordered(dataset);
         if dataset.len() < threshold {
-            let _ = catalogue.texts.set(SearchTexts::new(dataset.clone()));
+            catalogue.texts.set(SearchTexts::new(dataset.clone())).ok();
         } else {
             *catalogue
                 .unprepared
@@ -79,13 +79,13 @@ impl EventCatalogue {
                 let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     SearchTexts::new(shared)
                 }));
-                let _ = texts.set(built.unwrap_or_default());
+                texts.set(built.unwrap_or_default()).ok();
                 crate::memory::give_back_freed();
             });
         if let Err(error) = spawned {
             // No thread to be had: the texts are worked out here instead.
             log::warn!("cannot start the search index thread: {error}");
-            let _ = self.texts.set(SearchTexts::new(dataset));
+            self.texts.set(SearchTexts::new(dataset)).ok();
         }
     }
 }

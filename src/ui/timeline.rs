@@ -266,6 +266,10 @@ fn parse_fields(state: &TimelineState) -> Result<DaySpan, String> {
 }
 
 /// The strip: axis, histogram, and the range as a band with two handles.
+#[expect(
+    clippy::too_many_lines,
+    reason = "the strip's axis, histogram and range band drawn and dragged in one pass, as the user sees them"
+)]
 fn strip_ui(
     ui: &mut Ui,
     state: &mut TimelineState,

@@ -4,6 +4,13 @@
 //! the app, egui and wgpu: eleven links of several hundred megabytes filled the CI machine's
 //! disk. As modules of one crate they link once.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::let_underscore_must_use,
+    clippy::too_many_lines,
+    reason = "tests and benches: a panic is the check failing, and a long test reads as one story"
+)]
+
 mod support;
 
 mod clusters;

@@ -331,6 +331,10 @@ impl OutlineReader {
 
     /// Takes one byte; returns whether it was used (a scalar's end is stepped again by the
     /// state that follows it).
+    #[expect(
+        clippy::too_many_lines,
+        reason = "the outline's state machine: one arm per state, kept together so its transitions read at once"
+    )]
     fn step(&mut self, byte: u8) -> bool {
         use State::*;
         let space = is_space(byte);

@@ -171,6 +171,10 @@ fn reference(text: Option<Cow<'_, str>>) -> Option<String> {
 }
 
 /// Reads `text` (one feature) the quick way; `None` when the full reader must.
+#[expect(
+    clippy::too_many_lines,
+    reason = "the quick reader's one pass over a feature's usual members, which mirrors the checker's order"
+)]
 pub fn read(text: &[u8], declared: &dyn Fn(&str) -> bool) -> Option<QuickFeature> {
     let raw: RawFeature = serde_json::from_slice(text).ok()?;
     if raw.kind != "Feature" || raw.id.trim().is_empty() {

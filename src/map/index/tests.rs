@@ -201,7 +201,7 @@ fn a_level_worked_out_in_the_background_is_drawn_once_ready() {
             &dataset,
             zoom,
             move || {
-                let _ = sender.send(());
+                sender.send(()).ok();
             },
             0,
         );

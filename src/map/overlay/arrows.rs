@@ -32,6 +32,10 @@ const FAN_OUT: usize = 5;
 
 impl<'a> StoryOverlay<'a> {
     /// The arrows drawn, and whether more are in view than are drawn.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "choosing and shaping the drawn arrows is one pass over the level's arrows (tally, rank, bend)"
+    )]
     pub(super) fn arrows(
         &self,
         view: &ScreenTransform,

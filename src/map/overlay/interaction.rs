@@ -122,6 +122,10 @@ fn interactive(ui: &mut Ui, id: Id, rect: Rect, label: impl Fn() -> String) -> R
 impl StoryOverlay<'_> {
     /// Makes the scene's widgets, in the order egui hit-tests them (later on top): other
     /// files' features, arrows, event symbols, markers, clusters.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "the widgets of every kind of mark are made in the order egui hit-tests them, and their clicks read in the same pass"
+    )]
     pub(super) fn interact(
         &self,
         ui: &mut Ui,

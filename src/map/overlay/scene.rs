@@ -76,8 +76,6 @@ pub(super) struct Arrow {
     pub(super) people: u64,
 }
 
-/// How far beyond the map's edge (points) markers, arrows and events are still laid out, so
-
 /// A crowd of places drawn as one circle with their count.
 pub(super) struct ClusterMark {
     pub(super) center: Pos2,
