@@ -1,5 +1,9 @@
 use super::*;
-use crate::model::{GeoJsonId, When};
+use crate::model::{
+    Common, ControlClaim, Event, Extra, Feature, Figure, Generic, GeoJsonId, Movement, Place, Term,
+    When,
+};
+use geo::{Geometry, Point};
 use geo::{LineString, Polygon};
 use serde_json::json;
 
