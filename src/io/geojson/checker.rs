@@ -5,12 +5,12 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::Loaded;
 use super::json::Step;
-use super::references::{Reference, ReferenceTarget, Scope, quick_place_problems};
 use super::structure::{Findings, type_name};
 use crate::io::problem::{Location, Problem, Severity, describe_value, join_path, quote};
-use crate::model::{Dataset, Extra, GeoJsonId, StoryMeta, Term, Vocabulary, When};
+use crate::model::{
+    Extra, Feature, FeatureKind, GeoJsonId, Store, StoryMeta, Term, Vocabulary, When,
+};
 
 #[derive(Default)]
 pub(super) struct Checker {
@@ -33,6 +33,43 @@ pub(super) fn declared_sources(root: &Value) -> Arc<foldhash::HashSet<String>> {
         None => StoryMeta::default(),
     };
     Arc::new(meta.sources.into_iter().map(|s| s.id).collect())
+}
+
+/// Where the checker is, for problem locations.
+#[derive(Clone)]
+pub(super) enum Scope {
+    Document,
+    Feature { index: usize, id: Option<String> },
+}
+
+/// A pending check that an id names something of the right kind.
+pub(super) struct Reference {
+    pub(super) scope: Scope,
+    pub(super) path: String,
+    pub(super) id: String,
+    pub(super) to: ReferenceTarget,
+}
+
+#[derive(PartialEq)]
+pub(super) enum ReferenceTarget {
+    Place,
+    Source,
+}
+
+/// The id a feature's problems are reported with, as the reader sets it from the feature's own.
+pub(super) fn scope_id(feature: &Feature) -> Option<std::borrow::Cow<'_, str>> {
+    match feature {
+        Feature::Generic(generic) => generic.own_id.as_ref().map(|id| id.text()),
+        other => Some(other.id().into()),
+    }
+}
+
+/// [`scope_id`] of a feature in the columns.
+pub(super) fn stored_scope_id(store: &Store, position: usize) -> Option<&str> {
+    match store.kind(position) {
+        FeatureKind::Generic => store.own_id(position),
+        _ => Some(store.id(position)),
+    }
 }
 
 /// A JSON object being read: remembers which members were used so the rest is kept as extra.
@@ -104,33 +141,6 @@ impl Checker {
         for finding in findings.0 {
             self.report(finding.severity, finding.path, finding.message);
         }
-    }
-
-    /// Checks the references, puts the problems in file order (the top level first, then feature
-    /// by feature) and gives the dataset, or every problem when one is an error.
-    pub(super) fn finish(mut self, dataset: Dataset) -> Result<Loaded, Vec<Problem>> {
-        log::debug!(
-            "dataset made; {} references to check",
-            self.references.len()
-        );
-        self.check_references(&dataset);
-        let quick = std::mem::take(&mut self.quick);
-        self.problems.extend(quick_place_problems(&dataset, &quick));
-        log::debug!("references checked");
-        self.problems.sort_by_key(|p| match &p.location {
-            Location::Text { line, .. }
-            | Location::Line { line }
-            | Location::Companion { line, .. } => (0, *line),
-            Location::Document { .. } => (0, 0),
-            Location::Feature { index, .. } => (1, *index),
-        });
-        if self.problems.iter().any(Problem::is_error) {
-            return Err(self.problems);
-        }
-        Ok(Loaded {
-            dataset,
-            warnings: self.problems,
-        })
     }
 
     /// A member name repeated in one object: legal JSON, but the earlier value is lost.

@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use geo::{CoordsIter, Geometry};
 use serde_json::{Map, Value};
 
+use super::checker::Scope;
+use super::checker::scope_id;
 use super::checker::{Checker, Object};
-use super::parallel::scope_id;
-use super::references::Scope;
 use super::structure::{Findings, ObjectKind, check_object_members, type_name};
 use crate::io::problem::{describe_value, quote};
 use crate::model::{Common, Extra, Feature, Generic, GeoJsonId};

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::MAX_FIGURE;
 use super::checker::{Checker, Object};
-use super::references::{Reference, ReferenceTarget, Scope};
+use super::checker::{Reference, ReferenceTarget, Scope};
 use super::structure::type_name;
 use crate::io::problem::{describe_value, quote};
 use crate::model::{Common, ControlClaim, Event, Figure, Movement, Place, Term};

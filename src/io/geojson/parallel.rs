@@ -15,7 +15,7 @@ use crate::io::LoadError;
 use crate::io::problem::{Problem, ProblemReport};
 use crate::io::progress::LoadProgress;
 use crate::io::text::PassingText;
-use crate::model::{Feature, FeatureKind, Store};
+use crate::model::{Feature, Store};
 
 /// Why the fast path stopped.
 pub(super) enum Stop {
@@ -180,22 +180,6 @@ impl ReadFeatures {
         self.store.append(other.store);
         self.file_index.extend(other.file_index);
         self.odd_scopes.extend(other.odd_scopes);
-    }
-}
-
-/// The id a feature's problems are reported with, as the reader sets it from the feature's own.
-pub(super) fn scope_id(feature: &Feature) -> Option<std::borrow::Cow<'_, str>> {
-    match feature {
-        Feature::Generic(generic) => generic.own_id.as_ref().map(|id| id.text()),
-        other => Some(other.id().into()),
-    }
-}
-
-/// [`scope_id`] of a feature in the columns.
-pub(super) fn stored_scope_id(store: &Store, position: usize) -> Option<&str> {
-    match store.kind(position) {
-        FeatureKind::Generic => store.own_id(position),
-        _ => Some(store.id(position)),
     }
 }
 

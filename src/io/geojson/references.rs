@@ -1,31 +1,11 @@
 //! References between features and to sources: every id a place, movement or event uses is
 //! registered once, and each reference is checked once everything is read.
 
+use super::Loaded;
 use super::checker::Checker;
-use super::parallel::stored_scope_id;
+use super::checker::{ReferenceTarget, Scope, stored_scope_id};
 use crate::io::problem::{Location, Problem, Severity, quote};
 use crate::model::{Dataset, FeatureKind, GeoJsonId, Store};
-
-/// Where the checker is, for problem locations.
-#[derive(Clone)]
-pub(super) enum Scope {
-    Document,
-    Feature { index: usize, id: Option<String> },
-}
-
-/// A pending check that an id names something of the right kind.
-pub(super) struct Reference {
-    pub(super) scope: Scope,
-    pub(super) path: String,
-    pub(super) id: String,
-    pub(super) to: ReferenceTarget,
-}
-
-#[derive(PartialEq)]
-pub(super) enum ReferenceTarget {
-    Place,
-    Source,
-}
 
 /// The first feature to use each id (a place, movement or event before any other), by the text
 /// of the id in the columns.
@@ -106,6 +86,33 @@ pub(super) fn quick_place_problems(dataset: &Dataset, quick: &[(u32, u32)]) -> V
     })
 }
 impl Checker {
+    /// Checks the references, puts the problems in file order (the top level first, then feature
+    /// by feature) and gives the dataset, or every problem when one is an error.
+    pub(super) fn finish(mut self, dataset: Dataset) -> Result<Loaded, Vec<Problem>> {
+        log::debug!(
+            "dataset made; {} references to check",
+            self.references.len()
+        );
+        self.check_references(&dataset);
+        let quick = std::mem::take(&mut self.quick);
+        self.problems.extend(quick_place_problems(&dataset, &quick));
+        log::debug!("references checked");
+        self.problems.sort_by_key(|p| match &p.location {
+            Location::Text { line, .. }
+            | Location::Line { line }
+            | Location::Companion { line, .. } => (0, *line),
+            Location::Document { .. } => (0, 0),
+            Location::Feature { index, .. } => (1, *index),
+        });
+        if self.problems.iter().any(Problem::is_error) {
+            return Err(self.problems);
+        }
+        Ok(Loaded {
+            dataset,
+            warnings: self.problems,
+        })
+    }
+
     /// Places, movements and events need unique ids among themselves; any other sharing of an
     /// id is allowed by GeoJSON and only warned about.
     pub(super) fn register_id(

@@ -6,9 +6,11 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use super::FORMAT_VERSION;
+use super::checker::Scope;
+use super::checker::stored_scope_id;
 use super::checker::{Checker, Object};
-use super::parallel::{ReadFeatures, stored_scope_id};
-use super::references::{IdRegister, Scope};
+use super::parallel::ReadFeatures;
+use super::references::IdRegister;
 use super::structure::{Findings, GEOMETRY_TYPES, ObjectKind, check_object_members, type_name};
 use crate::io::problem::{describe_value, join_path, quote};
 use crate::model::{Dataset, Extra, Feature, Source, Store, StoryMeta};

@@ -7,7 +7,6 @@ use egui::{CursorIcon, Id, Pos2, Rect, Response, Sense, Ui, Vec2, WidgetInfo};
 
 use super::super::index::{Level, Merge};
 use super::super::projection::LonLatBounds;
-use super::paint::{Emphasis, emphasis};
 use super::scene::{EventMarkKind, Scene};
 use super::text::movement_label;
 use super::{FocusTarget, OUTSIDE_RANGE, StoryOverlay};
@@ -97,6 +96,32 @@ impl Interaction {
                 .unwrap_or(std::cmp::Ordering::Equal)
         });
         targets
+    }
+}
+
+/// How a mark is shown: selected, focused by the keyboard, under the pointer, or as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Emphasis {
+    Normal,
+    Hovered,
+    Focused,
+    Selected,
+}
+
+pub(super) fn emphasis(
+    selection: Option<FeatureIndex>,
+    hovered: Option<FeatureIndex>,
+    index: FeatureIndex,
+    focused: bool,
+) -> Emphasis {
+    if selection == Some(index) {
+        Emphasis::Selected
+    } else if focused {
+        Emphasis::Focused
+    } else if hovered == Some(index) {
+        Emphasis::Hovered
+    } else {
+        Emphasis::Normal
     }
 }
 

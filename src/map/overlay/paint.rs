@@ -12,36 +12,11 @@ use super::super::layout::tooltip_rect;
 use super::super::sprites::DiscSprites;
 use super::super::style::{self, LineStyle, MarkerShape};
 use super::super::tessellated;
-use super::interaction::{Interaction, has_focus};
+use super::interaction::{Emphasis, Interaction, has_focus};
 use super::scene::{Arrow, EventMarkKind, GenericMark, PlaceMark, PlacedLabel, Scene};
 use super::text::tooltip_text;
 use super::{FOCUS_RING, StoryOverlay};
 use crate::model::FeatureIndex;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Emphasis {
-    Normal,
-    Hovered,
-    Focused,
-    Selected,
-}
-
-pub(super) fn emphasis(
-    selection: Option<FeatureIndex>,
-    hovered: Option<FeatureIndex>,
-    index: FeatureIndex,
-    focused: bool,
-) -> Emphasis {
-    if selection == Some(index) {
-        Emphasis::Selected
-    } else if focused {
-        Emphasis::Focused
-    } else if hovered == Some(index) {
-        Emphasis::Hovered
-    } else {
-        Emphasis::Normal
-    }
-}
 
 pub(super) const HIGHLIGHT: Color32 = Color32::from_rgb(0xff, 0xc8, 0x00);
 
