@@ -460,7 +460,7 @@ pub fn check(files: &[PathBuf], columns: &ColumnsArg, out: &mut dyn Write) -> st
                 log::info!(
                     "{name} loaded: {} features; {}",
                     loaded.dataset.len(),
-                    crate::logging::describe_resident()
+                    crate::memory::describe_resident()
                 );
                 for warning in &loaded.warnings {
                     writeln!(out, "{name}:{warning}")?;

@@ -88,26 +88,6 @@ pub fn init() {
     }
 }
 
-/// The memory the process holds now (resident set size), in bytes, where the system tells
-/// (Linux); for the log, so that a big story's footprint can be read off a run.
-pub fn resident_bytes() -> Option<u64> {
-    vm_rss(&std::fs::read_to_string("/proc/self/status").ok()?)
-}
-
-/// The `VmRSS` line of a `/proc/<pid>/status` text, in bytes.
-fn vm_rss(status: &str) -> Option<u64> {
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-    let kilobytes: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kilobytes * 1024)
-}
-
-/// "resident memory 412 MB", or nothing where the system does not tell.
-pub fn describe_resident() -> String {
-    resident_bytes().map_or_else(String::new, |bytes| {
-        format!("resident memory {} MB", bytes / 1_000_000)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,21 +105,5 @@ mod tests {
             "127.0.0.1"
         );
         assert_eq!(failure_key("decoding failed"), "decoding failed");
-    }
-
-    #[test]
-    fn resident_memory_is_read_from_the_status_text() {
-        let status = "Name:\tevacmap\nVmPeak:\t  900 kB\nVmRSS:\t  205312 kB\nThreads:\t3\n";
-        assert_eq!(vm_rss(status), Some(205_312 * 1024));
-        assert_eq!(vm_rss("Name:\tevacmap\n"), None);
-        assert_eq!(vm_rss("VmRSS:\t lots kB\n"), None);
-    }
-
-    /// Other tests allocate and free at the same time, so only that a figure comes is checked.
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn this_process_reports_its_resident_memory() {
-        assert!(resident_bytes().is_some_and(|bytes| bytes > 0));
-        assert!(describe_resident().starts_with("resident memory "));
     }
 }

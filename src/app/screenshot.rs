@@ -61,7 +61,7 @@ impl EvacApp {
         log::info!(
             "screenshot taken at frame {}; {}",
             self.frames,
-            crate::logging::describe_resident()
+            crate::memory::describe_resident()
         );
         let path = job.path.clone();
         let outcome = job.outcome.clone();

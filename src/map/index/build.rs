@@ -185,7 +185,7 @@ impl IndexCore {
             level.clusters.len(),
             level.arrows.len(),
             started.elapsed().as_secs_f64() * 1e3,
-            crate::logging::describe_resident()
+            crate::memory::describe_resident()
         );
         let mut levels = self.levels.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(at) = levels.iter().position(|l| l.zoom == zoom) {
