@@ -7,8 +7,9 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::filter::{range_from_args, visible_features};
 use crate::import::columns::ColumnMapping;
-use crate::io::{LoadError, Loaded};
+use crate::io::Loaded;
 use crate::model::{Dataset, Feature};
+use crate::open::OpenError;
 use crate::open::{ImportOptions, load_with};
 
 #[derive(Debug, Parser)]
@@ -186,7 +187,7 @@ impl ColumnsArg {
     }
 }
 
-fn load_file(file: &std::path::Path, options: &ImportOptions) -> Result<Loaded, LoadError> {
+fn load_file(file: &std::path::Path, options: &ImportOptions) -> Result<Loaded, OpenError> {
     load_with(file, options, &crate::io::LoadProgress::default())
 }
 
@@ -409,10 +410,10 @@ pub fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> st
     request.frame.subtitle = args.subtitle.clone();
     request.frame.byline = args.byline.clone();
     request.frame.legend = !args.no_legend;
-    request.layers.tiles = !matches!(tiles, crate::map::tiles::TileProvider::Offline);
+    request.draw.tiles = !matches!(tiles, crate::map::tiles::TileProvider::Offline);
     request.tiles = tiles;
     if let Some(language) = args.labels {
-        request.layers.label_language = language;
+        request.draw.label_language = language;
     }
     request.animation = AnimationSettings {
         unit: args.step,
@@ -514,7 +515,7 @@ pub fn list(
     Ok(0)
 }
 
-fn report_load_error(error: &LoadError, err: &mut dyn Write) -> std::io::Result<()> {
+fn report_load_error(error: &OpenError, err: &mut dyn Write) -> std::io::Result<()> {
     for line in error.problems() {
         writeln!(err, "{line}")?;
     }

@@ -40,7 +40,7 @@ impl EvacApp {
                 }
                 self.memory.set_zoom(zoom).ok();
             }
-            Command::SetDrawToggles(layers) => self.state.layers = layers,
+            Command::SetDrawToggles(draw) => self.state.draw = draw,
             Command::SetRange(range) => {
                 self.playing = None;
                 self.set_range(range);

@@ -61,7 +61,7 @@ impl EvacApp {
         let mut open = true;
         let context = crate::ui::export_dialog::ExportContext {
             range: self.range,
-            layers: self.state.layers,
+            draw: self.state.draw,
             view: self.export_view(),
             tiles: &self.tile_provider,
             cache: &self.state.tile_cache,

@@ -10,8 +10,8 @@ use super::EvacApp;
 use super::state::{RECENT_FILES, import_options};
 use crate::filter::{TimeIndex, VisibleSet};
 use crate::import::columns::ColumnMapping;
-use crate::io::LoadError;
 use crate::layers::{Layer, LayerSet};
+use crate::open::OpenError;
 use crate::open::job::LoadJob;
 use crate::story::Story;
 use crate::ui::columns_dialog::ColumnsDialog;
@@ -210,7 +210,7 @@ impl EvacApp {
                 self.layer_set
                     .reload_failed(pending.job.path(), error.problems());
             }
-            Err(LoadError::NeedsColumns { layout, .. }) => {
+            Err(OpenError::NeedsColumns { layout, .. }) => {
                 // Ask which column is what, starting from the last choice for these columns.
                 let key = crate::import::columns::layout_key(&layout.headers);
                 let mapping = self

@@ -54,8 +54,8 @@ impl EvacApp {
             .update(&self.search, &self.catalogue, self.story.dataset.len());
         let mut overlay = OverlayOutput::default();
         let home = self.memory.detached().unwrap_or(lon_lat(36.3, 33.5));
-        let layers = self.state.layers;
-        let mut counted = match (&mut self.tiles, layers.tiles) {
+        let draw = self.state.draw;
+        let mut counted = match (&mut self.tiles, draw.tiles) {
             (Some(tiles), true) => Some(CountingTiles {
                 inner: tiles.as_tiles(),
                 drawn: 0,
@@ -95,7 +95,7 @@ impl EvacApp {
             fade_hidden: self.state.fade_hidden,
             range: self.range,
             selection: self.selection,
-            layers,
+            draw,
             basemap: Some((&self.basemap, basemap_slot)),
             output: &mut overlay,
         };

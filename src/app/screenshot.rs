@@ -37,7 +37,7 @@ impl EvacApp {
         if job.requested {
             return;
         }
-        let tiles_busy = self.state.layers.tiles
+        let tiles_busy = self.state.draw.tiles
             && self.tiles.as_ref().is_some_and(|t| t.loading() > 0)
             && job.started.elapsed() < SCREENSHOT_TILE_WAIT;
         // Taken once the story is drawn and settled: its resident memory is then what it keeps.

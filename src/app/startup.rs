@@ -40,7 +40,7 @@ impl EvacApp {
         };
         let mut state = state;
         if let Some(language) = options.labels {
-            state.layers.label_language = language;
+            state.draw.label_language = language;
         }
         // Files named together open together: a flow table with its locations.
         let named: Vec<PathBuf> = options

@@ -15,7 +15,9 @@ use crate::playback::PlaybackSettings;
 #[serde(default)]
 pub struct PersistedState {
     pub view: Option<SavedView>,
-    pub layers: DrawToggles,
+    /// What the map draws (the Layers menu); saved as `layers` before, and read by either name.
+    #[serde(alias = "layers")]
+    pub draw: DrawToggles,
     pub last_file: Option<PathBuf>,
     /// Files opened before, the latest first (File → Open recent).
     pub recent_files: Vec<PathBuf>,

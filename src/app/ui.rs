@@ -33,7 +33,7 @@ impl EvacApp {
         });
         egui::Panel::bottom("status").show(ui, |ui| {
             let tiles = match (&self.tiles, &self.tile_error) {
-                _ if !self.state.layers.tiles => "hidden".to_owned(),
+                _ if !self.state.draw.tiles => "hidden".to_owned(),
                 (Some(tiles), _) => {
                     format!("{} ({})", self.tile_provider.name(), tiles.status_text())
                 }
@@ -225,7 +225,7 @@ impl EvacApp {
     #[must_use = "the commands are for the app to apply"]
     pub(super) fn top_bar_ui(&mut self, ui: &mut Ui) -> Vec<Command> {
         let input = crate::ui::top_bar::TopBar {
-            layers: self.state.layers,
+            draw: self.state.draw,
             tile_provider: &self.tile_provider,
             tile_cache: &self.state.tile_cache,
             panels: self.state.panels,

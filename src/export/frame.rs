@@ -219,12 +219,12 @@ pub fn legend(
     dataset: &Dataset,
     visible: &[bool],
     range: &DaySpan,
-    layers: DrawToggles,
+    draw: DrawToggles,
     map: Rect,
     drawn: &OverlayOutput,
     previous: Option<Corner>,
 ) -> Option<Corner> {
-    let entries = entries(dataset, visible, range, layers);
+    let entries = entries(dataset, visible, range, draw);
     if entries.is_empty() {
         return None;
     }
@@ -304,7 +304,7 @@ fn entries(
     dataset: &Dataset,
     visible: &[bool],
     range: &DaySpan,
-    layers: DrawToggles,
+    draw: DrawToggles,
 ) -> Vec<(Swatch, String)> {
     let mut controls = Vec::new();
     let mut movements = Vec::new();
@@ -314,19 +314,19 @@ fn entries(
             continue;
         }
         match feature {
-            Feature::Place(place) if layers.places => {
+            Feature::Place(place) if draw.places => {
                 let status = dataset.control_at(&place, range);
                 if !controls.contains(&status) {
                     controls.push(status);
                 }
             }
-            Feature::Movement(movement) if layers.movements => {
+            Feature::Movement(movement) if draw.movements => {
                 let key = (movement.movement_type.known(), movement.status.known());
                 if !movements.contains(&key) {
                     movements.push(key);
                 }
             }
-            Feature::Event(event) if layers.places => {
+            Feature::Event(event) if draw.places => {
                 let kind = event.event_type.known();
                 if !event_types.contains(&kind) {
                     event_types.push(kind);

@@ -225,7 +225,7 @@ pub struct ExportRequest {
     /// Pixels per point for raster output (2 and 3 for print).
     pub scale: f32,
     pub frame: FrameText,
-    pub layers: DrawToggles,
+    pub draw: DrawToggles,
     pub tiles: TileProvider,
     pub cache: CacheSettings,
     pub animation: AnimationSettings,
@@ -245,7 +245,7 @@ impl ExportRequest {
                 legend: true,
                 ..FrameText::default()
             },
-            layers: DrawToggles {
+            draw: DrawToggles {
                 tiles: false,
                 ..DrawToggles::default()
             },
@@ -456,7 +456,7 @@ fn picture_svg_with(
         dataset,
         visible,
         range: *range,
-        layers: request.layers,
+        draw: request.draw,
         view,
         size: request.size.vec(),
         map_only: request.size.map_only,

@@ -31,7 +31,7 @@ pub struct Picture<'a> {
     /// Whether each feature shows, by index (the time range applied).
     pub visible: &'a [bool],
     pub range: DaySpan,
-    pub layers: DrawToggles,
+    pub draw: DrawToggles,
     pub view: MapView,
     /// The page, in points; with `map_only`, the map's size (the page grows by the frame).
     pub size: Vec2,
@@ -135,7 +135,7 @@ impl Renderer {
             page_size = wanted;
             self.textures.update(&output.textures_delta);
             output.textures_delta.clear();
-            let loading = picture.layers.tiles
+            let loading = picture.draw.tiles
                 && self.tiles.as_ref().is_some_and(|t| t.loading() > 0)
                 && started.elapsed() < TILE_WAIT;
             // Three frames let egui settle its sizes; more while tiles arrive.
@@ -179,7 +179,7 @@ fn draw_page(
 ) -> f32 {
     ui.painter().rect_filled(page, 0.0, Color32::WHITE);
     let header = frame::header(ui.painter(), picture.frame, &picture.range, page);
-    let attribution = attribution.filter(|_| picture.layers.tiles);
+    let attribution = attribution.filter(|_| picture.draw.tiles);
     let footer = frame::footer(
         ui.painter(),
         picture.frame,
@@ -195,7 +195,7 @@ fn draw_page(
     );
     header.paint(ui.painter());
     footer.paint(ui.painter());
-    let tiles = tiles.filter(|_| picture.layers.tiles).map(|t| t.as_tiles());
+    let tiles = tiles.filter(|_| picture.draw.tiles).map(|t| t.as_tiles());
     ui.scope_builder(egui::UiBuilder::new().max_rect(map_rect), |ui| {
         ui.set_clip_rect(map_rect);
         let slot = ui.painter().add(egui::Shape::Noop);
@@ -208,7 +208,7 @@ fn draw_page(
             fade_hidden: false,
             range: picture.range,
             selection: None,
-            layers: picture.layers,
+            draw: picture.draw,
             highlight: None,
             basemap: Some((basemap, slot)),
             layer_rings: &[],
@@ -224,7 +224,7 @@ fn draw_page(
             picture.dataset,
             picture.visible,
             &picture.range,
-            picture.layers,
+            picture.draw,
             map_rect,
             overlay,
             *legend_at,

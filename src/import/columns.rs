@@ -19,6 +19,13 @@ use crate::io::Problem;
 use crate::io::problem::quote;
 use crate::model::{Common, Dataset, Event, Extra, Feature, Measure, Term};
 
+/// A table's header and its first rows: enough to choose what its columns are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableLayout {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
 /// What one column is used as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Role {

@@ -42,20 +42,6 @@ pub enum LoadError {
     Cancelled { path: String },
     #[error("{0}")]
     Invalid(ProblemReport),
-    /// A CSV table of none of the known kinds: which column is what must be chosen.
-    #[error("{origin}:1:1: error: {message}")]
-    NeedsColumns {
-        origin: String,
-        message: String,
-        layout: Box<TableLayout>,
-    },
-}
-
-/// A table's header and its first rows: enough to choose what its columns are.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TableLayout {
-    pub headers: Vec<String>,
-    pub rows: Vec<Vec<String>>,
 }
 
 impl LoadError {

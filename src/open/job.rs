@@ -5,12 +5,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 
-use super::{LoadError, LoadProgress, Loaded};
+use super::{LoadError, LoadProgress, Loaded, OpenError};
 
 /// A story being read on a worker thread.
 pub struct LoadJob {
     path: PathBuf,
-    receiver: Receiver<Result<Loaded, LoadError>>,
+    receiver: Receiver<Result<Loaded, OpenError>>,
     progress: Arc<LoadProgress>,
     started: std::time::Instant,
 }
@@ -30,9 +30,9 @@ impl LoadJob {
 
     /// Starts reading `path` with `loader` ([`crate::open::load_with_progress`] in the app,
     /// anything in tests).
-    pub fn start_with(
+    pub fn start_with<E: Into<OpenError>>(
         path: &Path,
-        loader: impl FnOnce(&Path, &LoadProgress) -> Result<Loaded, LoadError> + Send + 'static,
+        loader: impl FnOnce(&Path, &LoadProgress) -> Result<Loaded, E> + Send + 'static,
     ) -> Self {
         let (sender, receiver) = mpsc::channel();
         let owned = path.to_owned();
@@ -43,9 +43,9 @@ impl LoadJob {
             .spawn(move || {
                 // The loader's state is dropped with the thread: nothing sees it half-updated.
                 let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    loader(&owned, &shared)
+                    loader(&owned, &shared).map_err(Into::into)
                 }))
-                .unwrap_or_else(|payload| Err(crashed(&owned, payload.as_ref())));
+                .unwrap_or_else(|payload| Err(crashed(&owned, payload.as_ref()).into()));
                 // The window may have gone (closed, or this job replaced): nobody to tell.
                 sender.send(outcome).ok();
             });
@@ -53,10 +53,10 @@ impl LoadJob {
             // No thread could be started: say so through the same channel.
             let (sender, failed) = mpsc::channel();
             sender
-                .send(Err(LoadError::Io {
+                .send(Err(OpenError::Load(LoadError::Io {
                     path: path.display().to_string(),
                     source: e,
-                }))
+                })))
                 .ok();
             return Self {
                 path: path.to_owned(),
@@ -93,24 +93,26 @@ impl LoadJob {
     }
 
     /// The outcome once the worker has finished; `None` while it is still reading.
-    pub fn poll(&self) -> Option<Result<Loaded, LoadError>> {
+    pub fn poll(&self) -> Option<Result<Loaded, OpenError>> {
         match self.receiver.try_recv() {
             Ok(outcome) => Some(outcome),
             Err(TryRecvError::Empty) => None,
             Err(TryRecvError::Disconnected) => Some(Err(LoadError::Crashed {
                 path: self.path.display().to_string(),
                 message: "the reading thread ended without an answer".into(),
-            })),
+            }
+            .into())),
         }
     }
 
     /// Waits for the outcome (tests and `--screenshot` start-up).
-    pub fn wait(self) -> Result<Loaded, LoadError> {
+    pub fn wait(self) -> Result<Loaded, OpenError> {
         self.receiver.recv().unwrap_or_else(|_| {
             Err(LoadError::Crashed {
                 path: self.path.display().to_string(),
                 message: "the reading thread ended without an answer".into(),
-            })
+            }
+            .into())
         })
     }
 }
@@ -139,7 +141,7 @@ mod tests {
     fn a_panic_in_the_loader_comes_back_as_an_error() {
         let job = LoadJob::start_with(Path::new("story.geojson"), panicking_loader);
         match job.wait() {
-            Err(LoadError::Crashed { path, message }) => {
+            Err(OpenError::Load(LoadError::Crashed { path, message })) => {
                 assert_eq!(path, "story.geojson");
                 assert_eq!(message, "a defect in the loader");
             }
@@ -151,6 +153,9 @@ mod tests {
     #[test]
     fn a_missing_file_comes_back_as_an_io_error() {
         let job = LoadJob::start(Path::new("/nonexistent/story.geojson"));
-        assert!(matches!(job.wait(), Err(LoadError::Io { .. })));
+        assert!(matches!(
+            job.wait(),
+            Err(OpenError::Load(LoadError::Io { .. }))
+        ));
     }
 }

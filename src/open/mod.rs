@@ -13,16 +13,40 @@ pub mod watch;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::import::columns::{self, ColumnMapping};
+use crate::import::columns::{self, ColumnMapping, TableLayout};
 use crate::import::{acled, flows, geojson_dates, locations, table};
 use crate::io::text::FileText;
 use crate::io::{
-    LoadError, LoadProgress, Loaded, Location, Problem, ProblemReport, Severity, TableLayout,
-    source,
+    LoadError, LoadProgress, Loaded, Location, Problem, ProblemReport, Severity, source,
 };
 use crate::model::Dataset;
 pub use detect::detect;
 use detect::first_lines;
+
+/// Why a file could not be opened. The previous data, if any, stays as it was.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// It could not be read, or what was read is not a story.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// A CSV table of none of the known kinds: which column is what must be chosen.
+    #[error("{origin}:1:1: error: {message}")]
+    NeedsColumns {
+        origin: String,
+        message: String,
+        layout: Box<TableLayout>,
+    },
+}
+
+impl OpenError {
+    /// Every problem, located; a single one for I/O and size errors.
+    pub fn problems(&self) -> Vec<String> {
+        match self {
+            OpenError::Load(error) => error.problems(),
+            other => vec![other.to_string()],
+        }
+    }
+}
 
 /// What a file was recognised as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,12 +96,12 @@ pub struct ImportOptions {
 }
 
 /// Reads any supported file (`-` is standard input), at most [`source::MAX_FILE_BYTES`] of it.
-pub fn load(path: &Path) -> Result<Loaded, LoadError> {
+pub fn load(path: &Path) -> Result<Loaded, OpenError> {
     load_with(path, &ImportOptions::default(), &LoadProgress::default())
 }
 
 /// [`load`], counting in `progress` and stopping when it is cancelled.
-pub fn load_with_progress(path: &Path, progress: &LoadProgress) -> Result<Loaded, LoadError> {
+pub fn load_with_progress(path: &Path, progress: &LoadProgress) -> Result<Loaded, OpenError> {
     load_with(path, &ImportOptions::default(), progress)
 }
 
@@ -86,7 +110,7 @@ pub fn load_with(
     path: &Path,
     options: &ImportOptions,
     progress: &LoadProgress,
-) -> Result<Loaded, LoadError> {
+) -> Result<Loaded, OpenError> {
     // A big GeoJSON story is read without holding its text whole.
     let is_story = |head: &[u8]| matches!(detect(head), Ok(Format::GeoJson));
     if let Some(loaded) = crate::io::geojson::load_big_file(path, progress, is_story)? {
@@ -112,7 +136,7 @@ pub fn parse(
     origin: &str,
     file_name: &str,
     progress: &LoadProgress,
-) -> Result<Loaded, LoadError> {
+) -> Result<Loaded, OpenError> {
     let file = File {
         origin,
         name: file_name,
@@ -141,7 +165,7 @@ fn parse_file(
     file: &File,
     options: &ImportOptions,
     progress: &LoadProgress,
-) -> Result<Loaded, LoadError> {
+) -> Result<Loaded, OpenError> {
     let (origin, file_name) = (file.origin, file.name);
     let today = chrono::Local::now().date_naive();
     let refused = |message: String| {
@@ -167,7 +191,7 @@ fn parse_file(
         Err(message) => {
             // A table, but of no known kind: read it by the columns chosen for it.
             let Some(layout) = table_layout(&bytes) else {
-                return Err(refused(message));
+                return Err(refused(message).into());
             };
             let key = columns::layout_key(&layout.headers);
             let Some(mapping) = options
@@ -175,7 +199,7 @@ fn parse_file(
                 .as_ref()
                 .or_else(|| options.remembered.get(&key))
             else {
-                return Err(LoadError::NeedsColumns {
+                return Err(OpenError::NeedsColumns {
                     origin: origin.to_owned(),
                     message: format!(
                         "{message}. Choose its columns when opening it in the window, or name \
@@ -189,7 +213,7 @@ fn parse_file(
             let table = read_table(&bytes, &mut warnings)?;
             let dataset = columns::read(&table, mapping, file_name, today, &mut warnings)
                 .map_err(|e| refused(format!("the chosen columns cannot be used: {e}")))?;
-            return finish(Format::ChosenColumns, dataset, warnings, origin);
+            return Ok(finish(Format::ChosenColumns, dataset, warnings, origin)?);
         }
     };
     let mut warnings = Vec::new();
@@ -206,12 +230,12 @@ fn parse_file(
         Format::LocationFlows => {
             let flows = read_table(&bytes, &mut warnings)?;
             let Some((locations_name, locations)) = find_locations(file.path, options) else {
-                return Err(refused(
+                return Err(OpenError::from(refused(
                     "a flow table between location ids (origin, dest, count) needs its \
                      locations: open it together with the locations table (id, name, lat, lon), \
                      or keep one with \"locations\" in its name beside it"
                         .into(),
-                ));
+                )));
             };
             locations::read_pair(
                 &flows,
@@ -238,7 +262,7 @@ fn parse_file(
             }
         }
     };
-    finish(format, dataset, warnings, origin)
+    Ok(finish(format, dataset, warnings, origin)?)
 }
 
 /// How many rows a [`TableLayout`] shows.

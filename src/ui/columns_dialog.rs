@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use egui::{Context, RichText};
 
 use crate::command::Command;
+use crate::import::columns::TableLayout;
 use crate::import::columns::{ColumnMapping, Role};
-use crate::io::TableLayout;
 
 /// How many characters of a cell the preview shows.
 const PREVIEW_CHARS: usize = 24;

@@ -55,7 +55,7 @@ impl Default for ExportForm {
 /// The window's state the export starts from.
 pub struct ExportContext<'a> {
     pub range: DaySpan,
-    pub layers: DrawToggles,
+    pub draw: DrawToggles,
     /// The view on screen and the map's size in points.
     pub view: Option<(MapView, egui::Vec2)>,
     pub tiles: &'a TileProvider,
@@ -88,9 +88,9 @@ pub fn request(form: &ExportForm, context: &ExportContext) -> ExportRequest {
         legend: form.legend,
         date_stamp: false,
     };
-    request.layers = context.layers;
-    request.layers.tiles = context.layers.tiles && !matches!(context.tiles, TileProvider::Offline);
-    request.tiles = if request.layers.tiles {
+    request.draw = context.draw;
+    request.draw.tiles = context.draw.tiles && !matches!(context.tiles, TileProvider::Offline);
+    request.tiles = if request.draw.tiles {
         context.tiles.clone()
     } else {
         TileProvider::Offline

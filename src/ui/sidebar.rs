@@ -23,10 +23,10 @@ pub fn story_header_ui(ui: &mut Ui, dataset: &Dataset) {
 
 /// The layer switches, as a menu.
 #[must_use = "the commands are for the app to apply"]
-pub fn layers_menu_ui(ui: &mut Ui, layers: DrawToggles) -> Vec<Command> {
+pub fn layers_menu_ui(ui: &mut Ui, draw: DrawToggles) -> Vec<Command> {
     let mut commands = Vec::new();
     ui.menu_button("Layers", |ui| {
-        let mut changed = layers;
+        let mut changed = draw;
         ui.checkbox(&mut changed.tiles, "Online map tiles");
         ui.checkbox(&mut changed.basemap, "Offline basemap");
         ui.checkbox(&mut changed.places, "Places");
@@ -38,7 +38,7 @@ pub fn layers_menu_ui(ui: &mut Ui, layers: DrawToggles) -> Vec<Command> {
                 ui.radio_value(&mut changed.label_language, language, language.label());
             }
         });
-        if changed != layers {
+        if changed != draw {
             commands.push(Command::SetDrawToggles(changed));
         }
     });

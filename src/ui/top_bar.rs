@@ -13,7 +13,7 @@ use crate::map::toggles::DrawToggles;
 
 /// What the bar shows this frame.
 pub struct TopBar<'a> {
-    pub layers: DrawToggles,
+    pub draw: DrawToggles,
     pub tile_provider: &'a TileProvider,
     pub tile_cache: &'a CacheSettings,
     pub panels: Panels,
@@ -56,7 +56,7 @@ pub fn top_bar_ui(ui: &mut Ui, bar: &TopBar, basemap_form: &mut BasemapForm) -> 
         if ui.button("−").on_hover_text("Zoom out (-)").clicked() {
             commands.push(Command::Zoom(-1.0));
         }
-        commands.extend(sidebar::layers_menu_ui(ui, bar.layers));
+        commands.extend(sidebar::layers_menu_ui(ui, bar.draw));
         commands.extend(basemap_menu_ui(
             ui,
             basemap_form,

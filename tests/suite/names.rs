@@ -118,7 +118,7 @@ fn with_arabic_labels_qaboun_is_labelled_in_arabic_and_named_in_both() {
     harness.get_by_label("Qaboun · القابون");
     // And the choice is remembered.
     assert_eq!(
-        harness.state().persisted().layers.label_language,
+        harness.state().persisted().draw.label_language,
         LabelLanguage::Arabic
     );
 }

@@ -73,6 +73,16 @@ fn every_export_shows_the_round_markers_and_dotted_rings_the_window_draws() {
     for id in ["qaboun", "barzeh", "tishreen"] {
         assert!(drawn.iter().any(|(d, _)| d == id), "the window draws {id}");
     }
+    let arrows: Vec<String> = app
+        .last_overlay()
+        .arrows
+        .iter()
+        .map(|&m| app.dataset().store().id(m.0).to_owned())
+        .collect();
+    assert!(
+        arrows.len() >= 3,
+        "the window draws the movements: {arrows:?}"
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let [svg_path, png_path, pdf_path] =
@@ -124,6 +134,12 @@ fn every_export_shows_the_round_markers_and_dotted_rings_the_window_draws() {
         assert!(
             close(in_pdf, rgb),
             "{id} in the PDF at {at:?}: {in_pdf:?}, not {rgb:?}"
+        );
+    }
+    for id in &arrows {
+        assert!(
+            svg_group(&svg, &format!("movement-{id}")).is_some(),
+            "the window's arrow {id} is in the SVG"
         );
     }
     // Tishreen's position is approximate: a ring of dots around its marker.

@@ -383,7 +383,7 @@ fn the_view_and_layers_are_restored_on_restart_and_reset_starts_clean() {
     harness.get_by_label("Labels").click();
     harness.run_steps(2);
     let saved = harness.state().persisted();
-    assert!(!saved.layers.labels);
+    assert!(!saved.draw.labels);
     let zoom = harness.state().zoom();
     // Saved as eframe saves it (RON), and read back.
     let text = ron::to_string(&saved).unwrap();
@@ -398,12 +398,12 @@ fn the_view_and_layers_are_restored_on_restart_and_reset_starts_clean() {
         Some(restored.clone()),
     );
     assert!((again.state().zoom() - zoom).abs() < 1e-9);
-    assert_eq!(again.state().persisted().layers, saved.layers);
+    assert_eq!(again.state().persisted().draw, saved.draw);
     assert_eq!(again.state().persisted().view, saved.view);
 
     let clean = harness_with_stored(options(), Some(restored));
     assert!(
-        clean.state().persisted().layers.labels,
+        clean.state().persisted().draw.labels,
         "--reset ignores what was saved"
     );
     assert!(

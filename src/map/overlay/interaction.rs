@@ -248,7 +248,7 @@ impl StoryOverlay<'_> {
             .map(|mark| {
                 // Screen readers get both names once Arabic labels are asked for.
                 let name = || {
-                    match self.layers.label_language {
+                    match self.draw.label_language {
                         LabelLanguage::English => {
                             self.dataset.store().name(mark.index.0).map(str::to_owned)
                         }

@@ -109,7 +109,7 @@ pub struct StoryOverlay<'a> {
     /// The time range, for control status "as of" its end.
     pub range: DaySpan,
     pub selection: Option<FeatureIndex>,
-    pub layers: DrawToggles,
+    pub draw: DrawToggles,
     /// What a search matched, by feature index: the rest is drawn dimmed. `None`: no search.
     pub highlight: Option<&'a [bool]>,
     /// The basemap and the painter slot reserved beneath the tiles for it.
@@ -221,7 +221,7 @@ impl StoryOverlay<'_> {
         let Some((basemap, slot)) = self.basemap else {
             return;
         };
-        if !self.layers.basemap {
+        if !self.draw.basemap {
             painter.set(slot, Shape::rect_filled(rect, 0.0, Color32::from_gray(235)));
             return;
         }

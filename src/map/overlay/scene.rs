@@ -166,17 +166,17 @@ impl<'a> StoryOverlay<'a> {
         // What lies this far beyond the map's edge is left out: the work of a frame follows what
         // is on screen, not the size of the story.
         let area = rect.expand(CULL_MARGIN);
-        let (places, clusters) = if self.layers.places {
+        let (places, clusters) = if self.draw.places {
             self.place_marks(view, area, level)
         } else {
             (Vec::new(), Vec::new())
         };
-        let (arrows, arrows_left_out) = if self.layers.movements {
+        let (arrows, arrows_left_out) = if self.draw.movements {
             self.arrows(view, area, &places, &clusters, level)
         } else {
             (Vec::new(), false)
         };
-        let generic = if self.layers.places {
+        let generic = if self.draw.places {
             self.generic_marks(view, area)
         } else {
             Vec::new()
@@ -418,7 +418,7 @@ impl<'a> StoryOverlay<'a> {
         places: &[PlaceMark],
         labels: &[Rect],
     ) -> Vec<EventMark> {
-        if !self.layers.places {
+        if !self.draw.places {
             return Vec::new();
         }
         let marker_of: foldhash::HashMap<FeatureIndex, (Pos2, f32)> = places
@@ -505,7 +505,7 @@ impl<'a> StoryOverlay<'a> {
         painter: &egui::Painter,
         places: &[PlaceMark],
     ) -> Vec<PlacedLabel> {
-        if !self.layers.labels {
+        if !self.draw.labels {
             return Vec::new();
         }
         let font = FontId::proportional(13.0);
@@ -520,7 +520,7 @@ impl<'a> StoryOverlay<'a> {
         });
         let texts: Vec<String> = order
             .iter()
-            .map(|&i| self.place_label_at(places[i].index, self.layers.label_language))
+            .map(|&i| self.place_label_at(places[i].index, self.draw.label_language))
             .collect();
         let galleys: Vec<_> = texts
             .iter()
