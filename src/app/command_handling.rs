@@ -63,7 +63,6 @@ impl EvacApp {
                 self.state.tile_cache.limit_bytes = bytes;
                 self.use_tiles(ctx, self.tile_provider.clone());
             }
-            // Panels only offer web links; checked again here, where the link is opened.
             Command::SetPanels(panels) => self.state.panels = panels,
             Command::ToggleExport => self.export_open = !self.export_open,
             Command::ToggleLegend => self.state.legend_closed = !self.state.legend_closed,
@@ -117,6 +116,7 @@ impl EvacApp {
                     job.cancel();
                 }
             }
+            // Panels only offer web links; checked again here, where the link is opened.
             Command::OpenUrl(url) => match crate::model::link::check(&url) {
                 Ok(url) => ctx.open_url(egui::OpenUrl::new_tab(url.as_str())),
                 Err(why) => log::warn!("not opening {url:?}: {why}"),
