@@ -25,8 +25,10 @@ pub enum Command {
     SetDrawToggles(DrawToggles),
     /// Show what intersects this time range.
     SetRange(DaySpan),
-    /// Move the range by whole playback steps (negative: back).
+    /// Move the range by its own length, this many times (negative: back): ← and →.
     Step(i32),
+    /// Move the range by steps of the unit the timeline shows (Step ◀ and Step ▶).
+    StepByUnit(i32),
     TogglePlay,
     SetPlayback(PlaybackSettings),
     /// Fade (true) or hide (false) what is outside the range.

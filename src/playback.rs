@@ -1,6 +1,6 @@
 //! Playing a story through time: how the range moves at each step. Pure functions, no egui.
 
-use chrono::{Days, Months, NaiveDate};
+use chrono::{Datelike, Days, Months, NaiveDate};
 
 use crate::model::DaySpan;
 
@@ -30,8 +30,15 @@ impl StepUnit {
         }
     }
 
-    /// `day` moved by `count` steps (negative: back); clamped to the calendar.
+    /// `day` moved by `count` steps (negative: back); clamped to the calendar. By months and
+    /// years, the last day of a month stays the last day of a month: a month after 31 January is
+    /// 28 February, and a month after that 31 March (not 28 March).
     pub fn shift(&self, day: NaiveDate, count: i32) -> NaiveDate {
+        if matches!(self, StepUnit::Month | StepUnit::Year) && is_month_end(day) {
+            let first = day.with_day(1).unwrap_or(day);
+            let moved_first = self.shift(first, count);
+            return month_end(moved_first);
+        }
         let magnitude = count.unsigned_abs();
         let moved = match (self, count >= 0) {
             (StepUnit::Day, true) => day.checked_add_days(Days::new(magnitude as u64)),
@@ -75,6 +82,21 @@ impl StepUnit {
             StepUnit::Year => "1 year",
         }
     }
+}
+
+/// Whether `day` is the last day of its month.
+fn is_month_end(day: NaiveDate) -> bool {
+    day.succ_opt()
+        .is_none_or(|next| next.month() != day.month())
+}
+
+/// The last day of `day`'s month.
+fn month_end(day: NaiveDate) -> NaiveDate {
+    let first = day.with_day(1).unwrap_or(day);
+    first
+        .checked_add_months(Months::new(1))
+        .and_then(|next| next.pred_opt())
+        .unwrap_or(day)
 }
 
 /// What the range shows while playing.
@@ -186,6 +208,26 @@ pub fn shift_by_length(range: &DaySpan, extent: (NaiveDate, NaiveDate), count: i
     DaySpan::days(moved(first), moved(last))
 }
 
+/// `range` moved by `count` steps of `unit` (negative: back), both ends together, the end of a
+/// month kept at the end of a month. From all time or an open range, a step forward shows the
+/// data's first step (one `unit` from its first day); back stays.
+pub fn step_by_unit(
+    range: &DaySpan,
+    extent: (NaiveDate, NaiveDate),
+    unit: StepUnit,
+    count: i32,
+) -> DaySpan {
+    let (Some(first), Some(last)) = (range.first, range.last) else {
+        if count <= 0 {
+            return *range;
+        }
+        let first = extent.0;
+        let last = unit.shift(first, 1).pred_opt().unwrap_or(first);
+        return DaySpan::days(first, last);
+    };
+    DaySpan::days(unit.shift(first, count), unit.shift(last, count))
+}
+
 /// What playing shows, in words: "cumulative since 8 May 2017", "window of 1 day".
 pub fn describe(plan: &Plan, range: &DaySpan) -> String {
     match plan.mode {
@@ -284,6 +326,47 @@ mod tests {
         assert_eq!(
             shift_by_length(&DaySpan::ALL_TIME, story(), 1),
             DaySpan::days(day(2011, 3, 1), day(2011, 3, 1))
+        );
+    }
+
+    #[test]
+    fn a_month_after_the_end_of_a_month_is_the_end_of_the_next() {
+        let month = StepUnit::Month;
+        assert_eq!(month.shift(day(2017, 1, 31), 1), day(2017, 2, 28));
+        assert_eq!(month.shift(day(2017, 1, 31), 2), day(2017, 3, 31));
+        assert_eq!(
+            month.shift(month.shift(day(2017, 1, 31), 1), 1),
+            day(2017, 3, 31)
+        );
+        assert_eq!(month.shift(day(2016, 1, 31), 1), day(2016, 2, 29));
+        assert_eq!(month.shift(day(2017, 3, 31), -1), day(2017, 2, 28));
+        // Twelve steps from the end of August stay at the end of each month.
+        let mut at = day(2011, 8, 31);
+        for _ in 0..12 {
+            let next = month.shift(at, 1);
+            assert!(next.succ_opt().unwrap().day() == 1, "{at} -> {next}");
+            at = next;
+        }
+        assert_eq!(at, day(2012, 8, 31));
+        // Other days keep their day where the month has it.
+        assert_eq!(month.shift(day(2017, 1, 30), 1), day(2017, 2, 28));
+        assert_eq!(month.shift(day(2017, 3, 15), 1), day(2017, 4, 15));
+    }
+
+    #[test]
+    fn a_step_moves_the_range_by_the_unit_shown() {
+        let (first, _) = story();
+        // From all time, the first step is the data's first month.
+        let one = step_by_unit(&DaySpan::ALL_TIME, story(), StepUnit::Month, 1);
+        assert_eq!(one, DaySpan::days(first, day(2011, 3, 31)));
+        let two = step_by_unit(&one, story(), StepUnit::Month, 1);
+        assert_eq!(two, DaySpan::days(day(2011, 4, 1), day(2011, 4, 30)));
+        let three = step_by_unit(&two, story(), StepUnit::Month, 1);
+        assert_eq!(three, DaySpan::days(day(2011, 5, 1), day(2011, 5, 31)));
+        assert_eq!(step_by_unit(&three, story(), StepUnit::Month, -2), one);
+        assert_eq!(
+            step_by_unit(&DaySpan::ALL_TIME, story(), StepUnit::Month, -1),
+            DaySpan::ALL_TIME
         );
     }
 

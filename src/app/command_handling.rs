@@ -46,6 +46,7 @@ impl EvacApp {
                 self.set_range(range);
             }
             Command::Step(count) => self.step(count),
+            Command::StepByUnit(count) => self.step_by_unit(count),
             Command::TogglePlay => self.toggle_play(ctx.input(|i| i.time)),
             Command::SetPlayback(settings) => self.state.playback = Some(settings),
             Command::SetFadeHidden(fade) => self.state.fade_hidden = fade,

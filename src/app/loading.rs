@@ -54,7 +54,9 @@ impl EvacApp {
         self.search_matches.clear();
         self.extent = crate::filter::time_extent(dataset);
         self.story_week = crate::filter::story_week(dataset);
+        // The timeline opens on the range shown (a remembered one too), all time on the story.
         self.timeline = TimelineState::default();
+        self.timeline.fit(&self.range);
         self.playing = None;
         // What the replaced story and the reading held.
         crate::memory::give_back_freed();

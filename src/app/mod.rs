@@ -73,6 +73,9 @@ pub struct EvacApp {
     playing: Option<playback::Plan>,
     /// A paused playback and the range it paused at: Play resumes it if the range is the same.
     paused: Option<(playback::Plan, DaySpan)>,
+    /// The unit of the last Step ◀/▶ and the range it gave: while the range is that one, the
+    /// next step goes by the same unit (a month from all time, then month by month).
+    stepped: Option<(playback::StepUnit, DaySpan)>,
     /// When (in egui's clock, seconds) playback takes its next step.
     next_step_at: f64,
     search: String,
@@ -134,6 +137,11 @@ impl EvacApp {
     /// The movements selected together by a click on an arrow between clusters.
     pub fn selected_movements(&self) -> Option<&[FeatureIndex]> {
         self.selected_movements.as_deref()
+    }
+
+    /// The timeline's state: the days it shows, what is typed in its fields.
+    pub fn timeline(&self) -> &crate::ui::timeline::TimelineState {
+        &self.timeline
     }
 
     pub fn selection(&self) -> Option<FeatureIndex> {

@@ -15,6 +15,32 @@ impl EvacApp {
         self.set_range(playback::shift_by_length(&self.range, extent, count));
     }
 
+    /// Moves the range by `count` steps of the unit the timeline shows (Step ◀ and Step ▶).
+    pub(super) fn step_by_unit(&mut self, count: i32) {
+        let Some(extent) = self.extent else {
+            return;
+        };
+        let unit = self.step_unit();
+        self.playing = None;
+        let range = playback::step_by_unit(&self.range, extent, unit, count);
+        self.set_range(range);
+        self.stepped = Some((unit, range));
+    }
+
+    /// The unit Step ◀/▶ moves by: the one chosen, else the last step's while its range is
+    /// shown, else the one Play would take.
+    pub fn step_unit(&self) -> playback::StepUnit {
+        if let Some(unit) = self.playback_settings().unit {
+            return unit;
+        }
+        match self.stepped {
+            Some((unit, range)) if range == self.range => unit,
+            _ => self
+                .playback_plan()
+                .map_or(playback::StepUnit::Day, |plan| plan.unit),
+        }
+    }
+
     pub(super) fn toggle_play(&mut self, now: f64) {
         if let Some(plan) = self.playing.take() {
             self.paused = Some((plan, self.range));

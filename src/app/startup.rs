@@ -132,6 +132,7 @@ impl EvacApp {
             timeline: TimelineState::default(),
             playing: None,
             paused: None,
+            stepped: None,
             next_step_at: 0.0,
             search: String::new(),
             search_matches: SearchHighlight::default(),

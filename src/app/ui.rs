@@ -76,6 +76,7 @@ impl EvacApp {
                 story_week: self.story_week,
                 playing: self.playing.is_some(),
                 plan: self.playback_plan(),
+                step_unit: self.step_unit(),
                 settings: self.playback_settings(),
                 fade_hidden: self.state.fade_hidden,
                 visible_count: self.visible.count(),

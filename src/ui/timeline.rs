@@ -54,6 +54,8 @@ pub struct TimelineInput<'a> {
     pub playing: bool,
     /// What Play does (or is doing): unit, pace, where it starts.
     pub plan: Option<Plan>,
+    /// What Step ◀/▶ moves by (shown as the automatic unit).
+    pub step_unit: StepUnit,
     pub settings: PlaybackSettings,
     pub fade_hidden: bool,
     pub visible_count: usize,
@@ -92,12 +94,13 @@ pub fn timeline_ui(ui: &mut Ui, state: &mut TimelineState, input: &TimelineInput
 
 fn controls_ui(ui: &mut Ui, input: &TimelineInput, commands: &mut Vec<Command>) {
     let mut settings = input.settings;
+    let unit = input.step_unit;
     if ui
         .button("◀ Step")
-        .on_hover_text("Move the range back by its own length (←)")
+        .on_hover_text(format!("Move the range back by {}", unit.one()))
         .clicked()
     {
-        commands.push(Command::Step(-1));
+        commands.push(Command::StepByUnit(-1));
     }
     let play = if input.playing { "Pause" } else { "▶ Play" };
     let play = ui.button(play).on_hover_text(
@@ -109,12 +112,12 @@ fn controls_ui(ui: &mut Ui, input: &TimelineInput, commands: &mut Vec<Command>) 
     }
     if ui
         .button("Step ▶")
-        .on_hover_text("Move the range forward by its own length (→)")
+        .on_hover_text(format!("Move the range forward by {}", unit.one()))
         .clicked()
     {
-        commands.push(Command::Step(1));
+        commands.push(Command::StepByUnit(1));
     }
-    let auto_unit = input.plan.map_or("day", |p| p.unit.label());
+    let auto_unit = input.step_unit.label();
     egui::ComboBox::from_label("steps,")
         .selected_text(match settings.unit {
             Some(unit) => unit.label().to_owned(),

@@ -84,14 +84,58 @@ fn the_2013_blockade_of_eastern_ghouta_shows_for_a_range_inside_2013() {
     assert!(harness.query_by_label(FIRST_BATCH).is_none());
 }
 
+/// What the "steps," drop-down shows ("Auto (month)", "Week").
+fn steps_shown(harness: &egui_kittest::Harness<'static, evacmap::app::EvacApp>) -> String {
+    use egui_kittest::kittest::NodeT;
+    harness
+        .get_by_label("steps,")
+        .accesskit_node()
+        .value()
+        .unwrap_or_default()
+        .to_owned()
+}
+
 #[test]
-fn arrows_and_step_buttons_move_the_range_by_its_own_length() {
+fn step_buttons_move_by_the_unit_shown_and_keep_the_end_of_the_month() {
     let mut harness = harness();
-    // From all time, a step forward goes to the story's first day.
+    assert_eq!(steps_shown(&harness), "Auto (month)");
+    // From all time, Step ▶ under a month unit shows the story's first month, then the next.
     harness.get_by_label("Step ▶").click();
     harness.run_steps(2);
-    let first = day("2011-03-01");
-    assert_eq!(harness.state().range(), DaySpan::days(first, first));
+    assert_eq!(
+        harness.state().range(),
+        DaySpan::days(day("2011-03-01"), day("2011-03-31"))
+    );
+    assert_eq!(steps_shown(&harness), "Auto (month)");
+    harness.get_by_label("Step ▶").click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().range(),
+        DaySpan::days(day("2011-04-01"), day("2011-04-30"))
+    );
+    harness.get_by_label("◀ Step").click();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().range(),
+        DaySpan::days(day("2011-03-01"), day("2011-03-31"))
+    );
+    // A month chosen: from 31 January a step is the end of February, then the end of March.
+    type_range(&mut harness, "2017-01-31", "2017-01-31");
+    harness.get_by_label("steps,").click();
+    harness.run_steps(2);
+    harness.get_by_label("Month").click();
+    harness.run_steps(2);
+    for expected in ["2017-02-28", "2017-03-31"] {
+        harness.get_by_label("Step ▶").click();
+        harness.run_steps(2);
+        let at = day(expected);
+        assert_eq!(harness.state().range(), DaySpan::days(at, at));
+    }
+}
+
+#[test]
+fn arrows_move_the_range_by_its_own_length() {
+    let mut harness = harness();
     // → from 13 May gives 14 May.
     type_range(&mut harness, "2017-05-13", "2017-05-13");
     harness.key_press(egui::Key::ArrowRight);

@@ -562,6 +562,11 @@ fn the_time_range_and_the_selection_survive_a_restart() {
     );
     assert_eq!(again.state().range(), range);
     assert_eq!(again.state().selection(), Some(index_of(&again, "qaboun")));
+    // The timeline shows the remembered range, not 2011 to 2018.
+    let mut fitted = evacmap::ui::timeline::TimelineState::default();
+    fitted.fit(&range);
+    assert!(fitted.view.is_some());
+    assert_eq!(again.state().timeline().view, fitted.view);
 
     // --reset starts clean.
     let clean = harness_with_stored(options(), Some(saved));
