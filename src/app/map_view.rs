@@ -53,6 +53,7 @@ impl EvacApp {
         self.search_matches
             .update(&self.search, &self.catalogue, self.story.dataset.len());
         let mut overlay = OverlayOutput::default();
+        let wheel_zoomed = self.wheel_zoom(ui, rect);
         let home = self.memory.detached().unwrap_or(lon_lat(36.3, 33.5));
         let draw = self.state.draw;
         let mut counted = match (&mut self.tiles, draw.tiles) {
@@ -110,7 +111,7 @@ impl EvacApp {
             .with_plugin(plugin)
             .show(ui, |ui, _, _, _| attribution_ui(ui, rect, attribution))
             .response;
-        if response.changed() || response.dragged() {
+        if response.changed() || response.dragged() || wheel_zoomed {
             self.auto_fitted = None;
         }
         let tiles_on_screen = counted.is_some_and(|t| t.drawn > 0);
@@ -137,6 +138,65 @@ impl EvacApp {
             ),
             _ => map,
         }
+    }
+
+    /// Zooms one level a wheel notch (a line; 50 points of a touchpad's scroll), keeping the
+    /// place under the pointer where it is, and takes the scroll from walkers: walkers scales
+    /// the scroll by the frame's duration, so the first notch after the window had been idle
+    /// could jump seven levels. Returns whether it zoomed.
+    pub(super) fn wheel_zoom(&mut self, ui: &mut Ui, map: Rect) -> bool {
+        /// Points of a touchpad's scroll that make one level.
+        const POINTS_PER_LEVEL: f32 = 50.0;
+        let Some(pointer) = ui
+            .input(|i| i.pointer.hover_pos())
+            .filter(|p| map.contains(*p))
+        else {
+            return false;
+        };
+        if !ui.ui_contains_pointer() {
+            return false;
+        }
+        let levels: f32 = ui.input(|input| {
+            input
+                .events
+                .iter()
+                .filter_map(|event| match event {
+                    egui::Event::MouseWheel {
+                        unit,
+                        delta,
+                        modifiers,
+                        ..
+                    } if !modifiers.command => Some(match unit {
+                        egui::MouseWheelUnit::Line => delta.y,
+                        egui::MouseWheelUnit::Point => delta.y / POINTS_PER_LEVEL,
+                        egui::MouseWheelUnit::Page => delta.y * 2.0,
+                    }),
+                    _ => None,
+                })
+                .sum()
+        });
+        // Whatever the wheel scrolled is the map's: walkers neither zooms nor pans with it.
+        ui.input_mut(|i| i.smooth_scroll_delta = egui::Vec2::ZERO);
+        if levels == 0.0 {
+            return false;
+        }
+        let zoom = self.memory.zoom();
+        let new_zoom = (zoom + f64::from(levels)).clamp(2.0, 19.0);
+        if let Some(view) = self.last_overlay.view {
+            // The place under the pointer stays under it: the centre moves toward it by the
+            // share of the view the zoom takes away.
+            let under = view.to_world(pointer);
+            let center = view.world_center;
+            let keep = 2f64.powf(zoom - new_zoom);
+            let moved = crate::map::projection::World {
+                x: under.x + (center.x - under.x) * keep,
+                y: under.y + (center.y - under.y) * keep,
+            };
+            self.memory.center_at(moved.to_position());
+        }
+        self.memory.set_zoom(new_zoom).ok();
+        ui.ctx().request_repaint();
+        true
     }
 
     /// Frames `bounds` (a cluster's places), at least one zoom level closer than now, so that

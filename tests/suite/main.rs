@@ -21,6 +21,7 @@ mod hostile_input;
 mod import;
 mod layers;
 mod names;
+mod reading;
 mod scene;
 mod tiles;
 mod timeline;
