@@ -199,7 +199,13 @@ impl EvacApp {
             .collapsible(true)
             .resizable(false)
             .default_width(250.0)
-            .default_pos(map.left_top() + vec2(8.0, 8.0))
+            // Pinned in the map's top-left corner, opening downward inside the map and
+            // scrolling there when taller: it never covers the top bar, and closed it returns
+            // to its place.
+            .fixed_pos(map.left_top() + vec2(8.0, 8.0))
+            .constrain_to(map)
+            .max_height((map.height() - 60.0).max(80.0))
+            .vscroll(true)
             .show(ctx, |ui| sidebar::legend_ui(ui, &self.layer_bands));
         self.state.legend_closed = !open;
     }

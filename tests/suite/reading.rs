@@ -58,3 +58,88 @@ fn a_wheel_notch_keeps_the_place_under_the_pointer() {
         "{before:?} moved to {after:?}"
     );
 }
+
+/// A click of the primary button at `pos`.
+fn click_at(harness: &mut egui_kittest::Harness<'static, evacmap::app::EvacApp>, pos: egui::Pos2) {
+    harness.hover_at(pos);
+    for pressed in [true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+    }
+}
+
+#[test]
+fn the_legend_opens_downward_inside_the_map_and_never_covers_the_top_bar() {
+    use egui_kittest::kittest::Queryable;
+    // A short window: the open legend is taller than the room below it.
+    let app =
+        evacmap::app::EvacApp::new(&egui::Context::default(), support::offline_options(), None);
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size([900.0, 420.0])
+        .with_context_setup(evacmap::app::install_fonts)
+        .build_ui_state(|ui, app: &mut evacmap::app::EvacApp| app.show(ui), app);
+    harness.run_steps(3);
+    support::wait_for_load(&mut harness);
+    let top_bar_bottom = harness.get_by_label("Layers").rect().bottom();
+    let map_top = harness.state().map_rect().unwrap().top();
+    assert!(map_top >= top_bar_bottom);
+    // The legend's window (the top bar also has a "Legend" button).
+    let legend_top = |harness: &egui_kittest::Harness<'static, evacmap::app::EvacApp>| {
+        harness
+            .query_by(|n| {
+                n.label().as_deref() == Some("Legend") && n.role() == egui::accesskit::Role::Window
+            })
+            .expect("the legend's window")
+            .rect()
+            .top()
+    };
+    // The collapse arrow at the left of the legend's title.
+    let legend_header = |harness: &egui_kittest::Harness<'static, evacmap::app::EvacApp>| {
+        let window = harness
+            .query_by(|n| {
+                n.label().as_deref() == Some("Legend") && n.role() == egui::accesskit::Role::Window
+            })
+            .expect("the legend's window")
+            .rect();
+        window.left_top() + egui::vec2(14.0, 16.0)
+    };
+    let closed = legend_top(&harness);
+    assert!(
+        closed >= map_top,
+        "closed at {closed}, the map starts at {map_top}"
+    );
+    // Opened: its title stays where it was, below the top bar, and so does all it shows.
+    let header = legend_header(&harness);
+    click_at(&mut harness, header);
+    harness.run_steps(4);
+    let opened = legend_top(&harness);
+    assert!(
+        opened >= map_top,
+        "opened at {opened}, the map starts at {map_top}"
+    );
+    assert!(
+        (opened - closed).abs() < 1.0,
+        "it moved from {closed} to {opened}"
+    );
+    let entries: Vec<_> = ["Marker colour", "Government", "Marker shape"]
+        .into_iter()
+        .flat_map(|text| harness.query_all_by_label_contains(text))
+        .collect();
+    assert!(!entries.is_empty(), "the legend opened");
+    for entry in entries {
+        assert!(
+            entry.rect().top() >= map_top,
+            "{:?} is over the top bar",
+            entry.rect()
+        );
+    }
+    // Closed again, it is back in its place.
+    let header = legend_header(&harness);
+    click_at(&mut harness, header);
+    harness.run_steps(4);
+    assert!((legend_top(&harness) - closed).abs() < 1.0);
+}
