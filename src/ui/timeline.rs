@@ -103,9 +103,12 @@ fn controls_ui(ui: &mut Ui, input: &TimelineInput, commands: &mut Vec<Command>) 
         commands.push(Command::StepByUnit(-1));
     }
     let play = if input.playing { "Pause" } else { "▶ Play" };
-    let play = ui.button(play).on_hover_text(
-        "Play through the range shown (from a single day, on to the end), or pause (Space)",
-    );
+    // As wide playing as paused: the buttons after it stay where they are.
+    let play = ui
+        .add(egui::Button::new(play).min_size(egui::vec2(72.0, 0.0)))
+        .on_hover_text(
+            "Play through the range shown (from a single day, on to the end), or pause (Space)",
+        );
     super::focus::remember(ui.ctx(), "timeline", play.id);
     if play.clicked() {
         commands.push(Command::TogglePlay);
@@ -118,7 +121,10 @@ fn controls_ui(ui: &mut Ui, input: &TimelineInput, commands: &mut Vec<Command>) 
         commands.push(Command::StepByUnit(1));
     }
     let auto_unit = input.step_unit.label();
+    // Fixed widths: "Auto (week)" and "Auto (2.8 steps a second)" change with the range, and
+    // what follows them must not move.
     egui::ComboBox::from_label("steps,")
+        .width(112.0)
         .selected_text(match settings.unit {
             Some(unit) => unit.label().to_owned(),
             None => format!("Auto ({})", auto_unit.to_lowercase()),
@@ -138,6 +144,7 @@ fn controls_ui(ui: &mut Ui, input: &TimelineInput, commands: &mut Vec<Command>) 
         }
     };
     egui::ComboBox::from_label("pace,")
+        .width(190.0)
         .selected_text(match (settings.steps_per_second, input.plan) {
             (Some(speed), _) => pace(speed),
             (None, Some(plan)) => format!("Auto ({:.1} steps a second)", plan.steps_per_second),
@@ -151,6 +158,7 @@ fn controls_ui(ui: &mut Ui, input: &TimelineInput, commands: &mut Vec<Command>) 
             }
         });
     egui::ComboBox::from_label("mode")
+        .width(120.0)
         .selected_text(match settings.mode {
             PlayMode::Cumulative => "Cumulative",
             PlayMode::SlidingWindow => "Sliding window",
@@ -168,17 +176,6 @@ fn controls_ui(ui: &mut Ui, input: &TimelineInput, commands: &mut Vec<Command>) 
     ui.checkbox(&mut settings.looping, "Loop");
     if settings != input.settings {
         commands.push(Command::SetPlayback(settings));
-    }
-    if input.playing
-        && let Some(plan) = input.plan
-    {
-        ui.label(
-            egui::RichText::new(format!(
-                "Playing: {}",
-                playback::describe(&plan, &input.range)
-            ))
-            .strong(),
-        );
     }
     let mut fade = input.fade_hidden;
     if ui
@@ -223,15 +220,6 @@ fn range_fields_ui(
             Err(message) => state.text_error = Some(message),
         }
     }
-    if let Some(error) = &state.text_error {
-        ui.add(
-            egui::Label::new(
-                egui::RichText::new(format!("⚠ {error}")).color(ui.visuals().error_fg_color),
-            )
-            .truncate(),
-        )
-        .on_hover_text(error);
-    }
     if ui.button("All time").clicked() {
         state.fit(&DaySpan::ALL_TIME);
         commands.push(Command::SetRange(DaySpan::ALL_TIME));
@@ -244,6 +232,28 @@ fn range_fields_ui(
     {
         state.fit(&week);
         commands.push(Command::SetRange(week));
+    }
+    // What varies in length comes after every button, so that no button moves under the
+    // pointer when a field fills, an error shows or playback runs.
+    if let Some(error) = &state.text_error {
+        ui.add(
+            egui::Label::new(
+                egui::RichText::new(format!("⚠ {error}")).color(ui.visuals().error_fg_color),
+            )
+            .truncate(),
+        )
+        .on_hover_text(error);
+    }
+    if input.playing
+        && let Some(plan) = input.plan
+    {
+        ui.label(
+            egui::RichText::new(format!(
+                "Playing: {}",
+                playback::describe(&plan, &input.range)
+            ))
+            .strong(),
+        );
     }
     ui.label(
         egui::RichText::new(format!(

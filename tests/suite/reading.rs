@@ -143,3 +143,40 @@ fn the_legend_opens_downward_inside_the_map_and_never_covers_the_top_bar() {
     harness.run_steps(4);
     assert!((legend_top(&harness) - closed).abs() < 1.0);
 }
+
+#[test]
+fn the_timelines_buttons_keep_their_places_whatever_the_fields_hold_or_the_player_does() {
+    let mut harness = support::app_harness(support::offline_options(), None, 1.0 / 60.0);
+    let buttons = [
+        "◀ Step",
+        "Step ▶",
+        "All time",
+        "Story week",
+        "Loop",
+        "Fade, don't hide",
+    ];
+    let places = |harness: &egui_kittest::Harness<'static, evacmap::app::EvacApp>| {
+        use egui_kittest::kittest::Queryable;
+        buttons.map(|label| harness.get_by_label(label).rect())
+    };
+    let at_rest = places(&harness);
+    // The fields filled with a range, then playing it.
+    harness.get_by_label("Story week").click();
+    harness.run_steps(3);
+    assert_eq!(places(&harness), at_rest, "after the fields filled");
+    harness.key_press(egui::Key::Space);
+    harness.run_steps(3);
+    assert!(harness.state().is_playing());
+    assert_eq!(places(&harness), at_rest, "while playing");
+    harness.key_press(egui::Key::Space);
+    harness.run_steps(3);
+    // A range typed wrong shows an error after the buttons.
+    use egui_kittest::kittest::Queryable;
+    harness.get_by_label("Range from").click();
+    harness.run_steps(1);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_label("Range from").type_text("not a date");
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(3);
+    assert_eq!(places(&harness), at_rest, "with an error shown");
+}
