@@ -30,7 +30,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
         "Move between the map, the event list, the timeline and the top bar",
     ),
     ("Enter", "Select the focused marker or arrow"),
-    ("Esc", "Clear the selection"),
+    ("Esc", "Clear the selection (and leave the map)"),
     ("F1 or ?", "Show or hide this list"),
 ];
 
@@ -105,6 +105,21 @@ impl EvacApp {
         let Some(current) = on_map else {
             return;
         };
+        // Tab and Esc leave the map (its items are reached with the arrow keys): Tab to the
+        // event list, Shift+Tab to the top bar, Esc to nothing (and the selection is cleared).
+        if press(Key::Tab) {
+            self.focus_next = crate::ui::focus::stop(ctx, crate::ui::focus::PANEL_STOPS[0]);
+            return;
+        }
+        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::SHIFT, Key::Tab)) {
+            self.focus_next = crate::ui::focus::stop(ctx, crate::ui::focus::PANEL_STOPS[2]);
+            return;
+        }
+        if ctx.input(|i| i.key_pressed(Key::Escape)) {
+            let id = targets[current].id;
+            ctx.memory_mut(|m| m.surrender_focus(id));
+            return;
+        }
         for (key, direction) in [
             (Key::ArrowLeft, vec2(-1.0, 0.0)),
             (Key::ArrowRight, vec2(1.0, 0.0)),

@@ -180,3 +180,227 @@ fn the_timelines_buttons_keep_their_places_whatever_the_fields_hold_or_the_playe
     harness.run_steps(3);
     assert_eq!(places(&harness), at_rest, "with an error shown");
 }
+
+type App = egui_kittest::Harness<'static, evacmap::app::EvacApp>;
+
+fn press(harness: &mut App, key: egui::Key) {
+    harness.key_press(key);
+    harness.run_steps(2);
+}
+
+/// The map item that has the keyboard, by its index in the focus targets.
+fn focused_target(harness: &App) -> Option<usize> {
+    let focused = harness.ctx.memory(|m| m.focused())?;
+    harness
+        .state()
+        .last_overlay()
+        .focus_targets
+        .iter()
+        .position(|t| t.id == focused)
+}
+
+/// Moves the keyboard with arrow keys alone to the first map item whose accessible name
+/// satisfies `wanted`: the shortest way there over the arrow keys' moves (each the nearest item
+/// in that direction, as the app chooses it), pressed one key at a time.
+fn walk_to(harness: &mut App, what: &str, wanted: impl Fn(&str) -> bool) {
+    use evacmap::map::layout::nearest_in_direction;
+    const KEYS: [(egui::Key, egui::Vec2); 4] = [
+        (egui::Key::ArrowUp, egui::vec2(0.0, -1.0)),
+        (egui::Key::ArrowDown, egui::vec2(0.0, 1.0)),
+        (egui::Key::ArrowLeft, egui::vec2(-1.0, 0.0)),
+        (egui::Key::ArrowRight, egui::vec2(1.0, 0.0)),
+    ];
+    for _ in 0..40 {
+        if support::focused_label(harness).is_some_and(|l| wanted(&l)) {
+            return;
+        }
+        let here = focused_target(harness).expect("the keyboard is on the map");
+        let targets = harness.state().last_overlay().focus_targets.clone();
+        let labels: Vec<Option<String>> = targets
+            .iter()
+            .map(|t| {
+                use egui_kittest::kittest::{NodeT, Queryable};
+                harness
+                    .query_all_by(|_| true)
+                    .find(|n| n.accesskit_node().locate().0 == t.id.accesskit_id())
+                    .and_then(|n| n.accesskit_node().label().map(|l| l.to_string()))
+            })
+            .collect();
+        let points: Vec<egui::Pos2> = targets.iter().map(|t| t.at).collect();
+        // Breadth first from here: the first key of the shortest way to an item wanted.
+        let mut first_key: Vec<Option<egui::Key>> = vec![None; points.len()];
+        let mut seen = vec![false; points.len()];
+        seen[here] = true;
+        let mut queue = std::collections::VecDeque::from([here]);
+        let mut found = None;
+        while let Some(at) = queue.pop_front() {
+            if labels[at].as_deref().is_some_and(&wanted) {
+                found = Some(at);
+                break;
+            }
+            for (key, direction) in KEYS {
+                if let Some(next) = nearest_in_direction(&points, at, direction)
+                    && !seen[next]
+                {
+                    seen[next] = true;
+                    first_key[next] = first_key[at].or(Some(key));
+                    queue.push_back(next);
+                }
+            }
+        }
+        let goal = found.unwrap_or_else(|| {
+            panic!(
+                "{what} cannot be reached with the arrow keys from {:?}: {labels:?}",
+                labels[here]
+            )
+        });
+        press(harness, first_key[goal].expect("a step toward it"));
+    }
+    panic!(
+        "the arrow keys did not reach {what}; the keyboard is on {:?}",
+        support::focused_label(harness)
+    );
+}
+
+const DAMASCUS_PLACES: [&str; 6] = [
+    "Barzeh",
+    "Tishreen",
+    "Qaboun",
+    "Damascus",
+    "Yarmouk camp",
+    "Eastern Ghouta",
+];
+
+#[test]
+fn arrow_keys_reach_every_damascus_place_and_never_leave_the_map() {
+    let mut harness = support::app_harness(support::offline_options(), None, 1.0 / 60.0);
+    press(&mut harness, egui::Key::Tab);
+    assert!(focused_target(&harness).is_some(), "Tab enters the map");
+    // Every item on the map (markers, arrows, event symbols and badges) can be reached from the
+    // first with the arrow keys.
+    let targets = harness.state().last_overlay().focus_targets.clone();
+    let points: Vec<egui::Pos2> = targets.iter().map(|t| t.at).collect();
+    let mut reached = vec![false; points.len()];
+    let mut stack = vec![0];
+    reached[0] = true;
+    while let Some(at) = stack.pop() {
+        for direction in [
+            egui::vec2(0.0, -1.0),
+            egui::vec2(0.0, 1.0),
+            egui::vec2(-1.0, 0.0),
+            egui::vec2(1.0, 0.0),
+        ] {
+            if let Some(next) = evacmap::map::layout::nearest_in_direction(&points, at, direction)
+                && !reached[next]
+            {
+                reached[next] = true;
+                stack.push(next);
+            }
+        }
+    }
+    assert!(targets.len() >= 10, "{} items", targets.len());
+    assert!(
+        reached.iter().all(|&r| r),
+        "unreachable: {reached:?} of {points:?}"
+    );
+    for place in DAMASCUS_PLACES {
+        walk_to(&mut harness, place, |l| l == place);
+        for key in [
+            egui::Key::ArrowUp,
+            egui::Key::ArrowDown,
+            egui::Key::ArrowLeft,
+            egui::Key::ArrowRight,
+        ] {
+            walk_to(&mut harness, place, |l| l == place);
+            press(&mut harness, key);
+            assert!(
+                focused_target(&harness).is_some(),
+                "{key:?} from {place} left the map for {:?}",
+                support::focused_label(&harness)
+            );
+        }
+    }
+    // Tab leaves the map for the event list; Esc leaves it for nothing.
+    press(&mut harness, egui::Key::Tab);
+    assert_eq!(support::focused_label(&harness).as_deref(), Some("Search"));
+    press(&mut harness, egui::Key::Tab);
+    harness
+        .ctx
+        .memory_mut(|m| m.surrender_focus(m.focused().unwrap()));
+    harness.run_steps(1);
+    press(&mut harness, egui::Key::Tab);
+    assert!(focused_target(&harness).is_some());
+    press(&mut harness, egui::Key::Escape);
+    assert_eq!(focused_target(&harness), None);
+}
+
+#[test]
+fn the_seeds_path_can_be_walked_with_the_keyboard_alone() {
+    use egui_kittest::kittest::Queryable;
+    let mut harness = support::app_harness(support::offline_options(), None, 1.0 / 60.0);
+    let index_of = |harness: &App, id: &str| harness.state().dataset().index_of(id);
+    // Open Qaboun.
+    press(&mut harness, egui::Key::Tab);
+    walk_to(&mut harness, "Qaboun", |l| l == "Qaboun");
+    press(&mut harness, egui::Key::Enter);
+    assert_eq!(harness.state().selection(), index_of(&harness, "qaboun"));
+    // Open the 12 May movement.
+    walk_to(&mut harness, "the 12 May movement", |l| {
+        l.starts_with("Evacuation Barzeh") && l.contains("12 May 2017")
+    });
+    press(&mut harness, egui::Key::Enter);
+    assert_eq!(
+        harness.state().selection(),
+        index_of(&harness, "barzeh-idlib-2017-05-12")
+    );
+    // Set 13 May: F6 to the event list, again to the timeline, then Tab to the range fields.
+    press(&mut harness, egui::Key::F6);
+    press(&mut harness, egui::Key::F6);
+    assert_eq!(support::focused_label(&harness).as_deref(), Some("▶ Play"));
+    for _ in 0..15 {
+        if support::focused_label(&harness).as_deref() == Some("Range from") {
+            break;
+        }
+        press(&mut harness, egui::Key::Tab);
+    }
+    assert_eq!(
+        support::focused_label(&harness).as_deref(),
+        Some("Range from")
+    );
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_label("Range from").type_text("2017-05-13");
+    press(&mut harness, egui::Key::Tab);
+    assert_eq!(support::focused_label(&harness).as_deref(), Some("until"));
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.get_by_label("until").type_text("2017-05-13");
+    press(&mut harness, egui::Key::Enter);
+    let may_13 = "2017-05-13".parse::<chrono::NaiveDate>().unwrap();
+    assert_eq!(
+        harness.state().range(),
+        evacmap::model::DaySpan::days(may_13, may_13)
+    );
+    // Back to the map with F6, to Qaboun's events: open the badge, then the agreement.
+    for _ in 0..4 {
+        if focused_target(&harness).is_some() {
+            break;
+        }
+        press(&mut harness, egui::Key::F6);
+    }
+    assert!(
+        focused_target(&harness).is_some(),
+        "F6 came back to the map"
+    );
+    walk_to(&mut harness, "Qaboun's events", |l| {
+        l.ends_with("events at Qaboun")
+    });
+    press(&mut harness, egui::Key::Enter);
+    harness.run_steps(2);
+    walk_to(&mut harness, "the agreement", |l| {
+        l.starts_with("Event: Qaboun evacuation agreement")
+    });
+    press(&mut harness, egui::Key::Enter);
+    assert_eq!(
+        harness.state().selection(),
+        index_of(&harness, "qaboun-agreement")
+    );
+}

@@ -133,12 +133,15 @@ fn tab_enters_the_map_at_once_and_arrow_keys_move_between_markers() {
     harness.key_press(egui::Key::Tab);
     harness.run_steps(2);
     assert_eq!(focused_label(&harness).as_deref(), Some("Idlib"));
-    // Down the map to the Damascus crowd, then Enter selects what has the keyboard.
+    // Down the map to the Damascus crowd (Damascus, below the arrows' middles), up to Barzeh
+    // just above it, then Enter selects what has the keyboard.
     for _ in 0..12 {
-        if focused_label(&harness).as_deref() == Some("Barzeh") {
-            break;
-        }
-        harness.key_press(egui::Key::ArrowDown);
+        let key = match focused_label(&harness).as_deref() {
+            Some("Barzeh") => break,
+            Some("Damascus") => egui::Key::ArrowUp,
+            _ => egui::Key::ArrowDown,
+        };
+        harness.key_press(key);
         harness.run_steps(2);
     }
     assert_eq!(focused_label(&harness).as_deref(), Some("Barzeh"));

@@ -66,8 +66,9 @@ impl Interaction {
             .collect()
     }
 
-    /// What the keyboard moves between on the map (markers, arrows, event symbols and badges,
-    /// clusters), top to bottom then left to right.
+    /// What the keyboard moves between on the map (markers, clusters, arrows, event symbols and
+    /// badges), top to bottom then left to right. A cluster stands for its first place, a badge
+    /// for its first event.
     pub(super) fn focus_targets(&self, scene: &Scene) -> Vec<FocusTarget> {
         let mut targets: Vec<FocusTarget> = scene
             .places
@@ -86,7 +87,14 @@ impl Interaction {
                     .events
                     .iter()
                     .zip(&self.events)
-                    .filter_map(|(e, r)| Some((r.id, e.center, e.event()?))),
+                    .filter_map(|(e, r)| Some((r.id, e.center, e.first_event()?))),
+            )
+            .chain(
+                scene
+                    .clusters
+                    .iter()
+                    .zip(&self.clusters)
+                    .map(|(c, r)| (r.id, c.center, c.first)),
             )
             .map(|(id, at, feature)| FocusTarget { id, at, feature })
             .collect();
@@ -350,6 +358,24 @@ impl StoryOverlay<'_> {
         }
         if hovered.is_some() {
             ui.ctx().set_cursor_icon(CursorIcon::PointingHand);
+        }
+        // The map keeps the keys that move within it: egui would otherwise send an arrow key
+        // to the nearest widget on screen (the timeline's Loop below Barzeh) and Tab to the
+        // next widget made. The app moves among the map's items and leaves it on Tab or Esc.
+        for response in arrows.iter().chain(&events).chain(&places).chain(&clusters) {
+            if response.has_focus() {
+                ui.memory_mut(|m| {
+                    m.set_focus_lock_filter(
+                        response.id,
+                        egui::EventFilter {
+                            tab: true,
+                            horizontal_arrows: true,
+                            vertical_arrows: true,
+                            escape: true,
+                        },
+                    );
+                });
+            }
         }
         Interaction {
             generic,

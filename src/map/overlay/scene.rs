@@ -128,6 +128,14 @@ impl EventMark {
             EventMarkKind::Badge(_) => None,
         }
     }
+
+    /// The event of a symbol, or a badge's first.
+    pub(super) fn first_event(&self) -> Option<FeatureIndex> {
+        match &self.kind {
+            EventMarkKind::Symbol { event, .. } => Some(*event),
+            EventMarkKind::Badge(badge) => badge.events.first().copied(),
+        }
+    }
 }
 
 /// Several events at one place, drawn as one badge with their count; a click opens it.
