@@ -2,7 +2,9 @@
 //! events at one place become one badge with their count; a click opens the badge into a fan of
 //! the events, each selectable like a marker.
 
-use egui::{Color32, Pos2, Shape, Stroke, pos2, vec2};
+use egui::{Color32, Pos2, Rect, Shape, Stroke, Vec2, pos2, vec2};
+
+use super::layout::ScreenGrid;
 
 use crate::model::{Dataset, EventType, FeatureIndex, FeatureKind, Vocabulary};
 
@@ -58,19 +60,53 @@ impl EventGroup {
                 }) && !taken.iter().any(|r| r.intersects(tile))
             })
     }
+}
 
-    /// Where event `i` of an opened group sits: on an arc above the marker.
-    pub fn fanned_center(&self, i: usize) -> Pos2 {
-        let count = self.events.len().max(1) as f32;
-        let radius = self.marker_radius + 26.0 + 3.0 * count;
-        let share = if count > 1.0 {
-            i as f32 / (count - 1.0)
-        } else {
-            0.5
-        };
-        let angle = (-160.0 + 140.0 * share).to_radians();
-        self.anchor + vec2(angle.cos(), angle.sin()) * radius
+/// The size of an event's symbol on the map, and the room it keeps around it.
+pub const SYMBOL_ROOM: f32 = 22.0;
+
+/// Where the `count` events of an opened badge at `badge` go: the free spots nearest the badge,
+/// on rings around it, where a symbol covers no marker, no label and no other symbol (each spot
+/// taken is added to `taken`). Far out of room, the rest go on the outer ring regardless.
+pub fn fan_spots(
+    badge: Pos2,
+    count: usize,
+    markers: &ScreenGrid,
+    taken: &mut ScreenGrid,
+) -> Vec<Pos2> {
+    const RINGS: [f32; 5] = [24.0, 46.0, 68.0, 90.0, 112.0];
+    let mut spots = Vec::with_capacity(count);
+    let mut candidates = RINGS.iter().flat_map(|&radius| {
+        // As many spots on a ring as fit side by side, starting straight up.
+        let around = ((std::f32::consts::TAU * radius / SYMBOL_ROOM).floor() as usize).max(6);
+        (0..around).map(move |k| {
+            let angle =
+                -std::f32::consts::FRAC_PI_2 + std::f32::consts::TAU * k as f32 / around as f32;
+            badge + vec2(angle.cos(), angle.sin()) * radius
+        })
+    });
+    let free = |at: Pos2, taken: &ScreenGrid| {
+        let room = Rect::from_center_size(at, Vec2::splat(SYMBOL_ROOM));
+        markers.near(room).iter().all(|r| !r.intersects(room))
+            && taken.near(room).iter().all(|r| !r.intersects(room))
+    };
+    while spots.len() < count {
+        match candidates.next() {
+            Some(at) if free(at, taken) => {
+                taken.insert(Rect::from_center_size(at, Vec2::splat(SYMBOL_ROOM)));
+                spots.push(at);
+            }
+            Some(_) => {}
+            None => {
+                // No free spot within reach: the outer ring, straight up and on round.
+                let radius = RINGS[RINGS.len() - 1] + SYMBOL_ROOM;
+                let k = spots.len() as f32;
+                let angle = -std::f32::consts::FRAC_PI_2 + k * SYMBOL_ROOM / radius;
+                spots.push(badge + vec2(angle.cos(), angle.sin()) * radius);
+            }
+        }
     }
+    spots
 }
 
 /// The shown events among `candidates` (in file order) grouped by where they are drawn.
@@ -329,10 +365,23 @@ mod tests {
         let group = &groups[0];
         assert_eq!(group.place, Some(qaboun));
         assert!(group.events.len() >= 3, "{:#?}", group.events);
-        let centers: Vec<Pos2> = (0..group.events.len())
-            .map(|i| group.fanned_center(i))
-            .collect();
+        // Opened beside a crowd: the fan keeps off the markers and labels around it.
+        let badge = pos2(116.0, 84.0);
+        let markers = ScreenGrid::new([
+            Rect::from_center_size(pos2(100.0, 100.0), Vec2::splat(14.0)),
+            Rect::from_center_size(pos2(116.0, 60.0), Vec2::splat(14.0)),
+            Rect::from_center_size(pos2(140.0, 84.0), Vec2::splat(14.0)),
+        ]);
+        let label = Rect::from_min_size(pos2(90.0, 30.0), vec2(60.0, 16.0));
+        let mut taken = ScreenGrid::new([label, Rect::from_center_size(badge, Vec2::splat(20.0))]);
+        let centers = fan_spots(badge, group.events.len(), &markers, &mut taken);
+        assert_eq!(centers.len(), group.events.len());
         for (i, a) in centers.iter().enumerate() {
+            let room = Rect::from_center_size(*a, Vec2::splat(SYMBOL_ROOM));
+            assert!(!room.intersects(label), "{a:?} covers the label");
+            for marker in markers.near(room) {
+                assert!(!room.intersects(marker), "{a:?} covers a marker");
+            }
             for b in &centers[i + 1..] {
                 assert!(
                     a.distance(*b) >= 14.0,

@@ -404,3 +404,118 @@ fn the_seeds_path_can_be_walked_with_the_keyboard_alone() {
         index_of(&harness, "qaboun-agreement")
     );
 }
+
+/// The app on 13 May 2017 at `zoom` (around the Damascus crowd).
+fn on_13_may(zoom: f64) -> App {
+    let day = "2017-05-13".parse::<chrono::NaiveDate>().unwrap();
+    support::app_harness(
+        evacmap::app::AppOptions {
+            range: evacmap::model::DaySpan::days(day, day),
+            view: Some((36.33, 33.53, zoom)),
+            ..support::offline_options()
+        },
+        None,
+        1.0 / 60.0,
+    )
+}
+
+#[test]
+fn an_opened_event_fan_covers_no_marker_or_label_and_closes_when_the_range_changes() {
+    use egui_kittest::kittest::Queryable;
+    for zoom in [7.9, 10.8] {
+        let mut harness = on_13_may(zoom);
+        harness.get_by_label_contains("events at Qaboun").click();
+        harness.run_steps(3);
+        let overlay = harness.state().last_overlay().clone();
+        let badge = overlay
+            .event_marks
+            .iter()
+            .find(|m| m.is_badge)
+            .expect("the badge at Qaboun");
+        // The fan: a symbol for each of the badge's events (edges may touch, nothing overlaps).
+        let symbols: Vec<egui::Rect> = overlay
+            .event_marks
+            .iter()
+            .filter(|m| !m.is_badge && badge.events.contains(&m.events[0]))
+            .map(|m| egui::Rect::from_center_size(m.center, egui::Vec2::splat(17.0)))
+            .collect();
+        assert!(
+            symbols.len() >= 3,
+            "zoom {zoom}: the fan opened: {:?}",
+            overlay.event_marks
+        );
+        for symbol in &symbols {
+            for marker in &overlay.markers {
+                let rect = egui::Rect::from_center_size(
+                    marker.drawn_position,
+                    egui::Vec2::splat(2.0 * marker.radius),
+                );
+                assert!(
+                    !symbol.intersects(rect),
+                    "zoom {zoom}: a symbol at {symbol:?} covers the marker at {rect:?}; all: {:?}",
+                    overlay.event_marks
+                );
+            }
+            for label in &overlay.labels {
+                assert!(
+                    !symbol.intersects(label.rect),
+                    "zoom {zoom}: a symbol covers the label {}",
+                    label.text
+                );
+            }
+        }
+        // Another range, then 13 May again: the fan closed with the change.
+        let range = harness.state().range();
+        harness
+            .state_mut()
+            .set_range(evacmap::model::DaySpan::ALL_TIME);
+        harness.run_steps(3);
+        harness.state_mut().set_range(range);
+        harness.run_steps(3);
+        let held = badge.events.clone();
+        let marks = &harness.state().last_overlay().event_marks;
+        assert!(
+            marks.iter().any(|m| m.is_badge && m.events == held),
+            "the badge is back"
+        );
+        let fanned = marks
+            .iter()
+            .filter(|m| !m.is_badge && held.contains(&m.events[0]))
+            .count();
+        assert_eq!(fanned, 0, "zoom {zoom}: the fan stayed open");
+    }
+}
+
+#[test]
+fn a_selected_event_not_drawn_at_this_zoom_is_marked_where_it_is() {
+    // At country zoom Qaboun's events are folded into its badge: the agreement, selected, is
+    // still marked on the map.
+    let day = "2017-05-13".parse::<chrono::NaiveDate>().unwrap();
+    let harness = support::app_harness(
+        evacmap::app::AppOptions {
+            range: evacmap::model::DaySpan::days(day, day),
+            select: Some("qaboun-agreement".into()),
+            ..support::offline_options()
+        },
+        None,
+        1.0 / 60.0,
+    );
+    let overlay = harness.state().last_overlay();
+    let agreement = harness
+        .state()
+        .dataset()
+        .index_of("qaboun-agreement")
+        .unwrap();
+    assert!(
+        !overlay.events.contains(&agreement),
+        "no symbol of its own here"
+    );
+    let at = overlay.selection_mark.expect("the selection is marked");
+    assert!(harness.state().map_rect().unwrap().contains(at));
+    let qaboun = overlay
+        .markers
+        .iter()
+        .find(|m| harness.state().dataset().store().id(m.feature.0) == "qaboun")
+        .unwrap();
+    assert!(at.distance(qaboun.true_position) < 2.0, "at Qaboun");
+}

@@ -138,9 +138,27 @@ pub(super) fn has_focus(ui: &Ui, id: Id) -> bool {
     ui.ctx().memory(|m| m.has_focus(id))
 }
 
-/// Where whether an event badge is open is kept.
-pub(super) fn badge_open_id(ui: &Ui, key: (usize, Option<FeatureIndex>)) -> Id {
-    ui.scope_id().with(("events opened", key))
+/// The event badge opened into a fan, with the view and range it was opened in: it closes
+/// when either changes (its spots were chosen for that view), and one at a time is open.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct OpenFan {
+    pub(super) badge: (usize, Option<FeatureIndex>),
+    pub(super) view: [u64; 3],
+    pub(super) range: crate::model::DaySpan,
+}
+
+/// Where the open fan is kept.
+pub(super) fn open_fan_id(ui: &Ui) -> Id {
+    ui.scope_id().with("evacmap open event fan")
+}
+
+/// What a view is, for telling when it changed.
+pub(super) fn view_key(view: &super::super::projection::ScreenTransform) -> [u64; 3] {
+    [
+        view.zoom().to_bits(),
+        view.world_center.x.to_bits(),
+        view.world_center.y.to_bits(),
+    ]
 }
 
 /// A clickable, focusable widget with an accessible name (made only when asked for: egui
@@ -163,6 +181,7 @@ impl StoryOverlay<'_> {
         &self,
         ui: &mut Ui,
         map_response: &Response,
+        view: &super::super::projection::ScreenTransform,
         scene: &Scene,
         level: &Level,
     ) -> Interaction {
@@ -342,9 +361,18 @@ impl StoryOverlay<'_> {
             }
             match &mark.kind {
                 EventMarkKind::Badge(badge) => {
-                    let id = badge_open_id(ui, badge.key);
-                    let open = ui.data(|d| d.get_temp::<bool>(id).unwrap_or(false));
-                    ui.data_mut(|d| d.insert_temp(id, !open));
+                    let id = open_fan_id(ui);
+                    let open = ui.data(|d| d.get_temp::<OpenFan>(id));
+                    if open.is_some_and(|fan| fan.badge == badge.key) {
+                        ui.data_mut(|d| d.remove::<OpenFan>(id));
+                    } else {
+                        let fan = OpenFan {
+                            badge: badge.key,
+                            view: view_key(view),
+                            range: self.range,
+                        };
+                        ui.data_mut(|d| d.insert_temp(id, fan));
+                    }
                     // The fan is part of the next frame's scene.
                     ui.ctx().request_repaint();
                 }

@@ -53,6 +53,9 @@ pub struct OverlayOutput {
     /// What the keyboard moves between on the map (markers, arrows, event symbols), top to
     /// bottom then left to right: the map is one Tab stop and arrow keys move among these.
     pub focus_targets: Vec<FocusTarget>,
+    /// Where the selection is marked with a ring of its own, when no mark of its own is drawn
+    /// for it at this zoom (an event folded into a badge, a place in a cluster).
+    pub selection_mark: Option<Pos2>,
     /// The clusters and arrows of this zoom are still being worked out: those of the nearest
     /// zoom worked out are drawn meanwhile, or none.
     pub level_pending: bool,
@@ -78,6 +81,8 @@ pub struct DrawnCluster {
 pub struct DrawnLabel {
     pub feature: FeatureIndex,
     pub text: String,
+    /// Where it is drawn, its white card included.
+    pub rect: Rect,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -85,6 +90,7 @@ pub struct DrawnMarker {
     pub feature: FeatureIndex,
     pub true_position: Pos2,
     pub drawn_position: Pos2,
+    pub radius: f32,
     pub color: Color32,
     /// Drawn faded: outside the time range, or not matched by the search.
     pub faded: bool,
@@ -180,16 +186,24 @@ impl StoryOverlay<'_> {
             .as_ref()
             .is_none_or(|l| l.zoom != crate::map::index::level_zoom(view.zoom()));
         let level = level.unwrap_or_else(Level::empty);
-        let scene = {
-            let ui: &Ui = ui;
-            let is_open = |key| {
-                let id = interaction::badge_open_id(ui, key);
-                ui.data(|d| d.get_temp::<bool>(id).unwrap_or(false))
-            };
-            self.build_scene(&painter, &view, rect, &level, &is_open)
+        // The fan opened in this view and range; one opened in another is closed.
+        let fan_id = interaction::open_fan_id(ui);
+        let open_fan = ui.data(|d| d.get_temp::<interaction::OpenFan>(fan_id));
+        let open_badge = match open_fan {
+            Some(fan) if fan.view == interaction::view_key(&view) && fan.range == self.range => {
+                Some(fan.badge)
+            }
+            Some(_) => {
+                ui.data_mut(|d| d.remove::<interaction::OpenFan>(fan_id));
+                None
+            }
+            None => None,
         };
+        let scene = self.build_scene(&painter, &view, rect, &level, &|key| {
+            open_badge == Some(key)
+        });
         self.paint_basemap(ui, &painter, &view, rect, &scene.places);
-        let interaction = self.interact(ui, map_response, &scene, &level);
+        let interaction = self.interact(ui, map_response, &view, &scene, &level);
         let pointer = map_response.hover_pos();
         self.paint(ui, &painter, &scene, &interaction, pointer);
         let focus_targets = interaction.focus_targets(&scene);
@@ -265,18 +279,21 @@ fn drawn(scene: &Scene) -> OverlayOutput {
                 feature: m.index,
                 true_position: m.true_position,
                 drawn_position: m.position,
+                radius: m.radius,
                 color: m.color,
                 faded: m.faded || m.dimmed,
             })
             .collect(),
         arrows: scene.arrows.iter().map(|a| a.index).collect(),
         arrows_left_out: scene.arrows_left_out,
+        selection_mark: scene.selection_mark,
         labels: scene
             .labels
             .iter()
             .map(|l| DrawnLabel {
                 feature: l.feature,
                 text: l.text.clone(),
+                rect: l.rect,
             })
             .collect(),
         events: scene.events.iter().filter_map(|e| e.event()).collect(),
@@ -298,6 +315,7 @@ fn drawn(scene: &Scene) -> OverlayOutput {
             .map(|l| DrawnLabel {
                 feature: l.feature,
                 text: l.text.clone(),
+                rect: l.rect,
             })
             .collect(),
         clusters: scene

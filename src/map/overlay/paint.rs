@@ -409,6 +409,13 @@ impl StoryOverlay<'_> {
             }
             self.tag(target, "events", None);
         }
+        if let Some(at) = scene.selection_mark {
+            // The selection is not drawn as a mark of its own at this zoom (an event folded into
+            // its place's badge, a place inside a cluster): a ring shows where it is.
+            painter.circle_stroke(at, 12.0, Stroke::new(5.0, Color32::WHITE));
+            painter.circle_stroke(at, 12.0, Stroke::new(3.0, HIGHLIGHT));
+            painter.circle_filled(at, 3.0, HIGHLIGHT);
+        }
         if let Some(index) = interaction.hovered {
             self.draw_tooltip(painter, painter.clip_rect(), pointer, index, scene);
         }

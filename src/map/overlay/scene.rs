@@ -28,6 +28,8 @@ pub(super) struct Scene {
     pub(super) events: Vec<EventMark>,
     /// More arrows are in view than are drawn.
     pub(super) arrows_left_out: bool,
+    /// Where the selection is, when no mark of its own is drawn for it.
+    pub(super) selection_mark: Option<Pos2>,
 }
 
 pub(super) struct PlaceMark {
@@ -208,6 +210,16 @@ impl<'a> StoryOverlay<'a> {
             )
             .collect();
         let arrow_labels = self.arrow_labels(painter, &arrows, taken, rect, level);
+        let selection_mark = self.selection.filter(|&index| {
+            !places.iter().any(|m| m.index == index)
+                && !arrows.iter().any(|a| a.index == index)
+                && !events.iter().any(|e| e.event() == Some(index))
+                && self.is_drawn(index)
+        });
+        let selection_mark = selection_mark
+            .and_then(|index| self.dataset.anchor_at(index))
+            .map(|at| view.position_to_screen(at))
+            .filter(|at| rect.contains(*at));
         Scene {
             generic,
             arrows,
@@ -217,6 +229,7 @@ impl<'a> StoryOverlay<'a> {
             arrow_labels,
             events,
             arrows_left_out,
+            selection_mark,
         }
     }
 }
@@ -499,8 +512,10 @@ impl<'a> StoryOverlay<'a> {
                 faded: group.events.iter().all(|e| e.faded),
             });
             if is_open(key) {
-                for (i, mark) in group.events.iter().enumerate() {
-                    marks.push(symbol(mark, group.fanned_center(i)));
+                let spots =
+                    events::fan_spots(badge_center, group.events.len(), &markers, &mut taken);
+                for (mark, spot) in group.events.iter().zip(spots) {
+                    marks.push(symbol(mark, spot));
                 }
             }
         }
