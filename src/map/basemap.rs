@@ -132,7 +132,10 @@ enum LabelKind {
 
 struct Label {
     at: World,
+    /// What is shown.
     text: String,
+    /// Every name it goes by, lower case (a governorate's other spelling in parentheses too).
+    aliases: Vec<String>,
     kind: LabelKind,
     /// Shown from this zoom on.
     min_zoom: f64,
@@ -311,6 +314,7 @@ impl Basemap {
                     at: World::from_lon_lat(at.x(), at.y()),
                     text: name.to_uppercase(),
                     kind: LabelKind::Country,
+                    aliases: Vec::new(),
                     min_zoom: if world_has_it {
                         WORLD_TO_REGION_ZOOM
                     } else {
@@ -341,8 +345,18 @@ impl Basemap {
             {
                 labels.push(Label {
                     at: World::from_lon_lat(lon, lat),
-                    text: name.to_owned(),
+                    // "Homs (Hims)" is labelled "Homs"; the other spelling still names it.
+                    text: name
+                        .split_once(" (")
+                        .map_or(name, |(main, _)| main)
+                        .trim()
+                        .to_owned(),
                     kind: LabelKind::Governorate,
+                    aliases: name
+                        .split(['(', ')'])
+                        .map(|part| part.trim().to_lowercase())
+                        .filter(|part| !part.is_empty())
+                        .collect(),
                     min_zoom: 6.0,
                     max_zoom: 12.0,
                     rank: 1.0,
@@ -355,6 +369,7 @@ impl Basemap {
                     at: World::from_lon_lat(p.x(), p.y()),
                     text: name.to_owned(),
                     kind: LabelKind::City,
+                    aliases: Vec::new(),
                     min_zoom: number(&properties, "min_zoom").unwrap_or(8.0) - 1.0,
                     max_zoom: f64::INFINITY,
                     rank: number(&properties, "scalerank").unwrap_or(10.0),
@@ -396,9 +411,9 @@ impl Basemap {
         )
     }
 
-    /// The basemap's names for this view, drawn over its [`Self::geometry`]. `keep_clear`:
-    /// screen areas where no basemap label may go; `suppressed`: the story's own places, whose
-    /// names the basemap does not repeat nearby.
+    /// The basemap's names for this view, drawn over its [`Self::geometry`], with each name
+    /// placed and its rectangle. `keep_clear`: screen areas where no basemap label may go;
+    /// `suppressed`: the story's own places, whose names the basemap does not repeat nearby.
     pub fn labels(
         &self,
         painter: &Painter,
@@ -406,7 +421,7 @@ impl Basemap {
         rect: Rect,
         keep_clear: &[Rect],
         suppressed: &[(String, World)],
-    ) -> Vec<Shape> {
+    ) -> (Vec<Shape>, Vec<(String, Rect)>) {
         self.label_shapes(painter, view, rect, view.zoom(), keep_clear, suppressed)
     }
 
@@ -489,11 +504,28 @@ impl Basemap {
         zoom: f64,
         keep_clear: &[Rect],
         suppressed: &[(String, World)],
-    ) -> Vec<Shape> {
+    ) -> (Vec<Shape>, Vec<(String, Rect)>) {
         let mut placed: Vec<Rect> = keep_clear.to_vec();
         let mut shapes = Vec::new();
+        let mut named = Vec::new();
+        let shown = |label: &Label| {
+            zoom >= label.min_zoom
+                && zoom <= label.max_zoom
+                && rect.contains(view.to_screen(label.at))
+        };
+        // One label a place: a governorate named as a city in view ("Hamah", "Homs (Hims)" and
+        // the city "Hims") is left to the city's label.
+        let cities: Vec<String> = self
+            .labels
+            .iter()
+            .filter(|l| l.kind == LabelKind::City && shown(l))
+            .map(|l| l.text.to_lowercase())
+            .collect();
         for label in &self.labels {
-            if zoom < label.min_zoom || zoom > label.max_zoom {
+            if !shown(label) {
+                continue;
+            }
+            if label.kind == LabelKind::Governorate && cities.iter().any(|c| label.names(c)) {
                 continue;
             }
             if label.kind == LabelKind::City
@@ -534,12 +566,20 @@ impl Basemap {
                 continue;
             }
             placed.push(text_rect);
+            named.push((label.text.clone(), text_rect));
             if label.kind == LabelKind::City {
                 shapes.push(Shape::circle_filled(at, 2.5, palette::LABEL));
             }
             shapes.push(Shape::galley(text_rect.min, galley, color));
         }
-        shapes
+        (shapes, named)
+    }
+}
+
+impl Label {
+    /// Whether it goes by `name` (lower case): its text or one of its other names.
+    fn names(&self, name: &str) -> bool {
+        self.text.to_lowercase() == name || self.aliases.iter().any(|a| a == name)
     }
 }
 
@@ -576,6 +616,7 @@ fn world_layer(labels: &mut Vec<Label>) -> (Vec<Fill>, Vec<Line>, Vec<String>) {
             at: World::from_lon_lat(lon, lat),
             text: name.to_uppercase(),
             kind: LabelKind::Country,
+            aliases: Vec::new(),
             min_zoom: number(&properties, "min_label").unwrap_or(4.0) - 1.0,
             max_zoom: if touches_region {
                 WORLD_TO_REGION_ZOOM
@@ -593,6 +634,7 @@ fn world_layer(labels: &mut Vec<Label>) -> (Vec<Fill>, Vec<Line>, Vec<String>) {
                 at: World::from_lon_lat(p.x(), p.y()),
                 text: name.to_owned(),
                 kind: LabelKind::City,
+                aliases: Vec::new(),
                 min_zoom: number(&properties, "min_zoom").unwrap_or(6.0) - 1.0,
                 max_zoom: f64::INFINITY,
                 rank: number(&properties, "scalerank").unwrap_or(10.0),

@@ -519,3 +519,43 @@ fn a_selected_event_not_drawn_at_this_zoom_is_marked_where_it_is() {
         .unwrap();
     assert!(at.distance(qaboun.true_position) < 2.0, "at Qaboun");
 }
+
+#[test]
+fn basemap_names_give_way_to_the_storys_labels_and_name_each_place_once() {
+    let harness = support::app_harness(support::offline_options(), None, 1.0 / 60.0);
+    let overlay = harness.state().last_overlay();
+    let basemap = &overlay.basemap_labels;
+    assert!(basemap.len() > 5, "{basemap:?}");
+    let story: Vec<&evacmap::map::overlay::DrawnLabel> =
+        overlay.labels.iter().chain(&overlay.arrow_labels).collect();
+    assert!(
+        overlay
+            .arrow_labels
+            .iter()
+            .any(|l| l.text.starts_with("12 May 2017")),
+        "the 12 May arrow is labelled: {:?}",
+        overlay.arrow_labels
+    );
+    for (name, rect) in basemap {
+        for label in &story {
+            assert!(
+                !rect.intersects(label.rect),
+                "the basemap's {name} is under the story's label {}",
+                label.text
+            );
+        }
+    }
+    let mut names: Vec<&str> = basemap.iter().map(|(n, _)| n.as_str()).collect();
+    names.sort_unstable();
+    let before = names.len();
+    names.dedup();
+    assert_eq!(names.len(), before, "a name twice: {basemap:?}");
+    assert!(
+        !names.iter().any(|n| n.contains('(')),
+        "a spelling in parentheses: {names:?}"
+    );
+    assert!(
+        !(names.contains(&"Homs") && names.contains(&"Hims")),
+        "Homs named twice: {names:?}"
+    );
+}

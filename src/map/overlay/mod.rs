@@ -11,7 +11,7 @@ pub mod text;
 
 use std::sync::Arc;
 
-use egui::{Color32, Id, Pos2, Rect, Response, Shape, Ui, vec2};
+use egui::{Color32, Id, Pos2, Rect, Response, Shape, Ui, Vec2, vec2};
 use walkers::{MapMemory, Plugin, Projector};
 
 use super::basemap::Basemap;
@@ -23,12 +23,14 @@ use crate::model::{Dataset, DaySpan, FeatureIndex};
 pub use arrows::MAX_ARROWS;
 pub use interaction::MapAction;
 pub use paint::MarkTag;
-use scene::{EventMarkKind, PlaceMark, Scene};
+use scene::{EventMarkKind, Scene};
 pub use text::{arrow_label, movement_label, tooltip_text};
 
 /// What the overlay saw this frame, for the app, the status bar and tests.
 #[derive(Debug, Default, Clone)]
 pub struct OverlayOutput {
+    /// The basemap's place names drawn, with where (they give way to the story's marks).
+    pub basemap_labels: Vec<(String, Rect)>,
     /// What clicks and keys on the map asked for, for the app to turn into commands.
     pub actions: Vec<MapAction>,
     pub hovered: Option<FeatureIndex>,
@@ -202,12 +204,13 @@ impl StoryOverlay<'_> {
         let scene = self.build_scene(&painter, &view, rect, &level, &|key| {
             open_badge == Some(key)
         });
-        self.paint_basemap(ui, &painter, &view, rect, &scene.places);
+        let basemap_labels = self.paint_basemap(ui, &painter, &view, rect, &scene);
         let interaction = self.interact(ui, map_response, &view, &scene, &level);
         let pointer = map_response.hover_pos();
         self.paint(ui, &painter, &scene, &interaction, pointer);
         let focus_targets = interaction.focus_targets(&scene);
         let output = OverlayOutput {
+            basemap_labels,
             actions: interaction.actions,
             hovered: interaction.hovered,
             view: Some(view),
@@ -223,25 +226,40 @@ impl StoryOverlay<'_> {
     }
 
     /// The basemap in the slot reserved for it beneath the tiles: its geometry (kept as
-    /// triangles in the window) and its labels, which give way to the story's markers.
+    /// triangles in the window) and its labels, which give way to the story's markers, labels,
+    /// arrow labels and event symbols. Returns the basemap's labels drawn, with their places.
     fn paint_basemap(
         &self,
         ui: &Ui,
         painter: &egui::Painter,
         view: &ScreenTransform,
         rect: Rect,
-        places: &[PlaceMark],
-    ) {
+        scene: &Scene,
+    ) -> Vec<(String, Rect)> {
         let Some((basemap, slot)) = self.basemap else {
-            return;
+            return Vec::new();
         };
         if !self.draw.basemap {
             painter.set(slot, Shape::rect_filled(rect, 0.0, Color32::from_gray(235)));
-            return;
+            return Vec::new();
         }
+        let places = &scene.places;
         let keep_clear: Vec<Rect> = places
             .iter()
             .map(|m| Rect::from_center_size(m.position, vec2(150.0, 2.0 * m.radius + 16.0)))
+            .chain(
+                scene
+                    .labels
+                    .iter()
+                    .chain(&scene.arrow_labels)
+                    .map(|l| l.rect),
+            )
+            .chain(
+                scene
+                    .events
+                    .iter()
+                    .map(|e| Rect::from_center_size(e.center, Vec2::splat(20.0))),
+            )
             .collect();
         // The story's own places: the basemap does not repeat their names nearby.
         let suppressed: Vec<(String, World)> = places
@@ -260,8 +278,9 @@ impl StoryOverlay<'_> {
         } else {
             Shape::Vec(basemap.geometry(view, rect))
         };
-        let labels = basemap.labels(painter, view, rect, &keep_clear, &suppressed);
+        let (labels, named) = basemap.labels(painter, view, rect, &keep_clear, &suppressed);
         painter.set(slot, Shape::Vec(vec![geometry, Shape::Vec(labels)]));
+        named
     }
 }
 

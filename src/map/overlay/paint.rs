@@ -101,10 +101,14 @@ fn arrow_shapes(arrow: &Arrow, emphasis: Emphasis, clip: Rect, out: &mut Vec<Sha
     let join = curve.at(0.15);
     for feeder in &arrow.feeders {
         let feeder_stroke = Stroke::new((arrow.width * 0.6).max(2.0), color);
-        out.push(Shape::line_segment(
-            [*feeder, join],
-            Stroke::new(feeder_stroke.width + 2.0, Color32::from_white_alpha(150)),
-        ));
+        // Every branch of a movement from several places is emphasised as its main line is.
+        let feeder_halo = match halo {
+            Some(halo) if emphasis != Emphasis::Normal => {
+                Stroke::new(feeder_stroke.width + (halo.width - arrow.width), halo.color)
+            }
+            _ => Stroke::new(feeder_stroke.width + 2.0, Color32::from_white_alpha(150)),
+        };
+        out.push(Shape::line_segment([*feeder, join], feeder_halo));
         out.push(Shape::line_segment([*feeder, join], feeder_stroke));
     }
     match arrow.style {
@@ -602,5 +606,43 @@ mod tests {
         let part = dashes(&points[from..=to], (13.0 - before % 13.0) % 13.0);
         assert!(!part.is_empty());
         assert!(part.iter().all(|dash| whole.contains(dash)), "{part:?}");
+    }
+
+    #[test]
+    fn a_selected_movement_from_several_places_is_outlined_on_every_branch() {
+        use egui::pos2;
+        let arrow = Arrow {
+            index: FeatureIndex(3),
+            faded: false,
+            dimmed: false,
+            curve: crate::map::layout::Curve::new(pos2(100.0, 400.0), pos2(300.0, 50.0), 0.2),
+            head_t: 0.95,
+            width: 6.0,
+            color: Color32::from_rgb(0x6a, 0x1b, 0x9a),
+            style: LineStyle::Solid,
+            assumed: false,
+            feeders: vec![pos2(140.0, 430.0)],
+            merged: 1,
+            merge: crate::map::index::Merge::Clusters,
+            group: 0,
+            people: 1246,
+        };
+        let clip = Rect::from_min_max(pos2(0.0, 0.0), pos2(500.0, 500.0));
+        let branch_halo = |emphasis: Emphasis| {
+            let mut shapes = Vec::new();
+            arrow_shapes(&arrow, emphasis, clip, &mut shapes);
+            shapes
+                .iter()
+                .filter_map(|shape| match shape {
+                    Shape::LineSegment { points, stroke } if points[0] == arrow.feeders[0] => {
+                        Some(stroke.color)
+                    }
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        };
+        assert!(branch_halo(Emphasis::Selected).contains(&HIGHLIGHT));
+        assert!(branch_halo(Emphasis::Focused).contains(&FOCUS_RING));
+        assert!(!branch_halo(Emphasis::Normal).contains(&HIGHLIGHT));
     }
 }
