@@ -468,9 +468,9 @@ pub fn check(files: &[PathBuf], columns: &ColumnsArg, out: &mut dyn Write) -> st
                 }
                 writeln!(
                     out,
-                    "{name}: ok ({} features, {} warnings)",
-                    loaded.dataset.features().len(),
-                    loaded.warnings.len()
+                    "{name}: ok ({}, {})",
+                    crate::model::plural(loaded.dataset.features().len(), "feature"),
+                    crate::model::plural(loaded.warnings.len(), "warning")
                 )?;
             }
             Err(error) => {

@@ -78,8 +78,11 @@ fn today() -> chrono::NaiveDate {
 #[derive(Debug, Clone, PartialEq)]
 pub struct LayerProblem {
     pub layer: String,
-    /// The problem as `check` prints it, after the file name.
+    /// The problem as `check` prints it, after the file name: the technical detail.
     pub text: String,
+    /// The problem in words, for people: where (a line, a feature by number and name) and
+    /// what, without JSON paths.
+    pub summary: String,
     pub is_error: bool,
     /// The feature's index among all visible layers' features.
     pub feature: Option<crate::model::FeatureIndex>,
@@ -246,6 +249,10 @@ impl LayerSet {
                 problems.push(LayerProblem {
                     layer: layer.name.clone(),
                     text: line.clone(),
+                    summary: format!(
+                        "{}: the changed file could not be read; the last good data is shown",
+                        layer.name
+                    ),
                     is_error: true,
                     feature: None,
                 });
@@ -260,6 +267,7 @@ impl LayerSet {
                 problems.push(LayerProblem {
                     layer: layer.name.clone(),
                     text: format!("{}:{warning}", layer.name),
+                    summary: format!("{}: {}", layer.name, warning.in_words()),
                     is_error: warning.is_error(),
                     feature,
                 });

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use egui::{Align2, Color32, RichText, vec2};
+use egui::{Align2, RichText, vec2};
 
 use super::EvacApp;
 use super::state::{RECENT_FILES, import_options};
@@ -254,19 +254,44 @@ impl EvacApp {
             .collapsible(false)
             .open(&mut open)
             .anchor(Align2::CENTER_CENTER, vec2(0.0, 0.0))
+            .default_width(520.0)
+            .max_width((ctx.content_rect().width() - 80.0).max(240.0))
             .show(ctx, |ui| {
                 ui.label(format!("{} is still shown. The problems:", self.story.name));
                 egui::ScrollArea::vertical()
                     .max_height(300.0)
                     .show(ui, |ui| {
-                        for problem in problems {
-                            // Warnings come with the errors that refused the file; tell them apart.
-                            let colour = if problem.contains(": warning: ") {
-                                Color32::from_rgb(0x8a, 0x5a, 0x00)
-                            } else {
-                                Color32::from_rgb(0xa0, 0x20, 0x20)
+                        for (n, problem) in problems.iter().enumerate() {
+                            // "file:1:1: error: what" reads as what, in words; the located form
+                            // is under Details.
+                            let (colour, words) = match (
+                                problem.split_once(": error: "),
+                                problem.split_once(": warning: "),
+                            ) {
+                                (Some((_, words)), _) => {
+                                    (crate::ui::text_style::error_colour(ui.visuals()), words)
+                                }
+                                (None, Some((_, words))) => {
+                                    (crate::ui::text_style::warning_colour(ui.visuals()), words)
+                                }
+                                (None, None) => (
+                                    crate::ui::text_style::error_colour(ui.visuals()),
+                                    problem.as_str(),
+                                ),
                             };
-                            ui.label(RichText::new(problem).monospace().color(colour));
+                            ui.add(egui::Label::new(RichText::new(words).color(colour)).wrap());
+                            if words != problem {
+                                egui::CollapsingHeader::new(RichText::new("Details").small())
+                                    .id_salt(("load problem details", n))
+                                    .show(ui, |ui| {
+                                        ui.add(
+                                            egui::Label::new(
+                                                RichText::new(problem).small().monospace(),
+                                            )
+                                            .wrap(),
+                                        );
+                                    });
+                            }
                         }
                     });
             });

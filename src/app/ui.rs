@@ -19,6 +19,7 @@ impl EvacApp {
     pub fn show(&mut self, ui: &mut Ui) {
         let frame_started = Instant::now();
         self.frames += 1;
+        crate::ui::text_style::keep_readable(ui.ctx());
         if crate::memory::settle_when_due() {
             ui.ctx().request_repaint_after(crate::memory::SETTLE_DELAY);
         }

@@ -24,6 +24,36 @@ pub fn is_acled(table: &Table) -> bool {
         && (table.column(&["actor1", "event_id_cnty"]).is_some())
 }
 
+/// What a column of ACLED's that is kept on each event means, for the details panel (the
+/// codebook's names, `event_id_cnty` or `inter1`, mean nothing to most readers).
+pub fn column_label(column: &str) -> Option<&'static str> {
+    Some(match column {
+        "event_id_cnty" => "ACLED event id",
+        "data_id" => "ACLED data id",
+        "event_id_no_cnty" => "Event number",
+        "gwno" => "Country code (Gleditsch–Ward)",
+        "iso" => "Country code (ISO number)",
+        "iso3" => "Country code",
+        "region" => "Region",
+        "country" => "Country",
+        "admin2" => "District",
+        "admin3" => "Sub-district",
+        "event_type" => "Event type",
+        "sub_event_type" => "Sub-event type",
+        "disorder_type" => "Disorder type",
+        "civilian_targeting" => "Civilians targeted",
+        "interaction" => "Interaction (ACLED code)",
+        "inter1" => "First actor's kind (ACLED code)",
+        "inter2" => "Second actor's kind (ACLED code)",
+        "tags" => "Tags",
+        "source_scale" => "Source scale",
+        "time_precision" => "Date precision (ACLED code)",
+        "geo_precision" => "Location precision (ACLED code)",
+        "timestamp" => "Last updated (Unix time)",
+        _ => return None,
+    })
+}
+
 /// Columns kept on each event as they were, so that nothing of the export is lost.
 const KEPT: [&str; 22] = [
     "event_id_cnty",

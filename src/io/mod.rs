@@ -16,7 +16,7 @@ pub use write::{save_file, to_geojson, to_geojson_string};
 /// Why a story could not be loaded. The previous data, if any, stays as it was.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("{path}: cannot read the file: {source}")]
+    #[error("{path}: cannot read the file: {}", describe_io_error(source))]
     Io {
         path: String,
         #[source]
@@ -54,9 +54,31 @@ impl LoadError {
     }
 }
 
+/// What an I/O error means, in words: "there is no such file", not "(os error 2)".
+pub fn describe_io_error(error: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match error.kind() {
+        ErrorKind::NotFound => "there is no such file".into(),
+        ErrorKind::PermissionDenied => "evacmap is not allowed to read or write it".into(),
+        ErrorKind::IsADirectory => "it is a folder, not a file".into(),
+        ErrorKind::NotADirectory => "a part of its path is a file, not a folder".into(),
+        ErrorKind::StorageFull => "the disk is full".into(),
+        ErrorKind::ReadOnlyFilesystem => "the disk is read-only".into(),
+        ErrorKind::UnexpectedEof => "the file ended too early".into(),
+        _ => {
+            // The system's own words, without the error number that only a programmer reads.
+            let text = error.to_string();
+            match text.rfind(" (os error ") {
+                Some(at) => text[..at].to_owned(),
+                None => text,
+            }
+        }
+    }
+}
+
 /// Why a story could not be saved. The file on disk is unchanged.
 #[derive(Debug, thiserror::Error)]
-#[error("{path}: cannot save: {source}")]
+#[error("{path}: cannot save: {}", describe_io_error(source))]
 pub struct SaveError {
     pub path: String,
     #[source]

@@ -59,6 +59,28 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// Where and what, for people: "line 7: unknown country…", "feature 3, “qaboun”: …",
+    /// "the story's sources: …"; no JSON path (the `Display` form, for `check`, keeps it).
+    pub fn in_words(&self) -> String {
+        let place = match &self.location {
+            Location::Text { line, .. } | Location::Line { line } => format!("line {line}"),
+            Location::Companion { file, line } => format!("{}, line {line}", one_line(file)),
+            Location::Document { path } if path.starts_with("evacmap.sources") => {
+                "the story's sources".to_owned()
+            }
+            Location::Document { path } if path.starts_with("evacmap") => {
+                "the story's description".to_owned()
+            }
+            Location::Document { .. } => "the file".to_owned(),
+            Location::Feature { index, id, .. } => match id {
+                Some(id) => format!("feature {}, “{}”", index + 1, one_line(id)),
+                None => format!("feature {}", index + 1),
+            },
+        };
+        let kind = if self.is_error() { "error" } else { "warning" };
+        format!("{place}: {kind}: {}", self.message)
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

@@ -127,17 +127,16 @@ pub fn people_in<'a>(figures: impl Iterator<Item = (&'a str, u64)>) -> Option<u6
         .max()
 }
 
-/// The legend's statement of the width rule; must match [`arrow_width`] and
-/// [`merged_arrow_width`].
-pub const WIDTH_RULE: &str = "Arrow width: 2 pt + √(people ÷ 20) pt, from the highest count \
-                              of people any source gives (at most 16 pt); 2 pt when no count is reported. \
-                              An arrow between clusters: 2 pt + 10 pt × √(its people ÷ those of the \
-                              largest such arrow in view).";
+/// The legend's statement of the width rule, in words ([`arrow_width`] and
+/// [`merged_arrow_width`] give the numbers).
+pub const WIDTH_RULE: &str = "Arrow width: the more people moved, the wider the arrow (from the \
+                              highest count any source gives, up to 16 pt); a thin arrow when no \
+                              count is reported. Between clusters, an arrow is as wide as its \
+                              people compared with the largest such arrow in view.";
 
-/// Arrow width in points for a number of people.
 /// The width of an arrow standing for the movements between clusters: sums of hundreds of
 /// movements would all reach the widest, so it is by its share of the largest such arrow in
-/// view (2 to 12 pt, by the square root, as for one movement). Must match [`WIDTH_RULE`].
+/// view (2 to 12 pt, by the square root, as for one movement). [`WIDTH_RULE`] says it in words.
 pub fn merged_arrow_width(people: u64, largest: u64) -> f32 {
     if largest == 0 {
         return 2.0;
@@ -145,6 +144,7 @@ pub fn merged_arrow_width(people: u64, largest: u64) -> f32 {
     2.0 + 10.0 * (people as f32 / largest as f32).sqrt()
 }
 
+/// Arrow width in points for a number of people: 2 pt + √(people ÷ 20) pt, at most 16 pt.
 pub fn arrow_width(people: Option<u64>) -> f32 {
     match people {
         Some(n) => (2.0 + (n as f32 / 20.0).sqrt()).min(16.0),

@@ -35,6 +35,18 @@ pub struct Source {
     pub extra: Extra,
 }
 
+/// "1 warning", "2 warnings", "0 warnings": a count and its noun, plural unless one. The noun
+/// takes an "s" (`plural(3, "feature")`); give both forms where it does not (`plural_of`).
+pub fn plural(count: usize, noun: &str) -> String {
+    plural_of(count, noun, &format!("{noun}s"))
+}
+
+/// [`plural`] with the plural form given: `plural_of(2, "country", "countries")`.
+pub fn plural_of(count: usize, one: &str, many: &str) -> String {
+    let noun = if count == 1 { one } else { many };
+    format!("{} {noun}", format_count(count as u64))
+}
+
 /// Who held (part of) a place, when, according to whom.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ControlClaim {

@@ -218,16 +218,18 @@ fn figures_ui(ui: &mut Ui, dataset: &Dataset, figures: &[Figure]) {
 
 /// The heading of the details, with the button that clears the selection.
 fn heading_ui(ui: &mut Ui, title: &str, commands: &mut Vec<Command>) {
-    ui.horizontal(|ui| {
-        ui.heading(title);
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui
-                .button("✕")
-                .on_hover_text("Clear the selection (Esc)")
-                .clicked()
-            {
-                commands.push(Command::Select(None));
-            }
+    // The ✕ first, at the right; the title wraps in the room left of it, never under it.
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::TOP), |ui| {
+        if ui
+            .button("✕")
+            .on_hover_text("Clear the selection (Esc)")
+            .clicked()
+        {
+            commands.push(Command::Select(None));
+        }
+        let room = egui::vec2(ui.available_width(), 0.0);
+        ui.allocate_ui_with_layout(room, egui::Layout::left_to_right(egui::Align::TOP), |ui| {
+            ui.add(egui::Label::new(RichText::new(title).heading()).wrap());
         });
     });
 }
@@ -337,8 +339,12 @@ fn extra_properties_ui(ui: &mut Ui, feature: &Feature) {
             serde_json::Value::String(s) => s.clone(),
             other => other.to_string(),
         };
+        // Known columns of other tools by what they mean; any other property by its own name
+        // (the file's data, as the tool that wrote it named it).
+        let name = crate::import::acled::column_label(key).unwrap_or(key);
         ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new(key).strong());
+            ui.label(RichText::new(name).strong())
+                .on_hover_text(format!("Column {key} of the file"));
             ui.label(text);
         });
     }
@@ -431,6 +437,8 @@ fn source_names(dataset: &Dataset, ids: &[String]) -> String {
 
 /// "33.54611° N, 36.33778° E".
 pub fn format_lat_lon(lat: f64, lon: f64) -> String {
+    // A map panned round the world gives longitudes past ±180°: the place is the same.
+    let lon = (lon + 180.0).rem_euclid(360.0) - 180.0;
     let ns = if lat >= 0.0 { 'N' } else { 'S' };
     let ew = if lon >= 0.0 { 'E' } else { 'W' };
     format!("{:.5}° {ns}, {:.5}° {ew}", lat.abs(), lon.abs())

@@ -87,8 +87,8 @@ pub fn files_ui(ui: &mut Ui, input: &FilesInput) -> Vec<Command> {
                     .id_salt("problem list")
                     .max_height(200.0)
                     .show(ui, |ui| {
-                        for problem in problems.iter().take(MAX_PROBLEMS_LISTED) {
-                            let mut text = RichText::new(&problem.text).small();
+                        for (n, problem) in problems.iter().take(MAX_PROBLEMS_LISTED).enumerate() {
+                            let mut text = RichText::new(&problem.summary);
                             if problem.is_error {
                                 text = text.color(ui.visuals().error_fg_color);
                             }
@@ -99,9 +99,20 @@ pub fn files_ui(ui: &mut Ui, input: &FilesInput) -> Vec<Command> {
                                     }
                                 }
                                 None => {
-                                    ui.label(text);
+                                    ui.add(egui::Label::new(text).wrap());
                                 }
                             }
+                            // The technical form (file, JSON path), as `evacmap check` prints it.
+                            egui::CollapsingHeader::new(RichText::new("Details").small())
+                                .id_salt(("problem details", n))
+                                .show(ui, |ui| {
+                                    ui.add(
+                                        egui::Label::new(
+                                            RichText::new(&problem.text).small().monospace(),
+                                        )
+                                        .wrap(),
+                                    );
+                                });
                         }
                         if problems.len() > MAX_PROBLEMS_LISTED {
                             ui.label(format!(

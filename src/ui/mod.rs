@@ -10,6 +10,7 @@ pub mod focus;
 pub mod open_dialog;
 pub mod sidebar;
 pub mod status_bar;
+pub mod text_style;
 pub mod timeline;
 pub mod top_bar;
 

@@ -23,11 +23,17 @@ pub fn story_header_ui(ui: &mut Ui, dataset: &Dataset) {
 
 /// The layer switches, as a menu.
 #[must_use = "the commands are for the app to apply"]
-pub fn layers_menu_ui(ui: &mut Ui, draw: DrawToggles) -> Vec<Command> {
+pub fn layers_menu_ui(ui: &mut Ui, draw: DrawToggles, online_tiles: bool) -> Vec<Command> {
     let mut commands = Vec::new();
     ui.menu_button("Layers", |ui| {
         let mut changed = draw;
-        ui.checkbox(&mut changed.tiles, "Online map tiles");
+        // Ticked only when tiles can be drawn: with the offline basemap chosen there are none.
+        if online_tiles {
+            ui.checkbox(&mut changed.tiles, "Online map tiles");
+        } else {
+            ui.add_enabled(false, egui::Checkbox::new(&mut false, "Online map tiles"))
+                .on_disabled_hover_text("Offline: choose a tile source in the Basemap menu");
+        }
         ui.checkbox(&mut changed.basemap, "Offline basemap");
         ui.checkbox(&mut changed.places, "Places");
         ui.checkbox(&mut changed.movements, "Movements");

@@ -35,7 +35,10 @@ pub fn status_bar_ui(ui: &mut Ui, status: &Status) -> Option<Command> {
         ui.separator();
         let mut story = status.story.to_owned();
         if status.warnings > 0 {
-            story.push_str(&format!(" ({} warnings)", status.warnings));
+            story.push_str(&format!(
+                " ({})",
+                crate::model::plural(status.warnings, "warning")
+            ));
         }
         ui.label(story);
         if let (drawn, true) = status.arrows {

@@ -519,7 +519,11 @@ fn draw_ticks(
             Stroke::new(1.0, color),
         );
         let galley = painter.layout_no_wrap(text, font.clone(), color);
-        let text_rect = Align2::CENTER_TOP.anchor_size(pos2(x, axis_y + 3.0), galley.size());
+        let mut text_rect = Align2::CENTER_TOP.anchor_size(pos2(x, axis_y + 3.0), galley.size());
+        // A year at the very left edge is shown whole ("2011", not "011"), beside its tick.
+        if text_rect.left() < rect.left() {
+            text_rect = text_rect.translate(egui::vec2(rect.left() - text_rect.left(), 0.0));
+        }
         if text_rect.left() > label_right + 6.0 && text_rect.right() < rect.right() {
             label_right = text_rect.right();
             painter.galley(text_rect.min, galley, color);

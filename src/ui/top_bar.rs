@@ -56,7 +56,11 @@ pub fn top_bar_ui(ui: &mut Ui, bar: &TopBar, basemap_form: &mut BasemapForm) -> 
         if ui.button("−").on_hover_text("Zoom out (-)").clicked() {
             commands.push(Command::Zoom(-1.0));
         }
-        commands.extend(sidebar::layers_menu_ui(ui, bar.draw));
+        commands.extend(sidebar::layers_menu_ui(
+            ui,
+            bar.draw,
+            !matches!(bar.tile_provider, TileProvider::Offline),
+        ));
         commands.extend(basemap_menu_ui(
             ui,
             basemap_form,

@@ -338,7 +338,7 @@ fn a_flowmap_flow_table_opens_with_the_locations_beside_it_or_opened_with_it() {
         "{out}"
     );
     assert!(
-        out.contains("flows.csv: ok (9 features, 1 warnings)"),
+        out.contains("flows.csv: ok (9 features, 1 warning)"),
         "{out}"
     );
     let (code, out, _) = evacmap(&["list", "--from", "2017-05-12", flows.to_str().unwrap()]);

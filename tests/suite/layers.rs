@@ -180,7 +180,11 @@ fn a_changed_file_reloads_and_a_broken_one_keeps_its_last_good_data() {
     harness
         .get_by_label("Problems (1, 1 failed to reload)")
         .click();
-    // The list unfolds over a few frames.
+    // The list unfolds over a few frames; the problem is said in words, the located form
+    // (as `evacmap check` prints it) is under Details.
+    harness.run_steps(12);
+    harness.get_by_label_contains("the last good data is shown");
+    harness.get_by_label("Details").click();
     harness.run_steps(12);
     // Plain text is an accessible node's value.
     let listed = harness

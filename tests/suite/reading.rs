@@ -559,3 +559,126 @@ fn basemap_names_give_way_to_the_storys_labels_and_name_each_place_once() {
         "Homs named twice: {names:?}"
     );
 }
+
+/// Every text the accessibility tree holds: labels and values.
+fn shown_texts(harness: &App) -> Vec<String> {
+    use egui_kittest::kittest::{NodeT, Queryable};
+    harness
+        .query_all_by(|_| true)
+        .flat_map(|n| {
+            let node = n.accesskit_node();
+            [
+                node.label().map(|l| l.to_string()),
+                node.value().map(|v| v.to_string()),
+            ]
+        })
+        .flatten()
+        .collect()
+}
+
+/// No field name, JSON path, system error code or formula among `texts`.
+fn assert_words_for_people(texts: &[String], scene: &str) {
+    for text in texts {
+        for programmers in ["os error", "evacmap.", "_cnty", "√", "inter1"] {
+            assert!(
+                !text.contains(programmers),
+                "{scene}: {text:?} shows {programmers:?}"
+            );
+        }
+        assert!(!text.contains("(1 warnings"), "{scene}: {text:?}");
+    }
+}
+
+#[test]
+fn every_word_shown_is_for_people() {
+    use egui_kittest::kittest::Queryable;
+    // The bundled story with its legend open.
+    let mut harness = support::app_harness(support::offline_options(), None, 1.0 / 60.0);
+    harness.get_by_label("Qaboun").click();
+    harness.run_steps(3);
+    let legend = harness
+        .query_by(|n| {
+            n.label().as_deref() == Some("Legend") && n.role() == egui::accesskit::Role::Window
+        })
+        .expect("the legend")
+        .rect();
+    click_at(&mut harness, legend.left_top() + egui::vec2(14.0, 16.0));
+    harness.run_steps(3);
+    let texts = shown_texts(&harness);
+    assert!(
+        texts.iter().any(|t| t.starts_with("Arrow width:")),
+        "the legend is open: {texts:?}"
+    );
+    assert_words_for_people(&texts, "the bundled story");
+
+    // A file that is not there.
+    let folder = tempfile::tempdir().unwrap();
+    support::open_and_wait(&mut harness, &folder.path().join("missing.geojson"));
+    let texts = shown_texts(&harness);
+    assert!(
+        texts.iter().any(|t| t.contains("there is no such file")),
+        "{texts:?}"
+    );
+    assert_words_for_people(&texts, "a missing file");
+
+    // A story newer than this build: a warning about its description, in words.
+    let newer = folder.path().join("newer.geojson");
+    let text = evacmap::BUNDLED_STORY.replacen("\"version\": 1", "\"version\": 2", 1);
+    assert_ne!(text, evacmap::BUNDLED_STORY, "the story states its version");
+    std::fs::write(&newer, text).unwrap();
+    let mut harness = support::app_harness(support::offline_options(), None, 1.0 / 60.0);
+    support::open_and_wait(&mut harness, &newer);
+    harness.get_by_label_contains("Problems (").click();
+    harness.run_steps(3);
+    let texts = shown_texts(&harness);
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("newer.geojson: the story's description: warning:")),
+        "{texts:?}"
+    );
+    assert_words_for_people(&texts, "a warned story");
+
+    // An ACLED export, one of its events selected.
+    let acled = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import/acled-2023.csv");
+    let mut harness = support::app_harness(
+        evacmap::app::AppOptions {
+            file: Some(acled),
+            select: Some("NPL1".into()),
+            ..support::offline_options()
+        },
+        None,
+        1.0 / 60.0,
+    );
+    harness.run_steps(3);
+    let texts = shown_texts(&harness);
+    assert!(texts.iter().any(|t| t == "ACLED event id"), "{texts:?}");
+    assert_words_for_people(&texts, "an ACLED event");
+}
+
+#[test]
+fn no_text_is_smaller_than_twelve_points_in_a_frame() {
+    let harness = support::app_harness(support::offline_options(), None, 1.0 / 60.0);
+    let style = harness.ctx.global_style();
+    assert!(evacmap::ui::text_style::is_readable(&style));
+    fn sizes(shape: &egui::Shape, out: &mut Vec<(f32, String)>) {
+        match shape {
+            egui::Shape::Text(text) => {
+                for section in &text.galley.job.sections {
+                    out.push((section.format.font_id.size, text.galley.job.text.clone()));
+                }
+            }
+            egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| sizes(s, out)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    for clipped in &harness.output().shapes {
+        sizes(&clipped.shape, &mut found);
+    }
+    assert!(found.len() > 50, "{} texts painted", found.len());
+    for (size, words) in found {
+        assert!(size >= 12.0, "{words:?} is painted at {size} pt");
+    }
+}

@@ -361,7 +361,14 @@ fn a_file_that_fails_to_load_keeps_the_story_and_says_why() {
     support::open_and_wait(&mut harness, &path);
     // The bundled story is still there...
     harness.get_by_label("Qaboun");
-    // ...and the problem is shown with its location.
+    // ...and the problem is shown in words, with its location under Details.
+    let words = labels_containing(
+        &harness,
+        "a figure is a whole number from 0 to 9,007,199,254,740,991, found -5",
+    );
+    assert_eq!(words.len(), 1, "{words:?}");
+    harness.get_by_label("Details").click();
+    harness.run_steps(4);
     let shown = labels_containing(
         &harness,
         "properties.figures[0].value: error: a figure is a whole number from 0 to 9,007,199,254,740,991, found -5",
