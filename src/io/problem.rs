@@ -133,8 +133,10 @@ impl fmt::Display for ProblemReport {
 /// How many characters of a value a message quotes before cutting it with "…".
 pub const QUOTED_CHARS: usize = 60;
 
-/// How many characters a message may have before it is cut with "…".
-pub const MESSAGE_CHARS: usize = 400;
+/// How many characters a message may have before it is cut with "…": more than the longest of
+/// evacmap's own (what each kind of table needs, at most about 470), so that only a message swollen by
+/// a file's content is cut.
+pub const MESSAGE_CHARS: usize = 520;
 
 /// A value as messages quote it: in double quotes, control and bidirectional-override characters
 /// escaped (so a value cannot start a new line, colour the terminal or reorder the text around

@@ -47,7 +47,12 @@ pub fn detect(bytes: &[u8]) -> Result<Format, String> {
     if locations::is_locations(&table) {
         return Ok(Format::Locations);
     }
-    let columns = table.folded_headers().join(", ");
+    // The file's own header, cut where it would swamp the message.
+    let mut columns = table.folded_headers().join(", ");
+    if let Some((cut, _)) = columns.char_indices().nth(60) {
+        columns.truncate(cut);
+        columns.push('…');
+    }
     Err(format!(
         "not GeoJSON; read as a CSV table with the columns {columns}, which is none of the \
          tables evacmap reads: an ACLED export needs event_date, event_type, latitude, longitude \

@@ -443,3 +443,17 @@ pub fn format_lat_lon(lat: f64, lon: f64) -> String {
     let ew = if lon >= 0.0 { 'E' } else { 'W' };
     format!("{:.5}° {ns}, {:.5}° {ew}", lat.abs(), lon.abs())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::format_lat_lon;
+
+    #[test]
+    fn coordinates_are_written_within_plus_or_minus_180_degrees() {
+        assert_eq!(format_lat_lon(33.5, 36.3), "33.50000° N, 36.30000° E");
+        // A map panned once round the world.
+        assert_eq!(format_lat_lon(10.0, 467.05658), "10.00000° N, 107.05658° E");
+        assert_eq!(format_lat_lon(-10.0, -200.0), "10.00000° S, 160.00000° E");
+        assert_eq!(format_lat_lon(0.0, 180.0), "0.00000° N, 180.00000° W");
+    }
+}

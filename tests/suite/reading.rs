@@ -682,3 +682,127 @@ fn no_text_is_smaller_than_twelve_points_in_a_frame() {
         assert!(size >= 12.0, "{words:?} is painted at {size} pt");
     }
 }
+
+/// The app in a window of `size`, on the bundled story, offline.
+fn app_of_size(size: [f32; 2], options: evacmap::app::AppOptions) -> App {
+    let app = evacmap::app::EvacApp::new(&egui::Context::default(), options, None);
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size(size)
+        .with_context_setup(evacmap::app::install_fonts)
+        .build_ui_state(|ui, app: &mut evacmap::app::EvacApp| app.show(ui), app);
+    harness.run_steps(3);
+    support::wait_for_load(&mut harness);
+    harness
+}
+
+#[test]
+fn the_details_title_wraps_beside_its_close_button() {
+    use egui_kittest::kittest::Queryable;
+    // A narrow window: the details float over the map as a card.
+    let harness = app_of_size(
+        [820.0, 700.0],
+        evacmap::app::AppOptions {
+            select: Some("un-forcible-displacement".into()),
+            ..support::offline_options()
+        },
+    );
+    let close = harness.get_by_label("✕").rect();
+    // The heading: the text beside the ✕ (the list has the same words further down).
+    let title = harness
+        .query_all_by_label_contains("forcible displacement")
+        .map(|n| n.rect())
+        .find(|r| r.top() <= close.bottom() && r.bottom() >= close.top())
+        .expect("the details' title beside its ✕");
+    assert!(
+        title.right() <= close.left() + 0.5,
+        "the title {title:?} runs under the ✕ at {close:?}"
+    );
+}
+
+#[test]
+fn the_online_tiles_tick_is_off_and_disabled_while_offline() {
+    use egui_kittest::kittest::{NodeT, Queryable};
+    let mut harness = support::app_harness(support::offline_options(), None, 1.0 / 60.0);
+    harness.get_by_label("Layers").click();
+    harness.run_steps(3);
+    let tick = harness.get_by_label("Online map tiles");
+    let node = tick.accesskit_node();
+    assert!(node.is_disabled());
+    assert_ne!(node.toggled(), Some(egui::accesskit::Toggled::True));
+    assert_eq!(
+        harness
+            .get_by_label("Offline basemap")
+            .accesskit_node()
+            .toggled(),
+        Some(egui::accesskit::Toggled::True)
+    );
+}
+
+#[test]
+fn the_timelines_years_are_shown_whole() {
+    let harness = support::app_harness(support::offline_options(), None, 1.0 / 60.0);
+    let mut years = 0;
+    for clipped in &harness.output().shapes {
+        if let egui::Shape::Text(text) = &clipped.shape
+            && text.galley.job.text.len() == 4
+            && text.galley.job.text.chars().all(|c| c.is_ascii_digit())
+        {
+            years += 1;
+            let rect = text.visual_bounding_rect();
+            assert!(
+                rect.left() >= clipped.clip_rect.left()
+                    && rect.right() <= clipped.clip_rect.right(),
+                "the year {} is cut: {rect:?} in {:?}",
+                text.galley.job.text,
+                clipped.clip_rect
+            );
+        }
+    }
+    assert!(years >= 4, "{years} years on the axis");
+}
+
+#[test]
+fn a_refusal_wraps_inside_the_window() {
+    use egui_kittest::kittest::{NodeT, Queryable};
+    let folder = tempfile::tempdir().unwrap();
+    // Not GeoJSON, and not a table evacmap reads (one column): the long refusal that names
+    // what each kind of table needs.
+    let odd = folder.path().join("accounts.txt");
+    std::fs::write(
+        &odd,
+        "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin\n",
+    )
+    .unwrap();
+    let mut harness = app_of_size([700.0, 600.0], support::offline_options());
+    support::open_and_wait(&mut harness, &odd);
+    let window = harness.get_by_label("The file could not be opened").rect();
+    let texts: Vec<egui::Rect> = harness
+        .query_all_by(|_| true)
+        .filter(|n| {
+            let node = n.accesskit_node();
+            node.role() != egui::accesskit::Role::TextRun
+                && node
+                    .value()
+                    .is_some_and(|v| v.ends_with("or origin, dest and count (flows)"))
+        })
+        .map(|n| n.rect())
+        .collect();
+    assert!(
+        !texts.is_empty(),
+        "the refusal is shown: {:?}",
+        shown_texts(&harness)
+            .into_iter()
+            .skip_while(|t| !t.contains("could not"))
+            .collect::<Vec<_>>()
+    );
+    for text in texts {
+        assert!(
+            text.right() <= 700.0 && text.right() <= window.right() + 1.0,
+            "{text:?} in {window:?}"
+        );
+        assert!(
+            text.height() > 40.0,
+            "it wraps onto several lines: {text:?}"
+        );
+    }
+}
