@@ -254,18 +254,23 @@ pub fn attribution_ui(ui: &mut Ui, map_rect: Rect, attribution: Option<(String, 
                 .inner_margin(egui::Margin::symmetric(6, 2))
                 .corner_radius(3.0)
                 .show(ui, |ui| {
+                    // Dark text on the light box, whatever the window's theme: the theme's own
+                    // light text would be unreadable here.
+                    let link = Color32::from_rgb(0x00, 0x4f, 0xa3);
+                    ui.visuals_mut().override_text_color = Some(Color32::from_gray(40));
+                    ui.visuals_mut().hyperlink_color = link;
                     ui.horizontal(|ui| {
                         ui.spacing_mut().item_spacing.x = 4.0;
                         if let Some((text, url)) = attribution {
                             if url.is_empty() {
                                 ui.label(RichText::new(text).small());
                             } else {
-                                ui.hyperlink_to(RichText::new(text).small(), url);
+                                ui.hyperlink_to(RichText::new(text).small().color(link), url);
                             }
                             ui.label(RichText::new("|").small());
                         }
                         ui.hyperlink_to(
-                            RichText::new("Natural Earth").small(),
+                            RichText::new("Natural Earth").small().color(link),
                             "https://www.naturalearthdata.com/",
                         )
                         .on_hover_text(
