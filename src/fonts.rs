@@ -15,8 +15,12 @@ pub const ARABIC_FAMILY: &str = "arabic";
 /// and digits, so each Arabic word is a run of its own, as `crate::bidi` expects.
 pub fn install_fonts(ctx: &egui::Context) {
     use egui::epaint::text::{FontData, FontInsert, FontPriority, InsertFontFamily};
-    // No text below 12 px at 1× scale (egui's small style is 9 px), and text that contrasts.
-    ctx.all_styles_mut(crate::ui::text_style::make_readable);
+    // No text below 12 px at 1× scale (egui's small style is 9 px), in exports too.
+    ctx.all_styles_mut(|style| {
+        for font in style.text_styles.values_mut() {
+            font.size = font.size.max(12.0);
+        }
+    });
     let arabic = egui::FontFamily::Name(ARABIC_FAMILY.into());
     let fallback = |extra: Option<(egui::FontFamily, FontPriority)>| -> Vec<InsertFontFamily> {
         [egui::FontFamily::Proportional, egui::FontFamily::Monospace]

@@ -6,6 +6,7 @@
 pub mod app;
 pub mod bidi;
 pub mod cli;
+pub mod colour;
 pub mod command;
 pub mod export;
 pub mod filter;

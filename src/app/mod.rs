@@ -117,7 +117,14 @@ pub struct EvacApp {
     export_message: Option<String>,
 }
 
-pub use crate::fonts::{ARABIC_FAMILY, install_fonts};
+pub use crate::fonts::ARABIC_FAMILY;
+
+/// Sets `ctx` up as the window is: evacmap's fonts, and text styles people can read (no text
+/// below 12 px, colours that contrast). Tests start their harness with it.
+pub fn install_fonts(ctx: &egui::Context) {
+    crate::fonts::install_fonts(ctx);
+    ctx.all_styles_mut(crate::ui::text_style::make_readable);
+}
 
 impl EvacApp {
     /// A story is being read in the background.

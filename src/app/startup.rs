@@ -28,7 +28,7 @@ impl EvacApp {
         reason = "restoring a session is one ordered sequence (saved state, options, files, view); split, its order would be hidden"
     )]
     pub fn new(ctx: &egui::Context, options: AppOptions, stored: Option<PersistedState>) -> Self {
-        crate::fonts::install_fonts(ctx);
+        super::install_fonts(ctx);
         if options.reset {
             // Panel sizes, window positions and the like: egui's own saved state.
             ctx.memory_mut(|memory| *memory = egui::Memory::default());

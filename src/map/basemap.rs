@@ -57,8 +57,8 @@ pub mod palette {
     pub const RIVER: Color32 = Color32::from_rgb(0x7d, 0xb4, 0xd0);
     pub const LABEL: Color32 = Color32::from_rgb(0x55, 0x50, 0x5a);
     // Labels keep a contrast of at least 4.5:1 (WCAG AA) against the land they sit on.
-    pub const GOVERNORATE_LABEL: Color32 = Color32::from_rgb(0x6a, 0x5e, 0x6d);
-    pub const COUNTRY_LABEL: Color32 = Color32::from_rgb(0x66, 0x5e, 0x54);
+    pub const GOVERNORATE_LABEL: Color32 = Color32::from_rgb(0x5a, 0x4f, 0x5d);
+    pub const COUNTRY_LABEL: Color32 = Color32::from_rgb(0x58, 0x50, 0x46);
     pub const WORLD_BORDER: Color32 = Color32::from_rgb(0xb0, 0xa4, 0xb2);
     pub const DISPUTED: Color32 = Color32::from_rgb(0xb0, 0x50, 0x30);
 }

@@ -174,3 +174,21 @@ fn syria_is_filled_in_the_focus_colour() {
         .collect();
     assert!(covering.contains(&palette::FOCUS_COUNTRY));
 }
+
+#[test]
+fn the_basemaps_names_keep_a_readable_contrast_on_land_and_sea() {
+    use crate::colour::{MIN_CONTRAST, contrast};
+    for label in [
+        palette::LABEL,
+        palette::GOVERNORATE_LABEL,
+        palette::COUNTRY_LABEL,
+    ] {
+        for ground in [palette::LAND, palette::SEA, palette::FOCUS_COUNTRY] {
+            assert!(
+                contrast(label, ground) >= MIN_CONTRAST,
+                "{label:?} on {ground:?}: {:.2}",
+                contrast(label, ground)
+            );
+        }
+    }
+}
