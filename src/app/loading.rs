@@ -268,16 +268,9 @@ impl EvacApp {
                                 problem.split_once(": error: "),
                                 problem.split_once(": warning: "),
                             ) {
-                                (Some((_, words)), _) => {
-                                    (crate::ui::text_style::error_colour(ui.visuals()), words)
-                                }
-                                (None, Some((_, words))) => {
-                                    (crate::ui::text_style::warning_colour(ui.visuals()), words)
-                                }
-                                (None, None) => (
-                                    crate::ui::text_style::error_colour(ui.visuals()),
-                                    problem.as_str(),
-                                ),
+                                (Some((_, words)), _) => (ui.visuals().error_fg_color, words),
+                                (None, Some((_, words))) => (ui.visuals().warn_fg_color, words),
+                                (None, None) => (ui.visuals().error_fg_color, problem.as_str()),
                             };
                             ui.add(egui::Label::new(RichText::new(words).color(colour)).wrap());
                             if words != problem {

@@ -136,6 +136,9 @@ struct Label {
     text: String,
     /// Every name it goes by, lower case (a governorate's other spelling in parentheses too).
     aliases: Vec<String>,
+    /// For a governorate: the city labels with one of its names (worked out once): while one
+    /// of them is shown, the governorate's name is left to the city.
+    namesakes: Vec<usize>,
     kind: LabelKind,
     /// Shown from this zoom on.
     min_zoom: f64,
@@ -315,6 +318,7 @@ impl Basemap {
                     text: name.to_uppercase(),
                     kind: LabelKind::Country,
                     aliases: Vec::new(),
+                    namesakes: Vec::new(),
                     min_zoom: if world_has_it {
                         WORLD_TO_REGION_ZOOM
                     } else {
@@ -357,6 +361,7 @@ impl Basemap {
                         .map(|part| part.trim().to_lowercase())
                         .filter(|part| !part.is_empty())
                         .collect(),
+                    namesakes: Vec::new(),
                     min_zoom: 6.0,
                     max_zoom: 12.0,
                     rank: 1.0,
@@ -370,6 +375,7 @@ impl Basemap {
                     text: name.to_owned(),
                     kind: LabelKind::City,
                     aliases: Vec::new(),
+                    namesakes: Vec::new(),
                     min_zoom: number(&properties, "min_zoom").unwrap_or(8.0) - 1.0,
                     max_zoom: f64::INFINITY,
                     rank: number(&properties, "scalerank").unwrap_or(10.0),
@@ -381,6 +387,7 @@ impl Basemap {
                 .partial_cmp(&(b.kind, b.rank))
                 .unwrap_or(std::cmp::Ordering::Equal)
         });
+        find_namesakes(&mut labels);
         let collect_lines = |text: &str| -> Vec<Line> {
             features(text).iter().flat_map(|(g, _)| lines(g)).collect()
         };
@@ -513,19 +520,17 @@ impl Basemap {
                 && zoom <= label.max_zoom
                 && rect.contains(view.to_screen(label.at))
         };
-        // One label a place: a governorate named as a city in view ("Hamah", "Homs (Hims)" and
-        // the city "Hims") is left to the city's label.
-        let cities: Vec<String> = self
-            .labels
-            .iter()
-            .filter(|l| l.kind == LabelKind::City && shown(l))
-            .map(|l| l.text.to_lowercase())
-            .collect();
         for label in &self.labels {
             if !shown(label) {
                 continue;
             }
-            if label.kind == LabelKind::Governorate && cities.iter().any(|c| label.names(c)) {
+            // One label a place: a governorate named as a city in view ("Hamah", "Homs (Hims)"
+            // and the city "Hims") is left to the city's label.
+            if label
+                .namesakes
+                .iter()
+                .any(|&city| shown(&self.labels[city]))
+            {
                 continue;
             }
             if label.kind == LabelKind::City
@@ -583,6 +588,26 @@ impl Label {
     }
 }
 
+/// Notes, for each governorate label, the city labels that go by one of its names.
+fn find_namesakes(labels: &mut [Label]) {
+    let cities: Vec<(usize, String)> = labels
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.kind == LabelKind::City)
+        .map(|(i, l)| (i, l.text.to_lowercase()))
+        .collect();
+    for label in labels
+        .iter_mut()
+        .filter(|l| l.kind == LabelKind::Governorate)
+    {
+        label.namesakes = cities
+            .iter()
+            .filter(|(_, name)| label.names(name))
+            .map(|&(i, _)| i)
+            .collect();
+    }
+}
+
 /// From this zoom on, the region's own country labels replace the world layer's.
 const WORLD_TO_REGION_ZOOM: f64 = 6.0;
 
@@ -617,6 +642,7 @@ fn world_layer(labels: &mut Vec<Label>) -> (Vec<Fill>, Vec<Line>, Vec<String>) {
             text: name.to_uppercase(),
             kind: LabelKind::Country,
             aliases: Vec::new(),
+            namesakes: Vec::new(),
             min_zoom: number(&properties, "min_label").unwrap_or(4.0) - 1.0,
             max_zoom: if touches_region {
                 WORLD_TO_REGION_ZOOM
@@ -635,6 +661,7 @@ fn world_layer(labels: &mut Vec<Label>) -> (Vec<Fill>, Vec<Line>, Vec<String>) {
                 text: name.to_owned(),
                 kind: LabelKind::City,
                 aliases: Vec::new(),
+                namesakes: Vec::new(),
                 min_zoom: number(&properties, "min_zoom").unwrap_or(6.0) - 1.0,
                 max_zoom: f64::INFINITY,
                 rank: number(&properties, "scalerank").unwrap_or(10.0),

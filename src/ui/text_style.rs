@@ -37,8 +37,8 @@ pub fn is_readable(style: &Style) -> bool {
     let texts = [
         visuals.text_color(),
         visuals.weak_text_color(),
-        error_colour(visuals),
-        warning_colour(visuals),
+        visuals.error_fg_color,
+        visuals.warn_fg_color,
     ];
     sizes
         && texts.iter().all(|&text| {
@@ -66,16 +66,6 @@ pub fn make_readable(style: &mut Style) {
         visuals.error_fg_color = Color32::from_rgb(0xa0, 0x20, 0x20);
         visuals.warn_fg_color = Color32::from_rgb(0x80, 0x52, 0x00);
     }
-}
-
-/// The colour of errors in text.
-pub fn error_colour(visuals: &egui::Visuals) -> Color32 {
-    visuals.error_fg_color
-}
-
-/// The colour of warnings in text.
-pub fn warning_colour(visuals: &egui::Visuals) -> Color32 {
-    visuals.warn_fg_color
 }
 
 #[cfg(test)]

@@ -79,14 +79,8 @@ pub(crate) fn click_at(
 fn the_legend_opens_downward_inside_the_map_and_never_covers_the_top_bar() {
     use egui_kittest::kittest::Queryable;
     // A short window: the open legend is taller than the room below it.
-    let app =
-        evacmap::app::EvacApp::new(&egui::Context::default(), support::offline_options(), None);
-    let mut harness = egui_kittest::Harness::builder()
-        .with_size([900.0, 420.0])
-        .with_context_setup(evacmap::app::install_fonts)
-        .build_ui_state(|ui, app: &mut evacmap::app::EvacApp| app.show(ui), app);
-    harness.run_steps(3);
-    support::wait_for_load(&mut harness);
+    let mut harness =
+        support::app_harness_sized([900.0, 420.0], support::offline_options(), None, 1.0 / 60.0);
     let top_bar_bottom = harness.get_by_label("Layers").rect().bottom();
     let map_top = harness.state().map_rect().unwrap().top();
     assert!(map_top >= top_bar_bottom);

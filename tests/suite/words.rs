@@ -128,16 +128,9 @@ fn no_text_is_smaller_than_twelve_points_in_a_frame() {
     }
 }
 
-/// The app in a window of `size`, on the bundled story, offline.
+/// The app in a window of `size`.
 fn app_of_size(size: [f32; 2], options: evacmap::app::AppOptions) -> App {
-    let app = evacmap::app::EvacApp::new(&egui::Context::default(), options, None);
-    let mut harness = egui_kittest::Harness::builder()
-        .with_size(size)
-        .with_context_setup(evacmap::app::install_fonts)
-        .build_ui_state(|ui, app: &mut evacmap::app::EvacApp| app.show(ui), app);
-    harness.run_steps(3);
-    support::wait_for_load(&mut harness);
-    harness
+    support::app_harness_sized(size, options, None, 1.0 / 60.0)
 }
 
 #[test]

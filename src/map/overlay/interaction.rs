@@ -26,7 +26,6 @@ pub enum MapAction {
 
 /// The widgets of one frame's scene, what the pointer is over and what was asked for.
 pub(super) struct Interaction {
-    pub(super) generic: Vec<Response>,
     pub(super) arrows: Vec<Response>,
     pub(super) events: Vec<Response>,
     pub(super) places: Vec<Response>,
@@ -37,32 +36,18 @@ pub(super) struct Interaction {
 }
 
 impl Interaction {
-    /// How each arrow and marker is emphasised: selected, focused, hovered or not.
-    pub(super) fn arrow_emphasis(
+    /// How each of the marks of `features` (arrows or markers, with their widgets'
+    /// `responses`) is emphasised: selected, focused, hovered or not.
+    pub(super) fn emphases(
         &self,
         ui: &Ui,
-        scene: &Scene,
+        features: impl Iterator<Item = FeatureIndex>,
+        responses: &[Response],
         selection: Option<FeatureIndex>,
     ) -> Vec<Emphasis> {
-        scene
-            .arrows
-            .iter()
-            .zip(&self.arrows)
-            .map(|(arrow, r)| emphasis(selection, self.hovered, arrow.index, has_focus(ui, r.id)))
-            .collect()
-    }
-
-    pub(super) fn place_emphasis(
-        &self,
-        ui: &Ui,
-        scene: &Scene,
-        selection: Option<FeatureIndex>,
-    ) -> Vec<Emphasis> {
-        scene
-            .places
-            .iter()
-            .zip(&self.places)
-            .map(|(mark, r)| emphasis(selection, self.hovered, mark.index, has_focus(ui, r.id)))
+        features
+            .zip(responses)
+            .map(|(index, r)| emphasis(selection, self.hovered, index, has_focus(ui, r.id)))
             .collect()
     }
 
@@ -406,7 +391,6 @@ impl StoryOverlay<'_> {
             }
         }
         Interaction {
-            generic,
             arrows,
             events,
             places,

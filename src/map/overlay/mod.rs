@@ -288,6 +288,18 @@ fn rect_bits(rect: Rect) -> [[u32; 2]; 2] {
     [rect.min, rect.max].map(tessellated::point_bits)
 }
 
+/// Labels as drawn: feature, text, place.
+fn drawn_labels(labels: &[scene::PlacedLabel]) -> Vec<DrawnLabel> {
+    labels
+        .iter()
+        .map(|l| DrawnLabel {
+            feature: l.feature,
+            text: l.text.clone(),
+            rect: l.rect,
+        })
+        .collect()
+}
+
 /// What the scene drew, as the app, the status bar, `layout.json` and tests see it.
 fn drawn(scene: &Scene) -> OverlayOutput {
     OverlayOutput {
@@ -306,15 +318,7 @@ fn drawn(scene: &Scene) -> OverlayOutput {
         arrows: scene.arrows.iter().map(|a| a.index).collect(),
         arrows_left_out: scene.arrows_left_out,
         selection_mark: scene.selection_mark,
-        labels: scene
-            .labels
-            .iter()
-            .map(|l| DrawnLabel {
-                feature: l.feature,
-                text: l.text.clone(),
-                rect: l.rect,
-            })
-            .collect(),
+        labels: drawn_labels(&scene.labels),
         events: scene.events.iter().filter_map(|e| e.event()).collect(),
         event_marks: scene
             .events
@@ -328,15 +332,7 @@ fn drawn(scene: &Scene) -> OverlayOutput {
                 is_badge: matches!(e.kind, EventMarkKind::Badge(_)),
             })
             .collect(),
-        arrow_labels: scene
-            .arrow_labels
-            .iter()
-            .map(|l| DrawnLabel {
-                feature: l.feature,
-                text: l.text.clone(),
-                rect: l.rect,
-            })
-            .collect(),
+        arrow_labels: drawn_labels(&scene.arrow_labels),
         clusters: scene
             .clusters
             .iter()

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use egui::epaint::{PathShape, PathStroke};
-use egui::{Color32, FontId, Id, Pos2, Rect, Response, Shape, Stroke, Ui, Vec2, vec2};
+use egui::{Color32, FontId, Id, Pos2, Rect, Shape, Stroke, Ui, Vec2, vec2};
 
 use super::super::events;
 use super::super::layout::tooltip_rect;
@@ -310,23 +310,32 @@ impl StoryOverlay<'_> {
         self.shared.is_none()
     }
 
-    /// Opens (or, with `None`, closes) a mark's group in an export.
-    fn tag(&self, painter: &egui::Painter, kind: &'static str, index: Option<FeatureIndex>) {
+    /// Paints with `draw` the mark of feature `index`; in an export, its shapes are bracketed
+    /// by tags so that vector output groups them under the feature's id and title.
+    fn mark(
+        &self,
+        painter: &egui::Painter,
+        kind: &'static str,
+        index: FeatureIndex,
+        draw: impl FnOnce(),
+    ) {
         if !self.for_export() {
+            draw();
             return;
         }
-        let tag = match index {
-            Some(index) => MarkTag::Begin {
-                kind,
-                id: self.dataset.store().id(index.0).to_owned(),
-                title: super::text::feature_title(self.dataset, index, &self.range),
-            },
-            None => MarkTag::End,
+        let tag = |tag: MarkTag| {
+            painter.add(Shape::Callback(egui::PaintCallback {
+                rect: Rect::NOTHING,
+                callback: Arc::new(tag),
+            }));
         };
-        painter.add(Shape::Callback(egui::PaintCallback {
-            rect: Rect::NOTHING,
-            callback: Arc::new(tag),
-        }));
+        tag(MarkTag::Begin {
+            kind,
+            id: self.dataset.store().id(index.0).to_owned(),
+            title: super::text::feature_title(self.dataset, index, &self.range),
+        });
+        draw();
+        tag(MarkTag::End);
     }
 
     /// Paints `scene`, emphasising what `interaction` says is hovered, focused or selected.
@@ -344,24 +353,34 @@ impl StoryOverlay<'_> {
             p
         };
         let pick = |faded: bool| if faded { &faded_painter } else { painter };
-        for (mark, response) in scene.handled_generic().zip(&interaction.generic) {
-            paint_generic(painter, mark, self.selection == Some(mark.index), response);
+        for mark in scene.handled_generic() {
+            paint_generic(painter, mark, self.selection == Some(mark.index));
         }
         for mark in scene.generic.iter().filter(|m| m.anchor.is_none()) {
             paint_generic_lines(painter, mark);
         }
-        let arrow_emphasis = interaction.arrow_emphasis(ui, scene, self.selection);
+        let arrow_emphasis = interaction.emphases(
+            ui,
+            scene.arrows.iter().map(|a| a.index),
+            &interaction.arrows,
+            self.selection,
+        );
         self.paint_arrows(ui, painter, scene, &arrow_emphasis);
         for mark in &scene.places {
             draw_leader(pick(mark.faded || mark.dimmed), mark);
         }
         let sprites = (!self.for_export()).then(|| DiscSprites::of(ui.ctx()));
-        let place_emphasis = interaction.place_emphasis(ui, scene, self.selection);
-        for (mark, emphasis) in scene.places.iter().zip(place_emphasis) {
-            let target = pick(mark.faded || mark.dimmed);
-            self.tag(target, "places", Some(mark.index));
-            draw_marker(target, sprites.as_ref(), mark, emphasis);
-            self.tag(target, "places", None);
+        let place_emphasis = interaction.emphases(
+            ui,
+            scene.places.iter().map(|m| m.index),
+            &interaction.places,
+            self.selection,
+        );
+        for (place, emphasis) in scene.places.iter().zip(place_emphasis) {
+            let target = pick(place.faded || place.dimmed);
+            self.mark(target, "places", place.index, || {
+                draw_marker(target, sprites.as_ref(), place, emphasis);
+            });
         }
         for (cluster, response) in scene.clusters.iter().zip(&interaction.clusters) {
             let target = pick(cluster.faded);
@@ -372,23 +391,23 @@ impl StoryOverlay<'_> {
             } else {
                 Color32::WHITE
             };
-            self.tag(target, "clusters", Some(cluster.first));
-            draw_disc(
-                target,
-                sprites.as_ref(),
-                cluster.center,
-                cluster.radius,
-                Color32::from_rgb(0x33, 0x41, 0x55),
-                Stroke::new(2.0, ring),
-            );
-            target.text(
-                cluster.center,
-                egui::Align2::CENTER_CENTER,
-                crate::model::format_count(cluster.count as u64),
-                FontId::proportional(12.0),
-                Color32::WHITE,
-            );
-            self.tag(target, "clusters", None);
+            self.mark(target, "clusters", cluster.first, || {
+                draw_disc(
+                    target,
+                    sprites.as_ref(),
+                    cluster.center,
+                    cluster.radius,
+                    Color32::from_rgb(0x33, 0x41, 0x55),
+                    Stroke::new(2.0, ring),
+                );
+                target.text(
+                    cluster.center,
+                    egui::Align2::CENTER_CENTER,
+                    crate::model::format_count(cluster.count as u64),
+                    FontId::proportional(12.0),
+                    Color32::WHITE,
+                );
+            });
         }
         for label in scene.labels.iter().chain(&scene.arrow_labels) {
             paint_label(painter, label);
@@ -401,17 +420,17 @@ impl StoryOverlay<'_> {
                 _ => None,
             };
             let target = pick(mark.faded);
-            match &mark.kind {
+            let Some(first) = mark.first_event() else {
+                continue;
+            };
+            self.mark(target, "events", first, || match &mark.kind {
                 EventMarkKind::Badge(badge) => {
-                    self.tag(target, "events", badge.events.first().copied());
                     events::count_badge(target, mark.center, badge.events.len(), ring);
                 }
-                &EventMarkKind::Symbol { event, event_type } => {
-                    self.tag(target, "events", Some(event));
+                &EventMarkKind::Symbol { event_type, .. } => {
                     target.extend(events::event_symbol(mark.center, event_type, ring));
                 }
-            }
-            self.tag(target, "events", None);
+            });
         }
         if let Some(at) = scene.selection_mark {
             // The selection is not drawn as a mark of its own at this zoom (an event folded into
@@ -442,9 +461,7 @@ impl StoryOverlay<'_> {
             for (arrow, &emphasis) in scene.arrows.iter().zip(emphases) {
                 let mut shapes = Vec::new();
                 shapes_of(arrow, emphasis, &mut shapes);
-                self.tag(painter, "movements", Some(arrow.index));
-                painter.extend(shapes);
-                self.tag(painter, "movements", None);
+                self.mark(painter, "movements", arrow.index, || painter.extend(shapes));
             }
             return;
         }
@@ -560,7 +577,7 @@ fn paint_generic_lines(painter: &egui::Painter, mark: &GenericMark) {
 }
 
 /// Another file's feature: its lines, and its handle (ringed when selected).
-fn paint_generic(painter: &egui::Painter, mark: &GenericMark, selected: bool, _: &Response) {
+fn paint_generic(painter: &egui::Painter, mark: &GenericMark, selected: bool) {
     paint_generic_lines(painter, mark);
     let Some(at) = mark.anchor else {
         return;

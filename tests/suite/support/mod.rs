@@ -182,9 +182,19 @@ pub fn app_harness(
     stored: Option<evacmap::app::PersistedState>,
     step_dt: f32,
 ) -> egui_kittest::Harness<'static, evacmap::app::EvacApp> {
+    app_harness_sized([1280.0, 800.0], options, stored, step_dt)
+}
+
+/// [`app_harness`] in a window of `size`.
+pub fn app_harness_sized(
+    size: [f32; 2],
+    options: evacmap::app::AppOptions,
+    stored: Option<evacmap::app::PersistedState>,
+    step_dt: f32,
+) -> egui_kittest::Harness<'static, evacmap::app::EvacApp> {
     let app = evacmap::app::EvacApp::new(&egui::Context::default(), options, stored);
     let mut harness = egui_kittest::Harness::builder()
-        .with_size([1280.0, 800.0])
+        .with_size(size)
         .with_step_dt(step_dt)
         .with_context_setup(evacmap::app::install_fonts)
         .build_ui_state(|ui, app: &mut evacmap::app::EvacApp| app.show(ui), app);
