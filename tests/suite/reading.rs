@@ -199,7 +199,8 @@ fn focused_target(harness: &App) -> Option<usize> {
 /// Moves the keyboard with arrow keys alone to the first map item whose accessible name
 /// satisfies `wanted`: the shortest way there over the arrow keys' moves (each the nearest item
 /// in that direction, as the app chooses it), pressed one key at a time.
-fn walk_to(harness: &mut App, what: &str, wanted: impl Fn(&str) -> bool) {
+/// Returns how many keys it pressed.
+fn walk_to(harness: &mut App, what: &str, wanted: impl Fn(&str) -> bool) -> usize {
     use evacmap::map::layout::nearest_in_direction;
     const KEYS: [(egui::Key, egui::Vec2); 4] = [
         (egui::Key::ArrowUp, egui::vec2(0.0, -1.0)),
@@ -207,9 +208,9 @@ fn walk_to(harness: &mut App, what: &str, wanted: impl Fn(&str) -> bool) {
         (egui::Key::ArrowLeft, egui::vec2(-1.0, 0.0)),
         (egui::Key::ArrowRight, egui::vec2(1.0, 0.0)),
     ];
-    for _ in 0..40 {
+    for pressed in 0..40 {
         if support::focused_label(harness).is_some_and(|l| wanted(&l)) {
-            return;
+            return pressed;
         }
         let here = focused_target(harness).expect("the keyboard is on the map");
         let targets = harness.state().last_overlay().focus_targets.clone();
@@ -336,16 +337,20 @@ fn the_seeds_path_can_be_walked_with_the_keyboard_alone() {
     use egui_kittest::kittest::Queryable;
     let mut harness = support::app_harness(support::offline_options(), None, 1.0 / 60.0);
     let index_of = |harness: &App, id: &str| harness.state().dataset().index_of(id);
+    // Keys pressed for each step of the walk, said at the end.
+    let mut keys: Vec<(&str, usize)> = Vec::new();
     // Open Qaboun.
     press(&mut harness, egui::Key::Tab);
-    walk_to(&mut harness, "Qaboun", |l| l == "Qaboun");
+    let walked = walk_to(&mut harness, "Qaboun", |l| l == "Qaboun");
     press(&mut harness, egui::Key::Enter);
+    keys.push(("open Qaboun (Tab, arrows, Enter)", walked + 2));
     assert_eq!(harness.state().selection(), index_of(&harness, "qaboun"));
     // Open the 12 May movement.
-    walk_to(&mut harness, "the 12 May movement", |l| {
+    let walked = walk_to(&mut harness, "the 12 May movement", |l| {
         l.starts_with("Evacuation Barzeh") && l.contains("12 May 2017")
     });
     press(&mut harness, egui::Key::Enter);
+    keys.push(("open the 12 May movement (arrows, Enter)", walked + 1));
     assert_eq!(
         harness.state().selection(),
         index_of(&harness, "barzeh-idlib-2017-05-12")
@@ -354,11 +359,13 @@ fn the_seeds_path_can_be_walked_with_the_keyboard_alone() {
     press(&mut harness, egui::Key::F6);
     press(&mut harness, egui::Key::F6);
     assert_eq!(support::focused_label(&harness).as_deref(), Some("▶ Play"));
+    let mut range_keys = 2;
     for _ in 0..15 {
         if support::focused_label(&harness).as_deref() == Some("Range from") {
             break;
         }
         press(&mut harness, egui::Key::Tab);
+        range_keys += 1;
     }
     assert_eq!(
         support::focused_label(&harness).as_deref(),
@@ -371,31 +378,43 @@ fn the_seeds_path_can_be_walked_with_the_keyboard_alone() {
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     harness.get_by_label("until").type_text("2017-05-13");
     press(&mut harness, egui::Key::Enter);
+    // Two Ctrl+A, one Tab between the fields, Enter; the dates typed.
+    keys.push((
+        "set 13 May (F6, F6, Tab to the fields, type both dates, Enter)",
+        range_keys + 4,
+    ));
     let may_13 = "2017-05-13".parse::<chrono::NaiveDate>().unwrap();
     assert_eq!(
         harness.state().range(),
         evacmap::model::DaySpan::days(may_13, may_13)
     );
     // Back to the map with F6, to Qaboun's events: open the badge, then the agreement.
+    let mut back = 0;
     for _ in 0..4 {
         if focused_target(&harness).is_some() {
             break;
         }
         press(&mut harness, egui::Key::F6);
+        back += 1;
     }
     assert!(
         focused_target(&harness).is_some(),
         "F6 came back to the map"
     );
-    walk_to(&mut harness, "Qaboun's events", |l| {
+    let to_badge = walk_to(&mut harness, "Qaboun's events", |l| {
         l.ends_with("events at Qaboun")
     });
     press(&mut harness, egui::Key::Enter);
     harness.run_steps(2);
-    walk_to(&mut harness, "the agreement", |l| {
+    let to_event = walk_to(&mut harness, "the agreement", |l| {
         l.starts_with("Event: Qaboun evacuation agreement")
     });
     press(&mut harness, egui::Key::Enter);
+    keys.push((
+        "open its events (F6 to the map, arrows, Enter; arrows, Enter)",
+        back + to_badge + 1 + to_event + 1,
+    ));
+    eprintln!("keyboard walk of the seed's path: {keys:?}");
     assert_eq!(
         harness.state().selection(),
         index_of(&harness, "qaboun-agreement")
