@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 use super::SaveError;
 use super::geojson::FORMAT_VERSION;
 use crate::model::{
-    Common, ControlClaim, Dataset, Extra, Feature, Figure, Source, Term, Vocabulary,
+    Common, ControlClaim, Dataset, Extra, Feature, Figure, Source, StoryMeta, Term, Vocabulary,
 };
 
 /// The dataset as a GeoJSON FeatureCollection.
@@ -17,23 +17,28 @@ pub fn to_geojson(dataset: &Dataset) -> Value {
     root.insert("type".into(), "FeatureCollection".into());
     let meta = &dataset.meta;
     if meta.version > 0 || !meta.sources.is_empty() || meta.title.is_some() {
-        let mut evacmap = Map::new();
-        evacmap.insert("version".into(), meta.version.max(FORMAT_VERSION).into());
-        put(&mut evacmap, "title", meta.title.as_deref());
-        put(&mut evacmap, "description", meta.description.as_deref());
-        let sources: Map<String, Value> = meta
-            .sources
-            .iter()
-            .map(|s| (s.id.clone(), source_to_json(s)))
-            .collect();
-        evacmap.insert("sources".into(), Value::Object(sources));
-        append(&mut evacmap, &meta.extra);
-        root.insert("evacmap".into(), Value::Object(evacmap));
+        root.insert("evacmap".into(), meta_to_json(meta));
     }
     append(&mut root, &dataset.foreign);
     let features = dataset.features().map(|f| feature_to_json(&f)).collect();
     root.insert("features".into(), Value::Array(features));
     Value::Object(root)
+}
+
+/// The story's own member (`"evacmap"`): version, title, description, sources.
+pub(crate) fn meta_to_json(meta: &StoryMeta) -> Value {
+    let mut evacmap = Map::new();
+    evacmap.insert("version".into(), meta.version.max(FORMAT_VERSION).into());
+    put(&mut evacmap, "title", meta.title.as_deref());
+    put(&mut evacmap, "description", meta.description.as_deref());
+    let sources: Map<String, Value> = meta
+        .sources
+        .iter()
+        .map(|s| (s.id.clone(), source_to_json(s)))
+        .collect();
+    evacmap.insert("sources".into(), Value::Object(sources));
+    append(&mut evacmap, &meta.extra);
+    Value::Object(evacmap)
 }
 
 /// The dataset as pretty-printed GeoJSON text.
@@ -134,7 +139,8 @@ fn common_properties(kind: &str, common: &Common) -> Map<String, Value> {
     map
 }
 
-fn feature_to_json(feature: &Feature) -> Value {
+/// One feature as GeoJSON: known members in a fixed order, unknown ones as they were.
+pub(crate) fn feature_to_json(feature: &Feature) -> Value {
     let common = feature.common();
     let mut properties = match feature {
         Feature::Generic(_) => Map::new(),

@@ -268,7 +268,10 @@ const INDEX_IN_BACKGROUND_FROM: usize = 200_000;
 pub struct IndexSlot {
     ready: MapIndex,
     /// The index being built on a thread, and the story it is for.
-    building: Option<((usize, usize), std::sync::mpsc::Receiver<MapIndex>)>,
+    building: Option<(
+        crate::model::DatasetIdentity,
+        std::sync::mpsc::Receiver<MapIndex>,
+    )>,
 }
 
 impl IndexSlot {
@@ -356,7 +359,7 @@ pub struct IndexCore {
     /// Features of other kinds (from plain GeoJSON files), in file order.
     pub generic: Vec<FeatureIndex>,
     /// The dataset this was built for (its address and size), to tell when it is stale.
-    built_for: (usize, usize),
+    built_for: crate::model::DatasetIdentity,
     levels: Mutex<Vec<Arc<Level>>>,
     /// The zoom level being worked out on a thread, if one is.
     building: Mutex<Option<u8>>,

@@ -2,6 +2,7 @@
 //!
 //! Pure data, no drawing: the map and panels read it, `io` reads and writes it.
 
+pub mod edit;
 pub mod extra;
 pub mod figures;
 pub mod link;
@@ -266,6 +267,39 @@ fn lookup_key(store: &Store, index: usize) -> Option<&str> {
     }
 }
 
+/// Features by the text of their id (see [`Dataset::new`] for which feature an id finds).
+fn ids_of(store: &Store) -> hashbrown::HashTable<u32> {
+    let mut by_id = hashbrown::HashTable::with_capacity(store.len());
+    for i in 0..store.len() {
+        let text = match store.kind(i) {
+            FeatureKind::Generic => match store.own_id(i) {
+                Some(text) => text,
+                None => continue,
+            },
+            _ => store.id(i),
+        };
+        let hash = store::hash(text);
+        let found = by_id.find_mut(hash, |&other: &u32| {
+            lookup_key(store, other as usize) == Some(text)
+        });
+        match found {
+            Some(owner) => {
+                if store.kind(i) != FeatureKind::Generic
+                    && store.kind(*owner as usize) == FeatureKind::Generic
+                {
+                    *owner = i as u32;
+                }
+            }
+            None => {
+                by_id.insert_unique(hash, i as u32, |&other: &u32| {
+                    store::hash(lookup_key(store, other as usize).unwrap_or_default())
+                });
+            }
+        }
+    }
+    by_id
+}
+
 /// One story: every feature of one file, in file order, in the columns of a [`Store`].
 #[derive(Clone, Default)]
 pub struct Dataset {
@@ -275,7 +309,13 @@ pub struct Dataset {
     pub foreign: Extra,
     /// Features by the text of their id, hashed with [`store`]'s hash; the texts stay in the store.
     by_id: hashbrown::HashTable<u32>,
+    /// How many edits changed the columns in place (see [`Self::identity`]).
+    revision: u64,
 }
+
+/// What tells one state of a dataset from another: where its columns are, how many features
+/// they hold, and how many edits changed them.
+pub type DatasetIdentity = (usize, usize, u64);
 
 impl PartialEq for Dataset {
     /// The same story, however its columns happen to be laid out.
@@ -321,39 +361,13 @@ impl Dataset {
                 store.heap_bytes() / store.len()
             );
         }
-        let mut by_id = hashbrown::HashTable::with_capacity(store.len());
-        for i in 0..store.len() {
-            let text = match store.kind(i) {
-                FeatureKind::Generic => match store.own_id(i) {
-                    Some(text) => text,
-                    None => continue,
-                },
-                _ => store.id(i),
-            };
-            let hash = store::hash(text);
-            let found = by_id.find_mut(hash, |&other: &u32| {
-                lookup_key(&store, other as usize) == Some(text)
-            });
-            match found {
-                Some(owner) => {
-                    if store.kind(i) != FeatureKind::Generic
-                        && store.kind(*owner as usize) == FeatureKind::Generic
-                    {
-                        *owner = i as u32;
-                    }
-                }
-                None => {
-                    by_id.insert_unique(hash, i as u32, |&other: &u32| {
-                        store::hash(lookup_key(&store, other as usize).unwrap_or_default())
-                    });
-                }
-            }
-        }
+        let by_id = ids_of(&store);
         Self {
             meta,
             store,
             foreign,
             by_id,
+            revision: 0,
         }
     }
 
@@ -377,8 +391,43 @@ impl Dataset {
     }
 
     /// Tells this dataset from one that replaced it (where its columns are, and how many).
-    pub fn identity(&self) -> (usize, usize) {
-        (self.store.identity(), self.len())
+    pub fn identity(&self) -> DatasetIdentity {
+        (self.store.identity(), self.len(), self.revision)
+    }
+
+    /// Puts `feature` where feature `index` is.
+    pub fn replace_feature(&mut self, index: FeatureIndex, feature: &Feature) {
+        let same_id = self.get(index).is_some_and(|old| {
+            old.id() == feature.id() && lookup_key(&self.store, index.0).is_some()
+        }) && !matches!(feature, Feature::Generic(_));
+        self.store.replace(index.0, feature);
+        self.edited(!same_id);
+    }
+
+    /// Puts `feature` at `index`, the features from there on one further.
+    pub fn insert_feature(&mut self, index: FeatureIndex, feature: &Feature) {
+        self.store.insert(index.0, feature);
+        self.edited(true);
+    }
+
+    /// Takes feature `index` out, the features after it one closer.
+    pub fn remove_feature(&mut self, index: FeatureIndex) {
+        self.store.remove(index.0);
+        self.edited(true);
+    }
+
+    /// Replaces the story's list of sources.
+    pub fn set_sources(&mut self, sources: Vec<Source>) {
+        self.meta.sources = sources;
+        self.revision += 1;
+    }
+
+    /// After an edit: the ids found again where they may have moved, and a new revision.
+    fn edited(&mut self, ids_moved: bool) {
+        if ids_moved {
+            self.by_id = ids_of(&self.store);
+        }
+        self.revision += 1;
     }
 
     /// Every feature, whole, in file order.

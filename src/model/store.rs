@@ -11,6 +11,7 @@
 use geo::{Coord, Geometry};
 use serde_json::{Map, Value};
 
+mod edit;
 mod read;
 mod write;
 

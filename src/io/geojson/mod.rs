@@ -30,6 +30,7 @@ use parallel::{Stop, read_features_apart};
 
 mod big_file;
 mod checker;
+pub mod edit_check;
 mod features;
 pub mod json;
 mod kinds;

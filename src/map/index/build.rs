@@ -108,7 +108,7 @@ impl IndexCore {
         }
     }
 
-    fn identity(dataset: &Dataset) -> (usize, usize) {
+    fn identity(dataset: &Dataset) -> crate::model::DatasetIdentity {
         dataset.identity()
     }
 

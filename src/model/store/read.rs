@@ -212,6 +212,17 @@ impl Store {
         self.words(self.sources[index])
     }
 
+    /// The sources a place's control claims cite, claim by claim.
+    pub fn claim_sources(&self, index: usize) -> impl Iterator<Item = &str> {
+        let run = match self.kinds[index] {
+            FeatureKind::Place => self.places[self.rows[index] as usize].control,
+            _ => Run::default(),
+        };
+        self.claims[run.range()]
+            .iter()
+            .flat_map(|claim| self.words(claim.sources))
+    }
+
     /// The sources a movement's or event's figures cite, figure by figure.
     pub fn figure_sources(&self, index: usize) -> impl Iterator<Item = &str> {
         self.figures[self.figure_run(index).range()]

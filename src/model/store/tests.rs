@@ -8,14 +8,14 @@ use geo::{LineString, Polygon};
 use serde_json::json;
 
 /// Random features from the generator's dice, so that a failure repeats.
-struct Random(crate::generate::Dice);
+pub(super) struct Random(pub(super) crate::generate::Dice);
 
 impl Random {
     fn next(&mut self) -> u64 {
         self.0.next()
     }
 
-    fn below(&mut self, n: u64) -> u64 {
+    pub(super) fn below(&mut self, n: u64) -> u64 {
         self.0.below(n)
     }
 
@@ -129,7 +129,7 @@ impl Random {
         }
     }
 
-    fn feature(&mut self, n: usize) -> Feature {
+    pub(super) fn feature(&mut self, n: usize) -> Feature {
         let common = self.common(n);
         match self.below(4) {
             0 => Feature::Place(Place {
