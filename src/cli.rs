@@ -1,5 +1,6 @@
 //! The command line: `evacmap [FILE]` opens the window; `check` and `list` work without one.
 
+use crate::model::edit::Origins;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -563,6 +564,7 @@ pub fn convert(
         return Ok(2);
     };
     let mut stories = Vec::new();
+    let mut read_from = None;
     let mut failed = false;
     // A flow table and its locations make one story.
     for (input, companions) in crate::open::group_companions(inputs) {
@@ -572,8 +574,11 @@ pub fn convert(
             ..columns.options(&[])
         };
         let name = crate::io::source::origin_name(input);
+        // Stamped before reading: a file that changes meanwhile is not copied from.
+        let original = crate::io::save::Original::file(input).ok();
         match load_file(input, &options) {
             Ok(loaded) => {
+                read_from = original.map(|o| (o, Origins::read(loaded.dataset.len())));
                 for warning in &loaded.warnings {
                     writeln!(err, "{name}:{warning}")?;
                 }
@@ -594,9 +599,17 @@ pub fn convert(
         writeln!(err, "evacmap: convert: nothing was written")?;
         return Ok(1);
     }
-    let dataset = crate::import::merge(stories);
-    match crate::io::save_file(target, &dataset) {
-        Ok(()) => {
+    // One file is written back as it was read; several become one story evacmap's way.
+    let read_from = read_from.filter(|_| stories.len() == 1);
+    let dataset = match <[_; 1]>::try_from(stories) {
+        Ok([(_, only)]) => only,
+        Err(stories) => crate::import::merge(stories),
+    };
+    let read_from = read_from
+        .as_ref()
+        .map(|(original, origins)| (original, origins));
+    match crate::io::save_story(target, &dataset, read_from) {
+        Ok(_) => {
             writeln!(
                 out,
                 "{}: {} features, {} sources",

@@ -3,6 +3,7 @@
 pub mod geojson;
 pub mod problem;
 pub mod progress;
+pub mod save;
 pub mod source;
 pub mod text;
 pub mod write;
@@ -10,8 +11,9 @@ pub mod write;
 pub use geojson::{Loaded, load_file, load_file_with_limit, load_file_with_progress, parse_bytes};
 pub use problem::{Location, Problem, ProblemReport, Severity};
 pub use progress::LoadProgress;
+pub use save::{SaveError, save_story};
 pub use source::{MAX_FILE_BYTES, STDIN_PATH};
-pub use write::{save_file, to_geojson, to_geojson_string};
+pub use write::{to_geojson, to_geojson_string};
 
 /// Why a story could not be loaded. The previous data, if any, stays as it was.
 #[derive(Debug, thiserror::Error)]
@@ -74,13 +76,4 @@ pub fn describe_io_error(error: &std::io::Error) -> String {
             }
         }
     }
-}
-
-/// Why a story could not be saved. The file on disk is unchanged.
-#[derive(Debug, thiserror::Error)]
-#[error("{path}: cannot save: {}", describe_io_error(source))]
-pub struct SaveError {
-    pub path: String,
-    #[source]
-    pub source: std::io::Error,
 }

@@ -1,11 +1,7 @@
 //! Writing a story back to GeoJSON: known members in a fixed order, unknown ones as they were.
 
-use std::io::Write as _;
-use std::path::Path;
-
 use serde_json::{Map, Value, json};
 
-use super::SaveError;
 use super::geojson::FORMAT_VERSION;
 use crate::model::{
     Common, ControlClaim, Dataset, Extra, Feature, Figure, Source, StoryMeta, Term, Vocabulary,
@@ -13,6 +9,14 @@ use crate::model::{
 
 /// The dataset as a GeoJSON FeatureCollection.
 pub fn to_geojson(dataset: &Dataset) -> Value {
+    let mut root = to_geojson_without_features(dataset);
+    let features = dataset.features().map(|f| feature_to_json(&f)).collect();
+    root.insert("features".into(), Value::Array(features));
+    Value::Object(root)
+}
+
+/// The collection's own members: its type, the story's member, the unknown ones.
+pub(crate) fn to_geojson_without_features(dataset: &Dataset) -> Map<String, Value> {
     let mut root = Map::new();
     root.insert("type".into(), "FeatureCollection".into());
     let meta = &dataset.meta;
@@ -20,9 +24,7 @@ pub fn to_geojson(dataset: &Dataset) -> Value {
         root.insert("evacmap".into(), meta_to_json(meta));
     }
     append(&mut root, &dataset.foreign);
-    let features = dataset.features().map(|f| feature_to_json(&f)).collect();
-    root.insert("features".into(), Value::Array(features));
-    Value::Object(root)
+    root
 }
 
 /// The story's own member (`"evacmap"`): version, title, description, sources.
@@ -47,24 +49,6 @@ pub fn to_geojson_string(dataset: &Dataset) -> String {
         serde_json::to_string_pretty(&to_geojson(dataset)).unwrap_or_else(|_| String::from("{}"));
     text.push('\n');
     text
-}
-
-/// Saves atomically: the file is either the old one or the complete new one, never half-written.
-pub fn save_file(path: &Path, dataset: &Dataset) -> Result<(), SaveError> {
-    let text = to_geojson_string(dataset);
-    let error = |source| SaveError {
-        path: path.display().to_string(),
-        source,
-    };
-    let directory = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let mut temporary = tempfile::NamedTempFile::new_in(directory).map_err(error)?;
-    temporary.write_all(text.as_bytes()).map_err(error)?;
-    temporary.as_file().sync_all().map_err(error)?;
-    temporary.persist(path).map_err(|e| error(e.error))?;
-    Ok(())
 }
 
 fn put(map: &mut Map<String, Value>, key: &str, value: Option<&str>) {

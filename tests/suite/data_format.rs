@@ -249,14 +249,14 @@ fn saving_is_atomic_and_a_failed_save_leaves_the_file_as_it_was() {
     let dataset = load_file(&fixture("good", "minimal.geojson"))
         .unwrap()
         .dataset;
-    evacmap::io::save_file(&path, &dataset).unwrap();
+    evacmap::io::save_story(&path, &dataset, None).unwrap();
     let reloaded = load_file(&path).unwrap().dataset;
     assert_eq!(reloaded, dataset);
     // No temporary files are left beside it.
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     // Saving into a directory that does not exist fails and creates nothing.
     let missing = dir.path().join("no/such/dir/story.geojson");
-    assert!(evacmap::io::save_file(&missing, &dataset).is_err());
+    assert!(evacmap::io::save_story(&missing, &dataset, None).is_err());
     assert!(!missing.exists());
 }
 

@@ -76,6 +76,55 @@ pub fn outline(text: &[u8]) -> Option<Outline> {
     })
 }
 
+/// A member of a JSON object: its name, and where its key (with quotes) and its value are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    pub name: String,
+    pub key: Range<usize>,
+    pub value: Range<usize>,
+}
+
+/// The members of the object that `text` is (space around it allowed), in order, and where the
+/// object is; `None` when `text` is not one object the scan follows.
+pub fn object_members(text: &[u8]) -> Option<(Vec<Member>, Range<usize>)> {
+    let mut scan = Scan { text, pos: 0 };
+    scan.skip_space();
+    let start = scan.pos;
+    scan.expect(b'{')?;
+    let mut members = Vec::new();
+    scan.skip_space();
+    if scan.peek()? == b'}' {
+        scan.pos += 1;
+    } else {
+        loop {
+            scan.skip_space();
+            let key_start = scan.pos;
+            let key_end = scan.string_end(key_start)?;
+            let name = serde_json::from_slice::<String>(&text[key_start..key_end]).ok()?;
+            scan.pos = key_end;
+            scan.skip_space();
+            scan.expect(b':')?;
+            scan.skip_space();
+            let (value_end, _) = scan.value_end(scan.pos)?;
+            members.push(Member {
+                name,
+                key: key_start..key_end,
+                value: scan.pos..value_end,
+            });
+            scan.pos = value_end;
+            scan.skip_space();
+            match scan.next()? {
+                b',' => continue,
+                b'}' => break,
+                _ => return None,
+            }
+        }
+    }
+    let end = scan.pos;
+    scan.skip_space();
+    (scan.pos == text.len()).then_some((members, start..end))
+}
+
 struct Scan<'a> {
     text: &'a [u8],
     pos: usize,
