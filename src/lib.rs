@@ -8,6 +8,7 @@ pub mod bidi;
 pub mod cli;
 pub mod colour;
 pub mod command;
+pub mod editing;
 pub mod export;
 pub mod filter;
 pub mod fonts;

@@ -53,6 +53,22 @@ pub fn check_sources(meta: &StoryMeta, sources: &[Source]) -> Vec<Problem> {
     checker.problems
 }
 
+/// A feature from its JSON as evacmap writes it (a journal's), read by the loader's rules;
+/// `None` when those find an error in it. References to places and sources are not checked:
+/// that is for the story it goes into.
+pub fn feature_from_json(value: &serde_json::Value) -> Option<Feature> {
+    let mut checker = Checker::default();
+    let feature = checker.read_item(0, value)?;
+    (!checker.problems.iter().any(Problem::is_error)).then_some(feature)
+}
+
+/// The sources of a story's member (`"evacmap"`) in JSON as evacmap writes it.
+pub fn sources_from_json(value: &serde_json::Value) -> Option<Vec<Source>> {
+    let mut checker = Checker::default();
+    let meta = checker.read_meta(value);
+    (!checker.problems.iter().any(Problem::is_error)).then_some(meta.sources)
+}
+
 /// The features that cite source `id`, by index: a source still cited cannot be deleted.
 pub fn citing_features(dataset: &Dataset, id: &str) -> Vec<FeatureIndex> {
     let store = dataset.store();

@@ -197,6 +197,18 @@ impl History {
         &self.done
     }
 
+    /// After a save: rows are numbered as in the new file, so what the edits remembered of
+    /// where removed features were in the old one no longer applies (undone, they are new).
+    pub fn forget_origins(&mut self) {
+        for edit in self.done.iter_mut().chain(&mut self.undone) {
+            for change in &mut edit.changes {
+                if let Change::Feature { origin, .. } = change {
+                    *origin = Origins::NEW;
+                }
+            }
+        }
+    }
+
     /// Whether the story differs from the file it was read from or last saved to.
     pub fn is_unsaved(&self) -> bool {
         self.saved_at != Some(self.done.len())
