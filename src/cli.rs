@@ -79,6 +79,11 @@ pub struct WindowArgs {
     /// world, 36.32,33.54,13 for Damascus).
     #[arg(long, value_name = "LON,LAT,ZOOM", value_parser = parse_view, allow_hyphen_values = true)]
     pub view: Option<(f64, f64, f64)>,
+
+    /// For tests of the recovery journal: once the story is read, rename feature ID to NAME as
+    /// an edit (as if typed in its form). Repeatable.
+    #[arg(long = "test-rename", value_name = "ID=NAME", hide = true)]
+    pub test_renames: Vec<String>,
 }
 
 fn parse_labels(text: &str) -> Result<crate::model::names::LabelLanguage, String> {

@@ -68,6 +68,83 @@ pub enum Command {
         crate::import::columns::ColumnMapping,
     ),
     CloseColumnsDialog,
+    /// Edit mode's commands.
+    Edit(EditCommand),
+    /// What to do with unsaved edits before the window closes or another file opens.
+    ResolveUnsaved(UnsavedChoice),
+    /// The file being edited changed on disk while there were unsaved edits.
+    ResolveExternalChange(ExternalChoice),
+}
+
+/// What edit mode is asked to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EditCommand {
+    /// Turn edit mode on or off (E): the map is read-only until it is on.
+    ToggleMode,
+    /// Make an edit (from a form or the map); undoable.
+    Perform(Box<crate::model::edit::Edit>),
+    Undo,
+    Redo,
+    /// Save where the story is (Ctrl+S); the bundled story asks where.
+    Save,
+    /// Save the story to another file, which it is then.
+    SaveAs(std::path::PathBuf),
+    /// Show or close the Save as dialog.
+    ToggleSaveAs,
+    /// Open an edit form.
+    OpenForm(FormRequest),
+    CloseForm,
+    /// Move a place (and the ends of the movement lines drawn from it).
+    MovePlace {
+        place: FeatureIndex,
+        lon: f64,
+        lat: f64,
+    },
+    /// Delete a feature (undoable; not a place something still happens at).
+    DeleteFeature(FeatureIndex),
+    /// Replay the unsaved edits found at start (true), or let them go.
+    RestoreEdits(bool),
+}
+
+/// Which edit form to open.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FormRequest {
+    NewPlace {
+        lon: f64,
+        lat: f64,
+    },
+    /// A new movement, from and to these places where known.
+    NewMovement {
+        from: Option<FeatureIndex>,
+        to: Option<FeatureIndex>,
+    },
+    /// A new event at the selected place, or in the middle of the view.
+    NewEvent {
+        place: Option<FeatureIndex>,
+        point: Option<(f64, f64)>,
+    },
+    /// The form of a place, movement or event.
+    Feature(FeatureIndex),
+    Sources,
+}
+
+/// The answer to "save the edits first?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnsavedChoice {
+    Save,
+    Discard,
+    Cancel,
+}
+
+/// The answer to "the file changed on disk while you edited it".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExternalChoice {
+    /// Read the file again; the unsaved edits go.
+    Reload,
+    /// Keep the edits: save them under another name.
+    KeepMine,
+    /// List what differs between the file on disk and the story edited.
+    Compare,
 }
 
 impl From<crate::map::overlay::MapAction> for Command {
@@ -77,6 +154,18 @@ impl From<crate::map::overlay::MapAction> for Command {
             MapAction::Select(index) => Command::Select(index),
             MapAction::SelectMovements(movements) => Command::SelectMovements(movements),
             MapAction::ZoomTo(bounds) => Command::ZoomTo(bounds),
+            MapAction::AddPlaceAt { lon, lat } => {
+                Command::Edit(EditCommand::OpenForm(FormRequest::NewPlace { lon, lat }))
+            }
+            MapAction::MovePlace { place, lon, lat } => {
+                Command::Edit(EditCommand::MovePlace { place, lon, lat })
+            }
+            MapAction::Connect { from, to } => {
+                Command::Edit(EditCommand::OpenForm(FormRequest::NewMovement {
+                    from: Some(from),
+                    to: Some(to),
+                }))
+            }
         }
     }
 }

@@ -45,6 +45,9 @@ pub struct Layer {
     pub date_properties: Vec<String>,
     /// The property the time filter uses for them.
     pub date_property: Option<String>,
+    /// The file as it was when read: a save copies untouched features from it only while it
+    /// still is.
+    pub stamp: Option<crate::io::save::FileStamp>,
 }
 
 impl Layer {
@@ -62,6 +65,7 @@ impl Layer {
             failure: None,
             date_property: date_properties.first().cloned(),
             date_properties,
+            stamp: None,
         }
     }
 
@@ -103,6 +107,11 @@ impl LayerSet {
 
     pub fn layers(&self) -> &[Layer] {
         &self.layers
+    }
+
+    /// The layer at `index`, to change (its data when it is edited).
+    pub fn layer_mut(&mut self, index: usize) -> Option<&mut Layer> {
+        self.layers.get_mut(index)
     }
 
     pub fn is_empty(&self) -> bool {

@@ -12,11 +12,7 @@ impl EvacApp {
                 self.selection = None;
                 self.selected_movements = Some(movements);
             }
-            Command::Select(selection) => {
-                self.selected_movements = None;
-                self.selection = selection;
-                self.reveal_selection = selection.is_some();
-            }
+            Command::Select(selection) => self.select(selection),
             Command::Show(index) => {
                 self.auto_fitted = None;
                 self.selected_movements = None;
@@ -68,9 +64,10 @@ impl EvacApp {
             Command::ToggleExport => self.export_open = !self.export_open,
             Command::ToggleLegend => self.state.legend_closed = !self.state.legend_closed,
             Command::Export(request) => self.start_export(*request),
-            Command::Open(path) => {
-                self.open_dialog.open = false;
-                self.open(&path);
+            Command::Open(path) => self.open_asking(path),
+            Command::Edit(command) => self.apply_edit(command),
+            Command::ResolveUnsaved(_) | Command::ResolveExternalChange(_) => {
+                self.resolve(ctx, command);
             }
             Command::ToggleOpenDialog => {
                 if self.open_dialog.open {

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use egui::{Id, Key, vec2};
 
 use super::EvacApp;
+use crate::command::EditCommand;
 use crate::ui::Command;
 
 /// The keyboard, as the help overlay lists it.
@@ -31,6 +32,17 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ),
     ("Enter", "Select the focused marker or arrow"),
     ("Esc", "Clear the selection (and leave the map)"),
+    (
+        "E",
+        "Edit mode on or off (the map is read-only until it is on)",
+    ),
+    ("Ctrl+Z", "Undo the last edit"),
+    ("Ctrl+Shift+Z or Ctrl+Y", "Redo"),
+    ("Ctrl+S", "Save the story"),
+    (
+        "Delete",
+        "Delete the selected feature (in edit mode; undoable)",
+    ),
     ("F1 or ?", "Show or hide this list"),
 ];
 
@@ -41,9 +53,32 @@ impl EvacApp {
         if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, Key::F)) {
             self.focus_search = true;
         }
+        // Saving works wherever the focus is (a form's field included).
+        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, Key::S)) {
+            commands.push(Command::Edit(EditCommand::Save));
+        }
         self.keyboard_focus(ctx);
         if ctx.egui_wants_keyboard_input() {
+            // A text field keeps its own undo.
             return commands;
+        }
+        let redo = ctx.input_mut(|i| {
+            i.consume_key(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, Key::Z)
+                || i.consume_key(egui::Modifiers::COMMAND, Key::Y)
+        });
+        if redo {
+            commands.push(Command::Edit(EditCommand::Redo));
+        } else if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, Key::Z)) {
+            commands.push(Command::Edit(EditCommand::Undo));
+        }
+        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::E)) {
+            commands.push(Command::Edit(EditCommand::ToggleMode));
+        }
+        if self.edit.mode
+            && let Some(selection) = self.selection
+            && ctx.input(|i| i.key_pressed(Key::Delete))
+        {
+            commands.push(Command::Edit(EditCommand::DeleteFeature(selection)));
         }
         ctx.input(|input| {
             if input.key_pressed(Key::Space) {

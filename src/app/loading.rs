@@ -160,20 +160,42 @@ impl EvacApp {
             .unwrap_or_default();
         if let Some(index) = changed.iter().find_map(|p| self.layer_set.find(p)) {
             let layer = &self.layer_set.layers()[index];
-            let (Some(path), companions) = (layer.path.clone(), layer.companions.clone()) else {
+            let Some(path) = layer.path.clone() else {
                 return;
             };
-            self.loading = Some(PendingLoad {
-                job: LoadJob::start_import(&path, import_options(&self.state, companions.clone())),
-                at_startup: false,
-                select: None,
-                reload: true,
-                companions,
-            });
+            if self.edit.session.is_some() && index == 0 {
+                // Our own save changes the file too: only another program's change counts.
+                if crate::io::save::FileStamp::of(&path).ok() == layer.stamp {
+                    return;
+                }
+                if self.has_unsaved_edits() {
+                    // The live reload must not drop the edits: the user chooses.
+                    self.edit.changed_on_disk = true;
+                    return;
+                }
+                self.end_session();
+            }
+            self.reload_layer(&path);
         } else if !self.queued_files.is_empty() {
             let (path, companions) = self.queued_files.remove(0);
             self.open_with(&path, companions);
         }
+    }
+
+    /// Reads the file of an open layer again (it changed on disk).
+    pub(super) fn reload_layer(&mut self, path: &Path) {
+        let companions = self
+            .layer_set
+            .find(path)
+            .map(|i| self.layer_set.layers()[i].companions.clone())
+            .unwrap_or_default();
+        self.loading = Some(PendingLoad {
+            job: LoadJob::start_import(path, import_options(&self.state, companions.clone())),
+            at_startup: false,
+            select: None,
+            reload: true,
+            companions,
+        });
     }
 
     /// Applies a finished load, if there is one.
@@ -199,9 +221,13 @@ impl EvacApp {
                 log::info!("read {} in the background", path.display());
                 let mut layer = Layer::from_loaded(loaded, path);
                 layer.companions = pending.companions.clone();
+                layer.stamp = pending.job.stamp();
                 self.layer_set.add(layer);
                 self.remember_recent(path);
                 self.apply_layers();
+                if !pending.reload {
+                    self.look_for_recovery();
+                }
                 if let Some(id) = &pending.select {
                     self.selection = self.story.dataset.index_of(id);
                 }

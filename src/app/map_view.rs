@@ -88,6 +88,7 @@ impl EvacApp {
         let plugin = StoryOverlay {
             state_key: Some(state_key),
             layer_rings: &layer_rings,
+            editing: self.edit.mode,
             highlight,
             dataset: &self.story.dataset,
             shared: Some(&self.story.dataset),

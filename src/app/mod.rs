@@ -19,6 +19,8 @@ use crate::ui::event_list::{EventCatalogue, SearchHighlight};
 use crate::ui::timeline::TimelineState;
 
 mod command_handling;
+mod edit_prompts;
+mod editing;
 mod export;
 mod keyboard;
 mod loading;
@@ -115,6 +117,8 @@ pub struct EvacApp {
     export_job: Option<crate::export::job::ExportJob>,
     /// What the last export did, shown in the dialog.
     export_message: Option<String>,
+    /// Edit mode, the edits and their questions.
+    edit: editing::EditState,
 }
 
 pub use crate::fonts::ARABIC_FAMILY;

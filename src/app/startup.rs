@@ -160,11 +160,19 @@ impl EvacApp {
             export_open: false,
             export_job: None,
             export_message: None,
+            edit: super::editing::EditState {
+                journal_dir: options.journal_dir.clone(),
+                test_renames: options.test_renames.clone(),
+                ..Default::default()
+            },
         };
         if app.loading.is_none() {
             app.state.last_file = None;
         }
         app.reindex();
+        if app.loading.is_none() {
+            app.look_for_recovery();
+        }
         app.use_tiles(ctx, tile_provider);
         if app.loading.is_none()
             && let Some(id) = &select
@@ -203,6 +211,18 @@ pub fn run(args: WindowArgs) -> i32 {
         view: args.view,
         exit_code: ExitCodeSlot::default(),
         exit_after_screenshot: true,
+        // A screenshot shows the story, never a question about edits of another session.
+        journal_dir: args
+            .screenshot
+            .is_none()
+            .then(crate::editing::default_journal_dir)
+            .flatten(),
+        test_renames: args
+            .test_renames
+            .iter()
+            .filter_map(|r| r.split_once('='))
+            .map(|(id, name)| (id.to_owned(), name.to_owned()))
+            .collect(),
     };
     let size = args.size.unwrap_or((1280.0, 800.0));
     let native = eframe::NativeOptions {

@@ -103,6 +103,11 @@ pub struct AppOptions {
     pub labels: Option<crate::model::names::LabelLanguage>,
     /// `--view LON,LAT,ZOOM`: start there instead of framing the story.
     pub view: Option<(f64, f64, f64)>,
+    /// Where the recovery journals of unsaved edits are kept; `None`: edits are not journaled
+    /// (the window sets the user's data folder; tests a folder of their own).
+    pub journal_dir: Option<std::path::PathBuf>,
+    /// `--test-rename ID=NAME`: edits made once the story is read (the journal's tests).
+    pub test_renames: Vec<(String, String)>,
 }
 /// How a file is read: with `companions`, and the columns chosen before for tables of no known
 /// kind.

@@ -26,12 +26,27 @@ impl EvacApp {
         self.poll_load(ui.ctx());
         self.poll_files(ui.ctx());
         self.advance_playback(ui.ctx());
+        self.apply_test_renames();
+        self.keep_unsaved_edits_on_close(ui.ctx());
+        self.update_title(ui.ctx());
         let mut commands = self.keyboard_commands(ui.ctx());
         self.open_dropped_files(ui.ctx());
 
         egui::Panel::top("menu").show(ui, |ui| {
             commands.extend(self.top_bar_ui(ui));
         });
+        let edit_bar = self.edit.mode
+            || self.edit.message.is_some()
+            || self
+                .edit
+                .session
+                .as_ref()
+                .is_some_and(|s| s.journal_error.is_some());
+        if edit_bar {
+            egui::Panel::top("edit bar").show(ui, |ui| {
+                commands.extend(self.edit_bar_ui(ui));
+            });
+        }
         egui::Panel::bottom("status").show(ui, |ui| {
             let tiles = match (&self.tiles, &self.tile_error) {
                 _ if !self.state.draw.tiles => "hidden".to_owned(),
@@ -174,6 +189,7 @@ impl EvacApp {
         }
         self.help_ui(ui.ctx());
         self.load_error_ui(ui.ctx());
+        commands.extend(self.edit_windows(ui.ctx()));
 
         for command in commands {
             self.apply(ui.ctx(), command);
@@ -232,7 +248,22 @@ impl EvacApp {
 
     #[must_use = "the commands are for the app to apply"]
     pub(super) fn top_bar_ui(&mut self, ui: &mut Ui) -> Vec<Command> {
+        // Asked of the file only while the Edit or File menu may show it.
+        let not_editable = if self.edit.session.is_some() {
+            None
+        } else {
+            self.why_not_editable()
+        };
+        let history = self.edit.session.as_ref().map(|s| &s.history);
         let input = crate::ui::top_bar::TopBar {
+            edit: crate::ui::top_bar::EditMenu {
+                mode: self.edit.mode,
+                not_editable: not_editable.as_deref(),
+                undo: history.and_then(|h| h.undo_label()),
+                redo: history.and_then(|h| h.redo_label()),
+                unsaved: self.has_unsaved_edits(),
+                selection: self.selection,
+            },
             draw: self.state.draw,
             tile_provider: &self.tile_provider,
             tile_cache: &self.state.tile_cache,

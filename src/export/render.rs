@@ -212,6 +212,7 @@ fn draw_page(
             highlight: None,
             basemap: Some((basemap, slot)),
             layer_rings: &[],
+            editing: false,
             output: overlay,
         };
         Map::new(tiles, memory, lon_lat(36.3, 33.5))

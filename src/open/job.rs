@@ -13,6 +13,8 @@ pub struct LoadJob {
     receiver: Receiver<Result<Loaded, OpenError>>,
     progress: Arc<LoadProgress>,
     started: std::time::Instant,
+    /// The file as it was when reading began: a save copies from it only while it still is.
+    stamp: Option<crate::io::save::FileStamp>,
 }
 
 impl LoadJob {
@@ -34,6 +36,7 @@ impl LoadJob {
         path: &Path,
         loader: impl FnOnce(&Path, &LoadProgress) -> Result<Loaded, E> + Send + 'static,
     ) -> Self {
+        let stamp = crate::io::save::FileStamp::of(path).ok();
         let (sender, receiver) = mpsc::channel();
         let owned = path.to_owned();
         let progress = Arc::new(LoadProgress::default());
@@ -63,6 +66,7 @@ impl LoadJob {
                 receiver: failed,
                 progress,
                 started: std::time::Instant::now(),
+                stamp,
             };
         }
         Self {
@@ -70,7 +74,13 @@ impl LoadJob {
             receiver,
             progress,
             started: std::time::Instant::now(),
+            stamp,
         }
+    }
+
+    /// The file as it was when reading began (`None` for what is not a file on disk).
+    pub fn stamp(&self) -> Option<crate::io::save::FileStamp> {
+        self.stamp
     }
 
     /// How long it has been reading.

@@ -3,6 +3,7 @@
 pub mod basemap_menu;
 pub mod columns_dialog;
 pub mod details;
+pub mod edit;
 pub mod event_list;
 pub mod export_dialog;
 pub mod files_panel;

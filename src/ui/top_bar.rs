@@ -7,7 +7,7 @@ use egui::{RichText, Ui};
 
 use super::basemap_menu::{BasemapForm, basemap_menu_ui};
 use super::{Panels, sidebar};
-use crate::command::Command;
+use crate::command::{Command, EditCommand, FormRequest};
 use crate::map::tiles::{CacheSettings, TileProvider};
 use crate::map::toggles::DrawToggles;
 
@@ -18,6 +18,87 @@ pub struct TopBar<'a> {
     pub tile_cache: &'a CacheSettings,
     pub panels: Panels,
     pub recent_files: &'a [PathBuf],
+    pub edit: EditMenu<'a>,
+}
+
+/// What the Edit menu offers this frame.
+pub struct EditMenu<'a> {
+    pub mode: bool,
+    /// Why the story cannot be edited, when it cannot.
+    pub not_editable: Option<&'a str>,
+    pub undo: Option<&'a str>,
+    pub redo: Option<&'a str>,
+    pub unsaved: bool,
+    pub selection: Option<crate::model::FeatureIndex>,
+}
+
+#[must_use = "the commands are for the app to apply"]
+fn edit_menu_ui(ui: &mut Ui, edit: &EditMenu) -> Vec<Command> {
+    let mut commands = Vec::new();
+    ui.menu_button("Edit", |ui| {
+        let mut mode = edit.mode;
+        let toggle = ui.add_enabled(
+            edit.not_editable.is_none() || edit.mode,
+            egui::Checkbox::new(&mut mode, "Edit mode (E)"),
+        );
+        if let Some(why) = edit.not_editable {
+            toggle.on_disabled_hover_text(why);
+        } else if toggle.changed() {
+            commands.push(Command::Edit(EditCommand::ToggleMode));
+        }
+        ui.separator();
+        let undo = edit
+            .undo
+            .map_or("Undo".to_owned(), |l| format!("Undo: {l}"));
+        if ui
+            .add_enabled(edit.undo.is_some(), egui::Button::new(undo))
+            .clicked()
+        {
+            commands.push(Command::Edit(EditCommand::Undo));
+        }
+        let redo = edit
+            .redo
+            .map_or("Redo".to_owned(), |l| format!("Redo: {l}"));
+        if ui
+            .add_enabled(edit.redo.is_some(), egui::Button::new(redo))
+            .clicked()
+        {
+            commands.push(Command::Edit(EditCommand::Redo));
+        }
+        ui.separator();
+        ui.add_enabled_ui(edit.mode, |ui| {
+            if ui.button("New movement…").clicked() {
+                commands.push(Command::Edit(EditCommand::OpenForm(
+                    FormRequest::NewMovement {
+                        from: None,
+                        to: None,
+                    },
+                )));
+            }
+            if ui.button("New event…").clicked() {
+                commands.push(Command::Edit(EditCommand::OpenForm(
+                    FormRequest::NewEvent {
+                        place: edit.selection,
+                        point: None,
+                    },
+                )));
+            }
+            if ui.button("Sources…").clicked() {
+                commands.push(Command::Edit(EditCommand::OpenForm(FormRequest::Sources)));
+            }
+            if let Some(selection) = edit.selection {
+                if ui.button("Edit the selection…").clicked() {
+                    commands.push(Command::Edit(EditCommand::OpenForm(FormRequest::Feature(
+                        selection,
+                    ))));
+                }
+                if ui.button("Delete the selection").clicked() {
+                    commands.push(Command::Edit(EditCommand::DeleteFeature(selection)));
+                }
+            }
+        });
+    });
+    commands
 }
 
 #[must_use = "the commands are for the app to apply"]
@@ -39,10 +120,27 @@ pub fn top_bar_ui(ui: &mut Ui, bar: &TopBar, basemap_form: &mut BasemapForm) -> 
                     }
                 });
             });
+            if ui
+                .add_enabled(bar.edit.unsaved || bar.edit.mode, egui::Button::new("Save"))
+                .on_hover_text("Save the story (Ctrl+S)")
+                .clicked()
+            {
+                commands.push(Command::Edit(EditCommand::Save));
+            }
+            if ui
+                .add_enabled(
+                    bar.edit.not_editable.is_none(),
+                    egui::Button::new("Save as…"),
+                )
+                .clicked()
+            {
+                commands.push(Command::Edit(EditCommand::ToggleSaveAs));
+            }
             if ui.button("Export…").clicked() {
                 commands.push(Command::ToggleExport);
             }
         });
+        commands.extend(edit_menu_ui(ui, &bar.edit));
         let fit = ui
             .button("Fit story")
             .on_hover_text("Show the whole story (Home)");

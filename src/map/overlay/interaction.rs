@@ -22,6 +22,19 @@ pub enum MapAction {
     SelectMovements(Vec<FeatureIndex>),
     /// Show where a cluster's places are.
     ZoomTo(LonLatBounds),
+    /// Edit mode: the empty map was clicked here (a new place).
+    AddPlaceAt { lon: f64, lat: f64 },
+    /// Edit mode: a place was dragged here.
+    MovePlace {
+        place: FeatureIndex,
+        lon: f64,
+        lat: f64,
+    },
+    /// Edit mode: a line was drawn from one place to another (Shift+drag): a movement.
+    Connect {
+        from: FeatureIndex,
+        to: FeatureIndex,
+    },
 }
 
 /// The widgets of one frame's scene, what the pointer is over and what was asked for.
@@ -149,7 +162,18 @@ pub(super) fn view_key(view: &super::super::projection::ScreenTransform) -> [u64
 /// A clickable, focusable widget with an accessible name (made only when asked for: egui
 /// asks while a screen reader or a test listens).
 fn interactive(ui: &mut Ui, id: Id, rect: Rect, label: impl Fn() -> String) -> Response {
-    let response = ui.interact(rect, id, Sense::click());
+    interactive_with(ui, id, rect, Sense::click(), label)
+}
+
+/// [`interactive`], sensing `sense` (markers are dragged in edit mode).
+fn interactive_with(
+    ui: &mut Ui,
+    id: Id,
+    rect: Rect,
+    sense: Sense,
+    label: impl Fn() -> String,
+) -> Response {
+    let response = ui.interact(rect, id, sense);
     let enabled = ui.is_enabled();
     response.widget_info(|| WidgetInfo::labeled(egui::Role::Button, enabled, label()));
     response
@@ -270,7 +294,13 @@ impl StoryOverlay<'_> {
                 };
                 let hit =
                     Rect::from_center_size(mark.position, Vec2::splat(mark.radius * 2.0 + 6.0));
-                interactive(ui, ui.scope_id().with(("place", mark.index.0)), hit, name)
+                let sense = if self.editing {
+                    Sense::click_and_drag()
+                } else {
+                    Sense::click()
+                };
+                let id = ui.scope_id().with(("place", mark.index.0));
+                interactive_with(ui, id, hit, sense, name)
             })
             .collect();
         let clusters: Vec<Response> = scene
@@ -366,8 +396,21 @@ impl StoryOverlay<'_> {
                 }
             }
         }
+        if self.editing {
+            actions.extend(super::editing::gestures(ui, view, scene, &places));
+        }
         if map_response.clicked() {
-            actions.push(MapAction::Select(near_arrow));
+            let point = map_response.interact_pointer_pos().filter(|_| self.editing);
+            match (point, near_arrow) {
+                (Some(point), None) => {
+                    let position = view.to_world(point).to_position();
+                    actions.push(MapAction::AddPlaceAt {
+                        lon: position.x(),
+                        lat: position.y(),
+                    });
+                }
+                _ => actions.push(MapAction::Select(near_arrow)),
+            }
         }
         if hovered.is_some() {
             ui.ctx().set_cursor_icon(CursorIcon::PointingHand);

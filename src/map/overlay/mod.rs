@@ -4,6 +4,7 @@
 //! shapes, the same for the window, `--screenshot` and every export).
 
 mod arrows;
+mod editing;
 pub mod interaction;
 pub mod paint;
 pub mod scene;
@@ -125,6 +126,9 @@ pub struct StoryOverlay<'a> {
     /// With several files open, where each one's features end (ascending) and its colour:
     /// markers get a ring of their file's colour. Empty with one file.
     pub layer_rings: &'a [(usize, Color32)],
+    /// Edit mode: markers can be dragged (to move a place, or with Shift to draw a movement),
+    /// and a click on the empty map adds a place.
+    pub editing: bool,
     pub output: &'a mut OverlayOutput,
 }
 
