@@ -16,6 +16,7 @@ mod support;
 mod clusters;
 mod columns;
 mod data_format;
+mod editing;
 mod export;
 mod hostile_input;
 mod import;

@@ -165,7 +165,11 @@ pub fn source_choice(ui: &mut Ui, id: &str, value: &mut String, dataset: &Datase
         .width(170.0)
         .show_ui(ui, |ui| {
             let mut filter: String = ui.data(|d| d.get_temp(filter_id)).unwrap_or_default();
-            ui.add(egui::TextEdit::singleline(&mut filter).hint_text("Search sources"));
+            let field = ui.add(egui::TextEdit::singleline(&mut filter).hint_text("Search sources"));
+            // Open, the list is searched by typing at once.
+            if filter.is_empty() && !field.has_focus() {
+                field.request_focus();
+            }
             let needle = filter.to_lowercase();
             for source in &dataset.meta.sources {
                 let matches = needle.is_empty()

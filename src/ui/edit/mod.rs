@@ -79,7 +79,13 @@ impl EditForm {
 /// What a change of a feature is called in the Edit menu: "add place New camp".
 fn label(dataset: &Dataset, verb: &str, feature: &Feature) -> String {
     let name = match feature {
-        Feature::Movement(m) => dataset.movement_name(m),
+        Feature::Movement(m) => {
+            let origins: Vec<String> = std::iter::once(&m.from)
+                .chain(&m.also_from)
+                .map(|id| dataset.place_name(id))
+                .collect();
+            format!("{} → {}", origins.join(" and "), dataset.place_name(&m.to))
+        }
         _ => dataset.display_name(feature),
     };
     format!("{verb} {} {name}", feature.kind().as_str())
@@ -97,6 +103,8 @@ pub fn edit_form_ui(ctx: &egui::Context, form: &mut EditForm, dataset: &Dataset)
         .collapsible(false)
         .resizable(true)
         .default_width(460.0)
+        // As tall as the window allows: a movement's figures fit without scrolling.
+        .default_height(ctx.content_rect().height() - 120.0)
         .vscroll(true)
         .show(ctx, |ui| {
             commands = form_body(ui, form, dataset);

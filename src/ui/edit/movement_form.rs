@@ -200,7 +200,11 @@ pub fn place_choice(ui: &mut Ui, id: &str, value: &mut String, dataset: &Dataset
         .width(200.0)
         .show_ui(ui, |ui| {
             let mut filter: String = ui.data(|d| d.get_temp(filter_id)).unwrap_or_default();
-            ui.add(egui::TextEdit::singleline(&mut filter).hint_text("Search places"));
+            let field = ui.add(egui::TextEdit::singleline(&mut filter).hint_text("Search places"));
+            // Open, the list is searched by typing at once.
+            if filter.is_empty() && !field.has_focus() {
+                field.request_focus();
+            }
             let needle = filter.to_lowercase();
             let store = dataset.store();
             let mut shown = 0;
