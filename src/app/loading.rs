@@ -176,9 +176,15 @@ impl EvacApp {
                 self.end_session();
             }
             self.reload_layer(&path);
-        } else if !self.queued_files.is_empty() {
+        } else if !self.queued_files.is_empty() && self.edit.pending.is_none() {
             let (path, companions) = self.queued_files.remove(0);
-            self.open_with(&path, companions);
+            if self.has_unsaved_edits() {
+                // A dropped file waits for the answer about the edits, as File → Open does.
+                self.edit.pending = Some(super::editing::Pending::Open(path));
+            } else {
+                self.end_session();
+                self.open_with(&path, companions);
+            }
         }
     }
 

@@ -82,7 +82,15 @@ impl EditSession {
     /// saved becomes the one untouched features are copied from.
     pub fn save(&mut self, dataset: &Dataset, target: &Path) -> Result<SaveReport, SaveError> {
         let read_from = self.original.as_ref().map(|o| (o, &self.origins));
-        let report = save_story(target, dataset, read_from)?;
+        let report = match save_story(target, dataset, read_from) {
+            // The file read changed meanwhile: another file gets the story written evacmap's
+            // way (what other tools wrote there cannot be copied); the changed file itself is
+            // never written over.
+            Err(SaveError::ChangedOnDisk { .. }) if self.path.as_deref() != Some(target) => {
+                save_story(target, dataset, None)?
+            }
+            result => result?,
+        };
         self.original = Original::file(target).ok();
         self.origins = Origins::read(dataset.len());
         self.history.forget_origins();

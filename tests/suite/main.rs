@@ -24,6 +24,7 @@ mod layers;
 mod mutants;
 mod names;
 mod reading;
+mod recovery;
 mod scene;
 mod tiles;
 mod timeline;

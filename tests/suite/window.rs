@@ -9,8 +9,8 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
-struct Display {
-    name: String,
+pub(crate) struct Display {
+    pub(crate) name: String,
     server: Option<Child>,
 }
 
@@ -55,7 +55,7 @@ fn start_xvfb() -> Result<Display, String> {
 }
 
 /// A display to run on, or `None` when there is none and none is required.
-fn display() -> Option<Display> {
+pub(crate) fn display() -> Option<Display> {
     let required = std::env::var("EVACMAP_REQUIRE_DISPLAY").is_ok_and(|v| v == "1");
     match start_xvfb() {
         Ok(display) => Some(display),
