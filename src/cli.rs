@@ -80,6 +80,11 @@ pub struct WindowArgs {
     #[arg(long, value_name = "LON,LAT,ZOOM", value_parser = parse_view, allow_hyphen_values = true)]
     pub view: Option<(f64, f64, f64)>,
 
+    /// Start in edit mode (the map and the Edit menu change the story); with --select, the
+    /// selected feature's form opens.
+    #[arg(long)]
+    pub edit: bool,
+
     /// For tests of the recovery journal: once the story is read, rename feature ID to NAME as
     /// an edit (as if typed in its form). Repeatable.
     #[arg(long = "test-rename", value_name = "ID=NAME", hide = true)]

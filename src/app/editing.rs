@@ -43,6 +43,8 @@ pub(super) struct EditState {
     pub(super) title: String,
     /// The window may close: the user answered about the unsaved edits.
     pub(super) may_close: bool,
+    /// `--edit`: edit mode goes on once the story is read.
+    pub(super) start_editing: bool,
     /// `--test-rename`: renames to make once the story is read.
     pub(super) test_renames: Vec<(String, String)>,
     /// Why the files open cannot be edited, worked out once for them (their paths).
@@ -455,6 +457,20 @@ impl EvacApp {
             Some(Err(why)) => (why, true),
             None => ("The edits could not be restored".into(), true),
         });
+    }
+
+    /// `--edit`: edit mode on once the story is read, the selection's form open.
+    pub(super) fn start_editing_if_asked(&mut self) {
+        if !self.edit.start_editing || self.loading.is_some() {
+            return;
+        }
+        self.edit.start_editing = false;
+        if !self.edit.mode {
+            self.toggle_edit_mode();
+        }
+        if let Some(selection) = self.selection {
+            self.open_form(FormRequest::Feature(selection));
+        }
     }
 
     /// Makes the renames `--test-rename` asked for, as edits (once the story is read).

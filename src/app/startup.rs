@@ -163,6 +163,7 @@ impl EvacApp {
             edit: super::editing::EditState {
                 journal_dir: options.journal_dir.clone(),
                 test_renames: options.test_renames.clone(),
+                start_editing: options.edit,
                 ..Default::default()
             },
         };
@@ -217,6 +218,7 @@ pub fn run(args: WindowArgs) -> i32 {
             .is_none()
             .then(crate::editing::default_journal_dir)
             .flatten(),
+        edit: args.edit,
         test_renames: args
             .test_renames
             .iter()

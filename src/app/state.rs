@@ -106,6 +106,8 @@ pub struct AppOptions {
     /// Where the recovery journals of unsaved edits are kept; `None`: edits are not journaled
     /// (the window sets the user's data folder; tests a folder of their own).
     pub journal_dir: Option<std::path::PathBuf>,
+    /// `--edit`: start in edit mode, with the selection's form open.
+    pub edit: bool,
     /// `--test-rename ID=NAME`: edits made once the story is read (the journal's tests).
     pub test_renames: Vec<(String, String)>,
 }

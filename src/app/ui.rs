@@ -26,6 +26,7 @@ impl EvacApp {
         self.poll_load(ui.ctx());
         self.poll_files(ui.ctx());
         self.advance_playback(ui.ctx());
+        self.start_editing_if_asked();
         self.apply_test_renames();
         self.keep_unsaved_edits_on_close(ui.ctx());
         self.update_title(ui.ctx());

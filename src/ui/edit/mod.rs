@@ -103,8 +103,12 @@ pub fn edit_form_ui(ctx: &egui::Context, form: &mut EditForm, dataset: &Dataset)
         .collapsible(false)
         .resizable(true)
         .default_width(460.0)
-        // As tall as the window allows: a movement's figures fit without scrolling.
-        .default_height(ctx.content_rect().height() - 120.0)
+        // Over the details it replaces, at the right: the story on the map stays in view.
+        .pivot(egui::Align2::RIGHT_TOP)
+        .default_pos(ctx.content_rect().right_top() + egui::vec2(-12.0, 64.0))
+        // Tall enough for a movement's figures and the Save button; longer forms scroll.
+        .default_height((ctx.content_rect().height() - 140.0).clamp(200.0, 620.0))
+        .max_height(ctx.content_rect().height() - 120.0)
         .vscroll(true)
         .show(ctx, |ui| {
             commands = form_body(ui, form, dataset);
