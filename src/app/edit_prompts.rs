@@ -73,7 +73,12 @@ impl EvacApp {
                     ui.visuals().text_color()
                 };
                 ui.label(RichText::new(message).color(colour));
-                if ui.small_button("✕").on_hover_text("Dismiss").clicked() {
+                if ui
+                    .small_button("✕")
+                    .on_hover_text("Dismiss")
+                    .accessible_name("Dismiss")
+                    .clicked()
+                {
                     self.edit.message = None;
                 }
             }

@@ -210,6 +210,11 @@ impl EvacApp {
         }
     }
 
+    /// Opens the form of the feature at `index` (in edit mode), as a click on it does.
+    pub fn open_form_for_test(&mut self, index: FeatureIndex) {
+        self.open_form(FormRequest::Feature(index));
+    }
+
     /// Opens a file, asking first about unsaved edits.
     pub(super) fn open_asking(&mut self, path: PathBuf) {
         self.open_dialog.open = false;
@@ -290,6 +295,10 @@ impl EvacApp {
     }
 
     fn save_to(&mut self, path: &Path) {
+        if self.edit.session.is_none() {
+            self.save_as_new_story(path);
+            return;
+        }
         let Some(session) = self.edit.session.as_mut() else {
             return;
         };
@@ -324,6 +333,40 @@ impl EvacApp {
                     format!("{error}. The edits are kept; the file is as it was."),
                     true,
                 ));
+            }
+        }
+    }
+
+    /// A layer that cannot be edited (a table) saved as a story of its own, which it then is:
+    /// editable from there on.
+    fn save_as_new_story(&mut self, path: &Path) {
+        if self.layer_set.layers().len() != 1 {
+            return;
+        }
+        match crate::io::save_story(path, &self.story.dataset, None) {
+            Ok(_) => {
+                if let Some(layer) = self.layer_set.layer_mut(0) {
+                    layer.path = Some(path.to_owned());
+                    layer.name = display_name(path);
+                    layer.stamp = crate::io::save::FileStamp::of(path).ok();
+                }
+                self.story.path = Some(path.to_owned());
+                self.story.name = display_name(path);
+                self.state.last_file = Some(path.to_owned());
+                self.remember_recent(path);
+                self.watch_layers();
+                self.edit.save_as = None;
+                self.edit.not_editable = None;
+                self.edit.message = Some((
+                    format!(
+                        "Saved as a new story, {}: it can be edited (E)",
+                        path.display()
+                    ),
+                    false,
+                ));
+            }
+            Err(error) => {
+                self.edit.message = Some((format!("{error}. Nothing was written."), true));
             }
         }
     }

@@ -109,6 +109,8 @@ impl EvacApp {
         };
         let response = Map::new(tiles, &mut self.memory, home)
             .zoom_with_ctrl(false)
+            // A place dragged in edit mode moves the place, not the map.
+            .panning(!self.last_overlay.holds_pointer)
             .with_plugin(plugin)
             .show(ui, |ui, _, _, _| attribution_ui(ui, rect, attribution))
             .response;

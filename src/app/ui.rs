@@ -263,6 +263,7 @@ impl EvacApp {
                 undo: history.and_then(|h| h.undo_label()),
                 redo: history.and_then(|h| h.redo_label()),
                 unsaved: self.has_unsaved_edits(),
+                can_save_as: self.layer_set.layers().len() == 1,
                 selection: self.selection,
             },
             draw: self.state.draw,

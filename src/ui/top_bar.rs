@@ -29,6 +29,8 @@ pub struct EditMenu<'a> {
     pub undo: Option<&'a str>,
     pub redo: Option<&'a str>,
     pub unsaved: bool,
+    /// One file is open: it can be saved under another name (a table as a new story).
+    pub can_save_as: bool,
     pub selection: Option<crate::model::FeatureIndex>,
 }
 
@@ -128,10 +130,7 @@ pub fn top_bar_ui(ui: &mut Ui, bar: &TopBar, basemap_form: &mut BasemapForm) -> 
                 commands.push(Command::Edit(EditCommand::Save));
             }
             if ui
-                .add_enabled(
-                    bar.edit.not_editable.is_none(),
-                    egui::Button::new("Save as…"),
-                )
+                .add_enabled(bar.edit.can_save_as, egui::Button::new("Save as…"))
                 .clicked()
             {
                 commands.push(Command::Edit(EditCommand::ToggleSaveAs));

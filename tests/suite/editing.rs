@@ -234,3 +234,271 @@ fn a_report_is_recorded_on_the_map_undone_redone_saved_and_read_back() {
     assert_eq!(again.state().selection(), Some(found));
     assert!(again.query_all_by_label("Jarjanaz camp").count() >= 1);
 }
+
+/// Presses at `from`, moves to `to` in steps, releases there (with `modifiers` held).
+fn drag(
+    harness: &mut Harness<'static, EvacApp>,
+    from: egui::Pos2,
+    to: egui::Pos2,
+    modifiers: egui::Modifiers,
+) {
+    harness.hover_at(from);
+    harness.run_steps(1);
+    harness.event(egui::Event::ModifiersChanged(modifiers));
+    harness.event(egui::Event::PointerButton {
+        pos: from,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers,
+    });
+    harness.run_steps(1);
+    for step in 1..=10 {
+        let at = from + (to - from) * (step as f32 / 10.0);
+        harness.event(egui::Event::PointerMoved(at));
+        harness.run_steps(1);
+    }
+    harness.event(egui::Event::PointerButton {
+        pos: to,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers,
+    });
+    harness.run_steps(1);
+    harness.event(egui::Event::ModifiersChanged(egui::Modifiers::NONE));
+    harness.run_steps(3);
+}
+
+fn marker_of(harness: &Harness<'static, EvacApp>, id: &str) -> egui::Pos2 {
+    let index = harness.state().dataset().index_of(id).unwrap();
+    harness
+        .state()
+        .last_overlay()
+        .markers
+        .iter()
+        .find(|m| m.feature == index)
+        .map(|m| m.drawn_position)
+        .unwrap_or_else(|| {
+            let drawn: Vec<String> = harness
+                .state()
+                .last_overlay()
+                .markers
+                .iter()
+                .map(|m| harness.state().dataset().display_name_at(m.feature))
+                .collect();
+            panic!(
+                "{id} is drawn: {drawn:?}, clusters {:?}",
+                harness.state().last_overlay().clusters
+            )
+        })
+}
+
+#[test]
+fn dragging_a_place_moves_it_with_its_movements_and_shift_dragging_draws_a_movement() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, options) = story_in(dir.path());
+    let mut harness = support::app_harness(options, None, 1.0 / 60.0);
+    let dataset = harness.state().dataset().clone();
+    let idlib = marker_of(&harness, "idlib");
+    // Read-only: a drag pans the map, the place stays.
+    drag(
+        &mut harness,
+        idlib,
+        idlib + egui::vec2(60.0, 0.0),
+        egui::Modifiers::NONE,
+    );
+    // The map glides a little after a pan: let it stop.
+    harness.run_steps(120);
+    assert_eq!(harness.state().dataset(), &dataset);
+    assert!(
+        marker_of(&harness, "idlib").x > idlib.x + 30.0,
+        "the map was panned"
+    );
+
+    harness.key_press(egui::Key::E);
+    harness.run_steps(2);
+    let idlib = marker_of(&harness, "idlib");
+    drag(
+        &mut harness,
+        idlib,
+        idlib + egui::vec2(40.0, 0.0),
+        egui::Modifiers::NONE,
+    );
+    let moved = harness.state().dataset().clone();
+    let anchor = |d: &evacmap::model::Dataset| d.place_anchor("idlib").unwrap();
+    assert!(
+        anchor(&moved).x() > anchor(&dataset).x(),
+        "Idlib moved east"
+    );
+    // The movements to Idlib end where it is now.
+    let to_idlib = moved.index_of("barzeh-idlib-2017-05-12").unwrap();
+    let end = *moved.movement_path_at(to_idlib).unwrap().last().unwrap();
+    assert_eq!(end, anchor(&moved).0);
+    harness.get_by_label("Edit").click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label("Undo: move Idlib").is_some());
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run_steps(3);
+    assert_eq!(
+        harness.state().dataset(),
+        &dataset,
+        "one undo puts everything back"
+    );
+
+    // Shift+drag from Barzeh to Damascus: the form of a movement between them.
+    let (barzeh, damascus) = (
+        marker_of(&harness, "barzeh"),
+        marker_of(&harness, "damascus"),
+    );
+    drag(&mut harness, barzeh, damascus, egui::Modifiers::SHIFT);
+    harness.get_by_label("New movement");
+    let shown: Vec<String> = harness
+        .query_all_by(|n| n.role() == egui::accesskit::Role::ComboBox)
+        .filter_map(|n| n.accesskit_node().value())
+        .collect();
+    assert!(
+        shown.contains(&"Barzeh".to_owned()) && shown.contains(&"Damascus".to_owned()),
+        "{shown:?}"
+    );
+}
+
+#[test]
+fn deleting_is_undoable_and_refused_where_something_still_depends_on_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, options) = story_in(dir.path());
+    let options = AppOptions {
+        select: Some("qaboun".into()),
+        edit: true,
+        ..options
+    };
+    let mut harness = support::app_harness(options, None, 1.0 / 60.0);
+    harness.run_steps(3);
+    let features = harness.state().dataset().len();
+    // Qaboun is selected (and its form open: --edit with --select); movements and events
+    // still happen there.
+    harness.get_by_label("Edit").click();
+    harness.run_steps(2);
+    harness.get_by_label("Delete the selection").click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().dataset().len(), features);
+    let refused = harness
+        .query_all_by(|n| {
+            n.value()
+                .is_some_and(|v| v.starts_with("Qaboun cannot be deleted"))
+        })
+        .count();
+    assert_eq!(refused, 1, "the refusal is told");
+
+    // An event goes, and comes back with Ctrl+Z.
+    let un = harness
+        .state()
+        .dataset()
+        .index_of("un-forcible-displacement")
+        .unwrap();
+    harness.get_by_label("Edit").click();
+    harness.run_steps(2);
+    harness.key_press(egui::Key::Escape);
+    harness.run_steps(2);
+    harness.state_mut().open_form_for_test(un);
+    harness.run_steps(3);
+    harness.get_by_label("Delete this event").click();
+    harness.run_steps(3);
+    assert_eq!(harness.state().dataset().len(), features - 1);
+    assert!(
+        harness
+            .state()
+            .dataset()
+            .index_of("un-forcible-displacement")
+            .is_none()
+    );
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run_steps(3);
+    assert_eq!(harness.state().dataset().len(), features);
+    assert!(
+        harness
+            .state()
+            .dataset()
+            .index_of("un-forcible-displacement")
+            .is_some()
+    );
+
+    // A source still cited cannot be deleted: the form says what cites it.
+    harness.get_by_label("Edit").click();
+    harness.run_steps(2);
+    harness.get_by_label("Sources…").click();
+    harness.run_steps(10);
+
+    harness.get_by_label("Delete source article").click();
+    harness.run_steps(3);
+    let cited = harness
+        .query_all_by(|n| {
+            n.role() == egui::accesskit::Role::Label
+                && n.value().is_some_and(|v| {
+                    v.starts_with("News report, mid-May 2017 is still cited by Qaboun")
+                })
+        })
+        .count();
+    assert_eq!(cited, 1, "what cites the source is told");
+    assert_eq!(
+        harness.state().dataset().meta.sources.len(),
+        4,
+        "nothing deleted"
+    );
+}
+
+#[test]
+fn a_table_is_read_only_until_saved_as_a_story_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("acled.csv");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/acled-2023.csv"),
+        &table,
+    )
+    .unwrap();
+    let options = AppOptions {
+        file: Some(table.clone()),
+        journal_dir: Some(dir.path().join("journal")),
+        ..support::offline_options()
+    };
+    let mut harness = support::app_harness(options, None, 1.0 / 60.0);
+    harness.key_press(egui::Key::E);
+    harness.run_steps(3);
+    assert!(!harness.state().is_editing());
+    let said = harness
+        .query_all_by(|n| {
+            n.value().is_some_and(|v| {
+                v.starts_with("Cannot edit: acled.csv is a table of ACLED events, read-only")
+            })
+        })
+        .count();
+    assert!(said >= 1, "the reason is told");
+    let story = dir.path().join("acled-story.geojson");
+    harness.get_by_label("File").click();
+    harness.run_steps(2);
+    harness.get_by_label("Save as…").click();
+    harness.run_steps(6);
+    let field = "Save the story to (a .geojson file):";
+    harness.get_by_label(field).click();
+    harness.run_steps(2);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_label(field)
+        .type_text(story.to_str().unwrap());
+    harness.run_steps(2);
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(3);
+    let check = std::process::Command::new(env!("CARGO_BIN_EXE_evacmap"))
+        .arg("check")
+        .arg(&story)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    harness.key_press(egui::Key::E);
+    harness.run_steps(3);
+    assert!(harness.state().is_editing(), "the new story can be edited");
+}

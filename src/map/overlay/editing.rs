@@ -19,6 +19,12 @@ fn drag_id(ui: &Ui) -> egui::Id {
     ui.scope_id().with("evacmap edit drag")
 }
 
+/// Whether a place is being dragged, or the pointer is on one (a press there drags the place,
+/// not the map): the map does not pan then.
+pub(super) fn holds_pointer(ui: &Ui, places: &[Response]) -> bool {
+    ui.data(|d| d.get_temp::<Drag>(drag_id(ui)).is_some()) || places.iter().any(Response::hovered)
+}
+
 /// What the drags of `places` (the markers' widgets) asked for this frame, drawing the drag
 /// under way.
 pub(super) fn gestures(

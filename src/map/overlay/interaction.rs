@@ -46,6 +46,8 @@ pub(super) struct Interaction {
     /// What the pointer (or the keyboard's focus) is on.
     pub(super) hovered: Option<FeatureIndex>,
     pub(super) actions: Vec<MapAction>,
+    /// Edit mode: a place is dragged, or about to be; the map must not pan.
+    pub(super) holds_pointer: bool,
 }
 
 impl Interaction {
@@ -396,6 +398,7 @@ impl StoryOverlay<'_> {
                 }
             }
         }
+        let holds_pointer = self.editing && super::editing::holds_pointer(ui, &places);
         if self.editing {
             actions.extend(super::editing::gestures(ui, view, scene, &places));
         }
@@ -440,6 +443,7 @@ impl StoryOverlay<'_> {
             clusters,
             hovered,
             actions,
+            holds_pointer,
         }
     }
 }

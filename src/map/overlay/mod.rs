@@ -62,6 +62,8 @@ pub struct OverlayOutput {
     /// The clusters and arrows of this zoom are still being worked out: those of the nearest
     /// zoom worked out are drawn meanwhile, or none.
     pub level_pending: bool,
+    /// Edit mode: a place is dragged, or the pointer is on one; the map does not pan.
+    pub holds_pointer: bool,
 }
 
 /// A map item the keyboard can focus.
@@ -214,6 +216,7 @@ impl StoryOverlay<'_> {
         self.paint(ui, &painter, &scene, &interaction, pointer);
         let focus_targets = interaction.focus_targets(&scene);
         let output = OverlayOutput {
+            holds_pointer: interaction.holds_pointer,
             basemap_labels,
             actions: interaction.actions,
             hovered: interaction.hovered,

@@ -125,17 +125,18 @@ impl EventDraft {
     pub fn ui(&mut self, ui: &mut Ui, dataset: &Dataset, problems: &Problems) {
         egui::Grid::new("event form").num_columns(2).show(ui, |ui| {
             ui.label("Type");
-            term_choice::<EventType>(ui, "event type", &mut self.event_type, false);
+            term_choice::<EventType>(ui, "Event type", &mut self.event_type, false);
             ui.end_row();
             text_row(ui, "Date", &mut self.when, problems, "properties.when");
             ui.label("At place");
             ui.vertical(|ui| {
                 ui.horizontal(|ui| {
-                    place_choice(ui, "event place", &mut self.place, dataset);
+                    place_choice(ui, "At place", &mut self.place, dataset);
                     if !self.place.is_empty()
                         && ui
                             .small_button("✕")
                             .on_hover_text("At a point instead")
+                            .accessible_name("At a point instead")
                             .clicked()
                     {
                         self.place.clear();
@@ -156,7 +157,7 @@ impl EventDraft {
             multiline_row(ui, "Summary", &mut self.summary);
             ui.label("Sources");
             ui.vertical(|ui| {
-                sources_row(ui, "event sources", &mut self.sources, dataset);
+                sources_row(ui, "event", &mut self.sources, dataset);
                 problems.beside(ui, "properties.sources");
             });
             ui.end_row();

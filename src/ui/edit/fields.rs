@@ -127,14 +127,15 @@ pub fn parse_when(text: &str) -> Result<Option<When>, String> {
     When::parse(text).map(Some).map_err(|e| e.to_string())
 }
 
-/// A choice of `T`'s terms (or none, where `optional`), keeping an unknown one as it was.
-pub fn term_choice<T: Vocabulary>(ui: &mut Ui, id: &str, value: &mut String, optional: bool) {
+/// A choice of `T`'s terms (or none, where `optional`), keeping an unknown one as it was;
+/// `name` is its accessible name (and tells it from the form's other choices).
+pub fn term_choice<T: Vocabulary>(ui: &mut Ui, name: &str, value: &mut String, optional: bool) {
     let shown = if value.is_empty() {
         "—".to_owned()
     } else {
         value.replace('_', " ")
     };
-    egui::ComboBox::from_id_salt(id)
+    egui::ComboBox::from_id_salt(name)
         .selected_text(shown)
         .show_ui(ui, |ui| {
             if optional {
@@ -143,7 +144,9 @@ pub fn term_choice<T: Vocabulary>(ui: &mut Ui, id: &str, value: &mut String, opt
             for term in T::ALL {
                 ui.selectable_value(value, term.as_str().to_owned(), term.label());
             }
-        });
+        })
+        .response
+        .accessible_name(name);
 }
 
 /// A term from its text: known or kept as written; `None` when empty.
@@ -152,8 +155,9 @@ pub fn term<T: Vocabulary>(text: &str) -> Option<Term<T>> {
     (!text.is_empty()).then(|| Term::parse(text))
 }
 
-/// A searchable choice of one of the story's sources (its id in `value`).
-pub fn source_choice(ui: &mut Ui, id: &str, value: &mut String, dataset: &Dataset) {
+/// A searchable choice of one of the story's sources (its id in `value`), named `name`.
+pub fn source_choice(ui: &mut Ui, name: &str, value: &mut String, dataset: &Dataset) {
+    let id = name;
     let shown = if value.is_empty() {
         "choose a source…".to_owned()
     } else {
@@ -165,7 +169,9 @@ pub fn source_choice(ui: &mut Ui, id: &str, value: &mut String, dataset: &Datase
         .width(170.0)
         .show_ui(ui, |ui| {
             let mut filter: String = ui.data(|d| d.get_temp(filter_id)).unwrap_or_default();
-            let field = ui.add(egui::TextEdit::singleline(&mut filter).hint_text("Search sources"));
+            let field = ui
+                .add(egui::TextEdit::singleline(&mut filter).hint_text("Search sources"))
+                .accessible_name("Search sources");
             // Open, the list is searched by typing at once.
             if filter.is_empty() && !field.has_focus() {
                 field.request_focus();
@@ -180,7 +186,9 @@ pub fn source_choice(ui: &mut Ui, id: &str, value: &mut String, dataset: &Datase
                 }
             }
             ui.data_mut(|d| d.insert_temp(filter_id, filter));
-        });
+        })
+        .response
+        .accessible_name(name);
 }
 
 /// A list of source ids, each removable, and a choice to add one.
@@ -201,7 +209,12 @@ pub fn sources_row(ui: &mut Ui, id: &str, sources: &mut Vec<String>, dataset: &D
             sources.remove(i);
         }
         let mut added = String::new();
-        source_choice(ui, &format!("{id} add"), &mut added, dataset);
+        source_choice(
+            ui,
+            &format!("Add a source to the {id}"),
+            &mut added,
+            dataset,
+        );
         if !added.is_empty() && !sources.contains(&added) {
             sources.push(added);
         }

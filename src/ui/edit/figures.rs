@@ -85,7 +85,7 @@ pub fn figures_ui(
             ui.label(format!("Figure {}", i + 1));
             term_choice::<Measure>(
                 ui,
-                &format!("figure {i} measure"),
+                &format!("Figure {} measure", i + 1),
                 &mut draft.measure,
                 false,
             );
@@ -94,19 +94,20 @@ pub fn figures_ui(
                 .labelled_by(value.id);
             term_choice::<Qualifier>(
                 ui,
-                &format!("figure {i} qualifier"),
+                &format!("Figure {} qualifier", i + 1),
                 &mut draft.qualifier,
                 false,
             );
             source_choice(
                 ui,
-                &format!("figure {i} source"),
+                &format!("Figure {} source", i + 1),
                 &mut draft.source,
                 dataset,
             );
             if ui
                 .small_button("✕")
                 .on_hover_text(format!("Remove figure {}", i + 1))
+                .accessible_name(format!("Remove figure {}", i + 1))
                 .clicked()
             {
                 remove = Some(i);

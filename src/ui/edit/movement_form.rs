@@ -131,11 +131,17 @@ impl MovementDraft {
                 for (i, origin) in self.origins.iter_mut().enumerate() {
                     ui.label(if i == 0 { "From" } else { "Also from" });
                     ui.horizontal(|ui| {
-                        place_choice(ui, &format!("origin {i}"), origin, dataset);
+                        let name = if i == 0 {
+                            "From".to_owned()
+                        } else {
+                            format!("Also from ({i})")
+                        };
+                        place_choice(ui, &name, origin, dataset);
                         if count > 1
                             && ui
                                 .small_button("✕")
                                 .on_hover_text("Remove this origin")
+                                .accessible_name("Remove this origin")
                                 .clicked()
                         {
                             remove = Some(i);
@@ -156,21 +162,21 @@ impl MovementDraft {
                 ui.end_row();
                 ui.label("To");
                 ui.vertical(|ui| {
-                    place_choice(ui, "destination", &mut self.to, dataset);
+                    place_choice(ui, "To", &mut self.to, dataset);
                     problems.beside(ui, "properties.to");
                 });
                 ui.end_row();
                 ui.label("Type");
-                term_choice::<MovementType>(ui, "movement type", &mut self.movement_type, false);
+                term_choice::<MovementType>(ui, "Movement type", &mut self.movement_type, false);
                 ui.end_row();
                 ui.label("Status");
-                term_choice::<MovementStatus>(ui, "movement status", &mut self.status, false);
+                term_choice::<MovementStatus>(ui, "Movement status", &mut self.status, false);
                 ui.end_row();
                 text_row(ui, "Date", &mut self.when, problems, "properties.when");
                 multiline_row(ui, "Summary", &mut self.summary);
                 ui.label("Sources");
                 ui.vertical(|ui| {
-                    sources_row(ui, "movement sources", &mut self.sources, dataset);
+                    sources_row(ui, "movement", &mut self.sources, dataset);
                     problems.beside(ui, "properties.sources");
                 });
                 ui.end_row();
@@ -187,8 +193,9 @@ impl MovementDraft {
     }
 }
 
-/// A searchable choice of one of the story's places (its id in `value`).
-pub fn place_choice(ui: &mut Ui, id: &str, value: &mut String, dataset: &Dataset) {
+/// A searchable choice of one of the story's places (its id in `value`), named `name`.
+pub fn place_choice(ui: &mut Ui, name: &str, value: &mut String, dataset: &Dataset) {
+    let id = name;
     let shown = if value.is_empty() {
         "choose a place…".to_owned()
     } else {
@@ -200,7 +207,9 @@ pub fn place_choice(ui: &mut Ui, id: &str, value: &mut String, dataset: &Dataset
         .width(200.0)
         .show_ui(ui, |ui| {
             let mut filter: String = ui.data(|d| d.get_temp(filter_id)).unwrap_or_default();
-            let field = ui.add(egui::TextEdit::singleline(&mut filter).hint_text("Search places"));
+            let field = ui
+                .add(egui::TextEdit::singleline(&mut filter).hint_text("Search places"))
+                .accessible_name("Search places");
             // Open, the list is searched by typing at once.
             if filter.is_empty() && !field.has_focus() {
                 field.request_focus();
@@ -222,7 +231,9 @@ pub fn place_choice(ui: &mut Ui, id: &str, value: &mut String, dataset: &Dataset
                 }
             }
             ui.data_mut(|d| d.insert_temp(filter_id, filter));
-        });
+        })
+        .response
+        .accessible_name(name);
 }
 
 /// A term's known value, or `default` for an unknown one typed in the form.

@@ -177,7 +177,7 @@ impl PlaceDraft {
                 "properties.name_variants",
             );
             ui.label("Type");
-            term_choice::<PlaceType>(ui, "place type", &mut self.place_type, true);
+            term_choice::<PlaceType>(ui, "Place type", &mut self.place_type, true);
             ui.end_row();
             text_row(
                 ui,
@@ -189,12 +189,12 @@ impl PlaceDraft {
             text_row(ui, "Longitude", &mut self.lon, problems, "geometry");
             text_row(ui, "Latitude", &mut self.lat, problems, "");
             ui.label("Position is");
-            term_choice::<GeoPrecision>(ui, "precision", &mut self.precision, true);
+            term_choice::<GeoPrecision>(ui, "Position precision", &mut self.precision, true);
             ui.end_row();
             multiline_row(ui, "Description", &mut self.description);
             ui.label("Sources");
             ui.vertical(|ui| {
-                sources_row(ui, "place sources", &mut self.sources, dataset);
+                sources_row(ui, "place", &mut self.sources, dataset);
                 problems.beside(ui, "properties.sources");
             });
             ui.end_row();
@@ -210,7 +210,7 @@ impl PlaceDraft {
                 ui.label(format!("Claim {}", i + 1));
                 term_choice::<ControlStatus>(
                     ui,
-                    &format!("claim {i} status"),
+                    &format!("Claim {} status", i + 1),
                     &mut claim.status,
                     false,
                 );
@@ -238,12 +238,7 @@ impl PlaceDraft {
                 );
                 ui.label("Sources");
                 ui.vertical(|ui| {
-                    sources_row(
-                        ui,
-                        &format!("claim {i} sources"),
-                        &mut claim.sources,
-                        dataset,
-                    );
+                    sources_row(ui, &format!("claim {}", i + 1), &mut claim.sources, dataset);
                     problems.beside(ui, &format!("properties.control[{i}].sources"));
                 });
                 ui.end_row();

@@ -112,7 +112,7 @@ impl SourcesDraft {
                             ui.label("Kind");
                             term_choice::<SourceKind>(
                                 ui,
-                                &format!("source {i} kind"),
+                                &format!("Source {} kind", i + 1),
                                 &mut row.kind,
                                 true,
                             );
