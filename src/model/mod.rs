@@ -63,7 +63,7 @@ pub struct ControlClaim {
 }
 
 /// What every kind of feature has.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Common {
     pub id: String,
     pub name: Option<String>,
@@ -78,7 +78,7 @@ pub struct Common {
     pub foreign: Extra,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Place {
     pub common: Common,
     pub name_ar: Option<String>,
@@ -393,41 +393,6 @@ impl Dataset {
     /// Tells this dataset from one that replaced it (where its columns are, and how many).
     pub fn identity(&self) -> DatasetIdentity {
         (self.store.identity(), self.len(), self.revision)
-    }
-
-    /// Puts `feature` where feature `index` is.
-    pub fn replace_feature(&mut self, index: FeatureIndex, feature: &Feature) {
-        let same_id = self.get(index).is_some_and(|old| {
-            old.id() == feature.id() && lookup_key(&self.store, index.0).is_some()
-        }) && !matches!(feature, Feature::Generic(_));
-        self.store.replace(index.0, feature);
-        self.edited(!same_id);
-    }
-
-    /// Puts `feature` at `index`, the features from there on one further.
-    pub fn insert_feature(&mut self, index: FeatureIndex, feature: &Feature) {
-        self.store.insert(index.0, feature);
-        self.edited(true);
-    }
-
-    /// Takes feature `index` out, the features after it one closer.
-    pub fn remove_feature(&mut self, index: FeatureIndex) {
-        self.store.remove(index.0);
-        self.edited(true);
-    }
-
-    /// Replaces the story's list of sources.
-    pub fn set_sources(&mut self, sources: Vec<Source>) {
-        self.meta.sources = sources;
-        self.revision += 1;
-    }
-
-    /// After an edit: the ids found again where they may have moved, and a new revision.
-    fn edited(&mut self, ids_moved: bool) {
-        if ids_moved {
-            self.by_id = ids_of(&self.store);
-        }
-        self.revision += 1;
     }
 
     /// Every feature, whole, in file order.

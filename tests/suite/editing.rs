@@ -73,6 +73,43 @@ fn type_into(harness: &mut Harness<'static, EvacApp>, label: &str, nth: usize, t
     harness.run_steps(5);
 }
 
+/// Clicks what is named `label`, and lets the frames that follow draw what it did.
+pub(crate) fn press(harness: &mut Harness<'static, EvacApp>, label: &str) {
+    harness.get_by_label(label).click();
+    harness.run_steps(5);
+}
+
+/// File → Save as…, the path typed, Enter.
+pub(crate) fn save_as_through_the_dialog(harness: &mut Harness<'static, EvacApp>, path: &Path) {
+    press(harness, "File");
+    press(harness, "Save as…");
+    type_the_path_to_save_to(harness, path);
+}
+
+/// In the open Save as dialog: the path typed over what is there, Enter.
+pub(crate) fn type_the_path_to_save_to(harness: &mut Harness<'static, EvacApp>, path: &Path) {
+    let field = "Save the story to (a .geojson file):";
+    press(harness, field);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_label(field)
+        .type_text(path.to_str().unwrap());
+    harness.run_steps(2);
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(3);
+}
+
+/// `evacmap check` passes on the file at `path`.
+fn assert_checks(path: &Path) {
+    let check = std::process::Command::new(env!("CARGO_BIN_EXE_evacmap"))
+        .arg("check")
+        .arg(path)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&check.stdout);
+    assert!(check.status.success(), "{said}");
+}
+
 fn is_disabled(harness: &Harness<'static, EvacApp>, label: &str) -> bool {
     harness.get_by_label(label).accesskit_node().is_disabled()
 }
@@ -104,8 +141,7 @@ fn a_report_is_recorded_on_the_map_undone_redone_saved_and_read_back() {
         0,
         "News report, mid-May 2017",
     );
-    harness.get_by_label("Save place").click();
-    harness.run_steps(3);
+    press(&mut harness, "Save place");
     assert_eq!(harness.state().dataset().len(), features + 1);
     let camp = harness
         .state()
@@ -120,10 +156,8 @@ fn a_report_is_recorded_on_the_map_undone_redone_saved_and_read_back() {
     );
 
     // A movement from Qaboun to it, with two figures from two sources.
-    harness.get_by_label("Edit").click();
-    harness.run_steps(5);
-    harness.get_by_label("New movement…").click();
-    harness.run_steps(3);
+    press(&mut harness, "Edit");
+    press(&mut harness, "New movement…");
     choose(&mut harness, "choose a place…", 0, "Qaboun");
     choose(&mut harness, "choose a place…", 0, "Jarjanaz camp");
     type_into(&mut harness, "Date", 0, "2017-05-14");
@@ -133,10 +167,8 @@ fn a_report_is_recorded_on_the_map_undone_redone_saved_and_read_back() {
         0,
         "News report, mid-May 2017",
     );
-    harness.get_by_label("Add a figure").click();
-    harness.run_steps(5);
-    harness.get_by_label("Add a figure").click();
-    harness.run_steps(5);
+    press(&mut harness, "Add a figure");
+    press(&mut harness, "Add a figure");
     type_into(&mut harness, "value", 0, "1500");
     type_into(&mut harness, "value", 1, "1200");
     // The first combo box showing no source adds one to the movement's own sources.
@@ -157,8 +189,7 @@ fn a_report_is_recorded_on_the_map_undone_redone_saved_and_read_back() {
         "SOHR (Syrian Observatory for Human Rights)",
     );
     assert!(!is_disabled(&harness, "Save movement"));
-    harness.get_by_label("Save movement").click();
-    harness.run_steps(3);
+    press(&mut harness, "Save movement");
     let dataset = harness.state().dataset();
     assert_eq!(dataset.len(), features + 2);
     let movement = dataset
@@ -193,8 +224,7 @@ fn a_report_is_recorded_on_the_map_undone_redone_saved_and_read_back() {
     );
     harness.run_steps(5);
     assert_eq!(harness.state().dataset().len(), features + 1);
-    harness.get_by_label("Edit").click();
-    harness.run_steps(5);
+    press(&mut harness, "Edit");
     assert!(
         harness
             .query_by_label("Redo: add movement Qaboun → Jarjanaz camp")
@@ -206,16 +236,7 @@ fn a_report_is_recorded_on_the_map_undone_redone_saved_and_read_back() {
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
     harness.run_steps(3);
     assert!(!harness.state().has_unsaved_edits());
-    let check = std::process::Command::new(env!("CARGO_BIN_EXE_evacmap"))
-        .arg("check")
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stdout)
-    );
+    assert_checks(&path);
     let camp_details = harness.state().dataset().get(camp).unwrap();
     drop(harness);
 
@@ -333,8 +354,7 @@ fn dragging_a_place_moves_it_with_its_movements_and_shift_dragging_draws_a_movem
     let to_idlib = moved.index_of("barzeh-idlib-2017-05-12").unwrap();
     let end = *moved.movement_path_at(to_idlib).unwrap().last().unwrap();
     assert_eq!(end, anchor(&moved).0);
-    harness.get_by_label("Edit").click();
-    harness.run_steps(3);
+    press(&mut harness, "Edit");
     assert!(harness.query_by_label("Undo: move Idlib").is_some());
     harness.key_press(egui::Key::Escape);
     harness.run_steps(2);
@@ -377,10 +397,8 @@ fn deleting_is_undoable_and_refused_where_something_still_depends_on_it() {
     let features = harness.state().dataset().len();
     // Qaboun is selected (and its form open: --edit with --select); movements and events
     // still happen there.
-    harness.get_by_label("Edit").click();
-    harness.run_steps(2);
-    harness.get_by_label("Delete the selection").click();
-    harness.run_steps(3);
+    press(&mut harness, "Edit");
+    press(&mut harness, "Delete the selection");
     assert_eq!(harness.state().dataset().len(), features);
     let refused = harness
         .query_all_by(|n| {
@@ -396,14 +414,12 @@ fn deleting_is_undoable_and_refused_where_something_still_depends_on_it() {
         .dataset()
         .index_of("un-forcible-displacement")
         .unwrap();
-    harness.get_by_label("Edit").click();
-    harness.run_steps(2);
+    press(&mut harness, "Edit");
     harness.key_press(egui::Key::Escape);
     harness.run_steps(2);
     harness.state_mut().open_form_for_test(un);
     harness.run_steps(3);
-    harness.get_by_label("Delete this event").click();
-    harness.run_steps(3);
+    press(&mut harness, "Delete this event");
     assert_eq!(harness.state().dataset().len(), features - 1);
     assert!(
         harness
@@ -424,13 +440,10 @@ fn deleting_is_undoable_and_refused_where_something_still_depends_on_it() {
     );
 
     // A source still cited cannot be deleted: the form says what cites it.
-    harness.get_by_label("Edit").click();
-    harness.run_steps(2);
-    harness.get_by_label("Sources…").click();
-    harness.run_steps(10);
+    press(&mut harness, "Edit");
+    press(&mut harness, "Sources…");
 
-    harness.get_by_label("Delete source article").click();
-    harness.run_steps(3);
+    press(&mut harness, "Delete source article");
     let cited = harness
         .query_all_by(|n| {
             n.role() == egui::accesskit::Role::Label
@@ -474,30 +487,9 @@ fn a_table_is_read_only_until_saved_as_a_story_of_its_own() {
         .count();
     assert!(said >= 1, "the reason is told");
     let story = dir.path().join("acled-story.geojson");
-    harness.get_by_label("File").click();
-    harness.run_steps(2);
-    harness.get_by_label("Save as…").click();
-    harness.run_steps(6);
-    let field = "Save the story to (a .geojson file):";
-    harness.get_by_label(field).click();
-    harness.run_steps(2);
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness
-        .get_by_label(field)
-        .type_text(story.to_str().unwrap());
-    harness.run_steps(2);
-    harness.key_press(egui::Key::Enter);
+    save_as_through_the_dialog(&mut harness, &story);
     harness.run_steps(3);
-    let check = std::process::Command::new(env!("CARGO_BIN_EXE_evacmap"))
-        .arg("check")
-        .arg(&story)
-        .output()
-        .unwrap();
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stdout)
-    );
+    assert_checks(&story);
     harness.key_press(egui::Key::E);
     harness.run_steps(3);
     assert!(harness.state().is_editing(), "the new story can be edited");

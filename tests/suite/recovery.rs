@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use egui_kittest::kittest::{NodeT, Queryable};
 use evacmap::app::AppOptions;
 
+use crate::editing::{press, save_as_through_the_dialog, type_the_path_to_save_to};
 use crate::support;
 use crate::window::display;
 
@@ -81,8 +82,7 @@ fn edits_of_a_killed_window_are_offered_back_and_restored_intact() {
     harness.get_by_label("Unsaved edits from the last session");
     assert!(harness.query_by_label("• rename qaboun").is_some());
     assert!(harness.query_by_label("• rename idlib").is_some());
-    harness.get_by_label("Restore the edits").click();
-    harness.run_steps(4);
+    press(&mut harness, "Restore the edits");
     let dataset = harness.state().dataset();
     let name = |id: &str| dataset.by_id(id).and_then(|f| f.common().name.clone());
     assert_eq!(name("qaboun").as_deref(), Some("al-Qaboun"));
@@ -111,36 +111,35 @@ fn edits_of_a_killed_window_are_offered_back_and_restored_intact() {
     );
 }
 
-#[test]
-fn a_save_that_fails_keeps_the_edits_and_the_file_as_it_was() {
-    let dir = tempfile::tempdir().unwrap();
-    let story = dir.path().join("damascus.geojson");
+/// The bundled story as a file in `dir`, opened with Qaboun renamed and not saved.
+fn renamed_qaboun(
+    dir: &Path,
+) -> (
+    std::path::PathBuf,
+    egui_kittest::Harness<'static, evacmap::app::EvacApp>,
+) {
+    let story = dir.join("damascus.geojson");
     std::fs::write(&story, evacmap::BUNDLED_STORY).unwrap();
     let options = AppOptions {
         file: Some(story.clone()),
-        journal_dir: Some(dir.path().join("journal")),
+        journal_dir: Some(dir.join("journal")),
         test_renames: vec![("qaboun".into(), "al-Qaboun".into())],
         ..support::offline_options()
     };
     let mut harness = support::app_harness(options, None, 1.0 / 60.0);
     harness.run_steps(3);
     assert!(harness.state().has_unsaved_edits());
+    (story, harness)
+}
+
+#[test]
+fn a_save_that_fails_keeps_the_edits_and_the_file_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let (story, mut harness) = renamed_qaboun(dir.path());
     // Save as onto a folder: refused, in words.
     let folder = dir.path().join("a-folder.geojson");
     std::fs::create_dir(&folder).unwrap();
-    harness.get_by_label("File").click();
-    harness.run_steps(2);
-    harness.get_by_label("Save as…").click();
-    harness.run_steps(6);
-    let field = "Save the story to (a .geojson file):";
-    harness.get_by_label(field).click();
-    harness.run_steps(2);
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    harness
-        .get_by_label(field)
-        .type_text(folder.to_str().unwrap());
-    harness.run_steps(2);
-    harness.key_press(egui::Key::Enter);
+    save_as_through_the_dialog(&mut harness, &folder);
     harness.run_steps(3);
     let message = format!(
         "{}: cannot save: there is a folder of that name. The edits are kept; the file is as it was.",
@@ -156,8 +155,7 @@ fn a_save_that_fails_keeps_the_edits_and_the_file_as_it_was() {
         std::fs::read_to_string(&story).unwrap(),
         evacmap::BUNDLED_STORY
     );
-    harness.get_by_label("Edit").click();
-    harness.run_steps(2);
+    press(&mut harness, "Edit");
     assert!(harness.query_by_label("Undo: rename qaboun").is_some());
 }
 
@@ -227,17 +225,7 @@ fn a_read_only_folder_and_a_full_disk_leave_the_file_byte_for_byte() {
 #[test]
 fn a_change_on_disk_while_editing_is_a_question_and_both_versions_stay_reachable() {
     let dir = tempfile::tempdir().unwrap();
-    let story = dir.path().join("damascus.geojson");
-    std::fs::write(&story, evacmap::BUNDLED_STORY).unwrap();
-    let options = AppOptions {
-        file: Some(story.clone()),
-        journal_dir: Some(dir.path().join("journal")),
-        test_renames: vec![("qaboun".into(), "al-Qaboun".into())],
-        ..support::offline_options()
-    };
-    let mut harness = support::app_harness(options, None, 1.0 / 60.0);
-    harness.run_steps(3);
-    assert!(harness.state().has_unsaved_edits());
+    let (story, mut harness) = renamed_qaboun(dir.path());
     // Another program changes the file.
     let theirs = evacmap::BUNDLED_STORY.replace("\"Barzeh\"", "\"Barza\"");
     std::fs::write(&story, &theirs).unwrap();
@@ -260,22 +248,13 @@ fn a_change_on_disk_while_editing_is_a_question_and_both_versions_stay_reachable
     };
     assert_eq!(name(&harness, "qaboun").as_deref(), Some("al-Qaboun"));
     assert_eq!(std::fs::read_to_string(&story).unwrap(), theirs);
-    harness.get_by_label("Compare").click();
-    harness.run_steps(3);
+    press(&mut harness, "Compare");
     assert!(harness.query_by_label("different: Qaboun").is_some());
     assert!(harness.query_by_label("different: Barza").is_some());
     // Keep mine: saved under another name; theirs stays in the file.
-    harness.get_by_label("Keep mine (Save as…)").click();
-    harness.run_steps(6);
+    press(&mut harness, "Keep mine (Save as…)");
     let mine = dir.path().join("mine.geojson");
-    let field = "Save the story to (a .geojson file):";
-    harness.get_by_label(field).click();
-    harness.run_steps(2);
-    harness
-        .get_by_label(field)
-        .type_text(mine.to_str().unwrap());
-    harness.run_steps(2);
-    harness.key_press(egui::Key::Enter);
+    type_the_path_to_save_to(&mut harness, &mine);
     harness.run_steps(3);
     assert!(!harness.state().has_unsaved_edits());
     assert_eq!(std::fs::read_to_string(&story).unwrap(), theirs);
@@ -309,8 +288,7 @@ fn closing_or_opening_another_file_with_unsaved_edits_asks_first() {
     close(&mut harness);
     let question = "Save the edits to damascus.geojson before closing?";
     assert!(harness.query_by_label(question).is_some(), "closing asks");
-    harness.get_by_label("Cancel").click();
-    harness.run_steps(3);
+    press(&mut harness, "Cancel");
     assert!(harness.query_by_label(question).is_none());
     assert!(
         harness.state().has_unsaved_edits(),
@@ -330,15 +308,13 @@ fn closing_or_opening_another_file_with_unsaved_edits_asks_first() {
         other.display()
     );
     assert!(harness.query_by_label(&question).is_some(), "opening asks");
-    harness.get_by_label("Cancel").click();
-    harness.run_steps(3);
+    press(&mut harness, "Cancel");
     assert!(harness.state().has_unsaved_edits());
     assert_eq!(harness.state().layer_set().layers().len(), 1);
 
     // Don't save: the edits and their journal go.
     close(&mut harness);
-    harness.get_by_label("Don't save").click();
-    harness.run_steps(3);
+    press(&mut harness, "Don't save");
     assert!(!harness.state().has_unsaved_edits());
     assert_eq!(journal_lines(&journals), 0, "the journal is gone");
     assert_eq!(

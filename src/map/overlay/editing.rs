@@ -3,7 +3,7 @@
 
 use egui::{Color32, Pos2, Response, Stroke, Ui};
 
-use super::interaction::MapAction;
+use super::action::MapAction;
 use super::scene::Scene;
 use crate::map::projection::ScreenTransform;
 use crate::model::FeatureIndex;

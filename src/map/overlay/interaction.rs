@@ -6,36 +6,12 @@
 use egui::{CursorIcon, Id, Pos2, Rect, Response, Sense, Ui, Vec2, WidgetInfo};
 
 use super::super::index::{Level, Merge};
-use super::super::projection::LonLatBounds;
+use super::action::MapAction;
 use super::scene::{EventMarkKind, Scene};
 use super::text::movement_label;
 use super::{FocusTarget, OUTSIDE_RANGE, StoryOverlay};
 use crate::model::FeatureIndex;
 use crate::model::names::LabelLanguage;
-
-/// What a click or a key on the map asks for.
-#[derive(Debug, Clone, PartialEq)]
-pub enum MapAction {
-    /// Select a feature (a place, movement, event or other feature), or nothing.
-    Select(Option<FeatureIndex>),
-    /// Select the movements an arrow stands for (between clusters, or the same two places).
-    SelectMovements(Vec<FeatureIndex>),
-    /// Show where a cluster's places are.
-    ZoomTo(LonLatBounds),
-    /// Edit mode: the empty map was clicked here (a new place).
-    AddPlaceAt { lon: f64, lat: f64 },
-    /// Edit mode: a place was dragged here.
-    MovePlace {
-        place: FeatureIndex,
-        lon: f64,
-        lat: f64,
-    },
-    /// Edit mode: a line was drawn from one place to another (Shift+drag): a movement.
-    Connect {
-        from: FeatureIndex,
-        to: FeatureIndex,
-    },
-}
 
 /// The widgets of one frame's scene, what the pointer is over and what was asked for.
 pub(super) struct Interaction {

@@ -3,6 +3,7 @@
 //! accessible name; clicks and keys become [`MapAction`]s for the app) and [`paint`] (egui
 //! shapes, the same for the window, `--screenshot` and every export).
 
+mod action;
 mod arrows;
 mod editing;
 pub mod interaction;
@@ -21,8 +22,8 @@ use super::projection::{ScreenTransform, World};
 use super::tessellated;
 use super::toggles::DrawToggles;
 use crate::model::{Dataset, DaySpan, FeatureIndex};
+pub use action::MapAction;
 pub use arrows::MAX_ARROWS;
-pub use interaction::MapAction;
 pub use paint::MarkTag;
 use scene::{EventMarkKind, Scene};
 pub use text::{arrow_label, movement_label, tooltip_text};

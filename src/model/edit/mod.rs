@@ -299,5 +299,43 @@ impl Origins {
     }
 }
 
+/// Changes in place: what an [`Edit`] does to the columns.
+impl Dataset {
+    /// Puts `feature` where feature `index` is.
+    pub fn replace_feature(&mut self, index: FeatureIndex, feature: &Feature) {
+        let same_id = self.get(index).is_some_and(|old| {
+            old.id() == feature.id() && super::lookup_key(&self.store, index.0).is_some()
+        }) && !matches!(feature, Feature::Generic(_));
+        self.store.replace(index.0, feature);
+        self.edited(!same_id);
+    }
+
+    /// Puts `feature` at `index`, the features from there on one further.
+    pub fn insert_feature(&mut self, index: FeatureIndex, feature: &Feature) {
+        self.store.insert(index.0, feature);
+        self.edited(true);
+    }
+
+    /// Takes feature `index` out, the features after it one closer.
+    pub fn remove_feature(&mut self, index: FeatureIndex) {
+        self.store.remove(index.0);
+        self.edited(true);
+    }
+
+    /// Replaces the story's list of sources.
+    pub fn set_sources(&mut self, sources: Vec<Source>) {
+        self.meta.sources = sources;
+        self.revision += 1;
+    }
+
+    /// After an edit: the ids found again where they may have moved, and a new revision.
+    fn edited(&mut self, ids_moved: bool) {
+        if ids_moved {
+            self.by_id = super::ids_of(&self.store);
+        }
+        self.revision += 1;
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -3,7 +3,7 @@
 use egui::Ui;
 
 use super::fields::{
-    Problems, fresh_id, list, multiline_row, optional, parse_when, sources_row, term_choice,
+    Problems, feature_id, list, multiline_row, optional, parse_when, sources_row, term_choice,
     text_row,
 };
 use super::figures::{FigureDraft, figures, figures_ui};
@@ -31,16 +31,7 @@ impl EventDraft {
     /// A new event at a place, or at a point of the map.
     pub fn new(place: Option<String>, point: Option<(f64, f64)>) -> Self {
         let base = Event {
-            common: Common {
-                id: String::new(),
-                name: None,
-                when: None,
-                when_basis: None,
-                sources: Vec::new(),
-                geometry: None,
-                extra: Default::default(),
-                foreign: Default::default(),
-            },
+            common: Common::default(),
             event_type: Term::Known(EventType::ALL[0]),
             place: None,
             summary: None,
@@ -111,14 +102,9 @@ impl EventDraft {
         event.summary = optional(&self.summary);
         event.common.sources = self.sources.clone();
         event.figures = figures(&self.figures, &mut problems);
-        event.common.id = if self.at.is_some() {
-            self.id.clone()
-        } else if self.id.trim().is_empty() {
-            let date = event.common.when.map(|w| w.to_string()).unwrap_or_default();
-            fresh_id(dataset, &format!("{}-{date}", event.event_type.as_str()))
-        } else {
-            self.id.trim().to_owned()
-        };
+        let date = event.common.when.map(|w| w.to_string()).unwrap_or_default();
+        let from = format!("{}-{date}", event.event_type.as_str());
+        event.common.id = feature_id(dataset, self.at, &self.id, &from);
         (Feature::Event(event), problems)
     }
 

@@ -6,7 +6,7 @@ use egui::{Color32, RichText, Ui};
 
 use crate::io::Problem;
 use crate::io::problem::Location;
-use crate::model::{Dataset, Term, Vocabulary, When};
+use crate::model::{Dataset, FeatureIndex, Term, Vocabulary, When};
 
 /// The problems of a draft: where (the member's path, as the loader names it) and what.
 #[derive(Debug, Default, Clone)]
@@ -155,40 +155,63 @@ pub fn term<T: Vocabulary>(text: &str) -> Option<Term<T>> {
     (!text.is_empty()).then(|| Term::parse(text))
 }
 
-/// A searchable choice of one of the story's sources (its id in `value`), named `name`.
-pub fn source_choice(ui: &mut Ui, name: &str, value: &mut String, dataset: &Dataset) {
-    let id = name;
-    let shown = if value.is_empty() {
-        "choose a source…".to_owned()
-    } else {
-        dataset.short_source_name(value)
-    };
-    let filter_id = ui.scope_id().with((id, "filter"));
-    egui::ComboBox::from_id_salt(id)
+/// How many choices a searchable list shows at once (typing finds the others).
+const MOST_CHOICES: usize = 200;
+
+/// A combo box named `name`, showing `shown`, whose list (`choices`: value and label) is
+/// searched by typing as soon as it opens; the value chosen goes into `value`.
+pub fn searchable_choice<'a>(
+    ui: &mut Ui,
+    name: &str,
+    value: &mut String,
+    shown: String,
+    hint: &str,
+    choices: impl Iterator<Item = (&'a str, &'a str)>,
+) {
+    let filter_id = ui.scope_id().with((name, "filter"));
+    egui::ComboBox::from_id_salt(name)
         .selected_text(shown)
-        .width(170.0)
+        .width(190.0)
         .show_ui(ui, |ui| {
             let mut filter: String = ui.data(|d| d.get_temp(filter_id)).unwrap_or_default();
             let field = ui
-                .add(egui::TextEdit::singleline(&mut filter).hint_text("Search sources"))
-                .accessible_name("Search sources");
-            // Open, the list is searched by typing at once.
+                .add(egui::TextEdit::singleline(&mut filter).hint_text(hint))
+                .accessible_name(hint);
             if filter.is_empty() && !field.has_focus() {
                 field.request_focus();
             }
             let needle = filter.to_lowercase();
-            for source in &dataset.meta.sources {
-                let matches = needle.is_empty()
-                    || source.name.to_lowercase().contains(&needle)
-                    || source.id.to_lowercase().contains(&needle);
-                if matches {
-                    ui.selectable_value(value, source.id.clone(), &source.name);
+            let matching = choices.filter(|(id, label)| {
+                needle.is_empty()
+                    || label.to_lowercase().contains(&needle)
+                    || id.to_lowercase().contains(&needle)
+            });
+            for (shown, (id, label)) in matching.enumerate() {
+                if shown == MOST_CHOICES {
+                    ui.label("… type to find more");
+                    break;
                 }
+                ui.selectable_value(value, id.to_owned(), label);
             }
             ui.data_mut(|d| d.insert_temp(filter_id, filter));
         })
         .response
         .accessible_name(name);
+}
+
+/// A searchable choice of one of the story's sources (its id in `value`), named `name`.
+pub fn source_choice(ui: &mut Ui, name: &str, value: &mut String, dataset: &Dataset) {
+    let shown = if value.is_empty() {
+        "choose a source…".to_owned()
+    } else {
+        dataset.short_source_name(value)
+    };
+    let sources = dataset
+        .meta
+        .sources
+        .iter()
+        .map(|s| (s.id.as_str(), s.name.as_str()));
+    searchable_choice(ui, name, value, shown, "Search sources", sources);
 }
 
 /// A list of source ids, each removable, and a choice to add one.
@@ -234,6 +257,21 @@ pub fn list(text: &str) -> Vec<String> {
 pub fn optional(text: &str) -> Option<String> {
     let text = text.trim();
     (!text.is_empty()).then(|| text.to_owned())
+}
+
+/// The id of the feature a form makes: an existing feature's own (ids are what others refer
+/// to); for a new one, the id typed, or one made from `made_from`.
+pub fn feature_id(
+    dataset: &Dataset,
+    at: Option<FeatureIndex>,
+    typed: &str,
+    made_from: &str,
+) -> String {
+    match (at, typed.trim()) {
+        (Some(_), typed) => typed.to_owned(),
+        (None, "") => fresh_id(dataset, made_from),
+        (None, typed) => typed.to_owned(),
+    }
 }
 
 /// An id made from a name, not yet taken in `dataset`: "new-camp", "new-camp-2".

@@ -4,7 +4,7 @@
 use egui::Ui;
 
 use super::fields::{
-    Problems, fresh_id, multiline_row, optional, parse_when, sources_row, term_choice, text_row,
+    Problems, feature_id, multiline_row, optional, parse_when, sources_row, term_choice, text_row,
 };
 use super::figures::{FigureDraft, figures, figures_ui};
 use crate::model::{
@@ -32,16 +32,7 @@ impl MovementDraft {
     /// A new movement between two places (either may be chosen in the form).
     pub fn new(from: Option<String>, to: Option<String>) -> Self {
         let base = Movement {
-            common: Common {
-                id: String::new(),
-                name: None,
-                when: None,
-                when_basis: None,
-                sources: Vec::new(),
-                geometry: None,
-                extra: Default::default(),
-                foreign: Default::default(),
-            },
+            common: Common::default(),
             from: String::new(),
             also_from: Vec::new(),
             to: String::new(),
@@ -104,21 +95,13 @@ impl MovementDraft {
         movement.summary = optional(&self.summary);
         movement.common.sources = self.sources.clone();
         movement.figures = figures(&self.figures, &mut problems);
-        movement.common.id = if self.at.is_some() {
-            self.id.clone()
-        } else if self.id.trim().is_empty() {
-            let date = movement
-                .common
-                .when
-                .map(|w| w.to_string())
-                .unwrap_or_default();
-            fresh_id(
-                dataset,
-                &format!("{}-{}-{date}", movement.from, movement.to),
-            )
-        } else {
-            self.id.trim().to_owned()
-        };
+        let date = movement
+            .common
+            .when
+            .map(|w| w.to_string())
+            .unwrap_or_default();
+        let from = format!("{}-{}-{date}", movement.from, movement.to);
+        movement.common.id = feature_id(dataset, self.at, &self.id, &from);
         (Feature::Movement(movement), problems)
     }
 
@@ -195,45 +178,16 @@ impl MovementDraft {
 
 /// A searchable choice of one of the story's places (its id in `value`), named `name`.
 pub fn place_choice(ui: &mut Ui, name: &str, value: &mut String, dataset: &Dataset) {
-    let id = name;
     let shown = if value.is_empty() {
         "choose a place…".to_owned()
     } else {
         dataset.place_name(value)
     };
-    let filter_id = ui.scope_id().with((id, "filter"));
-    egui::ComboBox::from_id_salt(id)
-        .selected_text(shown)
-        .width(200.0)
-        .show_ui(ui, |ui| {
-            let mut filter: String = ui.data(|d| d.get_temp(filter_id)).unwrap_or_default();
-            let field = ui
-                .add(egui::TextEdit::singleline(&mut filter).hint_text("Search places"))
-                .accessible_name("Search places");
-            // Open, the list is searched by typing at once.
-            if filter.is_empty() && !field.has_focus() {
-                field.request_focus();
-            }
-            let needle = filter.to_lowercase();
-            let store = dataset.store();
-            let mut shown = 0;
-            let places =
-                (0..dataset.len()).filter(|&i| store.kind(i) == crate::model::FeatureKind::Place);
-            for index in places {
-                let name = store.name(index).unwrap_or(store.id(index));
-                if needle.is_empty() || name.to_lowercase().contains(&needle) {
-                    ui.selectable_value(value, store.id(index).to_owned(), name);
-                    shown += 1;
-                }
-                if shown >= 200 {
-                    ui.label("… type to find more");
-                    break;
-                }
-            }
-            ui.data_mut(|d| d.insert_temp(filter_id, filter));
-        })
-        .response
-        .accessible_name(name);
+    let store = dataset.store();
+    let places = (0..dataset.len())
+        .filter(|&i| store.kind(i) == crate::model::FeatureKind::Place)
+        .map(|i| (store.id(i), store.name(i).unwrap_or(store.id(i))));
+    super::fields::searchable_choice(ui, name, value, shown, "Search places", places);
 }
 
 /// A term's known value, or `default` for an unknown one typed in the form.

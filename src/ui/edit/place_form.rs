@@ -7,8 +7,7 @@ use super::fields::{
     Problems, list, multiline_row, optional, parse_when, sources_row, term, term_choice, text_row,
 };
 use crate::model::{
-    Common, ControlClaim, ControlStatus, Dataset, Feature, FeatureIndex, GeoPrecision, Place,
-    PlaceType,
+    ControlClaim, ControlStatus, Dataset, Feature, FeatureIndex, GeoPrecision, Place, PlaceType,
 };
 
 /// A place as typed so far.
@@ -46,25 +45,7 @@ pub struct ClaimDraft {
 impl PlaceDraft {
     /// A new place at a point of the map.
     pub fn new(lon: f64, lat: f64) -> Self {
-        let base = Place {
-            common: Common {
-                id: String::new(),
-                name: None,
-                when: None,
-                when_basis: None,
-                sources: Vec::new(),
-                geometry: None,
-                extra: Default::default(),
-                foreign: Default::default(),
-            },
-            name_ar: None,
-            name_variants: Vec::new(),
-            place_type: None,
-            admin1: None,
-            geo_precision: None,
-            description: None,
-            control: Vec::new(),
-        };
+        let base = Place::default();
         let mut draft = Self::of(None, base);
         draft.lon = format!("{lon:.5}");
         draft.lat = format!("{lat:.5}");
@@ -120,11 +101,7 @@ impl PlaceDraft {
     pub fn feature(&self, dataset: &Dataset) -> (Feature, Problems) {
         let mut problems = Problems::default();
         let mut place = self.base.clone();
-        place.common.id = if self.id.trim().is_empty() && self.at.is_none() {
-            super::fields::fresh_id(dataset, &self.name)
-        } else {
-            self.id.trim().to_owned()
-        };
+        place.common.id = super::fields::feature_id(dataset, self.at, &self.id, &self.name);
         place.common.name = optional(&self.name);
         place.name_ar = optional(&self.name_ar);
         place.name_variants = list(&self.variants);
