@@ -80,6 +80,10 @@ pub struct WindowArgs {
     #[arg(long, value_name = "LON,LAT,ZOOM", value_parser = parse_view, allow_hyphen_values = true)]
     pub view: Option<(f64, f64, f64)>,
 
+    /// Open on this chapter of the story: its number from 1, or its id.
+    #[arg(long, value_name = "N|ID")]
+    pub chapter: Option<String>,
+
     /// Start in edit mode (the map and the Edit menu change the story); with --select, the
     /// selected feature's form opens.
     #[arg(long)]

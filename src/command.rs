@@ -70,10 +70,23 @@ pub enum Command {
     CloseColumnsDialog,
     /// Edit mode's commands.
     Edit(EditCommand),
+    /// Story mode's commands.
+    Chapter(ChapterCommand),
     /// What to do with unsaved edits before the window closes or another file opens.
     ResolveUnsaved(UnsavedChoice),
     /// The file being edited changed on disk while there were unsaved edits.
     ResolveExternalChange(ExternalChoice),
+}
+
+/// What story mode is asked to do.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ChapterCommand {
+    /// Show the chapter at this index (story mode starts).
+    Go(usize),
+    /// Back to free exploration, where the reader was.
+    Leave,
+    /// Jump between chapters instead of gliding (remembered).
+    SetReducedMotion(bool),
 }
 
 /// What edit mode is asked to do.

@@ -66,6 +66,7 @@ impl EvacApp {
             Command::Export(request) => self.start_export(*request),
             Command::Open(path) => self.open_asking(path),
             Command::Edit(command) => self.apply_edit(command),
+            Command::Chapter(command) => self.apply_chapter(ctx, command),
             Command::ResolveUnsaved(_) | Command::ResolveExternalChange(_) => {
                 self.resolve(ctx, command);
             }

@@ -470,6 +470,23 @@ impl EvacApp {
                 return;
             }
         }
+        let chapters: Vec<&str> = dataset
+            .meta
+            .chapters
+            .iter()
+            .filter(|c| c.feature_ids().any(|id| id == feature.id()))
+            .map(|c| c.title.as_str())
+            .collect();
+        if !chapters.is_empty() {
+            self.edit.message = Some((
+                format!(
+                    "{name} cannot be deleted: the story's chapters name it ({}). Change those first.",
+                    chapters.join("; ")
+                ),
+                true,
+            ));
+            return;
+        }
         let kind = feature.kind().as_str();
         self.selection = None;
         self.perform(Edit::new(

@@ -80,6 +80,26 @@ impl EvacApp {
         {
             commands.push(Command::Edit(EditCommand::DeleteFeature(selection)));
         }
+        if let Some(current) = self.chapters.current {
+            let count = self.story.dataset.meta.chapters.len();
+            let (back, on) = ctx.input(|i| {
+                let arrows = self.chapter_panel_focused;
+                (
+                    i.key_pressed(Key::PageUp) || (arrows && i.key_pressed(Key::ArrowLeft)),
+                    i.key_pressed(Key::PageDown) || (arrows && i.key_pressed(Key::ArrowRight)),
+                )
+            });
+            let go = |index| Command::Chapter(crate::command::ChapterCommand::Go(index));
+            if back && current > 0 {
+                commands.push(go(current - 1));
+            }
+            if on && current + 1 < count {
+                commands.push(go(current + 1));
+            }
+            if back || on {
+                return commands;
+            }
+        }
         ctx.input(|input| {
             if input.key_pressed(Key::Space) {
                 commands.push(Command::TogglePlay);

@@ -233,6 +233,7 @@ impl EvacApp {
                 self.apply_layers();
                 if !pending.reload {
                     self.look_for_recovery();
+                    self.chapters_for_new_story();
                 }
                 if let Some(id) = &pending.select {
                     self.selection = self.story.dataset.index_of(id);

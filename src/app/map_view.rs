@@ -53,6 +53,7 @@ impl EvacApp {
         self.search_matches
             .update(&self.search, &self.catalogue, self.story.dataset.len());
         let mut overlay = OverlayOutput::default();
+        let emphasis = self.chapter_emphasis();
         let wheel_zoomed = self.wheel_zoom(ui, rect);
         let home = self.memory.detached().unwrap_or(lon_lat(36.3, 33.5));
         let draw = self.state.draw;
@@ -64,7 +65,7 @@ impl EvacApp {
             _ => None,
         };
         let tiles = counted.as_mut().map(|t| t as &mut dyn Tiles);
-        let highlight = self.search_matches.matches();
+        let highlight = emphasis.as_deref().or(self.search_matches.matches());
         let layer_rings: Vec<(usize, Color32)> = self
             .layer_bands
             .iter()

@@ -18,6 +18,7 @@ use crate::ui::basemap_menu::BasemapForm;
 use crate::ui::event_list::{EventCatalogue, SearchHighlight};
 use crate::ui::timeline::TimelineState;
 
+mod chapters;
 mod command_handling;
 mod edit_prompts;
 mod editing;
@@ -31,6 +32,7 @@ mod startup;
 mod state;
 mod ui;
 
+pub use chapters::{chapter_bounds, find_chapter};
 pub use keyboard::SHORTCUTS;
 use loading::PendingLoad;
 pub use map_view::attribution_ui;
@@ -119,6 +121,12 @@ pub struct EvacApp {
     export_message: Option<String>,
     /// Edit mode, the edits and their questions.
     edit: editing::EditState,
+    /// Story mode: the chapter shown, and where the reader was.
+    chapters: chapters::ChapterState,
+    /// A story with chapters opens on its first one.
+    open_first_chapter: bool,
+    /// The chapter panel had the keyboard last frame: ← and → go from chapter to chapter.
+    chapter_panel_focused: bool,
 }
 
 pub use crate::fonts::ARABIC_FAMILY;

@@ -160,6 +160,12 @@ impl EvacApp {
             export_open: false,
             export_job: None,
             export_message: None,
+            chapters: super::chapters::ChapterState {
+                pending: options.chapter.clone(),
+                ..Default::default()
+            },
+            open_first_chapter: options.open_first_chapter,
+            chapter_panel_focused: false,
             edit: super::editing::EditState {
                 journal_dir: options.journal_dir.clone(),
                 test_renames: options.test_renames.clone(),
@@ -173,6 +179,7 @@ impl EvacApp {
         app.reindex();
         if app.loading.is_none() {
             app.look_for_recovery();
+            app.chapters_for_new_story();
         }
         app.use_tiles(ctx, tile_provider);
         if app.loading.is_none()
@@ -219,6 +226,14 @@ pub fn run(args: WindowArgs) -> i32 {
             .then(crate::editing::default_journal_dir)
             .flatten(),
         edit: args.edit,
+        chapter: args.chapter.clone(),
+        // What the command line asks to see wins over the first chapter, and a screenshot
+        // shows the whole story unless it names a chapter.
+        open_first_chapter: args.screenshot.is_none()
+            && args.select.is_none()
+            && args.view.is_none()
+            && args.from.is_none()
+            && args.to.is_none(),
         test_renames: args
             .test_renames
             .iter()

@@ -37,6 +37,8 @@ pub struct PersistedState {
     pub range: Option<SavedRange>,
     /// The selected feature's id, restored with the story it was saved with.
     pub selection: Option<String>,
+    /// Chapters follow one another without gliding.
+    pub reduced_motion: bool,
 }
 
 /// A time range as saved: ISO days, `None` for an open end.
@@ -106,6 +108,10 @@ pub struct AppOptions {
     /// Where the recovery journals of unsaved edits are kept; `None`: edits are not journaled
     /// (the window sets the user's data folder; tests a folder of their own).
     pub journal_dir: Option<std::path::PathBuf>,
+    /// `--chapter N|ID`: open on that chapter.
+    pub chapter: Option<String>,
+    /// A story with chapters opens on its first (the window; tests and screenshots ask).
+    pub open_first_chapter: bool,
     /// `--edit`: start in edit mode, with the selection's form open.
     pub edit: bool,
     /// `--test-rename ID=NAME`: edits made once the story is read (the journal's tests).

@@ -27,6 +27,9 @@ impl EvacApp {
         self.poll_files(ui.ctx());
         self.advance_playback(ui.ctx());
         self.start_editing_if_asked();
+        let now = ui.ctx().input(|i| i.time);
+        self.open_pending_chapter(now);
+        self.advance_passage(ui.ctx());
         self.apply_test_renames();
         self.keep_unsaved_edits_on_close(ui.ctx());
         self.update_title(ui.ctx());
@@ -183,6 +186,7 @@ impl EvacApp {
                 commands.extend(self.map_ui(ui));
             });
         self.legend_ui(ui.ctx());
+        commands.extend(self.chapter_panel(ui.ctx()));
         commands.extend(self.export_window(ui.ctx()));
         commands.extend(self.open_dialog.ui(ui.ctx()));
         if let Some(dialog) = &mut self.columns_dialog {
@@ -205,6 +209,23 @@ impl EvacApp {
             frame_started.elapsed().as_secs_f64() * 1e3
         );
     }
+    /// The chapter shown in story mode, over the map.
+    fn chapter_panel(&mut self, ctx: &egui::Context) -> Vec<Command> {
+        let (Some(current), Some(map)) = (self.chapters.current, self.map_rect) else {
+            self.chapter_panel_focused = false;
+            return Vec::new();
+        };
+        let panel = crate::ui::chapter_panel::ChapterPanel {
+            chapters: &self.story.dataset.meta.chapters,
+            current,
+            dataset: &self.story.dataset,
+            reduced_motion: self.state.reduced_motion,
+        };
+        let output = crate::ui::chapter_panel::chapter_panel_ui(ctx, map, &panel);
+        self.chapter_panel_focused = output.has_focus;
+        output.commands
+    }
+
     pub(super) fn legend_ui(&mut self, ctx: &egui::Context) {
         let Some(map) = self.map_rect else {
             return;

@@ -26,7 +26,13 @@ pub fn geojson(dataset: &Dataset, visible: &[bool]) -> (String, usize) {
         .map(|(_, feature)| feature)
         .collect();
     let count = features.len();
-    let subset = Dataset::new(dataset.meta.clone(), features, dataset.foreign.clone());
+    // The chapters whose features are all in the export go with it; the others would name
+    // features it does not have.
+    let ids: HashSet<&str> = features.iter().map(Feature::id).collect();
+    let mut meta = dataset.meta.clone();
+    meta.chapters
+        .retain(|chapter| chapter.feature_ids().all(|id| ids.contains(id)));
+    let subset = Dataset::new(meta, features, dataset.foreign.clone());
     (crate::io::write::to_geojson_string(&subset), count)
 }
 

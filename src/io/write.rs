@@ -4,7 +4,8 @@ use serde_json::{Map, Value, json};
 
 use super::geojson::FORMAT_VERSION;
 use crate::model::{
-    Common, ControlClaim, Dataset, Extra, Feature, Figure, Source, StoryMeta, Term, Vocabulary,
+    Chapter, ChapterView, Common, ControlClaim, Dataset, Extra, Feature, Figure, Source, StoryMeta,
+    Term, Vocabulary,
 };
 
 /// The dataset as a GeoJSON FeatureCollection.
@@ -39,6 +40,10 @@ pub(crate) fn meta_to_json(meta: &StoryMeta) -> Value {
         .map(|s| (s.id.clone(), source_to_json(s)))
         .collect();
     evacmap.insert("sources".into(), Value::Object(sources));
+    if !meta.chapters.is_empty() {
+        let chapters = meta.chapters.iter().map(chapter_to_json).collect();
+        evacmap.insert("chapters".into(), Value::Array(chapters));
+    }
     append(&mut evacmap, &meta.extra);
     Value::Object(evacmap)
 }
@@ -71,6 +76,31 @@ fn append(map: &mut Map<String, Value>, extra: &Extra) {
     for (key, value) in extra {
         map.entry(key.clone()).or_insert_with(|| value.clone());
     }
+}
+
+fn chapter_to_json(chapter: &Chapter) -> Value {
+    let mut map = Map::new();
+    map.insert("id".into(), chapter.id.clone().into());
+    map.insert("title".into(), chapter.title.clone().into());
+    if !chapter.text.is_empty() {
+        map.insert("text".into(), chapter.text.clone().into());
+    }
+    let when = chapter.when.map(|w| w.to_string());
+    put(&mut map, "when", when.as_deref());
+    match &chapter.view {
+        Some(ChapterView::Bounds(bbox)) => {
+            map.insert("view".into(), json!({ "bbox": bbox }));
+        }
+        Some(ChapterView::Fit(ids)) => {
+            map.insert("view".into(), json!({ "fit": ids }));
+        }
+        None => {}
+    }
+    put(&mut map, "select", chapter.select.as_deref());
+    put_list(&mut map, "emphasise", &chapter.emphasise);
+    put_list(&mut map, "sources", &chapter.sources);
+    append(&mut map, &chapter.extra);
+    Value::Object(map)
 }
 
 fn source_to_json(source: &Source) -> Value {

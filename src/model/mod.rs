@@ -2,6 +2,7 @@
 //!
 //! Pure data, no drawing: the map and panels read it, `io` reads and writes it.
 
+pub mod chapter;
 pub mod edit;
 pub mod extra;
 pub mod figures;
@@ -14,6 +15,7 @@ pub mod when;
 use geo::{Coord, Geometry, InteriorPoint, Point};
 use serde_json::Value;
 
+pub use chapter::{Chapter, ChapterView};
 pub use extra::Extra;
 pub use figures::{Figure, figures_by_source, format_count};
 pub use store::Store;
@@ -256,6 +258,8 @@ pub struct StoryMeta {
     pub title: Option<String>,
     pub description: Option<String>,
     pub sources: Vec<Source>,
+    /// The story told step by step, in order.
+    pub chapters: Vec<Chapter>,
     pub extra: Extra,
 }
 

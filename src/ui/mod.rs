@@ -1,6 +1,7 @@
 //! Panels. Each draws itself and returns `Command`s; the app applies them at the end of the frame.
 
 pub mod basemap_menu;
+pub mod chapter_panel;
 pub mod columns_dialog;
 pub mod details;
 pub mod edit;

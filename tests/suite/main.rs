@@ -13,6 +13,7 @@
 
 mod support;
 
+mod chapters;
 mod clusters;
 mod columns;
 mod data_format;

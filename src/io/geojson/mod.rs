@@ -29,6 +29,7 @@ use checker::Checker;
 use parallel::{Stop, read_features_apart};
 
 mod big_file;
+mod chapters;
 mod checker;
 pub mod edit_check;
 mod features;

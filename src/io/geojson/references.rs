@@ -94,6 +94,7 @@ impl Checker {
             self.references.len()
         );
         self.check_references(&dataset);
+        self.check_chapters(&dataset);
         let quick = std::mem::take(&mut self.quick);
         self.problems.extend(quick_place_problems(&dataset, &quick));
         log::debug!("references checked");

@@ -183,11 +183,16 @@ impl Checker {
             ),
             None => {}
         }
+        let chapters = match object.get("chapters") {
+            Some(value) => self.read_chapters(value),
+            None => Vec::new(),
+        };
         StoryMeta {
             version,
             title,
             description,
             sources,
+            chapters,
             extra: object.extra(),
         }
     }
