@@ -116,6 +116,9 @@ pub enum EditCommand {
     /// Delete a feature (undoable; not a place something still happens at).
     DeleteFeature(FeatureIndex),
     /// Replay the unsaved edits found at start (true), or let them go.
+    /// A new chapter after the one shown (or at the end): the current view, range and
+    /// selection.
+    AddChapterFromView,
     RestoreEdits(bool),
 }
 

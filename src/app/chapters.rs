@@ -199,6 +199,67 @@ impl EvacApp {
         }
     }
 
+    /// A new chapter from what the map shows: the view, the range, the selection; after the
+    /// chapter shown, or at the end. Undoable, like every edit.
+    pub(super) fn add_chapter_from_view(&mut self) {
+        let (Some(view), Some(rect)) = (self.last_overlay.view, self.map_rect) else {
+            return;
+        };
+        let (north_west, south_east) = view.visible_world(self.free_map_area(rect));
+        let (north_west, south_east) = (north_west.to_position(), south_east.to_position());
+        let clamp_lon = |lon: f64| lon.clamp(-180.0, 180.0);
+        let clamp_lat = |lat: f64| lat.clamp(-85.0, 85.0);
+        let bbox = [
+            clamp_lon(north_west.x()),
+            clamp_lat(south_east.y()),
+            clamp_lon(south_east.x()),
+            clamp_lat(north_west.y()),
+        ];
+        let dataset = &self.story.dataset;
+        let chapters = &dataset.meta.chapters;
+        let mut n = chapters.len() + 1;
+        while chapters.iter().any(|c| c.id == format!("chapter-{n}")) {
+            n += 1;
+        }
+        let day = |d: Option<chrono::NaiveDate>| d.map(crate::model::PartialDate::from_date);
+        let when = match (self.range.first, self.range.last) {
+            (None, None) => None,
+            (Some(a), Some(b)) if a == b => Some(crate::model::When::on(
+                crate::model::PartialDate::from_date(a),
+            )),
+            (first, last) => crate::model::When::between(day(first), day(last)).ok(),
+        };
+        let chapter = Chapter {
+            id: format!("chapter-{n}"),
+            title: format!("Chapter {n}"),
+            text: String::new(),
+            when,
+            view: Some(ChapterView::Bounds(bbox)),
+            select: self.selection.map(|i| dataset.store().id(i.0).to_owned()),
+            emphasise: Vec::new(),
+            sources: Vec::new(),
+            extra: Default::default(),
+        };
+        let at = self.chapters.current.map_or(chapters.len(), |c| c + 1);
+        let mut after = chapters.clone();
+        after.insert(at, chapter);
+        let change = crate::model::edit::Change::Chapters {
+            before: chapters.clone(),
+            after,
+        };
+        let edit = crate::model::edit::Edit::new(format!("add chapter {n}"), vec![change]);
+        self.apply_edit(crate::command::EditCommand::Perform(Box::new(edit)));
+        self.chapters.current = Some(at);
+        if self.chapters.before.is_none() {
+            self.chapters.before = Some(Exploration {
+                center: self.view_center(),
+                zoom: self.memory.zoom(),
+                range: self.range,
+                selection: self.selection,
+            });
+        }
+    }
+
     /// Applies a command of story mode.
     pub(super) fn apply_chapter(
         &mut self,

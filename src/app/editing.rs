@@ -264,6 +264,7 @@ impl EvacApp {
             EditCommand::MovePlace { place, lon, lat } => self.move_place(place, lon, lat),
             EditCommand::DeleteFeature(index) => self.delete(index),
             EditCommand::RestoreEdits(restore) => self.restore_edits(restore),
+            EditCommand::AddChapterFromView => self.add_chapter_from_view(),
         }
     }
 

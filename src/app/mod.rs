@@ -127,6 +127,10 @@ pub struct EvacApp {
     open_first_chapter: bool,
     /// The chapter panel had the keyboard last frame: ← and → go from chapter to chapter.
     chapter_panel_focused: bool,
+    /// In edit mode, the shown chapter's title and text as typed.
+    chapter_draft: crate::ui::chapter_panel::ChapterDraft,
+    /// The chapter the draft was made from (a new one, or one undo changed, starts it again).
+    chapter_draft_for: Option<crate::model::Chapter>,
 }
 
 pub use crate::fonts::ARABIC_FAMILY;

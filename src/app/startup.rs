@@ -166,6 +166,8 @@ impl EvacApp {
             },
             open_first_chapter: options.open_first_chapter,
             chapter_panel_focused: false,
+            chapter_draft: Default::default(),
+            chapter_draft_for: None,
             edit: super::editing::EditState {
                 journal_dir: options.journal_dir.clone(),
                 test_renames: options.test_renames.clone(),

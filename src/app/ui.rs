@@ -215,13 +215,28 @@ impl EvacApp {
             self.chapter_panel_focused = false;
             return Vec::new();
         };
+        let chapters = &self.story.dataset.meta.chapters;
+        let Some(chapter) = chapters.get(current) else {
+            return Vec::new();
+        };
+        // The draft follows the chapter shown, and what an undo or a save made of it.
+        let draft = &mut self.chapter_draft;
+        if draft.index != current || self.chapter_draft_for.as_ref() != Some(chapter) {
+            *draft = crate::ui::chapter_panel::ChapterDraft {
+                index: current,
+                title: chapter.title.clone(),
+                text: chapter.text.clone(),
+            };
+            self.chapter_draft_for = Some(chapter.clone());
+        }
         let panel = crate::ui::chapter_panel::ChapterPanel {
-            chapters: &self.story.dataset.meta.chapters,
+            chapters,
             current,
             dataset: &self.story.dataset,
             reduced_motion: self.state.reduced_motion,
+            draft: self.edit.mode.then_some(draft),
         };
-        let output = crate::ui::chapter_panel::chapter_panel_ui(ctx, map, &panel);
+        let output = crate::ui::chapter_panel::chapter_panel_ui(ctx, map, panel);
         self.chapter_panel_focused = output.has_focus;
         output.commands
     }

@@ -12,11 +12,11 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use crate::io::geojson::edit_check::{feature_from_json, sources_from_json};
+use crate::io::geojson::edit_check::{chapters_from_json, feature_from_json, sources_from_json};
 use crate::io::save::FileStamp;
 use crate::io::write::{feature_to_json, meta_to_json};
 use crate::model::edit::{Change, Edit};
-use crate::model::{Dataset, Feature, Source, StoryMeta};
+use crate::model::{Chapter, Dataset, Feature, Source, StoryMeta};
 
 /// What the journal keeps.
 #[derive(Debug, Clone, PartialEq)]
@@ -156,6 +156,7 @@ pub fn fits(edit: &Edit, dataset: &Dataset) -> bool {
         }) => dataset.get(*index).as_ref() == Some(before.as_ref()),
         Some(Change::Feature { index, .. }) => index.0 <= dataset.len(),
         Some(Change::Sources { before, .. }) => *before == dataset.meta.sources,
+        Some(Change::Chapters { before, .. }) => *before == dataset.meta.chapters,
         None => true,
     }
 }
@@ -168,6 +169,13 @@ fn nanos(time: Option<std::time::SystemTime>) -> Option<u64> {
 fn sources_json(sources: &[Source]) -> Value {
     meta_to_json(&StoryMeta {
         sources: sources.to_vec(),
+        ..StoryMeta::default()
+    })
+}
+
+fn chapters_json(chapters: &[Chapter]) -> Value {
+    meta_to_json(&StoryMeta {
+        chapters: chapters.to_vec(),
         ..StoryMeta::default()
     })
 }
@@ -191,6 +199,10 @@ fn edit_to_json(edit: &Edit) -> Value {
             Change::Sources { before, after } => json!({"sources": {
                 "before": sources_json(before),
                 "after": sources_json(after),
+            }}),
+            Change::Chapters { before, after } => json!({"chapters": {
+                "before": chapters_json(before),
+                "after": chapters_json(after),
             }}),
         })
         .collect();
@@ -222,6 +234,11 @@ fn entry_from_json(line: &Value) -> Option<Entry> {
                 before: read("before")?,
                 after: read("after")?,
                 origin: crate::model::edit::Origins::NEW,
+            });
+        } else if let Some(chapters) = change.get("chapters") {
+            changes.push(Change::Chapters {
+                before: chapters_from_json(chapters.get("before")?)?,
+                after: chapters_from_json(chapters.get("after")?)?,
             });
         } else {
             let sources = change.get("sources")?;

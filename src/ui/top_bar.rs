@@ -85,6 +85,13 @@ fn edit_menu_ui(ui: &mut Ui, edit: &EditMenu) -> Vec<Command> {
                     },
                 )));
             }
+            if ui
+                .button("Add chapter from the current view")
+                .on_hover_text("A step of the story: this view, this range, this selection")
+                .clicked()
+            {
+                commands.push(Command::Edit(EditCommand::AddChapterFromView));
+            }
             if ui.button("Sources…").clicked() {
                 commands.push(Command::Edit(EditCommand::OpenForm(FormRequest::Sources)));
             }

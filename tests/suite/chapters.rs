@@ -147,3 +147,67 @@ fn a_feature_a_chapter_names_is_not_deleted() {
                 chapters name it (The UN: forcible displacement)";
     assert_eq!(labels_starting(&harness, told), 1);
 }
+
+#[test]
+fn chapters_are_added_from_the_view_changed_moved_and_deleted_with_undo_and_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("damascus.geojson");
+    std::fs::write(&path, evacmap::BUNDLED_STORY).unwrap();
+    let options = AppOptions {
+        file: Some(path.clone()),
+        journal_dir: Some(dir.path().join("journal")),
+        edit: true,
+        ..support::offline_options()
+    };
+    let mut harness = support::app_harness(options, None, 1.0 / 60.0);
+    harness.run_steps(3);
+    let chapters = |h: &egui_kittest::Harness<'static, evacmap::app::EvacApp>| -> Vec<String> {
+        h.state()
+            .dataset()
+            .meta
+            .chapters
+            .iter()
+            .map(|c| c.title.clone())
+            .collect()
+    };
+    let read = chapters(&harness);
+    assert_eq!(read.len(), 9);
+    press(&mut harness, "Edit");
+    press(&mut harness, "Add chapter from the current view");
+    assert_eq!(harness.state().chapter(), Some(9));
+    assert_eq!(labels_starting(&harness, "10 of 10"), 1);
+    let added = harness.state().dataset().meta.chapters[9].clone();
+    assert!(
+        matches!(added.view, Some(evacmap::model::ChapterView::Bounds(_))),
+        "the view is kept"
+    );
+    assert_eq!(added.when, None, "all time: no dates");
+
+    press(&mut harness, "Chapter title");
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_label("Chapter title")
+        .type_text("What came after");
+    harness.run_steps(2);
+    press(&mut harness, "Save chapter");
+    assert_eq!(chapters(&harness)[9], "What came after");
+    press(&mut harness, "Move earlier");
+    assert_eq!(chapters(&harness)[8], "What came after");
+    assert_eq!(harness.state().chapter(), Some(8));
+    press(&mut harness, "Edit");
+    press(&mut harness, "Undo: move earlier What came after");
+    assert_eq!(chapters(&harness)[9], "What came after");
+    harness.state_mut().go_to_chapter_for_test(9);
+    harness.run_steps(3);
+    press(&mut harness, "Delete chapter");
+    assert_eq!(chapters(&harness), read);
+    press(&mut harness, "Edit");
+    press(&mut harness, "Undo: delete chapter What came after");
+    assert_eq!(chapters(&harness).len(), 10);
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    harness.run_steps(3);
+    assert!(!harness.state().has_unsaved_edits());
+    let again = evacmap::io::load_file(&path).unwrap().dataset;
+    assert_eq!(again.meta.chapters, harness.state().dataset().meta.chapters);
+}

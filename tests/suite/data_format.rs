@@ -85,6 +85,58 @@ rejects! {
     an_event_with_neither_point_nor_place_is_refused: "event-without-place-or-point.geojson" at "features[3] (id \"e\") geometry" says "needs a Point geometry or a \"place\"";
     a_movement_drawn_as_a_point_is_refused: "movement-as-point.geojson" at "features[2] (id \"m\") geometry" says "LineString";
     a_movement_without_a_type_is_refused: "missing-movement-type.geojson" at "features[2] (id \"m\") properties.movement_type" says "missing \"movement_type\"";
+    a_chapter_naming_an_unknown_feature_is_refused: "chapter-unknown-feature.geojson" at "evacmap.chapters[0].select" says "chapter \"x\" names the feature \"nowhere\", which the story does not have";
+    a_chapter_whose_range_ends_before_it_starts_is_refused: "chapter-range-ends-before-it-starts.geojson" at "evacmap.chapters[0].when" says "ends before it starts";
+    a_chapter_looking_outside_the_world_is_refused: "chapter-view-outside-the-world.geojson" at "evacmap.chapters[0].view.bbox" says "is outside the world";
+    a_chapter_without_a_title_is_refused: "chapter-without-title.geojson" at "evacmap.chapters[0].title" says "missing \"title\"";
+    a_chapter_citing_an_undeclared_source_is_refused: "chapter-unknown-source.geojson" at "evacmap.chapters[0].sources[0]" says "unknown source \"rumour\"";
+}
+
+#[test]
+fn chapters_are_read_as_written_and_survive_a_save_with_an_edit() {
+    use evacmap::model::edit::{Change, Edit, History, Origins};
+    use evacmap::model::{ChapterView, FeatureIndex};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("chapters.geojson");
+    std::fs::copy(fixture("good", "chapters.geojson"), &path).unwrap();
+    let original = evacmap::io::save::Original::file(&path).unwrap();
+    let mut dataset = load_file(&path).unwrap().dataset;
+    let chapters = dataset.meta.chapters.clone();
+    assert_eq!(chapters.len(), 2);
+    assert_eq!(chapters[1].select.as_deref(), Some("m"));
+    assert_eq!(
+        chapters[1].view,
+        Some(ChapterView::Fit(vec!["a".into(), "b".into()]))
+    );
+    assert_eq!(
+        chapters[0].view,
+        Some(ChapterView::Bounds([36.0, 33.0, 37.0, 36.5]))
+    );
+    assert_eq!(
+        chapters[1].when.map(|w| w.to_string()).as_deref(),
+        Some("2017-05-12")
+    );
+    // A place renamed and the sources changed: the story's member is rewritten, its chapters
+    // (with a member evacmap does not know) stay as they were.
+    let mut origins = Origins::read(dataset.len());
+    let before = dataset.get(FeatureIndex(0)).unwrap();
+    let mut after = before.clone();
+    after.common_mut().name = Some("A, renamed".into());
+    let mut sources = dataset.meta.sources.clone();
+    sources[0].note = Some("a note".into());
+    let edits = vec![
+        Change::replace(FeatureIndex(0), before, after),
+        Change::Sources {
+            before: dataset.meta.sources.clone(),
+            after: sources,
+        },
+    ];
+    History::new().perform(Edit::new("two changes", edits), &mut dataset, &mut origins);
+    evacmap::io::save_story(&path, &dataset, Some((&original, &origins))).unwrap();
+    let again = load_file(&path).unwrap().dataset;
+    assert_eq!(again.meta.chapters, chapters);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("\"caption\": \"kept as it was\""), "{text}");
 }
 
 #[test]

@@ -114,10 +114,30 @@ impl Checker {
     pub(super) fn check_chapters(&mut self, dataset: &Dataset) {
         self.scope = Some(Scope::Document);
         for (i, chapter) in dataset.meta.chapters.iter().enumerate() {
-            for id in chapter.feature_ids() {
+            let fit = match &chapter.view {
+                Some(ChapterView::Fit(ids)) => ids.as_slice(),
+                _ => &[],
+            };
+            let named = chapter
+                .select
+                .iter()
+                .map(|id| ("select".to_owned(), id))
+                .chain(
+                    chapter
+                        .emphasise
+                        .iter()
+                        .enumerate()
+                        .map(|(j, id)| (format!("emphasise[{j}]"), id)),
+                )
+                .chain(
+                    fit.iter()
+                        .enumerate()
+                        .map(|(j, id)| (format!("view.fit[{j}]"), id)),
+                );
+            for (member, id) in named {
                 if dataset.index_of(id).is_none() {
                     self.error(
-                        format!("evacmap.chapters[{i}]"),
+                        format!("evacmap.chapters[{i}].{member}"),
                         format!(
                             "chapter {} names the feature {}, which the story does not have",
                             quote(&chapter.id),

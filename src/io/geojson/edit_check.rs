@@ -69,6 +69,13 @@ pub fn sources_from_json(value: &serde_json::Value) -> Option<Vec<Source>> {
     (!checker.problems.iter().any(Problem::is_error)).then_some(meta.sources)
 }
 
+/// The chapters of a story's member (`"evacmap"`) in JSON as evacmap writes it.
+pub fn chapters_from_json(value: &serde_json::Value) -> Option<Vec<crate::model::Chapter>> {
+    let mut checker = Checker::default();
+    let meta = checker.read_meta(value);
+    (!checker.problems.iter().any(Problem::is_error)).then_some(meta.chapters)
+}
+
 /// The features that cite source `id`, by index: a source still cited cannot be deleted.
 pub fn citing_features(dataset: &Dataset, id: &str) -> Vec<FeatureIndex> {
     let store = dataset.store();

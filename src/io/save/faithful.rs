@@ -302,16 +302,17 @@ impl CollectionPlan {
         meta: &StoryMeta,
         origins: &Origins,
     ) -> std::io::Result<Option<(Range<usize>, Vec<u8>)>> {
-        let Some(sources) = origins.original_sources() else {
-            return Ok(None);
-        };
-        if sources == meta.sources {
-            return Ok(None);
-        }
         let read = StoryMeta {
-            sources: sources.to_vec(),
+            sources: origins.original_sources().unwrap_or(&meta.sources).to_vec(),
+            chapters: origins
+                .original_chapters()
+                .unwrap_or(&meta.chapters)
+                .to_vec(),
             ..meta.clone()
         };
+        if read == *meta {
+            return Ok(None);
+        }
         let (Value::Object(before), Value::Object(after)) =
             (meta_to_json(&read), meta_to_json(meta))
         else {

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::{Dataset, Feature, FeatureIndex, Source};
+use super::{Chapter, Dataset, Feature, FeatureIndex, Source};
 
 /// One change: a feature replaced, added or removed, or the list of sources replaced.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +23,11 @@ pub enum Change {
     Sources {
         before: Vec<Source>,
         after: Vec<Source>,
+    },
+    /// The story's chapters, in their order.
+    Chapters {
+        before: Vec<Chapter>,
+        after: Vec<Chapter>,
     },
 }
 
@@ -62,6 +67,7 @@ impl Change {
         match self {
             Self::Feature { before, after, .. } => std::mem::swap(before, after),
             Self::Sources { before, after } => std::mem::swap(before, after),
+            Self::Chapters { before, after } => std::mem::swap(before, after),
         }
     }
 
@@ -91,6 +97,10 @@ impl Change {
             Self::Sources { before, after } => {
                 origins.remember_sources(before);
                 dataset.set_sources(after.clone());
+            }
+            Self::Chapters { before, after } => {
+                origins.chapters.get_or_insert_with(|| before.clone());
+                dataset.set_chapters(after.clone());
             }
         }
     }
@@ -231,6 +241,8 @@ pub struct Origins {
     originals: HashMap<u32, Feature>,
     /// The list of sources as read, once it changed.
     sources: Option<Vec<Source>>,
+    /// The chapters as read, once they changed.
+    chapters: Option<Vec<Chapter>>,
     /// How many features the file had.
     read: usize,
 }
@@ -269,6 +281,11 @@ impl Origins {
     /// The sources as read, when they changed since.
     pub fn original_sources(&self) -> Option<&[Source]> {
         self.sources.as_deref()
+    }
+
+    /// The chapters as read, when they changed since.
+    pub fn original_chapters(&self) -> Option<&[Chapter]> {
+        self.chapters.as_deref()
     }
 
     fn remember(&mut self, index: usize, before: &Feature) {
@@ -320,6 +337,12 @@ impl Dataset {
     pub fn remove_feature(&mut self, index: FeatureIndex) {
         self.store.remove(index.0);
         self.edited(true);
+    }
+
+    /// Replaces the story's chapters.
+    pub fn set_chapters(&mut self, chapters: Vec<Chapter>) {
+        self.meta.chapters = chapters;
+        self.revision += 1;
     }
 
     /// Replaces the story's list of sources.
