@@ -316,9 +316,18 @@ pub struct ExportArgs {
     #[arg(long, value_name = "MS", default_value_t = 800)]
     pub delay: u32,
 
-    /// Animation: milliseconds the last frame stays.
+    /// Animation: milliseconds the last frame stays (with --chapters, each chapter).
     #[arg(long, value_name = "MS", default_value_t = 3000)]
     pub hold: u32,
+
+    /// Show this chapter of the story (its number from 1, or its id): its view, dates and
+    /// selection, its title and text in the frame, its sources on the source line.
+    #[arg(long, value_name = "N|ID", conflicts_with = "chapters")]
+    pub chapter: Option<String>,
+
+    /// An animation (gif or frames) that holds on each of the story's chapters in turn.
+    #[arg(long)]
+    pub chapters: bool,
 }
 
 fn parse_format(text: &str) -> Result<crate::export::Format, String> {
@@ -439,7 +448,26 @@ pub fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> st
         },
         delay_ms: args.delay,
         hold_ms: args.hold,
+        chapters: args.chapters,
     };
+    if let Some(key) = &args.chapter {
+        let chapters = &dataset.meta.chapters;
+        let Some(index) = crate::model::chapter::find_chapter(chapters, key) else {
+            let ids: Vec<&str> = chapters.iter().map(|c| c.id.as_str()).collect();
+            writeln!(
+                err,
+                "evacmap: export: no chapter {key:?}; the story has {}{}",
+                crate::model::plural(chapters.len(), "chapter"),
+                if ids.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", ids.join(", "))
+                }
+            )?;
+            return Ok(2);
+        };
+        request = crate::export::chapter::for_chapter(&dataset, &request, &chapters[index]);
+    }
     match crate::export::export(&dataset, &request, &Progress::default()) {
         Ok(summary) => {
             let what = match format {

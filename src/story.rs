@@ -95,3 +95,31 @@ pub fn framing_points<'d>(
             points
         })
 }
+
+/// The box a chapter looks at.
+pub fn chapter_bounds(
+    dataset: &Dataset,
+    chapter: &crate::model::Chapter,
+) -> Option<crate::map::projection::LonLatBounds> {
+    match chapter.view.as_ref()? {
+        crate::model::ChapterView::Bounds([west, south, east, north]) => {
+            Some(crate::map::projection::LonLatBounds {
+                min_lon: *west,
+                min_lat: *south,
+                max_lon: *east,
+                max_lat: *north,
+            })
+        }
+        crate::model::ChapterView::Fit(ids) => {
+            let wanted: Vec<usize> = ids
+                .iter()
+                .filter_map(|id| dataset.index_of(id))
+                .map(|i| i.0)
+                .collect();
+            crate::map::projection::LonLatBounds::from_points(crate::story::framing_points(
+                dataset,
+                |i| wanted.contains(&i),
+            ))
+        }
+    }
+}

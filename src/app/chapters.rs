@@ -5,8 +5,9 @@
 use walkers::Position;
 
 use super::EvacApp;
-use crate::map::projection::{LonLatBounds, World, fit_bounds};
-use crate::model::{Chapter, ChapterView, Dataset, DaySpan, FeatureIndex};
+use crate::map::projection::{World, fit_bounds};
+use crate::model::{Chapter, ChapterView, DaySpan, FeatureIndex};
+use crate::story::chapter_bounds;
 
 /// The height kept for the chapter's panel at the bottom of the map, in points.
 const PANEL_ROOM: f32 = 230.0;
@@ -40,36 +41,6 @@ pub(super) struct ChapterState {
     pub(super) passage: Option<Passage>,
     /// The chapter to open once the story is read (`--chapter`, or the first).
     pub(super) pending: Option<String>,
-}
-
-/// The chapter `key` names: its number from 1, or its id.
-pub fn find_chapter(chapters: &[Chapter], key: &str) -> Option<usize> {
-    match key.parse::<usize>() {
-        Ok(n) if (1..=chapters.len()).contains(&n) => Some(n - 1),
-        _ => chapters.iter().position(|c| c.id == key),
-    }
-}
-
-/// The box a chapter looks at.
-pub fn chapter_bounds(dataset: &Dataset, chapter: &Chapter) -> Option<LonLatBounds> {
-    match chapter.view.as_ref()? {
-        ChapterView::Bounds([west, south, east, north]) => Some(LonLatBounds {
-            min_lon: *west,
-            min_lat: *south,
-            max_lon: *east,
-            max_lat: *north,
-        }),
-        ChapterView::Fit(ids) => {
-            let wanted: Vec<usize> = ids
-                .iter()
-                .filter_map(|id| dataset.index_of(id))
-                .map(|i| i.0)
-                .collect();
-            LonLatBounds::from_points(crate::story::framing_points(dataset, |i| {
-                wanted.contains(&i)
-            }))
-        }
-    }
 }
 
 impl EvacApp {
@@ -330,7 +301,9 @@ impl EvacApp {
         let Some(key) = self.chapters.pending.take() else {
             return;
         };
-        if let Some(index) = find_chapter(&self.story.dataset.meta.chapters, &key) {
+        if let Some(index) =
+            crate::model::chapter::find_chapter(&self.story.dataset.meta.chapters, &key)
+        {
             self.go_to_chapter(index, now);
         }
     }

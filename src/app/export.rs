@@ -67,6 +67,11 @@ impl EvacApp {
             cache: &self.state.tile_cache,
             running: self.export_job.as_ref().map(|j| j.fraction()),
             message: self.export_message.as_deref(),
+            chapter: self
+                .chapters
+                .current
+                .and_then(|c| self.story.dataset.meta.chapters.get(c))
+                .map(|chapter| (&*self.story.dataset, chapter)),
         };
         let mut commands = Vec::new();
         egui::Window::new("Export the map or its data")

@@ -32,7 +32,6 @@ mod startup;
 mod state;
 mod ui;
 
-pub use chapters::{chapter_bounds, find_chapter};
 pub use keyboard::SHORTCUTS;
 use loading::PendingLoad;
 pub use map_view::attribution_ui;

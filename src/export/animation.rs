@@ -42,6 +42,9 @@ pub fn export(
     index: &TimeIndex,
     progress: &Progress,
 ) -> Result<(u64, usize), ExportError> {
+    if request.animation.chapters {
+        return chapters_tour(dataset, request, index, progress);
+    }
     let extent = time_extent(dataset)
         .ok_or_else(|| ExportError::NothingToAnimate(request.range.describe()))?;
     let ranges = frame_ranges(&request.range, extent, request);
@@ -82,6 +85,58 @@ pub fn export(
         _ => super::write_atomic(&request.out, |w| {
             write_gif(w, &frames, &request.animation, progress)
         })?,
+    };
+    Ok((bytes, count))
+}
+
+/// One frame a chapter, each with its own view, dates, title and text, held in turn.
+fn chapters_tour(
+    dataset: &Dataset,
+    request: &ExportRequest,
+    index: &TimeIndex,
+    progress: &Progress,
+) -> Result<(u64, usize), ExportError> {
+    let chapters = &dataset.meta.chapters;
+    if chapters.is_empty() {
+        return Err(ExportError::Request("the story has no chapters".into()));
+    }
+    progress.total.store(chapters.len(), Ordering::Relaxed);
+    let mut renderer = super::render::Renderer::new(&request.tiles, &request.cache)?;
+    let mut frames = Vec::with_capacity(chapters.len());
+    for (i, chapter) in chapters.iter().enumerate() {
+        progress.check()?;
+        let shown = super::chapter::for_chapter(dataset, request, chapter);
+        let visible = VisibleSet::new(index, &shown.range);
+        let view = resolve_view(
+            dataset,
+            shown.view,
+            visible.flags(),
+            shown.size.vec(),
+            &shown.frame,
+            shown.size.map_only,
+        );
+        let svg = picture_svg_with(
+            &mut renderer,
+            dataset,
+            &shown,
+            &shown.range,
+            visible.flags(),
+            Some(view),
+        );
+        let tree = raster::parse(&svg)?;
+        frames.push(raster::to_rgba_image(&raster::rasterize(&tree)?));
+        progress.done.store(i + 1, Ordering::Relaxed);
+    }
+    progress.check()?;
+    let count = frames.len();
+    // Every chapter is held as long as the last frame of an animation is.
+    let settings = super::AnimationSettings {
+        delay_ms: request.animation.hold_ms,
+        ..request.animation
+    };
+    let bytes = match request.format {
+        Format::Frames => write_frames(&request.out, &frames)?,
+        _ => super::write_atomic(&request.out, |w| write_gif(w, &frames, &settings, progress))?,
     };
     Ok((bytes, count))
 }

@@ -22,6 +22,8 @@ pub struct FrameText {
     pub legend: bool,
     /// Show the dates in large type at the top (each frame of an animation).
     pub date_stamp: bool,
+    /// Sources named beside those of what is shown (a chapter's), by id.
+    pub more_sources: Vec<String>,
 }
 
 const MARGIN: f32 = 12.0;
@@ -87,7 +89,7 @@ pub fn footer(
     page: Rect,
 ) -> Block {
     let width = (page.width() - 2.0 * MARGIN).max(60.0);
-    let mut lines = vec![(source_line(dataset, visible), INK)];
+    let mut lines = vec![(source_line(dataset, visible, &text.more_sources), INK)];
     let mut shown = format!("Shown: {}", range.describe());
     if let Some(byline) = &text.byline {
         shown.push_str(" · ");
@@ -123,9 +125,9 @@ pub fn footer(
 
 /// "Sources: SANA, SOHR; News report, mid-May 2017": first the sources of the figures shown,
 /// then every other source cited by what is shown.
-pub fn source_line(dataset: &Dataset, visible: &[bool]) -> String {
+pub fn source_line(dataset: &Dataset, visible: &[bool], more: &[String]) -> String {
     let mut of_figures: Vec<String> = Vec::new();
-    let mut others: Vec<String> = Vec::new();
+    let mut others: Vec<String> = more.to_vec();
     for (index, feature) in dataset.indexed() {
         if !visible.get(index.0).copied().unwrap_or(false) {
             continue;
@@ -380,7 +382,7 @@ mod tests {
         let dataset = crate::story::Story::bundled().dataset;
         let range = crate::filter::range_from_args(Some(from), Some(to)).unwrap();
         let visible = VisibleSet::new(&TimeIndex::for_dataset(&dataset), &range);
-        source_line(&dataset, visible.flags())
+        source_line(&dataset, visible.flags(), &[])
     }
 
     #[test]

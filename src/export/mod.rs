@@ -8,6 +8,7 @@
 //! target, renamed over it once complete.
 
 pub mod animation;
+pub mod chapter;
 pub mod data;
 pub mod frame;
 pub mod job;
@@ -199,8 +200,10 @@ pub struct AnimationSettings {
     pub mode: PlayMode,
     /// Time each frame shows, in milliseconds.
     pub delay_ms: u32,
-    /// Time the last frame stays, in milliseconds.
+    /// Time the last frame stays, in milliseconds (each chapter, with `chapters`).
     pub hold_ms: u32,
+    /// One frame a chapter of the story, each held `hold_ms`, instead of playback's steps.
+    pub chapters: bool,
 }
 
 impl Default for AnimationSettings {
@@ -210,6 +213,7 @@ impl Default for AnimationSettings {
             mode: PlayMode::Cumulative,
             delay_ms: 800,
             hold_ms: 3000,
+            chapters: false,
         }
     }
 }
@@ -229,6 +233,8 @@ pub struct ExportRequest {
     pub tiles: TileProvider,
     pub cache: CacheSettings,
     pub animation: AnimationSettings,
+    /// The feature drawn selected (a chapter's).
+    pub selection: Option<crate::model::FeatureIndex>,
 }
 
 impl ExportRequest {
@@ -252,6 +258,7 @@ impl ExportRequest {
             tiles: TileProvider::Offline,
             cache: CacheSettings::default(),
             animation: AnimationSettings::default(),
+            selection: None,
         }
     }
 }
@@ -328,7 +335,7 @@ pub fn export(
     }
     let index = TimeIndex::for_dataset(dataset);
     let visible = VisibleSet::new(&index, &request.range);
-    let sources = frame::source_line(dataset, visible.flags());
+    let sources = frame::source_line(dataset, visible.flags(), &request.frame.more_sources);
     match request.format {
         Format::GeoJson => {
             let (text, count) = data::geojson(dataset, visible.flags());
@@ -461,6 +468,7 @@ fn picture_svg_with(
         size: request.size.vec(),
         map_only: request.size.map_only,
         frame: &request.frame,
+        selection: request.selection,
     };
     let scene = renderer.draw(&picture);
     let unit = match request.format {

@@ -37,6 +37,8 @@ pub struct Picture<'a> {
     pub size: Vec2,
     pub map_only: bool,
     pub frame: &'a FrameText,
+    /// The feature drawn selected (a chapter's).
+    pub selection: Option<crate::model::FeatureIndex>,
 }
 
 /// How long an export waits for map tiles before drawing without the missing ones.
@@ -207,7 +209,7 @@ fn draw_page(
             visible: picture.visible,
             fade_hidden: false,
             range: picture.range,
-            selection: None,
+            selection: picture.selection,
             draw: picture.draw,
             highlight: None,
             basemap: Some((basemap, slot)),

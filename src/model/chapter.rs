@@ -44,3 +44,11 @@ impl Chapter {
             .map(String::as_str)
     }
 }
+
+/// The chapter `key` names: its number from 1, or its id.
+pub fn find_chapter(chapters: &[Chapter], key: &str) -> Option<usize> {
+    match key.parse::<usize>() {
+        Ok(n) if (1..=chapters.len()).contains(&n) => Some(n - 1),
+        _ => chapters.iter().position(|c| c.id == key),
+    }
+}

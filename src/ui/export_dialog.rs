@@ -29,6 +29,8 @@ pub struct ExportForm {
     pub legend: bool,
     /// The view on screen (else: fit what is shown).
     pub current_view: bool,
+    /// In story mode: the chapter shown, its title and text in the frame.
+    pub chapter: bool,
 }
 
 impl Default for ExportForm {
@@ -48,6 +50,7 @@ impl Default for ExportForm {
             byline: String::new(),
             legend: true,
             current_view: true,
+            chapter: true,
         }
     }
 }
@@ -64,6 +67,8 @@ pub struct ExportContext<'a> {
     pub running: Option<f32>,
     /// What the last export did.
     pub message: Option<&'a str>,
+    /// The story, and the chapter shown in story mode.
+    pub chapter: Option<(&'a crate::model::Dataset, &'a crate::model::Chapter)>,
 }
 
 /// Builds the request the form describes.
@@ -87,6 +92,7 @@ pub fn request(form: &ExportForm, context: &ExportContext) -> ExportRequest {
         byline: text(&form.byline),
         legend: form.legend,
         date_stamp: false,
+        more_sources: Vec::new(),
     };
     request.draw = context.draw;
     request.draw.tiles = context.draw.tiles && !matches!(context.tiles, TileProvider::Offline);
@@ -96,7 +102,10 @@ pub fn request(form: &ExportForm, context: &ExportContext) -> ExportRequest {
         TileProvider::Offline
     };
     request.cache = context.cache.clone();
-    request
+    match context.chapter.filter(|_| form.chapter) {
+        Some((dataset, chapter)) => crate::export::chapter::for_chapter(dataset, &request, chapter),
+        None => request,
+    }
 }
 
 /// The dialog's contents.
@@ -127,6 +136,15 @@ pub fn export_ui(ui: &mut Ui, form: &mut ExportForm, context: &ExportContext) ->
             ui.add(egui::TextEdit::singleline(&mut form.path).desired_width(320.0))
                 .labelled_by(label.id);
             ui.end_row();
+
+            if let Some((_, chapter)) = context.chapter {
+                ui.label("Chapter");
+                ui.checkbox(
+                    &mut form.chapter,
+                    format!("“{}”, its title and text in the frame", chapter.title),
+                );
+                ui.end_row();
+            }
 
             if !matches!(form.format, Format::GeoJson | Format::Csv) {
                 ui.label("View");

@@ -211,3 +211,91 @@ fn chapters_are_added_from_the_view_changed_moved_and_deleted_with_undo_and_save
     let again = evacmap::io::load_file(&path).unwrap().dataset;
     assert_eq!(again.meta.chapters, harness.state().dataset().meta.chapters);
 }
+
+fn export(args: &[&str]) -> String {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_evacmap"))
+        .arg("export")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn a_chapter_exports_with_its_title_text_view_selection_and_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("second-batch.svg");
+    let said = export(&["--chapter", "6", "--out", svg.to_str().unwrap()]);
+    assert!(said.contains("Sources: SANA, SOHR"), "{said}");
+    let text = std::fs::read_to_string(&svg).unwrap();
+    // The SVG writes a word a <text>: the words read in order.
+    let words: Vec<&str> = text
+        .split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            t.split_once('>')
+                .and_then(|(_, rest)| rest.split('<').next())
+        })
+        .collect();
+    let read = words.join(" ");
+    for words in [
+        "Friday 12 May: the second group, and two counts",
+        "SANA said 1,246 people left, of whom 718 were fighters.",
+        "Shown: 12 May 2017",
+    ] {
+        assert!(read.contains(words), "{words:?} in {read}");
+    }
+    // Only what the chapter's day shows: the 12 May movement, not the 14 May one.
+    assert!(text.contains("id=\"movement-barzeh-idlib-2017-05-12\""));
+    assert!(!text.contains("id=\"movement-qaboun-idlib-2017-05-14\""));
+
+    // The same chapter by id, as PNG; an unknown one is refused, naming those there are.
+    let png = dir.path().join("agreement.png");
+    export(&[
+        "--chapter",
+        "qaboun-agreement",
+        "--out",
+        png.to_str().unwrap(),
+    ]);
+    let image = image::open(&png).unwrap();
+    assert!(image.width() >= 1200);
+    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_evacmap"))
+        .args(["export", "--chapter", "nowhere", "--out"])
+        .arg(dir.path().join("x.png"))
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    let why = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        why.contains("no chapter \"nowhere\"; the story has 9 chapters: uprising,"),
+        "{why}"
+    );
+}
+
+#[test]
+fn a_gif_of_the_chapters_holds_on_each_in_turn() {
+    let dir = tempfile::tempdir().unwrap();
+    let gif = dir.path().join("story.gif");
+    let said = export(&[
+        "--chapters",
+        "--hold",
+        "2500",
+        "--size",
+        "600x400",
+        "--out",
+        gif.to_str().unwrap(),
+    ]);
+    assert!(said.contains(": 9 frames,"), "{said}");
+    let file = std::fs::File::open(&gif).unwrap();
+    let mut decoder = gif::DecodeOptions::new().read_info(file).unwrap();
+    let mut delays = Vec::new();
+    while let Some(frame) = decoder.read_next_frame().unwrap() {
+        delays.push(frame.delay);
+    }
+    assert_eq!(delays, vec![250; 9], "each chapter held 2.5 s");
+}
