@@ -49,11 +49,8 @@ impl EvacApp {
         self.chapters.current
     }
 
-    /// Opens chapter `index` (story mode starts, remembering where the reader was).
-    pub(super) fn go_to_chapter(&mut self, index: usize, now: f64) {
-        let Some(chapter) = self.story.dataset.meta.chapters.get(index).cloned() else {
-            return;
-        };
+    /// Where the reader is, kept when story mode starts, to give back on leaving it.
+    fn remember_exploration(&mut self) {
         if self.chapters.before.is_none() {
             self.chapters.before = Some(Exploration {
                 center: self.view_center(),
@@ -62,6 +59,14 @@ impl EvacApp {
                 selection: self.selection,
             });
         }
+    }
+
+    /// Opens chapter `index` (story mode starts, remembering where the reader was).
+    pub(super) fn go_to_chapter(&mut self, index: usize, now: f64) {
+        let Some(chapter) = self.story.dataset.meta.chapters.get(index).cloned() else {
+            return;
+        };
+        self.remember_exploration();
         self.chapters.current = Some(index);
         self.playing = None;
         let range = chapter.when.map_or(DaySpan::ALL_TIME, |w| w.span());
@@ -221,14 +226,7 @@ impl EvacApp {
         let edit = crate::model::edit::Edit::new(format!("add chapter {n}"), vec![change]);
         self.apply_edit(crate::command::EditCommand::Perform(Box::new(edit)));
         self.chapters.current = Some(at);
-        if self.chapters.before.is_none() {
-            self.chapters.before = Some(Exploration {
-                center: self.view_center(),
-                zoom: self.memory.zoom(),
-                range: self.range,
-                selection: self.selection,
-            });
-        }
+        self.remember_exploration();
     }
 
     /// Applies a command of story mode.

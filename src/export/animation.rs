@@ -66,16 +66,14 @@ pub fn export(
     for (i, range) in ranges.iter().enumerate() {
         progress.check()?;
         let visible = VisibleSet::new(index, range);
-        let svg = picture_svg_with(
+        frames.push(frame(
             &mut renderer,
             dataset,
             &request,
             range,
             visible.flags(),
-            Some(view),
-        );
-        let tree = raster::parse(&svg)?;
-        frames.push(raster::to_rgba_image(&raster::rasterize(&tree)?));
+            view,
+        )?);
         progress.done.store(i + 1, Ordering::Relaxed);
     }
     progress.check()?;
@@ -115,16 +113,14 @@ fn chapters_tour(
             &shown.frame,
             shown.size.map_only,
         );
-        let svg = picture_svg_with(
+        frames.push(frame(
             &mut renderer,
             dataset,
             &shown,
             &shown.range,
             visible.flags(),
-            Some(view),
-        );
-        let tree = raster::parse(&svg)?;
-        frames.push(raster::to_rgba_image(&raster::rasterize(&tree)?));
+            view,
+        )?);
         progress.done.store(i + 1, Ordering::Relaxed);
     }
     progress.check()?;
@@ -139,6 +135,20 @@ fn chapters_tour(
         _ => super::write_atomic(&request.out, |w| write_gif(w, &frames, &settings, progress))?,
     };
     Ok((bytes, count))
+}
+
+/// One frame of an animation, as pixels.
+fn frame(
+    renderer: &mut super::render::Renderer,
+    dataset: &Dataset,
+    request: &ExportRequest,
+    range: &DaySpan,
+    visible: &[bool],
+    view: super::MapView,
+) -> Result<image::RgbaImage, ExportError> {
+    let svg = picture_svg_with(renderer, dataset, request, range, visible, Some(view));
+    let tree = raster::parse(&svg)?;
+    Ok(raster::to_rgba_image(&raster::rasterize(&tree)?))
 }
 
 fn write_gif(
