@@ -280,6 +280,23 @@ impl IndexSlot {
         self.rebuild_in_background_from(dataset, INDEX_IN_BACKGROUND_FROM);
     }
 
+    /// After an edit: as [`Self::rebuild`], but while a big story's index is worked out on a
+    /// thread, the one from before the edit is drawn (not none) when the edit kept every
+    /// feature where it was in the columns (none added or removed): a moved place shows at
+    /// its old position for a moment, instead of the whole map going blank.
+    pub fn rebuild_after_edit(&mut self, dataset: &Arc<Dataset>) {
+        self.rebuild_after_edit_from(dataset, INDEX_IN_BACKGROUND_FROM);
+    }
+
+    fn rebuild_after_edit_from(&mut self, dataset: &Arc<Dataset>, threshold: usize) {
+        let before = self.ready.clone();
+        let same_rows = self.building.is_none() && before.features_built_for() == dataset.len();
+        self.rebuild_in_background_from(dataset, threshold);
+        if same_rows && self.building.is_some() {
+            self.ready = before;
+        }
+    }
+
     fn rebuild_in_background_from(&mut self, dataset: &Arc<Dataset>, threshold: usize) {
         self.building = None;
         if dataset.len() < threshold {

@@ -112,6 +112,11 @@ impl IndexCore {
         dataset.identity()
     }
 
+    /// How many features the story had when this index was built.
+    pub fn features_built_for(&self) -> usize {
+        self.built_for.1
+    }
+
     /// Whether this index was built for `dataset` (and not for one since replaced).
     pub fn is_for(&self, dataset: &Dataset) -> bool {
         self.built_for == Self::identity(dataset)

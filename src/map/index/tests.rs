@@ -189,6 +189,56 @@ fn a_big_storys_index_is_built_in_the_background() {
     assert!(!pending && index.is_for(&small));
 }
 
+/// After an edit that added or removed nothing, the index before it is drawn while the new one
+/// is worked out; after one that did, nothing is (its rows would no longer match).
+#[test]
+fn after_an_edit_the_old_index_stands_in_only_while_the_rows_are_the_same() {
+    use crate::model::Feature;
+    use crate::model::edit::{Change, Edit, History, Origins};
+    let mut dataset = generated(2000, 5);
+    let mut slot = IndexSlot::default();
+    slot.rebuild_in_background_from(&Arc::new(dataset.clone()), usize::MAX);
+    let mut origins = Origins::read(dataset.len());
+    let mut history = History::new();
+    let (at, place) = dataset.places().next().expect("a place");
+    let mut moved = place.clone();
+    moved.common.geometry = Some(geo::Geometry::Point(geo::Point::new(40.0, 35.0)));
+    let change = Change::replace(at, Feature::Place(place), Feature::Place(moved));
+    history.perform(Edit::new("move", vec![change]), &mut dataset, &mut origins);
+    let edited = Arc::new(dataset.clone());
+    slot.rebuild_after_edit_from(&edited, 0);
+    let (index, pending) = slot.current(&edited);
+    assert!(
+        !index.places.is_empty() || !pending,
+        "the index before the edit is drawn while the new one is built"
+    );
+    // A feature removed: the rows moved, nothing of the old index is drawn meanwhile.
+    let wait = |slot: &mut IndexSlot, dataset: &Arc<Dataset>| {
+        let started = std::time::Instant::now();
+        while slot.current(dataset).1 {
+            assert!(started.elapsed() < std::time::Duration::from_secs(60));
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    };
+    wait(&mut slot, &edited);
+    let last = FeatureIndex(dataset.len() - 1);
+    let removed = dataset.get(last).expect("a feature");
+    history.perform(
+        Edit::new("remove", vec![Change::remove(last, removed)]),
+        &mut dataset,
+        &mut origins,
+    );
+    let shorter = Arc::new(dataset);
+    slot.rebuild_after_edit_from(&shorter, 0);
+    let (index, pending) = slot.current(&shorter);
+    assert!(
+        !pending || index.places.is_empty(),
+        "no index of other rows stands in"
+    );
+    wait(&mut slot, &shorter);
+    assert!(slot.current(&shorter).0.is_for(&shorter));
+}
+
 /// A big story's level is worked out on a thread: nothing to draw at first, then that
 /// level; another zoom shows the nearest kept level until its own is ready.
 #[test]
