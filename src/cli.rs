@@ -170,8 +170,9 @@ pub enum Verb {
         columns: ColumnsArg,
     },
     /// Write a generated story of COUNT features (places around Syrian towns, movements with
-    /// competing figures from two sources, events; dates 2011–2024 at mixed precision), for
-    /// benchmarks and trials. The same COUNT and --seed always give the same file.
+    /// competing figures from two sources, events; dates 2011–2024 at mixed precision), or
+    /// COUNT rows of another tool's table (--format), for benchmarks and trials. The same COUNT
+    /// and --seed always give the same file.
     Generate {
         count: usize,
         /// Where to write the story.
@@ -179,7 +180,32 @@ pub enum Verb {
         out: PathBuf,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// story (evacmap's GeoJSON, the default), acled (ACLED's columns and date forms),
+        /// unhcr (yearly origin–asylum counts) or geojsonseq (a GeoJSON text sequence).
+        #[arg(long, value_name = "FORMAT", default_value = "story", value_parser = parse_generated)]
+        format: GeneratedFormat,
     },
+}
+
+/// What `evacmap generate` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GeneratedFormat {
+    Story,
+    Acled,
+    Unhcr,
+    GeoJsonSeq,
+}
+
+fn parse_generated(text: &str) -> Result<GeneratedFormat, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "story" | "geojson" => Ok(GeneratedFormat::Story),
+        "acled" => Ok(GeneratedFormat::Acled),
+        "unhcr" => Ok(GeneratedFormat::Unhcr),
+        "geojsonseq" | "geojsons" => Ok(GeneratedFormat::GeoJsonSeq),
+        _ => Err(format!(
+            "expected story, acled, unhcr or geojsonseq, found {text:?}"
+        )),
+    }
 }
 
 /// Which column of a CSV of no known kind is what (the window asks instead).
@@ -211,20 +237,36 @@ pub fn generate(
     count: usize,
     out_path: &std::path::Path,
     seed: u64,
+    format: GeneratedFormat,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<i32> {
+    use crate::generate::tables;
     if count == 0 || count > 50_000_000 {
         writeln!(err, "evacmap: generate: COUNT must be from 1 to 50,000,000")?;
         return Ok(2);
     }
-    match crate::export::write_atomic(out_path, |w| crate::generate::write_story(w, count, seed)) {
+    let (written, what) = match format {
+        GeneratedFormat::Story => (
+            crate::export::write_atomic(out_path, |w| crate::generate::write_story(w, count, seed)),
+            "features",
+        ),
+        GeneratedFormat::Acled => (
+            crate::export::write_atomic(out_path, |w| tables::write_acled(w, count, seed)),
+            "ACLED rows",
+        ),
+        GeneratedFormat::Unhcr => (
+            crate::export::write_atomic(out_path, |w| tables::write_unhcr(w, count, seed)),
+            "UNHCR rows",
+        ),
+        GeneratedFormat::GeoJsonSeq => (
+            crate::export::write_atomic(out_path, |w| tables::write_geojson_seq(w, count, seed)),
+            "features in a sequence",
+        ),
+    };
+    match written {
         Ok(bytes) => {
-            writeln!(
-                out,
-                "{}: {count} features, {bytes} bytes",
-                out_path.display()
-            )?;
+            writeln!(out, "{}: {count} {what}, {bytes} bytes", out_path.display())?;
             Ok(0)
         }
         Err(e) => {

@@ -35,9 +35,12 @@ fn main() -> ExitCode {
         ),
         Some(Verb::Export(args)) => cli::export(args, stdout, stderr),
         Some(Verb::Convert { files, columns }) => cli::convert(files, columns, stdout, stderr),
-        Some(Verb::Generate { count, out, seed }) => {
-            cli::generate(*count, out, *seed, stdout, stderr)
-        }
+        Some(Verb::Generate {
+            count,
+            out,
+            seed,
+            format,
+        }) => cli::generate(*count, out, *seed, *format, stdout, stderr),
         None => Ok(evacmap::app::run(cli.window)),
     };
     match code {

@@ -463,3 +463,46 @@ fn a_reader_that_stops_reading_is_no_error() {
     assert!(status.success(), "{status:?} {err}");
     assert!(!err.contains("Broken pipe"), "{err}");
 }
+
+/// `evacmap generate --format` writes other tools' tables that `check` then reads.
+#[test]
+fn generated_tables_of_every_format_pass_check() {
+    let dir = tempfile::tempdir().unwrap();
+    for (format, name, said) in [
+        ("acled", "acled.csv", "300 ACLED rows"),
+        ("unhcr", "unhcr.csv", "300 UNHCR rows"),
+        (
+            "geojsonseq",
+            "reports.geojsons",
+            "300 features in a sequence",
+        ),
+        ("story", "story.geojson", "300 features"),
+    ] {
+        let path = dir.path().join(name);
+        let run = |args: &[&std::ffi::OsStr]| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_evacmap"))
+                .args(args)
+                .output()
+                .unwrap()
+        };
+        let generated = run(&[
+            "generate".as_ref(),
+            "300".as_ref(),
+            "--format".as_ref(),
+            format.as_ref(),
+            "--out".as_ref(),
+            path.as_os_str(),
+        ]);
+        let out = String::from_utf8_lossy(&generated.stdout);
+        assert!(
+            generated.status.success() && out.contains(said),
+            "{format}: {out}"
+        );
+        let checked = run(&["check".as_ref(), path.as_os_str()]);
+        let out = String::from_utf8_lossy(&checked.stdout);
+        assert!(
+            checked.status.success() && out.contains(": ok ("),
+            "{format}: {out}"
+        );
+    }
+}

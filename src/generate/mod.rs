@@ -6,6 +6,8 @@
 
 use std::io::Write;
 
+pub mod tables;
+
 /// Towns the generated places cluster around: name, longitude, latitude.
 const TOWNS: [(&str, f64, f64); 24] = [
     ("Damascus", 36.29, 33.51),
