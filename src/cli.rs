@@ -367,7 +367,9 @@ pub struct ExportArgs {
     #[arg(long, value_name = "N|ID", conflicts_with = "chapters")]
     pub chapter: Option<String>,
 
-    /// An animation (gif or frames) that holds on each of the story's chapters in turn.
+    /// An animation (gif or frames) that holds on each of the story's chapters in turn: what a
+    /// story with chapters gets anyway unless --from, --to, --step or --sliding ask for
+    /// playback.
     #[arg(long)]
     pub chapters: bool,
 }
@@ -490,7 +492,14 @@ pub fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> st
         },
         delay_ms: args.delay,
         hold_ms: args.hold,
-        chapters: args.chapters,
+        // A story with chapters is told by them, unless a range or a step asks for playback.
+        chapters: args.chapters
+            || (!dataset.meta.chapters.is_empty()
+                && args.chapter.is_none()
+                && args.from.is_none()
+                && args.to.is_none()
+                && args.step.is_none()
+                && !args.sliding),
     };
     if let Some(key) = &args.chapter {
         let chapters = &dataset.meta.chapters;

@@ -298,4 +298,25 @@ fn a_gif_of_the_chapters_holds_on_each_in_turn() {
         delays.push(frame.delay);
     }
     assert_eq!(delays, vec![250; 9], "each chapter held 2.5 s");
+    // Without --chapters too, a story with chapters is told by them; a range plays it back.
+    let told = export(&[
+        "--format",
+        "gif",
+        "--size",
+        "300x200",
+        "--out",
+        gif.to_str().unwrap(),
+    ]);
+    assert!(told.contains(": 9 frames,"), "{told}");
+    let played = export(&[
+        "--from",
+        "2017-05-08",
+        "--to",
+        "2017-05-10",
+        "--size",
+        "300x200",
+        "--out",
+        gif.to_str().unwrap(),
+    ]);
+    assert!(played.contains(": 3 frames,"), "{played}");
 }
