@@ -2,6 +2,8 @@
 //! selection, with a smooth passage from one to the next (none with reduced motion). Leaving
 //! gives back the view, range and selection the reader had.
 
+use std::sync::Arc;
+
 use walkers::Position;
 
 use super::EvacApp;
@@ -41,7 +43,12 @@ pub(super) struct ChapterState {
     pub(super) passage: Option<Passage>,
     /// The chapter to open once the story is read (`--chapter`, or the first).
     pub(super) pending: Option<String>,
+    /// What the shown chapter emphasises, for that chapter of that state of the story.
+    pub(super) emphasis: Option<Emphasis>,
 }
+
+/// A chapter's emphasised features, by the chapter and story state they were worked out for.
+pub(super) type Emphasis = ((usize, crate::model::DatasetIdentity), Option<Arc<[bool]>>);
 
 impl EvacApp {
     /// The chapter shown in story mode.
@@ -259,13 +266,21 @@ impl EvacApp {
 
     /// Features a chapter emphasises (with its selection and the places they happen at): the
     /// rest is drawn dimmed. `None` when it emphasises nothing.
-    pub(super) fn chapter_emphasis(&self) -> Option<Vec<bool>> {
-        let chapter = self
-            .story
-            .dataset
-            .meta
-            .chapters
-            .get(self.chapters.current?)?;
+    /// Worked out once per chapter and story revision, not every frame.
+    pub(super) fn chapter_emphasis(&mut self) -> Option<Arc<[bool]>> {
+        let current = self.chapters.current?;
+        let key = (current, self.story.dataset.identity());
+        match &self.chapters.emphasis {
+            Some((kept, flags)) if *kept == key => return flags.clone(),
+            _ => {}
+        }
+        let flags = self.work_out_emphasis(current).map(Arc::from);
+        self.chapters.emphasis = Some((key, flags.clone()));
+        flags
+    }
+
+    fn work_out_emphasis(&self, current: usize) -> Option<Vec<bool>> {
+        let chapter = self.story.dataset.meta.chapters.get(current)?;
         if chapter.emphasise.is_empty() {
             return None;
         }

@@ -191,24 +191,14 @@ impl EvacApp {
 
     /// Rebuilds what shows the story after an edit, keeping the view, range and timeline.
     fn refresh_after_edit(&mut self) {
-        let started = std::time::Instant::now();
-        let dataset = &self.story.dataset;
-        self.time_index = crate::filter::TimeIndex::for_dataset(dataset);
-        self.map_index.rebuild_after_edit(dataset);
-        self.visible = crate::filter::VisibleSet::new(&self.time_index, &self.range);
-        self.catalogue = crate::ui::event_list::EventCatalogue::new(dataset);
-        self.search_matches.clear();
-        self.extent = crate::filter::time_extent(dataset);
-        self.story_week = crate::filter::story_week(dataset);
-        if self.selection.is_some_and(|s| s.0 >= dataset.len()) {
+        self.rebuild_story_indexes(true);
+        if self
+            .selection
+            .is_some_and(|s| s.0 >= self.story.dataset.len())
+        {
             self.selection = None;
         }
         self.selected_movements = None;
-        log::info!(
-            "after an edit of {} features: time index, list and search ready in {:.0} ms (the map index of a big story on a thread)",
-            dataset.len(),
-            started.elapsed().as_secs_f64() * 1e3
-        );
     }
 
     /// Selects a feature; in edit mode, a feature chosen is a feature to edit.

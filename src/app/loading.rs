@@ -33,27 +33,10 @@ pub(super) struct PendingLoad {
 }
 
 impl EvacApp {
-    /// Rebuilds what depends on the story (not on the range): time index, list, extent.
+    /// Rebuilds what depends on the story (not on the range): time index, list, extent; the
+    /// timeline starts again on the range shown.
     pub(super) fn reindex(&mut self) {
-        let started = Instant::now();
-        let dataset = &self.story.dataset;
-        self.time_index = TimeIndex::for_dataset(dataset);
-        let time_index = started.elapsed();
-        self.map_index.rebuild(dataset);
-        let map_index = started.elapsed();
-        self.visible = VisibleSet::new(&self.time_index, &self.range);
-        self.catalogue = EventCatalogue::new(dataset);
-        log::info!(
-            "indexed {} features in {:.0} ms: time {:.0} ms, map {:.0} ms (a big story's on a thread), list and search {:.0} ms",
-            dataset.features().len(),
-            started.elapsed().as_secs_f64() * 1e3,
-            time_index.as_secs_f64() * 1e3,
-            (map_index - time_index).as_secs_f64() * 1e3,
-            (started.elapsed() - map_index).as_secs_f64() * 1e3,
-        );
-        self.search_matches.clear();
-        self.extent = crate::filter::time_extent(dataset);
-        self.story_week = crate::filter::story_week(dataset);
+        self.rebuild_story_indexes(false);
         // The timeline opens on the range shown (a remembered one too), all time on the story.
         self.timeline = TimelineState::default();
         self.timeline.fit(&self.range);
@@ -61,6 +44,35 @@ impl EvacApp {
         // What the replaced story and the reading held.
         crate::memory::give_back_freed();
         crate::memory::settle_soon();
+    }
+
+    /// The indexes built from the story: time, map (on a thread for a big story; after an
+    /// edit, the one before it stands in meanwhile), visible set, list and search, extent.
+    pub(super) fn rebuild_story_indexes(&mut self, after_edit: bool) {
+        let started = Instant::now();
+        let dataset = &self.story.dataset;
+        self.time_index = TimeIndex::for_dataset(dataset);
+        let time_index = started.elapsed();
+        if after_edit {
+            self.map_index.rebuild_after_edit(dataset);
+        } else {
+            self.map_index.rebuild(dataset);
+        }
+        let map_index = started.elapsed();
+        self.visible = VisibleSet::new(&self.time_index, &self.range);
+        self.catalogue = EventCatalogue::new(dataset);
+        self.search_matches.clear();
+        self.extent = crate::filter::time_extent(dataset);
+        self.story_week = crate::filter::story_week(dataset);
+        log::info!(
+            "indexed {} features{} in {:.0} ms: time {:.0} ms, map {:.0} ms (a big story's on a thread), list, search and extent {:.0} ms",
+            dataset.len(),
+            if after_edit { " after an edit" } else { "" },
+            started.elapsed().as_secs_f64() * 1e3,
+            time_index.as_secs_f64() * 1e3,
+            (map_index - time_index).as_secs_f64() * 1e3,
+            (started.elapsed() - map_index).as_secs_f64() * 1e3,
+        );
     }
     /// Opens another story on a worker thread; on failure the current one stays and the
     /// problems are shown. A load already under way is abandoned.
