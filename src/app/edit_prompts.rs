@@ -90,10 +90,12 @@ impl EvacApp {
     pub(super) fn edit_windows(&mut self, ctx: &egui::Context) -> Vec<Command> {
         let mut commands = Vec::new();
         if let Some(form) = &mut self.edit.form {
+            let just_opened = std::mem::take(&mut self.edit.form_opened);
             commands.extend(crate::ui::edit::edit_form_ui(
                 ctx,
                 form,
                 &self.story.dataset,
+                just_opened,
             ));
         }
         commands.extend(self.save_as_ui(ctx));

@@ -37,6 +37,8 @@ pub(super) struct EditState {
     pub(super) comparison: Option<Vec<String>>,
     /// What the last save, undo or refusal said: (text, is an error).
     pub(super) message: Option<(String, bool)>,
+    /// A form was opened this frame: its first field takes the keyboard.
+    pub(super) form_opened: bool,
     /// Where journals are kept; `None`: none are (tests that do not ask for one).
     pub(super) journal_dir: Option<PathBuf>,
     /// The window title last sent (sent again only when it changes).
@@ -395,6 +397,7 @@ impl EvacApp {
             FormRequest::Feature(index) => EditForm::for_feature(dataset, index),
             FormRequest::Sources => Some(EditForm::Sources(SourcesDraft::of(dataset))),
         };
+        self.edit.form_opened = self.edit.form.is_some();
     }
 
     /// Moves a place, and the ends of the lines of movements and the points of events that

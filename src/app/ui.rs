@@ -301,6 +301,10 @@ impl EvacApp {
                 unsaved: self.has_unsaved_edits(),
                 can_save_as: self.layer_set.layers().len() == 1,
                 selection: self.selection,
+                map_center: self.last_overlay.view.map(|view| {
+                    let center = view.world_center.to_position();
+                    (center.x(), center.y())
+                }),
             },
             draw: self.state.draw,
             tile_provider: &self.tile_provider,

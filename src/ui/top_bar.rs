@@ -32,6 +32,8 @@ pub struct EditMenu<'a> {
     /// One file is open: it can be saved under another name (a table as a new story).
     pub can_save_as: bool,
     pub selection: Option<crate::model::FeatureIndex>,
+    /// The centre of the map (longitude, latitude): where a place added from the menu goes.
+    pub map_center: Option<(f64, f64)>,
 }
 
 #[must_use = "the commands are for the app to apply"]
@@ -69,6 +71,16 @@ fn edit_menu_ui(ui: &mut Ui, edit: &EditMenu) -> Vec<Command> {
         }
         ui.separator();
         ui.add_enabled_ui(edit.mode, |ui| {
+            if let Some((lon, lat)) = edit.map_center
+                && ui
+                    .button("New place at the centre of the map…")
+                    .on_hover_text("Or click the map where it is")
+                    .clicked()
+            {
+                commands.push(Command::Edit(EditCommand::OpenForm(
+                    FormRequest::NewPlace { lon, lat },
+                )));
+            }
             if ui.button("New movement…").clicked() {
                 commands.push(Command::Edit(EditCommand::OpenForm(
                     FormRequest::NewMovement {

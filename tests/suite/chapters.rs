@@ -95,6 +95,13 @@ fn the_story_opens_on_its_first_chapter_and_steps_to_the_12_may_batch_and_back()
         harness.state().range(),
         DaySpan::days(day("2017-05-08"), day("2017-05-08"))
     );
+    // Page Down: on again, and back.
+    harness.key_press(egui::Key::PageDown);
+    harness.run_steps(60);
+    assert_eq!(harness.state().chapter(), Some(5));
+    harness.key_press(egui::Key::PageUp);
+    harness.run_steps(60);
+    assert_eq!(harness.state().chapter(), Some(4));
     press(&mut harness, "◀ Previous");
     harness.run_steps(60);
     assert_eq!(harness.state().chapter(), Some(3));

@@ -498,3 +498,69 @@ fn a_table_is_read_only_until_saved_as_a_story_of_its_own() {
     harness.run_steps(3);
     assert!(harness.state().is_editing(), "the new story can be edited");
 }
+
+/// Presses `key` until the widget named `label` has the keyboard (at most `most` times);
+/// returns how many presses it took.
+fn key_until(
+    harness: &mut Harness<'static, EvacApp>,
+    (modifiers, key): (egui::Modifiers, egui::Key),
+    label: &str,
+    most: usize,
+) -> usize {
+    for pressed in 0..=most {
+        if support::focused_label(harness).as_deref() == Some(label) {
+            return pressed;
+        }
+        harness.key_press_modifiers(modifiers, key);
+        harness.run_steps(2);
+    }
+    panic!(
+        "{label:?} not reached with {key:?} in {most} presses; the keyboard is on {:?}",
+        support::focused_label(harness)
+    );
+}
+
+#[test]
+fn a_place_is_recorded_with_the_keyboard_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, options) = story_in(dir.path());
+    let mut harness = support::app_harness(options, None, 1.0 / 60.0);
+    let features = harness.state().dataset().len();
+    let mut keys: Vec<(&str, usize)> = Vec::new();
+    harness.key_press(egui::Key::E);
+    harness.run_steps(2);
+    keys.push(("edit mode (E)", 1));
+    // Into the map, F6 to the top bar (at Fit story), back along it to Edit.
+    let tab = (egui::Modifiers::NONE, egui::Key::Tab);
+    let back = (egui::Modifiers::SHIFT, egui::Key::Tab);
+    let f6 = (egui::Modifiers::NONE, egui::Key::F6);
+    harness.key_press(egui::Key::Tab);
+    harness.run_steps(2);
+    let to_bar = key_until(&mut harness, f6, "Fit story", 4);
+    let along = key_until(&mut harness, back, "Edit", 12);
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(3);
+    keys.push((
+        "the Edit menu (Tab, F6…, Shift+Tab…, Enter)",
+        2 + to_bar + along,
+    ));
+    let down = key_until(&mut harness, tab, "New place at the centre of the map…", 12);
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(5);
+    keys.push(("New place at the centre… (Tab…, Enter)", down + 1));
+    harness.get_by_label("New place");
+    // The form's first field has the keyboard as it opens.
+    let to_name = key_until(&mut harness, tab, "Name", 0);
+    harness.get_by_label("Name").type_text("Kafr Batna");
+    harness.run_steps(2);
+    let to_save = key_until(&mut harness, tab, "Save place", 60);
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(5);
+    keys.push((
+        "name it and save (Tab…, the name, Tab…, Enter)",
+        to_name + to_save + 1,
+    ));
+    eprintln!("keyboard walk of recording a place: {keys:?}");
+    assert_eq!(harness.state().dataset().len(), features + 1);
+    assert!(harness.state().dataset().index_of("kafr-batna").is_some());
+}

@@ -94,12 +94,22 @@ pub fn error_colour(ui: &Ui) -> Color32 {
     ui.visuals().error_fg_color
 }
 
-/// A labelled one-line text field, its problems beneath.
+/// Where a form just opened asks its first text field to take the keyboard.
+pub fn focus_first_field_id() -> egui::Id {
+    egui::Id::unique("evacmap form focus first field")
+}
+
+/// A labelled one-line text field, its problems beneath. The first of a form just opened takes
+/// the keyboard (so a form opened from a menu is typed into at once).
 pub fn text_row(ui: &mut Ui, label: &str, text: &mut String, problems: &Problems, path: &str) {
     let label = ui.label(label);
     ui.vertical(|ui| {
-        ui.add(egui::TextEdit::singleline(text).desired_width(260.0))
+        let field = ui
+            .add(egui::TextEdit::singleline(text).desired_width(260.0))
             .labelled_by(label.id);
+        if ui.data_mut(|d| d.remove_temp::<bool>(focus_first_field_id())) == Some(true) {
+            field.request_focus();
+        }
         problems.beside(ui, path);
     });
     ui.end_row();

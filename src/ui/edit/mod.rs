@@ -93,7 +93,15 @@ fn label(dataset: &Dataset, verb: &str, feature: &Feature) -> String {
 
 /// The form in its window; returns the edit made (and the form's closing), or nothing.
 #[must_use = "the commands are for the app to apply"]
-pub fn edit_form_ui(ctx: &egui::Context, form: &mut EditForm, dataset: &Dataset) -> Vec<Command> {
+pub fn edit_form_ui(
+    ctx: &egui::Context,
+    form: &mut EditForm,
+    dataset: &Dataset,
+    just_opened: bool,
+) -> Vec<Command> {
+    if just_opened {
+        ctx.data_mut(|d| d.insert_temp(fields::focus_first_field_id(), true));
+    }
     let mut commands = Vec::new();
     let title = form.title(dataset);
     let mut open = true;
