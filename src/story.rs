@@ -106,7 +106,8 @@ pub fn chapter_bounds(
             Some(crate::map::projection::LonLatBounds {
                 min_lon: *west,
                 min_lat: *south,
-                max_lon: *east,
+                // West above east: the box crosses the antimeridian (170 to -170 is 170 to 190).
+                max_lon: if east < west { *east + 360.0 } else { *east },
                 max_lat: *north,
             })
         }
@@ -121,5 +122,27 @@ pub fn chapter_bounds(
                 |i| wanted.contains(&i),
             ))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Chapter, ChapterView, Dataset};
+
+    #[test]
+    fn a_chapter_box_across_the_antimeridian_runs_east_past_180() {
+        let chapter = Chapter {
+            id: "fiji".into(),
+            title: "Fiji".into(),
+            text: String::new(),
+            when: None,
+            view: Some(ChapterView::Bounds([170.0, -20.0, -170.0, -10.0])),
+            select: None,
+            emphasise: Vec::new(),
+            sources: Vec::new(),
+            extra: Default::default(),
+        };
+        let bounds = super::chapter_bounds(&Dataset::default(), &chapter).expect("a box");
+        assert_eq!((bounds.min_lon, bounds.max_lon), (170.0, 190.0));
     }
 }

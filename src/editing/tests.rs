@@ -114,3 +114,20 @@ fn an_edit_that_no_longer_fits_the_file_is_not_restored() {
         .expect_err("does not fit");
     assert!(error.contains("no longer fits"), "{error}");
 }
+
+#[test]
+fn a_journal_of_garbage_offers_nothing_and_breaks_nothing() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let journals = dir.path().join("journal");
+    let (path, _) = story_in(dir.path());
+    std::fs::create_dir_all(&journals).expect("a folder");
+    let file = journal::location(&journals, Some(&path));
+    for garbage in [
+        &b"\x00\xff not json"[..],
+        b"",
+        b"{\"evacmap_journal\": 1}\n{\"edit\": 5}\n",
+    ] {
+        std::fs::write(&file, garbage).expect("written");
+        assert!(Recovery::find(&journals, Some(&path), None).is_none());
+    }
+}
