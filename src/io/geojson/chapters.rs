@@ -21,14 +21,9 @@ impl Checker {
         let mut chapters: Vec<Chapter> = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let path = format!("evacmap.chapters[{i}]");
-            let Value::Object(map) = item else {
-                self.error(
-                    path,
-                    format!("expected a chapter object, found {}", type_name(item)),
-                );
+            let Some(mut object) = self.object_at(item, path, "a chapter object") else {
                 continue;
             };
-            let mut object = Object::new(map, path);
             let id = self.required_string(&mut object, "id").unwrap_or_default();
             if !id.is_empty() && chapters.iter().any(|c| c.id == id) {
                 self.error(

@@ -128,6 +128,23 @@ impl Checker {
         });
     }
 
+    /// `value` as the object at `path`; when it is no object, the problem ("expected `what`,
+    /// found a string") is reported there and `None` given.
+    pub(super) fn object_at<'v>(
+        &mut self,
+        value: &'v Value,
+        path: String,
+        what: &str,
+    ) -> Option<Object<'v>> {
+        match value {
+            Value::Object(map) => Some(Object::new(map, path)),
+            other => {
+                self.error(path, format!("expected {what}, found {}", type_name(other)));
+                None
+            }
+        }
+    }
+
     pub(super) fn error(&mut self, path: String, message: impl Into<String>) {
         self.report(Severity::Error, path, message.into());
     }

@@ -46,14 +46,7 @@ impl Checker {
     }
 
     pub(super) fn read_control(&mut self, value: &Value, path: String) -> Option<ControlClaim> {
-        let Value::Object(map) = value else {
-            self.error(
-                path,
-                format!("expected an object, found {}", type_name(value)),
-            );
-            return None;
-        };
-        let mut object = Object::new(map, path);
+        let mut object = self.object_at(value, path, "an object")?;
         let status = self.required_term(&mut object, "status");
         let share_percent = match object.get("share") {
             Some(Value::Number(n)) => match n.as_f64() {
@@ -153,14 +146,7 @@ impl Checker {
     }
 
     pub(super) fn read_figure(&mut self, value: &Value, path: String) -> Option<Figure> {
-        let Value::Object(map) = value else {
-            self.error(
-                path,
-                format!("expected an object, found {}", type_name(value)),
-            );
-            return None;
-        };
-        let mut object = Object::new(map, path);
+        let mut object = self.object_at(value, path, "an object")?;
         let measure = self.required_term(&mut object, "measure");
         let value_path = object.path_of("value");
         let value = match object.get("value") {

@@ -122,14 +122,9 @@ impl Checker {
         Dataset::from_store(meta, store, foreign)
     }
     pub(super) fn read_meta(&mut self, value: &Value) -> StoryMeta {
-        let Value::Object(map) = value else {
-            self.error(
-                "evacmap".into(),
-                format!("expected an object, found {}", type_name(value)),
-            );
+        let Some(mut object) = self.object_at(value, "evacmap".into(), "an object") else {
             return StoryMeta::default();
         };
-        let mut object = Object::new(map, "evacmap");
         let version = match object.get("version") {
             Some(Value::Number(n)) if n.as_u64().is_some_and(|v| v >= 1) => {
                 let version = n.as_u64().unwrap_or(1).min(u32::MAX as u64) as u32;
@@ -198,14 +193,7 @@ impl Checker {
     }
 
     pub(super) fn read_source(&mut self, id: &str, value: &Value, path: String) -> Option<Source> {
-        let Value::Object(map) = value else {
-            self.error(
-                path,
-                format!("expected an object, found {}", type_name(value)),
-            );
-            return None;
-        };
-        let mut object = Object::new(map, path);
+        let mut object = self.object_at(value, path, "an object")?;
         let name = self.required_string(&mut object, "name");
         let url = self.opt_string(&mut object, "url");
         if let Some(url) = &url
