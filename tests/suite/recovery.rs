@@ -159,6 +159,17 @@ fn a_save_that_fails_keeps_the_edits_and_the_file_as_it_was() {
     assert!(harness.query_by_label("Undo: rename qaboun").is_some());
 }
 
+/// The save failed with exit code 1, saying it could not save; the file is as it was.
+fn refused_and_untouched(output: &std::process::Output, target: &Path) {
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("cannot save"), "{said}");
+    assert_eq!(
+        std::fs::read_to_string(target).unwrap(),
+        evacmap::BUNDLED_STORY
+    );
+}
+
 /// `evacmap convert` writes through the same save: a read-only folder and a full disk (a
 /// file-size limit) leave the file there as it was.
 #[test]
@@ -193,13 +204,7 @@ fn a_read_only_folder_and_a_full_disk_leave_the_file_byte_for_byte() {
         .arg(&target)
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1), "{output:?}");
-    let said = String::from_utf8_lossy(&output.stderr);
-    assert!(said.contains("cannot save"), "{said}");
-    assert_eq!(
-        std::fs::read_to_string(&target).unwrap(),
-        evacmap::BUNDLED_STORY
-    );
+    refused_and_untouched(&output, &target);
 
     // A full disk: writes past one block fail (the file-size limit), and nothing is replaced.
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
@@ -211,13 +216,7 @@ fn a_read_only_folder_and_a_full_disk_leave_the_file_byte_for_byte() {
         .arg(&target)
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1), "{output:?}");
-    let said = String::from_utf8_lossy(&output.stderr);
-    assert!(said.contains("cannot save"), "{said}");
-    assert_eq!(
-        std::fs::read_to_string(&target).unwrap(),
-        evacmap::BUNDLED_STORY
-    );
+    refused_and_untouched(&output, &target);
     let left: Vec<_> = std::fs::read_dir(&locked).unwrap().collect();
     assert_eq!(left.len(), 1, "no temporary file left: {left:?}");
 }
