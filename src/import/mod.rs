@@ -5,12 +5,14 @@
 //! content. Each reader turns a [`table::Table`] into a story with the [`Builder`]; pure, no egui.
 
 pub mod acled;
+pub mod chunks;
 pub mod columns;
 pub mod countries;
 pub mod dates;
 pub mod flows;
 pub mod geojson_dates;
 pub mod locations;
+mod pipeline;
 mod plausibility;
 pub mod table;
 
@@ -99,25 +101,7 @@ impl Builder {
 
     /// A place at a point, citing the file; callers fill in what their format knows besides.
     pub fn point_place(&self, id: &str, name: &str, lon: f64, lat: f64) -> crate::model::Place {
-        crate::model::Place {
-            common: crate::model::Common {
-                id: id.to_owned(),
-                name: Some(name.to_owned()).filter(|n| !n.is_empty()),
-                when: None,
-                when_basis: None,
-                sources: vec![self.file_source()],
-                geometry: Some(geo::Geometry::Point(geo::Point::new(lon, lat))),
-                extra: Extra::new(),
-                foreign: Extra::new(),
-            },
-            name_ar: None,
-            name_variants: Vec::new(),
-            place_type: None,
-            admin1: None,
-            geo_precision: None,
-            description: None,
-            control: Vec::new(),
-        }
+        point_place(id, name, lon, lat, &self.file_source)
     }
 
     pub fn push(&mut self, feature: Feature) {
@@ -126,6 +110,40 @@ impl Builder {
 
     pub fn finish(self) -> Dataset {
         Dataset::new(self.meta, self.features, Extra::new())
+    }
+
+    /// The story of the features in `store` (those pushed here are not in it).
+    pub fn finish_with(self, store: crate::model::Store) -> Dataset {
+        Dataset::from_store(self.meta, store, Extra::new())
+    }
+}
+
+/// A place at a point, citing `file_source`; callers fill in what their format knows besides.
+pub(crate) fn point_place(
+    id: &str,
+    name: &str,
+    lon: f64,
+    lat: f64,
+    file_source: &str,
+) -> crate::model::Place {
+    crate::model::Place {
+        common: crate::model::Common {
+            id: id.to_owned(),
+            name: Some(name.to_owned()).filter(|n| !n.is_empty()),
+            when: None,
+            when_basis: None,
+            sources: vec![file_source.to_owned()],
+            geometry: Some(geo::Geometry::Point(geo::Point::new(lon, lat))),
+            extra: Extra::new(),
+            foreign: Extra::new(),
+        },
+        name_ar: None,
+        name_variants: Vec::new(),
+        place_type: None,
+        admin1: None,
+        geo_precision: None,
+        description: None,
+        control: Vec::new(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! A CSV file as rows of text with their line numbers, and its columns found by name in any
 //! case: what every tabular import starts from.
 
+use super::chunks::{Chunk, RecordsError, read_records};
 use crate::io::{LoadProgress, Location, Problem, Severity};
 
 /// Why CSV text gave no table.
@@ -39,6 +40,24 @@ impl Row {
     }
 }
 
+/// A row's cells by column, and the line it starts on: a table's row, or a record read from a
+/// chunk of a file.
+pub trait Cells {
+    fn line(&self) -> usize;
+    /// The cell of `column`, trimmed; empty when the row is short.
+    fn get(&self, column: Option<usize>) -> &str;
+}
+
+impl Cells for Row {
+    fn line(&self) -> usize {
+        self.line
+    }
+
+    fn get(&self, column: Option<usize>) -> &str {
+        Row::get(self, column)
+    }
+}
+
 /// `Country of origin (ISO)` → `country_of_origin_(iso)`.
 pub fn fold_header(name: &str) -> String {
     name.trim()
@@ -70,53 +89,34 @@ impl Table {
         // Lines, not records (a quoted field may span lines): near enough for a progress bar.
         let line_count = memchr::memchr_iter(b'\n', bytes).count().max(1);
         progress.set_rows_total(line_count);
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .has_headers(true)
-            .from_reader(bytes);
-        let headers: Vec<String> = reader
-            .headers()
-            .map_err(|e| TableError::NotCsv(format!("the first line is not a CSV header: {e}")))?
-            .iter()
-            .map(str::to_owned)
-            .collect();
-        let folded = headers.iter().map(|h| fold_header(h)).collect();
+        let whole = Chunk {
+            bytes: std::borrow::Cow::Borrowed(bytes),
+            first_line: 1,
+            number: 0,
+        };
         let mut rows = Vec::new();
-        let mut record = csv::StringRecord::new();
-        // csv reports where the previous record ended; the row starts after the line breaks.
-        let mut lines = LineCounter::default();
-        loop {
-            let before = reader.position().byte() as usize;
-            let line = lines.line_after_breaks(bytes, before);
-            match reader.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {
-                    if rows.len() % ROWS_PER_STEP == ROWS_PER_STEP - 1 {
-                        if progress.is_cancelled() {
-                            return Err(TableError::Cancelled);
-                        }
-                        progress.add_features(ROWS_PER_STEP);
-                    }
-                    if record.iter().all(|c| c.trim().is_empty()) {
-                        continue;
-                    }
-                    rows.push(Row {
-                        line,
-                        cells: record.iter().map(str::to_owned).collect(),
-                    });
+        let mut seen = 0;
+        let headers = read_records(&whole, warnings, |record| {
+            seen += 1;
+            if seen % ROWS_PER_STEP == 0 {
+                if progress.is_cancelled() {
+                    return false;
                 }
-                Err(e) => {
-                    warnings.push(row_problem(
-                        line,
-                        format!("this row cannot be read ({e}); it is left out"),
-                    ));
-                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                        break;
-                    }
-                }
+                progress.add_features(ROWS_PER_STEP);
             }
-        }
+            rows.push(Row {
+                line: record.line,
+                cells: record.cells().map(str::to_owned).collect(),
+            });
+            true
+        })
+        .map_err(|e| match e {
+            RecordsError::NoHeader(message) => TableError::NotCsv(message),
+            RecordsError::Stopped => TableError::Cancelled,
+        })?
+        .unwrap_or_default();
         progress.add_features(line_count);
+        let folded = headers.iter().map(|h| fold_header(h)).collect();
         Ok(Self {
             headers,
             folded,
@@ -142,33 +142,9 @@ impl Table {
     }
 }
 
-/// Line numbers of byte offsets, counted once through the text as the offsets grow.
-#[derive(Default)]
-struct LineCounter {
-    offset: usize,
-    line: usize,
-}
-
-impl LineCounter {
-    /// The line of the first byte at or after `offset` that is not a line break.
-    fn line_after_breaks(&mut self, text: &[u8], offset: usize) -> usize {
-        let mut start = offset.min(text.len());
-        while start < text.len() && matches!(text[start], b'\r' | b'\n') {
-            start += 1;
-        }
-        if start < self.offset {
-            self.offset = 0;
-            self.line = 0;
-        }
-        self.line += memchr::memchr_iter(b'\n', &text[self.offset..start]).count();
-        self.offset = start;
-        self.line + 1
-    }
-}
-
 /// A row's longitude and latitude, or a warning saying why it has none.
 pub fn row_position(
-    row: &Row,
+    row: &impl Cells,
     lon_column: Option<usize>,
     lat_column: Option<usize>,
     warnings: &mut Vec<Problem>,
@@ -176,7 +152,7 @@ pub fn row_position(
     let (lon_text, lat_text) = (row.get(lon_column), row.get(lat_column));
     if lon_text.is_empty() || lat_text.is_empty() {
         warnings.push(row_problem(
-            row.line,
+            row.line(),
             "the row has no coordinates; it is left out",
         ));
         return None;
@@ -187,7 +163,7 @@ pub fn row_position(
         }
         _ => {
             warnings.push(row_problem(
-                row.line,
+                row.line(),
                 format!(
                     "latitude {} and longitude {} are not a position on Earth; the row is left out",
                     crate::io::problem::quote(lat_text),

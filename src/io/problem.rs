@@ -29,6 +29,16 @@ pub enum Location {
     },
 }
 
+impl Location {
+    /// The line of the file it is on; 0 for places that are not on a line of the text read.
+    pub fn line(&self) -> usize {
+        match self {
+            Location::Text { line, .. } | Location::Line { line } => *line,
+            _ => 0,
+        }
+    }
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -13,7 +13,10 @@ use serde_json::{Map, Value};
 
 mod edit;
 mod read;
+mod rows;
 mod write;
+
+pub use rows::EventParts;
 
 use super::{ControlClaim, Extra, FeatureKind, Figure, PackedWhen, Term};
 
@@ -285,7 +288,12 @@ impl ClaimMore {
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Rare {
     when_basis: Text,
+    /// Unknown members as a JSON object's text, where any is not a string.
     extra: Text,
+    /// Unknown members that are all strings (an imported table's kept columns), as two lists:
+    /// their names (a list most rows share) and, from `string_values` on, their values.
+    string_names: Run,
+    string_values: u32,
     foreign: Text,
 }
 
@@ -322,6 +330,9 @@ pub struct Store {
     more_of_claims: Sparse<ClaimMore>,
     /// By feature.
     rare: Sparse<Rare>,
+    /// While building: ids and summaries are kept once each too, as an imported table's repeat
+    /// (an ACLED row's id is also one of its kept columns; its notes repeat across a conflict).
+    intern_all: bool,
 }
 
 /// The hash ids and words are found by (fixed, so that it is the same in every store).
@@ -349,6 +360,14 @@ fn text_of(arena: &str, text: Text) -> &str {
 }
 
 impl Store {
+    /// A store for a table's rows, where ids and summaries are kept once each like words.
+    pub fn for_repeated_texts() -> Self {
+        Self {
+            intern_all: true,
+            ..Self::default()
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.kinds.len()
     }
@@ -434,6 +453,14 @@ impl Store {
         Text(start)
     }
 
+    /// A text that is a word in stores of repeated texts.
+    fn push_repeated(&mut self, text: Option<&str>) -> Text {
+        match self.intern_all {
+            true => self.intern_opt(text),
+            false => self.push_opt(text),
+        }
+    }
+
     fn push_opt(&mut self, text: Option<&str>) -> Text {
         text.map_or(Text::NONE, |text| self.push_text(text))
     }
@@ -460,10 +487,10 @@ impl Store {
     }
 
     /// A list of words, stored once however often the same list comes.
-    fn push_words<'a>(&mut self, words: impl IntoIterator<Item = &'a String>) -> Run {
+    fn push_words<S: AsRef<str>>(&mut self, words: impl IntoIterator<Item = S>) -> Run {
         let start = self.words.len() as u32;
         for word in words {
-            let text = self.intern(word);
+            let text = self.intern(word.as_ref());
             self.words.push(text);
         }
         let run = Run {
@@ -509,6 +536,32 @@ impl Store {
         // Writing a map of JSON values to text cannot fail.
         let json = serde_json::to_string(&map).unwrap_or_default();
         self.push_text(&json)
+    }
+
+    /// Unknown members all of which are strings, as names and values in `words` (a name list
+    /// most rows share is kept once); `None` when some are not strings.
+    fn push_string_members(&mut self, extra: &Extra) -> Option<(Run, u32)> {
+        if extra.is_empty() || !extra.iter().all(|(_, value)| value.is_string()) {
+            return None;
+        }
+        let names = self.push_words(extra.iter().map(|(name, _)| name));
+        let start = self.words.len() as u32;
+        for (_, value) in extra.iter() {
+            let text = self.intern(value.as_str().unwrap_or_default());
+            self.words.push(text);
+        }
+        Some((names, start))
+    }
+
+    fn string_members(&self, names: Run, values: u32) -> Extra {
+        let values = Run {
+            start: values,
+            len: names.len,
+        };
+        self.words(names)
+            .zip(self.words(values))
+            .map(|(name, value)| (name.to_owned(), Value::from(value)))
+            .collect()
     }
 
     fn extra(&self, text: Text) -> Extra {

@@ -116,11 +116,34 @@ pub fn load_with(
     if let Some(loaded) = crate::io::geojson::load_big_file(path, progress, is_story)? {
         return Ok(dated(loaded));
     }
-    let bytes = source::read_capped_with(path, source::MAX_FILE_BYTES, progress)?;
     let origin = source::origin_name(path);
     let file_name = path
         .file_name()
         .map_or_else(|| origin.clone(), |n| n.to_string_lossy().into_owned());
+    // An ACLED export is read from the file in chunks, never whole.
+    let regular = std::fs::metadata(path)
+        .ok()
+        .filter(std::fs::Metadata::is_file);
+    if let Some(metadata) = regular.filter(|_| sniff(path) == Some(Format::Acled)) {
+        let open = || std::fs::File::open(path);
+        let read = acled::stream::read(open, metadata.len(), &file_name, today(), progress);
+        let (dataset, warnings) = streamed(read, &origin)?;
+        let changed = std::fs::metadata(path)
+            .ok()
+            .map(|m| (m.len(), m.modified().ok()));
+        if changed != Some((metadata.len(), metadata.modified().ok())) {
+            return Err(OpenError::from(LoadError::Invalid(ProblemReport {
+                origin: origin.clone(),
+                problems: vec![Problem {
+                    severity: Severity::Error,
+                    location: Location::Text { line: 1, column: 1 },
+                    message: "the file changed while it was read; open it again".into(),
+                }],
+            })));
+        }
+        return Ok(finish(Format::Acled, dataset, warnings, &origin)?);
+    }
+    let bytes = source::read_capped_with(path, source::MAX_FILE_BYTES, progress)?;
     let file = File {
         origin: &origin,
         name: &file_name,
@@ -143,6 +166,43 @@ pub fn parse(
         path: None,
     };
     parse_file(bytes.into(), &file, &ImportOptions::default(), progress)
+}
+
+/// Today, against which dates in the future are told.
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// The story of a table read in chunks, or what stopped it as a load error.
+fn streamed(
+    read: Result<(Dataset, Vec<Problem>), acled::stream::StreamError>,
+    origin: &str,
+) -> Result<(Dataset, Vec<Problem>), LoadError> {
+    use crate::import::chunks::ChunkError;
+    use acled::stream::StreamError;
+    let located = |line: usize, message: String| {
+        LoadError::Invalid(ProblemReport {
+            origin: origin.to_owned(),
+            problems: vec![Problem {
+                severity: Severity::Error,
+                location: Location::Line { line },
+                message,
+            }],
+        })
+    };
+    read.map_err(|error| match error {
+        StreamError::NoHeader(message) => located(1, message),
+        StreamError::Chunk(ChunkError::Io(source)) => LoadError::Io {
+            path: origin.to_owned(),
+            source,
+        },
+        StreamError::Chunk(unclosed @ ChunkError::UnclosedQuote { line }) => {
+            located(line, unclosed.to_string())
+        }
+        StreamError::Cancelled => LoadError::Cancelled {
+            path: origin.to_owned(),
+        },
+    })
 }
 
 /// The file being read: how messages name it, its name (for sources and titles), where it is.
@@ -246,14 +306,17 @@ fn parse_file(
                 &mut warnings,
             )
         }
-        Format::Acled
-        | Format::CountryFlows
-        | Format::PointFlows
-        | Format::Locations
-        | Format::ChosenColumns => {
+        Format::Acled => {
+            let open = || Ok(&bytes[..]);
+            let size = bytes.len() as u64;
+            let read = acled::stream::read(open, size, file_name, today, progress);
+            let (dataset, row_warnings) = streamed(read, origin)?;
+            warnings = row_warnings;
+            dataset
+        }
+        Format::CountryFlows | Format::PointFlows | Format::Locations | Format::ChosenColumns => {
             let table = read_table(&bytes, &mut warnings)?;
             match format {
-                Format::Acled => acled::read(&table, file_name, today, &mut warnings),
                 Format::CountryFlows => {
                     flows::read_countries(&table, file_name, today, &mut warnings)
                 }

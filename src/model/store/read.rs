@@ -247,7 +247,10 @@ impl Store {
             when_basis: rare.and_then(|r| self.owned(r.when_basis)),
             sources: self.owned_words(self.sources[index]),
             geometry: self.geometry(index),
-            extra: rare.map_or_else(Extra::new, |r| self.extra(r.extra)),
+            extra: rare.map_or_else(Extra::new, |r| match r.string_names.len {
+                0 => self.extra(r.extra),
+                _ => self.string_members(r.string_names, r.string_values),
+            }),
             foreign: rare.map_or_else(Extra::new, |r| self.extra(r.foreign)),
         };
         let row = self.rows[index] as usize;

@@ -3,7 +3,7 @@
 
 use super::{
     ClaimMore, ClaimRow, EventRow, FigureMore, FigureRow, GenericRow, MovementMore, MovementRow,
-    PackedShape, PlaceMore, PlaceRow, Rare, Shape, Store, Text,
+    PackedShape, PlaceMore, PlaceRow, Rare, Run, Shape, Store, Text,
 };
 use crate::model::{Feature, FeatureKind, GeoJsonId, PackedWhen, Term};
 
@@ -23,14 +23,23 @@ impl Store {
     pub fn push(&mut self, feature: &Feature) {
         let index = self.kinds.len() as u32;
         let common = feature.common();
-        let id = self.push_text(&common.id);
-        let name = self.push_opt(common.name.as_deref());
+        let id = self.push_repeated(Some(&common.id));
+        // Names repeat in imported tables ("Attack in Afrin"): each kept once.
+        let name = self.intern_opt(common.name.as_deref());
         let sources = self.push_words(&common.sources);
         let shape = self.push_shape(common.geometry.as_ref());
         if common.when_basis.is_some() || !common.extra.is_empty() || !common.foreign.is_empty() {
+            let when_basis = self.push_opt(common.when_basis.as_deref());
+            let (extra, string_names, string_values) = match self.push_string_members(&common.extra)
+            {
+                Some((names, values)) => (Text::NONE, names, values),
+                None => (self.push_extra(&common.extra), Run::EMPTY, 0),
+            };
             let rare = Rare {
-                when_basis: self.push_opt(common.when_basis.as_deref()),
-                extra: self.push_extra(&common.extra),
+                when_basis,
+                extra,
+                string_names,
+                string_values,
                 foreign: self.push_extra(&common.foreign),
             };
             self.rare.push(index, rare);
@@ -65,7 +74,7 @@ impl Store {
                 };
                 let more = MovementMore {
                     also_from: self.push_words(&movement.also_from),
-                    summary: self.push_opt(movement.summary.as_deref()),
+                    summary: self.push_repeated(movement.summary.as_deref()),
                 };
                 if !more.is_none() {
                     self.more_of_movements
@@ -78,7 +87,7 @@ impl Store {
                 let row = EventRow {
                     event_type: self.intern(event.event_type.as_str()),
                     place: self.intern_opt(event.place.as_deref()),
-                    summary: self.push_opt(event.summary.as_deref()),
+                    summary: self.push_repeated(event.summary.as_deref()),
                     actors: self.push_words(&event.actors),
                     figures: self.push_figures(&event.figures),
                 };
@@ -215,6 +224,8 @@ impl Store {
         self.rare.append(&other.rare, features, |rare| Rare {
             when_basis: rare.when_basis.shifted(text),
             extra: rare.extra.shifted(text),
+            string_names: rare.string_names.shifted(words),
+            string_values: rare.string_values + words,
             foreign: rare.foreign.shifted(text),
         });
         // Words of the two parts are no longer looked up together: building is over.

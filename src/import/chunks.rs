@@ -1,0 +1,375 @@
+//! CSV text cut into chunks of whole records as it is read, so that the chunks can be read on
+//! several cores and the text is never held whole.
+//!
+//! Where a record ends is found with the CSV reader's own rules for quotes (a quote opens a
+//! quoted field only at the start of a field; `""` inside one is a quote), so a chunk never cuts
+//! a quoted line break. A quoted field that never closes would make the rest of the file one
+//! record: past [`LONGEST_RECORD`] that is a located error instead of a read of everything.
+
+use std::borrow::Cow;
+use std::io::Read;
+
+use super::table::{Cells, row_problem};
+use crate::io::Problem;
+use crate::io::text::BYTE_ORDER_MARK;
+
+/// How much text a chunk holds, about (a chunk ends at the first record end past it).
+pub const CHUNK_BYTES: usize = 1 << 20;
+
+/// No record of a table is longer than this; one that is has an unclosed quote.
+pub const LONGEST_RECORD: usize = 64 << 20;
+
+/// Whole records of the text and the line the first one starts on (1-based, counting the
+/// header), and where they start in the text.
+pub struct Chunk<'a> {
+    pub bytes: Cow<'a, [u8]>,
+    pub first_line: usize,
+    /// The chunk's place among the file's chunks, from 0 (the one holding the header).
+    pub number: usize,
+}
+
+/// Why the text could not be cut into records.
+#[derive(Debug, thiserror::Error)]
+pub enum ChunkError {
+    #[error(
+        "a quoted field opened on this line or the next is not closed within {} MiB: a quote \
+         is missing; the rest of the file is not read",
+        LONGEST_RECORD >> 20
+    )]
+    UnclosedQuote { line: usize },
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// Where the scan is in the CSV grammar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scan {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    /// A quote seen in a quoted field: an escaped quote if another follows, else its end.
+    QuoteInQuoted,
+}
+
+/// Cuts text read from `source` into [`Chunk`]s of about `chunk_bytes`.
+pub struct ChunkReader<R> {
+    source: R,
+    buffer: Vec<u8>,
+    /// How much of `buffer` has been scanned, and the grammar's state there.
+    scanned: usize,
+    scan: Scan,
+    /// Just after the last record end found in `buffer`.
+    last_end: usize,
+    /// The line the text in `buffer` starts on.
+    line: usize,
+    /// Bytes read from the source so far.
+    read: u64,
+    number: usize,
+    chunk_bytes: usize,
+    longest_record: usize,
+    started: bool,
+    ended: bool,
+}
+
+impl<R: Read> ChunkReader<R> {
+    pub fn new(source: R) -> Self {
+        Self::with_sizes(source, CHUNK_BYTES, LONGEST_RECORD)
+    }
+
+    /// A reader cutting chunks of `chunk_bytes`, with records at most `longest_record` long.
+    pub fn with_sizes(source: R, chunk_bytes: usize, longest_record: usize) -> Self {
+        Self {
+            source,
+            buffer: Vec::new(),
+            scanned: 0,
+            scan: Scan::FieldStart,
+            last_end: 0,
+            line: 1,
+            read: 0,
+            number: 0,
+            chunk_bytes: chunk_bytes.max(1),
+            longest_record: longest_record.max(chunk_bytes),
+            started: false,
+            ended: false,
+        }
+    }
+
+    /// Bytes read from the source so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.read
+    }
+
+    /// The next chunk; `None` at the end of the text.
+    pub fn next_chunk(&mut self) -> Result<Option<Chunk<'static>>, ChunkError> {
+        loop {
+            let enough = self.last_end >= self.chunk_bytes;
+            if self.ended && !enough && matches!(self.scan, Scan::Quoted) {
+                // The text ends inside a quoted field.
+                let record_start =
+                    self.line + memchr::memchr_iter(b'\n', &self.buffer[..self.last_end]).count();
+                return Err(ChunkError::UnclosedQuote { line: record_start });
+            }
+            if enough || (self.ended && !self.buffer.is_empty()) {
+                let end = if enough {
+                    self.last_end
+                } else {
+                    self.buffer.len()
+                };
+                return Ok(Some(self.cut(end)));
+            }
+            if self.ended {
+                return Ok(None);
+            }
+            if self.buffer.len() - self.last_end > self.longest_record {
+                let record_start =
+                    self.line + memchr::memchr_iter(b'\n', &self.buffer[..self.last_end]).count();
+                return Err(ChunkError::UnclosedQuote { line: record_start });
+            }
+            self.fill()?;
+            // Scanned once the byte-order mark is known to be there or not.
+            if self.started {
+                self.scan_to_end();
+            }
+        }
+    }
+
+    /// Reads the next block of the source onto the buffer.
+    fn fill(&mut self) -> std::io::Result<()> {
+        let old = self.buffer.len();
+        self.buffer.resize(old + self.chunk_bytes, 0);
+        let mut filled = old;
+        while filled < self.buffer.len() {
+            match self.source.read(&mut self.buffer[filled..]) {
+                Ok(0) => {
+                    self.ended = true;
+                    break;
+                }
+                Ok(count) => filled += count,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        self.buffer.truncate(filled);
+        self.read += (filled - old) as u64;
+        if !self.started && (self.buffer.len() >= BYTE_ORDER_MARK.len() || self.ended) {
+            self.started = true;
+            if self.buffer.starts_with(BYTE_ORDER_MARK) {
+                self.buffer.drain(..BYTE_ORDER_MARK.len());
+                self.scanned = self.scanned.saturating_sub(BYTE_ORDER_MARK.len());
+            }
+        }
+        Ok(())
+    }
+
+    /// Scans what was read, noting the last record end.
+    fn scan_to_end(&mut self) {
+        let bytes = &self.buffer;
+        let mut at = self.scanned;
+        let mut scan = self.scan;
+        while at < bytes.len() {
+            match scan {
+                Scan::FieldStart => {
+                    match bytes[at] {
+                        b'"' => scan = Scan::Quoted,
+                        b',' | b'\r' => {}
+                        b'\n' => self.last_end = at + 1,
+                        _ => scan = Scan::Unquoted,
+                    }
+                    at += 1;
+                }
+                Scan::Unquoted => match memchr::memchr2(b',', b'\n', &bytes[at..]) {
+                    Some(found) => {
+                        at += found;
+                        if bytes[at] == b'\n' {
+                            self.last_end = at + 1;
+                        }
+                        scan = Scan::FieldStart;
+                        at += 1;
+                    }
+                    None => at = bytes.len(),
+                },
+                Scan::Quoted => match memchr::memchr(b'"', &bytes[at..]) {
+                    Some(found) => {
+                        at += found + 1;
+                        scan = Scan::QuoteInQuoted;
+                    }
+                    None => at = bytes.len(),
+                },
+                Scan::QuoteInQuoted => {
+                    match bytes[at] {
+                        b'"' => scan = Scan::Quoted,
+                        b',' => scan = Scan::FieldStart,
+                        b'\n' => {
+                            self.last_end = at + 1;
+                            scan = Scan::FieldStart;
+                        }
+                        b'\r' => {}
+                        _ => scan = Scan::Unquoted,
+                    }
+                    at += 1;
+                }
+            }
+        }
+        self.scanned = at;
+        self.scan = scan;
+    }
+
+    /// The first `end` bytes of the buffer as a chunk; the rest stays for the next.
+    fn cut(&mut self, end: usize) -> Chunk<'static> {
+        let rest = self.buffer.split_off(end);
+        let bytes = std::mem::replace(&mut self.buffer, rest);
+        let chunk = Chunk {
+            first_line: self.line,
+            number: self.number,
+            bytes: Cow::Owned(bytes),
+        };
+        self.line += memchr::memchr_iter(b'\n', &chunk.bytes).count();
+        self.number += 1;
+        self.scanned -= end;
+        self.last_end = self.last_end.saturating_sub(end);
+        chunk
+    }
+}
+
+/// One record of a chunk: its cells and the line it starts on.
+pub struct Record<'r> {
+    pub line: usize,
+    record: &'r csv::StringRecord,
+}
+
+impl Cells for Record<'_> {
+    fn line(&self) -> usize {
+        self.line
+    }
+
+    fn get(&self, column: Option<usize>) -> &str {
+        column
+            .and_then(|c| self.record.get(c))
+            .map_or("", str::trim)
+    }
+}
+
+impl Record<'_> {
+    /// Every cell as written.
+    pub fn cells(&self) -> impl Iterator<Item = &str> {
+        self.record.iter()
+    }
+}
+
+/// Why a chunk gave no records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordsError {
+    /// The first chunk's first line is not a CSV header (the message says why).
+    NoHeader(String),
+    /// `each` asked to stop.
+    Stopped,
+}
+
+/// Reads the records of `chunk` in order, each that has any text given to `each` (which
+/// returns `false` to stop). The first chunk's first record is the header, returned. A record
+/// that cannot be read, or is not UTF-8, is a located warning and is left out.
+pub fn read_records(
+    chunk: &Chunk,
+    warnings: &mut Vec<Problem>,
+    mut each: impl FnMut(&Record) -> bool,
+) -> Result<Option<Vec<String>>, RecordsError> {
+    let bytes: &[u8] = &chunk.bytes;
+    let has_header = chunk.number == 0;
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(has_header)
+        .from_reader(bytes);
+    let header = if has_header {
+        let header = reader.byte_headers().map_err(|e| {
+            RecordsError::NoHeader(format!("the first line is not a CSV header: {e}"))
+        })?;
+        Some(
+            header
+                .iter()
+                .map(|cell| String::from_utf8_lossy(cell).into_owned())
+                .collect(),
+        )
+    } else {
+        None
+    };
+    let mut record = csv::ByteRecord::new();
+    let mut lines = LineCounter::default();
+    loop {
+        let before = reader.position().byte() as usize;
+        let line = chunk.first_line - 1 + lines.line_after_breaks(bytes, before);
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                if record.iter().all(|cell| cell.trim_ascii().is_empty()) {
+                    continue;
+                }
+                // The record's buffers go back and forth: checked once, copied never.
+                let text = match csv::StringRecord::from_byte_record(std::mem::take(&mut record)) {
+                    Ok(checked) => checked,
+                    Err(e) => {
+                        let bad = e.utf8_error();
+                        warnings.push(not_utf8(bad.field(), bad.valid_up_to(), line));
+                        record = e.into_byte_record();
+                        continue;
+                    }
+                };
+                let go_on = each(&Record {
+                    line,
+                    record: &text,
+                });
+                record = text.into_byte_record();
+                if !go_on {
+                    return Err(RecordsError::Stopped);
+                }
+            }
+            Err(e) => {
+                warnings.push(row_problem(
+                    line,
+                    format!("this row cannot be read ({e}); it is left out"),
+                ));
+            }
+        }
+    }
+    Ok(header)
+}
+
+/// A warning for a record whose cell `column` (from 0) is not UTF-8 after `valid` bytes.
+fn not_utf8(column: usize, valid: usize, line: usize) -> Problem {
+    row_problem(
+        line,
+        format!(
+            "cell {} is not UTF-8 text (byte {} of the cell); the row is left out: save the \
+             file as UTF-8",
+            column + 1,
+            valid + 1
+        ),
+    )
+}
+
+/// Line numbers of byte offsets, counted once through the text as the offsets grow.
+#[derive(Default)]
+struct LineCounter {
+    offset: usize,
+    line: usize,
+}
+
+impl LineCounter {
+    /// The line of the first byte at or after `offset` that is not a line break.
+    fn line_after_breaks(&mut self, text: &[u8], offset: usize) -> usize {
+        let mut start = offset.min(text.len());
+        while start < text.len() && matches!(text[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start < self.offset {
+            self.offset = 0;
+            self.line = 0;
+        }
+        self.line += memchr::memchr_iter(b'\n', &text[self.offset..start]).count();
+        self.offset = start;
+        self.line + 1
+    }
+}
+
+#[cfg(test)]
+#[path = "chunks_tests.rs"]
+mod tests;
