@@ -29,6 +29,12 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Verb>,
 
+    /// The most read from a pipe, a device or standard input, as 512MiB, 2GiB, 100MB or a count
+    /// of bytes (default 512MiB). Regular files have no cap: one is refused only when its story
+    /// cannot fit in the memory available.
+    #[arg(long, global = true, value_name = "SIZE", value_parser = parse_byte_size)]
+    pub max_input: Option<u64>,
+
     #[command(flatten)]
     pub window: WindowArgs,
 }
@@ -93,6 +99,39 @@ pub struct WindowArgs {
     /// an edit (as if typed in its form). Repeatable.
     #[arg(long = "test-rename", value_name = "ID=NAME", hide = true)]
     pub test_renames: Vec<String>,
+}
+
+/// `512MiB`, `2GiB`, `100MB`, `1.5G` or a count of bytes.
+pub fn parse_byte_size(text: &str) -> Result<u64, String> {
+    let trimmed = text.trim();
+    let split = trimmed
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(trimmed.len());
+    let (number, unit) = trimmed.split_at(split);
+    let number: f64 = number
+        .parse()
+        .map_err(|_| format!("expected a size such as 512MiB or 2GB, found {text:?}"))?;
+    let scale: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "k" | "kb" => 1e3,
+        "m" | "mb" => 1e6,
+        "g" | "gb" => 1e9,
+        "t" | "tb" => 1e12,
+        "kib" => 1024.0,
+        "mib" => 1024.0 * 1024.0,
+        "gib" => 1024.0 * 1024.0 * 1024.0,
+        "tib" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
+        other => {
+            return Err(format!(
+                "{other:?} is not a unit of size (B, KB, MB, GB, KiB, MiB, GiB)"
+            ));
+        }
+    };
+    let bytes = number * scale;
+    if !(1.0..1.8e19).contains(&bytes) {
+        return Err(format!("{text:?} is not a size from 1 byte up"));
+    }
+    Ok(bytes as u64)
 }
 
 fn parse_labels(text: &str) -> Result<crate::model::names::LabelLanguage, String> {

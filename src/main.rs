@@ -14,6 +14,9 @@ fn main() -> ExitCode {
     evacmap::memory::configure_process();
     evacmap::logging::init();
     let cli = Cli::parse();
+    if let Some(bytes) = cli.max_input {
+        evacmap::io::fits::set_max_input(bytes);
+    }
     let stdout = &mut std::io::stdout().lock();
     // Not locked for the whole run: threads that log (loading, tiles) write to it too, and would
     // wait forever for a lock held here.

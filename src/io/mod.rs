@@ -1,5 +1,6 @@
 //! Reading and writing stories. No drawing here.
 
+pub mod fits;
 pub mod geojson;
 pub mod problem;
 pub mod progress;
@@ -8,11 +9,12 @@ pub mod source;
 pub mod text;
 pub mod write;
 
+pub use fits::max_input;
 pub use geojson::{Loaded, load_file, load_file_with_limit, load_file_with_progress, parse_bytes};
 pub use problem::{Location, Problem, ProblemReport, Severity};
 pub use progress::LoadProgress;
 pub use save::{SaveError, save_story};
-pub use source::{MAX_FILE_BYTES, STDIN_PATH};
+pub use source::STDIN_PATH;
 pub use write::{to_geojson, to_geojson_string};
 
 /// Why a story could not be loaded. The previous data, if any, stays as it was.
@@ -24,12 +26,15 @@ pub enum LoadError {
         #[source]
         source: std::io::Error,
     },
-    #[error(
-        "{path}: the file is {size} bytes, more than the {limit} bytes a story may have \
-         ({size_text})",
-        size_text = source::format_size(*limit)
-    )]
-    TooLarge { path: String, size: u64, limit: u64 },
+    /// A regular file whose story cannot fit in the memory available (`None`: in evacmap's
+    /// columns), refused before it is read.
+    #[error("{path}: {}", describe_too_large(*size, *needed, *available))]
+    TooLarge {
+        path: String,
+        size: u64,
+        needed: u64,
+        available: Option<u64>,
+    },
     /// A pipe, device or standard input that went on past the cap; reading stopped there.
     #[error(
         "{path}: more than {limit_text} came from it, more than a story may have; reading stopped there",
@@ -53,6 +58,23 @@ impl LoadError {
             LoadError::Invalid(report) => report.to_string().lines().map(str::to_owned).collect(),
             other => vec![other.to_string()],
         }
+    }
+}
+
+/// Why a file is too large, with the figures.
+fn describe_too_large(size: u64, needed: u64, available: Option<u64>) -> String {
+    let size = fits::format_memory(size);
+    match available {
+        Some(available) => format!(
+            "the file is {size}; its story needs about {} of memory, and {} is available: \
+             close other programs, or open a part of the file",
+            fits::format_memory(needed),
+            fits::format_memory(available)
+        ),
+        None => format!(
+            "the file is {size}; a story holds at most 4 GiB of text (ids, names, summaries), \
+             which a file of this size may pass: open a part of the file"
+        ),
     }
 }
 

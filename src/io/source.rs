@@ -1,9 +1,8 @@
-//! Reading a file's bytes with a size cap that holds for every kind of file: regular files,
-//! pipes (FIFOs), devices and standard input (`-`).
+//! Reading a file's bytes: regular files, pipes (FIFOs), devices and standard input (`-`).
 //!
-//! A regular file over the cap is refused before a byte is read; anything else is read up to the
-//! cap and refused as soon as one byte more arrives, so `/dev/zero` or an endless pipe costs at
-//! most the cap in memory.
+//! A regular file whose story cannot fit in memory is refused before a byte is read
+//! ([`super::fits`]); anything else is read up to a cap (`--max-input`) and refused as soon as
+//! one byte more arrives, so `/dev/zero` or an endless pipe costs at most the cap in memory.
 
 use std::io::Read;
 use std::path::Path;
@@ -11,10 +10,6 @@ use std::path::Path;
 use super::LoadError;
 use super::progress::LoadProgress;
 use super::text::{FileText, MAPPED_FROM_BYTES};
-
-/// Files larger than this are refused: stories are small, and reading a multi-gigabyte file by
-/// mistake should not exhaust memory.
-pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
 
 /// The path that means standard input, as in most command-line tools.
 pub const STDIN_PATH: &str = "-";
@@ -28,7 +23,8 @@ pub fn origin_name(path: &Path) -> String {
     }
 }
 
-/// Reads all of `path` (or standard input for `-`), refusing more than `limit` bytes.
+/// Reads all of `path` (or standard input for `-`): a regular file if its story fits in memory,
+/// anything else refused past `limit` bytes.
 pub fn read_capped(path: &Path, limit: u64) -> Result<FileText, LoadError> {
     read_capped_with(path, limit, &LoadProgress::default())
 }
@@ -48,16 +44,12 @@ pub fn read_capped_with(
         path: origin.clone(),
         source,
     })?;
-    let mut expected = 0;
-    if metadata.is_file() {
-        if metadata.len() > limit {
-            return Err(LoadError::TooLarge {
-                path: origin,
-                size: metadata.len(),
-                limit,
-            });
-        }
+    let (mut expected, mut limit) = (0, limit);
+    // A regular file's size is known (one that says 0, as in /proc, is read as a stream).
+    if metadata.is_file() && metadata.len() > 0 {
+        super::fits::check_fits(&origin, metadata.len(), super::fits::ReadWay::Whole)?;
         expected = metadata.len();
+        limit = u64::MAX;
     }
     read_file_text(path, limit, expected, MAPPED_FROM_BYTES, progress)
 }
@@ -248,7 +240,10 @@ mod tests {
 
     #[test]
     fn sizes_are_written_for_people() {
-        assert_eq!(format_size(MAX_FILE_BYTES), "512 MiB");
+        assert_eq!(
+            format_size(super::super::fits::DEFAULT_MAX_INPUT),
+            "512 MiB"
+        );
         assert_eq!(format_size(1536 * 1024), "1.5 MiB");
         assert_eq!(format_size(4096), "4096 bytes");
     }

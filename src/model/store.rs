@@ -438,7 +438,7 @@ impl Store {
     }
 
     fn push_text(&mut self, text: &str) -> Text {
-        // The arena stays under 4 GiB: files are capped far below that.
+        // The arena stays under 4 GiB: `io::fits` refuses files whose text could pass it.
         let start = self.arena.len() as u32;
         if text.len() < SHORT {
             self.arena.push(char::from(text.len() as u8));

@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 
 use crate::import::columns::{self, ColumnMapping, TableLayout};
 use crate::import::{acled, flows, geojson_dates, locations, table};
-use crate::io::text::FileText;
+use crate::io::fits::{self, ReadWay};
+use crate::io::text::{FileText, MAPPED_FROM_BYTES};
 use crate::io::{
     LoadError, LoadProgress, Loaded, Location, Problem, ProblemReport, Severity, source,
 };
@@ -95,7 +96,8 @@ pub struct ImportOptions {
     pub columns: Option<ColumnMapping>,
 }
 
-/// Reads any supported file (`-` is standard input), at most [`source::MAX_FILE_BYTES`] of it.
+/// Reads any supported file (`-` is standard input: at most [`crate::io::max_input`] of it). A
+/// regular file is refused only when its story cannot fit in memory.
 pub fn load(path: &Path) -> Result<Loaded, OpenError> {
     load_with(path, &ImportOptions::default(), &LoadProgress::default())
 }
@@ -111,6 +113,21 @@ pub fn load_with(
     options: &ImportOptions,
     progress: &LoadProgress,
 ) -> Result<Loaded, OpenError> {
+    let metadata = std::fs::metadata(path)
+        .ok()
+        .filter(std::fs::Metadata::is_file);
+    let sniffed = metadata.as_ref().and_then(|_| sniff(path));
+    if let Some(metadata) = &metadata {
+        let way = match sniffed {
+            Some(Format::GeoJson) if metadata.len() >= MAPPED_FROM_BYTES => {
+                ReadWay::GeoJsonStreamed
+            }
+            Some(Format::Acled) => ReadWay::TableStreamed,
+            Some(Format::GeoJson | Format::GeoJsonSequence) | None => ReadWay::Whole,
+            Some(_) => ReadWay::TableWhole,
+        };
+        fits::check_fits(&source::origin_name(path), metadata.len(), way)?;
+    }
     // A big GeoJSON story is read without holding its text whole.
     let is_story = |head: &[u8]| matches!(detect(head), Ok(Format::GeoJson));
     if let Some(loaded) = crate::io::geojson::load_big_file(path, progress, is_story)? {
@@ -143,7 +160,7 @@ pub fn load_with(
         }
         return Ok(finish(Format::Acled, dataset, warnings, &origin)?);
     }
-    let bytes = source::read_capped_with(path, source::MAX_FILE_BYTES, progress)?;
+    let bytes = source::read_capped_with(path, crate::io::max_input(), progress)?;
     let file = File {
         origin: &origin,
         name: &file_name,
@@ -385,7 +402,7 @@ fn find_locations(path: Option<&Path>, options: &ImportOptions) -> Option<(Strin
         if sniff(&candidate) != Some(Format::Locations) {
             return None;
         }
-        let bytes = source::read_capped(&candidate, source::MAX_FILE_BYTES).ok()?;
+        let bytes = source::read_capped(&candidate, crate::io::max_input()).ok()?;
         let table = table::Table::parse(&bytes, &mut Vec::new()).ok()?;
         let name = candidate.file_name()?.to_string_lossy().into_owned();
         Some((name, table))

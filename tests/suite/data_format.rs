@@ -174,15 +174,25 @@ fn every_bad_fixture_is_refused() {
     assert!(count >= 25, "only {count} bad fixtures");
 }
 
+/// No fixed cap: a regular file is refused only when its story cannot fit in memory, with the
+/// figures, before it is read (a sparse terabyte: no disk used, none read).
 #[test]
-fn a_two_gigabyte_file_is_refused_before_it_is_read() {
+fn a_file_too_large_for_memory_is_refused_with_the_figures_before_it_is_read() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("huge.geojson");
     let file = std::fs::File::create(&path).unwrap();
-    file.set_len(2 * 1024 * 1024 * 1024).unwrap(); // sparse: no disk used
+    file.set_len(1 << 40).unwrap();
     let error = load_file(&path).unwrap_err();
-    assert!(matches!(error, LoadError::TooLarge { size, .. } if size == 2 * 1024 * 1024 * 1024));
-    assert!(error.to_string().contains("more than the"), "{error}");
+    assert!(matches!(error, LoadError::TooLarge { size, .. } if size == 1 << 40));
+    let message = error.to_string();
+    assert!(message.contains("the file is 1099.5 GB"), "{message}");
+    let opened = evacmap::open::load(&path).unwrap_err().to_string();
+    assert!(opened.contains("the file is 1099.5 GB"), "{opened}");
+    // Where the memory available is known, both figures are given.
+    if evacmap::io::fits::available_memory().is_some() {
+        assert!(message.contains("of memory, and"), "{message}");
+        assert!(message.contains("is available"), "{message}");
+    }
 }
 
 #[test]

@@ -508,6 +508,42 @@ fn a_story_can_be_checked_from_standard_input() {
     assert!(text.starts_with("standard input: ok ("), "{text}");
 }
 
+/// `--max-input` sets the cap of pipes and standard input (the bundled story is 40 KB or so).
+#[test]
+fn max_input_caps_standard_input() {
+    for (cap, ok) in [("1KiB", false), ("10MB", true)] {
+        let mut child = evacmap_binary()
+            .args(["check", "-", "--max-input", cap])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader may stop early: a broken pipe here is the cap working.
+        let _written = child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(evacmap::BUNDLED_STORY.as_bytes());
+        let output = child.wait_with_output().unwrap();
+        let text = String::from_utf8_lossy(&output.stdout);
+        if ok {
+            assert!(text.starts_with("standard input: ok ("), "{cap}: {text}");
+        } else {
+            assert!(
+                text.contains("standard input: more than 1024 bytes came from it"),
+                "{cap}: {text}"
+            );
+        }
+    }
+    let refused = evacmap_binary()
+        .args(["check", "-", "--max-input", "lots"])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&refused.stderr);
+    assert!(text.contains("expected a size such as 512MiB"), "{text}");
+}
+
 #[test]
 fn check_goes_on_past_a_bad_file_to_the_next() {
     let files = [

@@ -16,7 +16,7 @@ use super::outline::OutlineReader;
 use super::parallel::read_file_outlined;
 use crate::io::LoadError;
 use crate::io::progress::LoadProgress;
-use crate::io::source::{MAX_FILE_BYTES, origin_name};
+use crate::io::source::origin_name;
 use crate::io::text::BYTE_ORDER_MARK;
 use crate::io::text::MAPPED_FROM_BYTES;
 
@@ -59,7 +59,7 @@ fn load_from(
         return Ok(None);
     };
     let size = metadata.len();
-    if !metadata.is_file() || size < smallest || size > MAX_FILE_BYTES {
+    if !metadata.is_file() || size < smallest {
         return Ok(None);
     }
     let mut file = std::fs::File::open(path).map_err(io_error)?;

@@ -18,11 +18,10 @@
 use std::path::Path;
 
 use crate::io::LoadError;
+use crate::io::fits::max_input;
 use crate::io::problem::{Location, Problem, ProblemReport, Severity, line_column};
 use crate::io::progress::LoadProgress;
-use crate::io::source::{
-    MAX_FILE_BYTES, origin_name, read_capped, read_capped_to_heap, read_capped_with,
-};
+use crate::io::source::{origin_name, read_capped, read_capped_to_heap, read_capped_with};
 use crate::io::text::{BYTE_ORDER_MARK, FileText, PassingText, without_byte_order_mark};
 use crate::model::Dataset;
 use checker::Checker;
@@ -58,9 +57,9 @@ pub struct Loaded {
     pub warnings: Vec<Problem>,
 }
 
-/// Reads and checks a story file (`-` is standard input), at most [`MAX_FILE_BYTES`] of it.
+/// Reads and checks a story file (`-` is standard input: at most [`max_input`] of it).
 pub fn load_file(path: &Path) -> Result<Loaded, LoadError> {
-    load_file_with_limit(path, MAX_FILE_BYTES)
+    load_file_with_limit(path, max_input())
 }
 
 /// [`load_file`] with another size cap.
@@ -71,7 +70,7 @@ pub fn load_file_with_limit(path: &Path, limit: u64) -> Result<Loaded, LoadError
 
 /// [`load_file`], counting what it has read in `progress` and stopping when that is cancelled.
 pub fn load_file_with_progress(path: &Path, progress: &LoadProgress) -> Result<Loaded, LoadError> {
-    let bytes = read_capped_with(path, MAX_FILE_BYTES, progress)?;
+    let bytes = read_capped_with(path, max_input(), progress)?;
     parse_owned(bytes, &origin_name(path), progress)
 }
 
@@ -109,7 +108,7 @@ pub fn parse_owned(
                     // The pages read past are let go of, and the full reader needs them all:
                     // the file is read again (after the rest of it is let go of too).
                     drop(bytes);
-                    let whole = read_capped_to_heap(&path, MAX_FILE_BYTES, progress)?;
+                    let whole = read_capped_to_heap(&path, u64::MAX, progress)?;
                     return parse_bytes_by(&whole, origin, Route::WholeTree, progress);
                 }
             }

@@ -90,14 +90,9 @@ fn a_text_let_go_of_while_read_gives_what_the_whole_text_gives() {
         let path = dir.path().join(name);
         std::fs::write(&path, bytes).unwrap();
         let progress = LoadProgress::default();
-        let mapped = super::super::source::read_file_text(
-            &path,
-            MAX_FILE_BYTES,
-            bytes.len() as u64,
-            0,
-            &progress,
-        )
-        .unwrap();
+        let mapped =
+            super::super::source::read_file_text(&path, u64::MAX, bytes.len() as u64, 0, &progress)
+                .unwrap();
         assert!(mapped.reread_from().is_some(), "{name} was not mapped");
         let released = outcome(parse_owned(mapped, "s", &progress));
         let whole = outcome(parse_bytes_by(
