@@ -73,12 +73,8 @@ pub fn clusters(points: &[Point], radius: f64, min_members: usize) -> Vec<Cluste
         for &j in &members {
             taken[j] = true;
         }
-        let n = members.len() as f64;
-        let sum = members.iter().fold((0.0, 0.0), |(x, y), &j| {
-            (x + points[j][0], y + points[j][1])
-        });
         found.push(Cluster {
-            center: [sum.0 / n, sum.1 / n],
+            center: mean(points, &members),
             members,
         });
     }
@@ -110,7 +106,90 @@ pub fn clusters(points: &[Point], radius: f64, min_members: usize) -> Vec<Cluste
             }
         }
     }
+    stand_apart(found, points)
+}
+
+/// Levels are built at whole zooms and shown up to half a zoom out, where distances are this
+/// much shorter: discs that stand apart at the level's zoom stand apart on screen too.
+const HALF_A_ZOOM_OUT: f64 = std::f64::consts::SQRT_2;
+
+/// Room left between two discs, in points.
+const GAP: f64 = 2.0;
+
+/// Merges clusters whose discs would overlap (the largest takes the others in) until every two
+/// stand apart: a cluster's disc grows with its count, and discs drawn over each other hide
+/// their counts.
+fn stand_apart(mut found: Vec<Cluster>, points: &[Point]) -> Vec<Cluster> {
+    let disc = |cluster: &Cluster| f64::from(cluster_radius(cluster.members.len()));
+    // Merging moves centres, which may make new overlaps: a few rounds settle it.
+    for _ in 0..32 {
+        let widest = found.iter().map(disc).fold(0.0, f64::max);
+        let cell_size = (2.0 * widest + GAP) * HALF_A_ZOOM_OUT;
+        let cell = |p: Point| {
+            (
+                (p[0] / cell_size).floor() as i64,
+                (p[1] / cell_size).floor() as i64,
+            )
+        };
+        let mut grid: HashMap<(i64, i64), Vec<usize>> = HashMap::default();
+        for (k, cluster) in found.iter().enumerate() {
+            grid.entry(cell(cluster.center)).or_default().push(k);
+        }
+        // Largest first: the crowds' middles take in their edges.
+        let mut order: Vec<usize> = (0..found.len()).collect();
+        order.sort_by_key(|&k| (std::cmp::Reverse(found[k].members.len()), k));
+        let mut absorbed = vec![false; found.len()];
+        let mut merged_any = false;
+        for k in order {
+            if absorbed[k] {
+                continue;
+            }
+            let (cx, cy) = cell(found[k].center);
+            let near: Vec<usize> = (-1..=1)
+                .flat_map(|dx| (-1..=1).map(move |dy| (cx + dx, cy + dy)))
+                .filter_map(|c| grid.get(&c))
+                .flatten()
+                .copied()
+                .filter(|&other| other != k && !absorbed[other])
+                .filter(|&other| {
+                    let (a, b) = (&found[k], &found[other]);
+                    let apart = (a.center[0] - b.center[0]).hypot(a.center[1] - b.center[1]);
+                    apart < (disc(a) + disc(b) + GAP) * HALF_A_ZOOM_OUT
+                })
+                .collect();
+            if near.is_empty() {
+                continue;
+            }
+            for other in near {
+                absorbed[other] = true;
+                let members = std::mem::take(&mut found[other].members);
+                found[k].members.extend(members);
+            }
+            found[k].center = mean(points, &found[k].members);
+            merged_any = true;
+        }
+        let mut kept = 0;
+        for k in 0..found.len() {
+            if !absorbed[k] {
+                found.swap(kept, k);
+                kept += 1;
+            }
+        }
+        found.truncate(kept);
+        if !merged_any {
+            break;
+        }
+    }
     found
+}
+
+/// The mean of the positions of `members`.
+fn mean(points: &[Point], members: &[usize]) -> Point {
+    let n = members.len().max(1) as f64;
+    let sum = members.iter().fold((0.0, 0.0), |(x, y), &j| {
+        (x + points[j][0], y + points[j][1])
+    });
+    [sum.0 / n, sum.1 / n]
 }
 
 /// A cluster marker's radius: grows with the log of its count.
@@ -172,6 +251,41 @@ mod tests {
     fn the_bundled_storys_crowd_is_too_small_to_cluster() {
         let damascus: Vec<Point> = (0..8).map(|i| [200.0 + i as f64, 200.0]).collect();
         assert!(clusters(&damascus, CLUSTER_RADIUS, CLUSTER_MIN).is_empty());
+    }
+
+    /// Crowds spread over a country at every density: no two discs overlap, even drawn half a
+    /// zoom out, and every point is in one cluster at most.
+    #[test]
+    fn cluster_discs_never_overlap() {
+        for spacing in [3.0, 9.0, 17.0, 31.0] {
+            let points: Vec<Point> = (0..20_000)
+                .map(|i| {
+                    let (x, y) = ((i * 7919 % 601) as f64, (i * 104_729 % 409) as f64);
+                    [x * spacing / 10.0, y * spacing / 10.0]
+                })
+                .collect();
+            let found = clusters(&points, CLUSTER_RADIUS, CLUSTER_MIN);
+            assert!(found.len() > 1, "spacing {spacing}");
+            let mut seen = vec![0; points.len()];
+            for (k, a) in found.iter().enumerate() {
+                for &m in &a.members {
+                    seen[m] += 1;
+                }
+                for b in &found[k + 1..] {
+                    let apart = (a.center[0] - b.center[0]).hypot(a.center[1] - b.center[1]);
+                    let discs = f64::from(
+                        cluster_radius(a.members.len()) + cluster_radius(b.members.len()),
+                    );
+                    assert!(
+                        apart / HALF_A_ZOOM_OUT >= discs,
+                        "spacing {spacing}: discs of {} and {} overlap ({apart:.1} apart)",
+                        a.members.len(),
+                        b.members.len()
+                    );
+                }
+            }
+            assert!(seen.iter().all(|&n| n <= 1));
+        }
     }
 
     #[test]
