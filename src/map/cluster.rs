@@ -168,14 +168,8 @@ fn stand_apart(mut found: Vec<Cluster>, points: &[Point]) -> Vec<Cluster> {
             found[k].center = mean(points, &found[k].members);
             merged_any = true;
         }
-        let mut kept = 0;
-        for k in 0..found.len() {
-            if !absorbed[k] {
-                found.swap(kept, k);
-                kept += 1;
-            }
-        }
-        found.truncate(kept);
+        let mut taken_in = absorbed.into_iter();
+        found.retain(|_| !taken_in.next().unwrap_or(false));
         if !merged_any {
             break;
         }
