@@ -12,7 +12,6 @@ pub mod dates;
 pub mod flows;
 pub mod geojson_dates;
 pub mod locations;
-mod pipeline;
 mod plausibility;
 pub mod table;
 

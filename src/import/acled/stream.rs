@@ -19,8 +19,9 @@ use crate::import::Builder;
 use crate::import::chunks::{
     CHUNK_BYTES, Chunk, ChunkError, ChunkReader, LONGEST_RECORD, read_records,
 };
+use crate::import::plausibility;
 use crate::import::table::{Cells, fold_header};
-use crate::import::{pipeline, plausibility};
+use crate::io::pipeline;
 use crate::io::{LoadProgress, Problem};
 use crate::model::{Dataset, Feature, Place, Store};
 
@@ -108,11 +109,16 @@ fn read_with<R: Read + Send>(
     };
     let mut warnings = Vec::new();
     let mut positions = Vec::new();
+    let mut reader = chunks()?;
+    let next_chunk = || {
+        let chunk = reader.next_chunk();
+        progress.set_bytes(reader.bytes_read().min(size), total);
+        chunk
+    };
     pipeline::in_order(
-        chunks()?,
+        next_chunk,
         workers,
-        |chunk| (!cancelled()).then(|| survey(chunk, &columns, &file_source, today)),
-        |read| progress.set_bytes(read.min(size), total),
+        |chunk| (!cancelled()).then(|| survey(&chunk, &columns, &file_source, today)),
         |survey| {
             for (key, mut place) in survey.places {
                 let key = super::PlaceRef(&key.0, key.1, key.2);
@@ -158,11 +164,16 @@ fn read_with<R: Read + Send>(
     // Second pass: the events, into columns.
     progress.set_rows_total(events);
     let decided = &decided;
+    let mut reader = chunks()?;
+    let next_chunk = || {
+        let chunk = reader.next_chunk();
+        progress.set_bytes(size + reader.bytes_read().min(size), total);
+        chunk
+    };
     pipeline::in_order(
-        chunks()?,
+        next_chunk,
         workers,
-        |chunk| (!cancelled()).then(|| events_of(chunk, &columns, decided, today)),
-        |read| progress.set_bytes(size + read.min(size), total),
+        |chunk| (!cancelled()).then(|| events_of(&chunk, &columns, decided, today)),
         |(events, count)| {
             store.append(events);
             progress.add_features(count);

@@ -1,68 +1,69 @@
-//! A table's chunks read on every core and their results taken in file order: workers take the
-//! next chunk from the reader as they come free, and what each makes is handed on in the order
-//! of the chunks, whatever order they finish in.
+//! Pieces of a file read on every core and their results taken in file order: workers take the
+//! next piece from the source as they come free (the source itself is read by one at a time),
+//! and what each makes is handed on in the order of the pieces, whatever order they finish in.
+//! Used for a table's chunks and for the blocks of a story's text being outlined.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::sync::Mutex;
 use std::sync::mpsc;
 
-use super::chunks::{Chunk, ChunkError, ChunkReader};
-
-/// How many workers read chunks: one per core.
+/// How many workers to read with: one per core.
 pub fn workers() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// What the shared reader has come to.
-struct Shared<R> {
-    reader: ChunkReader<R>,
-    error: Option<ChunkError>,
+/// What the shared source has come to.
+struct Shared<S, E> {
+    source: S,
+    next: usize,
+    error: Option<E>,
     stopped: bool,
 }
 
-/// Reads every chunk of `reader` with `work` on `workers` threads and gives the results to
-/// `take` in the order of the chunks. `work` returning `None`, or `take` returning `false`,
-/// stops the reading (the chunks after are not read). `on_read` is told how many bytes have
-/// been read as chunks are cut.
-pub fn in_order<R, T>(
-    reader: ChunkReader<R>,
+/// Takes every piece `next_piece` gives (until `None`), makes something of each with `work` on
+/// `workers` threads, and gives the results to `take` in the order of the pieces. `work`
+/// returning `None`, or `take` returning `false`, stops the reading (the pieces after are not
+/// taken); an error of the source stops it too and is returned.
+pub fn in_order<I, T, E, S>(
+    next_piece: S,
     workers: usize,
-    work: impl Fn(&Chunk) -> Option<T> + Sync,
-    on_read: impl Fn(u64) + Sync,
+    work: impl Fn(I) -> Option<T> + Sync,
     mut take: impl FnMut(T) -> bool,
-) -> Result<(), ChunkError>
+) -> Result<(), E>
 where
-    R: Read + Send,
+    S: FnMut() -> Result<Option<I>, E> + Send,
+    I: Send,
     T: Send,
+    E: Send,
 {
     let shared = Mutex::new(Shared {
-        reader,
+        source: next_piece,
+        next: 0,
         error: None,
         stopped: false,
     });
-    let stop = |shared: &Mutex<Shared<R>>| {
+    let stop = |shared: &Mutex<Shared<S, E>>| {
         if let Ok(mut shared) = shared.lock() {
             shared.stopped = true;
         }
     };
-    // Each worker has at most one result waiting to be sent: memory stays a few chunks' worth.
+    // Each worker has at most one result waiting to be sent: memory stays a few pieces' worth.
     let (sender, receiver) = mpsc::sync_channel::<(usize, Option<T>)>(workers);
     std::thread::scope(|scope| {
         for _ in 0..workers.max(1) {
             let sender = sender.clone();
-            let (shared, work, on_read) = (&shared, &work, &on_read);
+            let (shared, work) = (&shared, &work);
             scope.spawn(move || {
                 loop {
-                    let chunk = {
+                    let (number, piece) = {
                         let Ok(mut guard) = shared.lock() else { break };
                         if guard.stopped {
                             break;
                         }
-                        match guard.reader.next_chunk() {
-                            Ok(Some(chunk)) => {
-                                on_read(guard.reader.bytes_read());
-                                chunk
+                        match (guard.source)() {
+                            Ok(Some(piece)) => {
+                                guard.next += 1;
+                                (guard.next - 1, piece)
                             }
                             Ok(None) => break,
                             Err(e) => {
@@ -72,9 +73,8 @@ where
                             }
                         }
                     };
-                    let result = work(&chunk);
-                    let (number, failed) = (chunk.number, result.is_none());
-                    drop(chunk);
+                    let result = work(piece);
+                    let failed = result.is_none();
                     if sender.send((number, result)).is_err() || failed {
                         break;
                     }
@@ -108,6 +108,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::chunks::ChunkReader;
 
     #[test]
     fn results_come_in_the_order_of_the_chunks_on_any_number_of_workers() {
@@ -116,13 +117,12 @@ mod tests {
             text.push_str(&format!("{i}\n"));
         }
         for workers in [1, 2, 7] {
-            let reader = ChunkReader::with_sizes(text.as_bytes(), 100, 1000);
+            let mut reader = ChunkReader::with_sizes(text.as_bytes(), 100, 1000);
             let mut firsts = Vec::new();
             in_order(
-                reader,
+                || reader.next_chunk(),
                 workers,
                 |chunk| Some(chunk.first_line),
-                |_| {},
                 |line| {
                     firsts.push(line);
                     true
@@ -137,13 +137,12 @@ mod tests {
     #[test]
     fn a_worker_or_the_taker_stops_the_reading() {
         let text = "n\n1\n2\n3\n4\n5\n6\n".repeat(100);
-        let reader = ChunkReader::with_sizes(text.as_bytes(), 8, 1000);
+        let mut reader = ChunkReader::with_sizes(text.as_bytes(), 8, 1000);
         let mut taken = 0;
         in_order(
-            reader,
+            || reader.next_chunk(),
             3,
             |chunk| (chunk.number != 5).then_some(()),
-            |_| {},
             |()| {
                 taken += 1;
                 true
@@ -151,13 +150,12 @@ mod tests {
         )
         .expect("no error");
         assert_eq!(taken, 5);
-        let reader = ChunkReader::with_sizes(text.as_bytes(), 8, 1000);
+        let mut reader = ChunkReader::with_sizes(text.as_bytes(), 8, 1000);
         let mut taken = 0;
         in_order(
-            reader,
+            || reader.next_chunk(),
             3,
             |chunk| Some(chunk.number),
-            |_| {},
             |_| {
                 taken += 1;
                 taken < 2
