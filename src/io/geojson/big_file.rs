@@ -12,9 +12,10 @@ use std::path::Path;
 use std::time::SystemTime;
 
 use super::Loaded;
-use super::outline::OutlineReader;
+use super::outline::{BlockIndex, OutlineReader};
 use super::parallel::read_file_outlined;
 use crate::io::LoadError;
+use crate::io::pipeline;
 use crate::io::progress::LoadProgress;
 use crate::io::source::origin_name;
 use crate::io::text::BYTE_ORDER_MARK;
@@ -68,54 +69,64 @@ fn load_from(
     };
     log::debug!("outlining {size} bytes as they are read");
     let mut outline = OutlineReader::default();
-    // A character cut by the end of a block is carried to the next: at most three bytes.
-    let mut buffer = vec![0u8; BLOCK + 3];
-    let (mut carried, mut read, mut start) = (0, 0u64, None);
-    loop {
-        let count = fill(&mut file, &mut buffer[carried..carried + BLOCK]).map_err(io_error)?;
-        read += count as u64;
-        let bytes = &buffer[..carried + count];
-        let whole = match std::str::from_utf8(bytes) {
-            Ok(_) => bytes.len(),
-            Err(e) if e.error_len().is_none() && count > 0 => e.valid_up_to(),
-            // Not UTF-8: the full reader says where.
-            Err(_) => return Ok(None),
-        };
-        let skip = match start {
-            Some(_) => 0,
-            None => {
-                if !is_story(bytes) {
-                    return Ok(None);
-                }
-                let mark = if bytes.starts_with(BYTE_ORDER_MARK) {
-                    BYTE_ORDER_MARK.len()
-                } else {
-                    0
-                };
-                start = Some(mark as u64);
-                mark
-            }
-        };
-        outline.feed(&bytes[skip.min(whole)..whole]);
-        if !outline.is_following() {
-            return Ok(None);
-        }
-        buffer.copy_within(whole..carried + count, 0);
-        carried = carried + count - whole;
-        progress.set_bytes(read, size);
-        if progress.is_cancelled() {
-            return Err(LoadError::Cancelled { path: origin });
-        }
-        if count == 0 {
-            break;
-        }
+    // The first block says whether this is a story, and whether a byte-order mark starts it.
+    let mut reading = BlockReader::default();
+    let Some(first) = reading.next(&mut file).map_err(io_error)? else {
+        return Ok(None);
+    };
+    if std::str::from_utf8(&first).is_err() || !is_story(&first) {
+        return Ok(None);
     }
-    drop(buffer);
+    let start = if first.starts_with(BYTE_ORDER_MARK) {
+        BYTE_ORDER_MARK.len()
+    } else {
+        0
+    };
+    outline.feed(&first[start..]);
+    drop(first);
+    // The rest: each block checked and its structurals found on any core, then outlined here
+    // in order.
+    let mut not_utf8 = false;
+    let next_block = || {
+        let block = reading.next(&mut file);
+        progress.set_bytes(reading.read, size);
+        block
+    };
+    let work = |block: Vec<u8>| {
+        let text = std::str::from_utf8(&block).is_ok();
+        let index = if text {
+            BlockIndex::of(&block)
+        } else {
+            BlockIndex::default()
+        };
+        Some((block, text, index))
+    };
+    crate::io::pipeline::in_order(
+        next_block,
+        pipeline::workers(),
+        work,
+        |(block, text, index)| {
+            not_utf8 |= !text;
+            if text {
+                outline.feed_indexed(&block, &index);
+            }
+            text && outline.is_following() && !progress.is_cancelled()
+        },
+    )
+    .map_err(io_error)?;
+    if progress.is_cancelled() {
+        return Err(LoadError::Cancelled { path: origin });
+    }
+    // Not UTF-8 (the full reader says where), or a part the outline does not follow.
+    if not_utf8 || !outline.is_following() || reading.carried > 0 {
+        return Ok(None);
+    }
+    let read = reading.read;
+    let start = start as u64;
     let Some(outline) = outline.finish() else {
         return Ok(None);
     };
     log::debug!("outlined {} features while reading", outline.features.len());
-    let start = start.unwrap_or(0);
     let Some(loaded) = read_file_outlined(outline, &file, start, &origin, progress)? else {
         return Ok(None);
     };
@@ -125,6 +136,68 @@ fn load_from(
         return Ok(None);
     }
     Ok(Some(loaded))
+}
+
+/// A file's text in blocks of whole characters (a character cut by a block's end starts the
+/// next block).
+#[derive(Default)]
+struct BlockReader {
+    /// The bytes of a character the last block cut.
+    tail: Vec<u8>,
+    /// How many bytes of a cut character there were at the end of the file (then it is not
+    /// UTF-8).
+    carried: usize,
+    read: u64,
+    ended: bool,
+}
+
+impl BlockReader {
+    /// The next block; `None` at the end of the file.
+    fn next(&mut self, file: &mut std::fs::File) -> std::io::Result<Option<Vec<u8>>> {
+        if self.ended {
+            return Ok(None);
+        }
+        let mut block = vec![0u8; self.tail.len() + BLOCK];
+        block[..self.tail.len()].copy_from_slice(&self.tail);
+        let count = fill(file, &mut block[self.tail.len()..])?;
+        self.read += count as u64;
+        block.truncate(self.tail.len() + count);
+        if count == 0 {
+            self.ended = true;
+            self.carried = self.tail.len();
+            return Ok(None);
+        }
+        let whole = whole_characters(&block);
+        self.tail = block.split_off(whole);
+        Ok(Some(block))
+    }
+}
+
+/// How much of `bytes` is whole characters: all but a character its end cuts (UTF-8 lead bytes
+/// say how long their character is).
+fn whole_characters(bytes: &[u8]) -> usize {
+    let continuation = |b: u8| b & 0xC0 == 0x80;
+    let back = bytes
+        .iter()
+        .rev()
+        .take(3)
+        .take_while(|&&b| continuation(b))
+        .count();
+    let lead_at = bytes.len() - back;
+    let Some(&lead) = lead_at.checked_sub(1).and_then(|at| bytes.get(at)) else {
+        return bytes.len();
+    };
+    let length = match lead {
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF7 => 4,
+        _ => return bytes.len(),
+    };
+    if back + 1 < length {
+        lead_at - 1
+    } else {
+        bytes.len()
+    }
 }
 
 /// Reads into `buffer` until it is full or the file ends; returns how much came.

@@ -312,8 +312,79 @@ impl OutlineReader {
 
     /// Reads the next bytes of the text.
     pub fn feed(&mut self, bytes: &[u8]) {
+        self.feed_with(
+            bytes,
+            |_, _| None,
+            |rest, _| {
+                rest.iter()
+                    .position(|&b| matches!(b, b'"' | b'{' | b'[' | b'}' | b']'))
+            },
+        );
+    }
+
+    /// [`Self::feed`] with the block's [`BlockIndex`] made beforehand (on another core): the
+    /// scan jumps from one structural byte to the next instead of looking at every byte, and
+    /// over a whole element the block holds. Outlines as `feed` does, whatever block sizes.
+    pub fn feed_indexed(&mut self, bytes: &[u8], index: &BlockIndex) {
+        // The pairs matched from where the block really starts: in a string or not (not just
+        // after a backslash, where neither holds).
+        let pairs: &[Pair] = match self.state {
+            State::Name { escaped: true }
+            | State::String { escaped: true }
+            | State::Compound { escaped: true, .. } => &[],
+            State::Name { .. }
+            | State::String { .. }
+            | State::Compound {
+                in_string: true, ..
+            } => &index.pairs_in_string,
+            _ => &index.pairs,
+        };
+        let mut next = 0;
+        let mut next_pair = 0;
+        self.feed_with(
+            bytes,
+            |reader, at| {
+                if !matches!(reader.state, State::ArrayStart | State::BeforeElement) {
+                    return None;
+                }
+                while pairs.get(next_pair).is_some_and(|p| (p.open as usize) < at) {
+                    next_pair += 1;
+                }
+                let pair = pairs.get(next_pair).filter(|p| p.open as usize == at)?;
+                Some((pair.close as usize + 1 - at, pair.deepest as usize))
+            },
+            |_, at| {
+                while index
+                    .structurals
+                    .get(next)
+                    .is_some_and(|&s| (s as usize) < at)
+                {
+                    next += 1;
+                }
+                index.structurals.get(next).map(|&s| s as usize - at)
+            },
+        );
+    }
+
+    /// Feeds `bytes`; `next_structural(rest, at)` says how far into `rest` (which starts at
+    /// `at` in `bytes`) the next quote, backslash or bracket is, or `None` if there is none;
+    /// `whole_element(self, at)`, where an element starts at `at`, how long it is and how deep
+    /// it nests, when that is known.
+    fn feed_with(
+        &mut self,
+        bytes: &[u8],
+        mut whole_element: impl FnMut(&Self, usize) -> Option<(usize, usize)>,
+        mut next_structural: impl FnMut(&[u8], usize) -> Option<usize>,
+    ) {
         let mut i = 0;
         while i < bytes.len() && self.state != State::GaveUp {
+            if let Some((length, deepest)) = whole_element(self, i) {
+                self.element_start = Some(self.at());
+                self.offset += length;
+                i += length;
+                self.value_ended(self.at(), deepest);
+                continue;
+            }
             // Inside a string most bytes are neither a quote nor a backslash: skip to the next.
             if let State::String { escaped: false }
             | State::Compound {
@@ -337,10 +408,7 @@ impl OutlineReader {
             } = self.state
             {
                 let rest = &bytes[i..];
-                let skip = rest
-                    .iter()
-                    .position(|&b| matches!(b, b'"' | b'{' | b'[' | b'}' | b']'))
-                    .unwrap_or(rest.len());
+                let skip = next_structural(rest, i).unwrap_or(rest.len());
                 self.copy_value(&rest[..skip]);
                 i += skip;
                 self.offset += skip;
@@ -538,6 +606,117 @@ impl OutlineReader {
         }
         true
     }
+}
+
+/// What is found in a block of the text apart from the outline, on any core, for
+/// [`OutlineReader::feed_indexed`].
+#[derive(Debug, Default)]
+pub struct BlockIndex {
+    /// Where the quotes, backslashes and brackets are: [`structurals`].
+    pub structurals: Vec<u32>,
+    /// The outermost brackets the block opens and closes, matched as if the block started
+    /// outside a string, in order.
+    pub pairs: Vec<Pair>,
+    /// The same, as if the block started in a string.
+    pub pairs_in_string: Vec<Pair>,
+}
+
+/// A bracket and the one that closes it, and how deep the value between them nests (1: no
+/// bracket inside).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pair {
+    pub open: u32,
+    pub close: u32,
+    pub deepest: u32,
+}
+
+impl BlockIndex {
+    /// The index of `block`.
+    pub fn of(block: &[u8]) -> Self {
+        let structurals = structurals(block);
+        Self {
+            pairs: Self::pairs(block, &structurals, false),
+            pairs_in_string: Self::pairs(block, &structurals, true),
+            structurals,
+        }
+    }
+
+    /// The outermost pairs of brackets in `block`, if it starts in a string or not.
+    fn pairs(block: &[u8], structurals: &[u32], in_string: bool) -> Vec<Pair> {
+        let mut pairs = Vec::new();
+        // Opened and not closed yet within the block: where, and how deep the deepest inside.
+        let mut open: Vec<(u32, u32)> = Vec::new();
+        let (mut in_string, mut escaped_at) = (in_string, None);
+        for &at in structurals {
+            // A backslash in a string escapes the byte after it, whatever that is.
+            if escaped_at == Some(at) {
+                escaped_at = None;
+                continue;
+            }
+            escaped_at = None;
+            match block[at as usize] {
+                b'\\' if in_string => escaped_at = Some(at + 1),
+                b'"' => in_string = !in_string,
+                b'{' | b'[' if !in_string => open.push((at, 1)),
+                b'}' | b']' if !in_string => {
+                    if let Some((start, deepest)) = open.pop() {
+                        match open.last_mut() {
+                            Some(outer) => outer.1 = outer.1.max(deepest + 1),
+                            None => pairs.push(Pair {
+                                open: start,
+                                close: at,
+                                deepest,
+                            }),
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        pairs.sort_unstable_by_key(|p| p.open);
+        pairs
+    }
+}
+
+/// Where in `block` the bytes are that matter between the strings of a feature (quotes,
+/// backslashes and brackets), as offsets. Eight bytes at a time: most are none of these.
+pub fn structurals(block: &[u8]) -> Vec<u32> {
+    // A byte of `word` equal to `byte` becomes 0x80 there (the usual zero-byte test on XOR).
+    fn equal_bytes(word: u64, byte: u8) -> u64 {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGHS: u64 = 0x8080_8080_8080_8080;
+        let x = word ^ (ONES * u64::from(byte));
+        x.wrapping_sub(ONES) & !x & HIGHS
+    }
+    let mut found = Vec::with_capacity(block.len() / 16);
+    let mut words = block.chunks_exact(8);
+    let mut at = 0u32;
+    for word in words.by_ref() {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        // `[` and `{` differ only in bit 0x20, as `]` and `}` do.
+        let folded = word | 0x2020_2020_2020_2020;
+        let hits = equal_bytes(word, b'"')
+            | equal_bytes(word, b'\\')
+            | equal_bytes(folded, b'{')
+            | equal_bytes(folded, b'}');
+        // The test never misses a byte but may mark one after a true hit: each is checked.
+        let mut marked = hits;
+        while marked != 0 {
+            let k = marked.trailing_zeros() / 8;
+            marked &= marked - 1;
+            let byte = (word >> (8 * k)) as u8;
+            if matches!(byte, b'"' | b'\\' | b'{' | b'}' | b'[' | b']') {
+                found.push(at + k);
+            }
+        }
+        at += 8;
+    }
+    for (k, &byte) in words.remainder().iter().enumerate() {
+        if matches!(byte, b'"' | b'\\' | b'{' | b'}' | b'[' | b']') {
+            found.push(at + k as u32);
+        }
+    }
+    found
 }
 
 #[cfg(test)]

@@ -159,3 +159,63 @@ fn deep_features_go_to_the_full_reader() {
     let shallow = format!(r#"{{"features":[{}{}]}}"#, "[".repeat(5), "]".repeat(5));
     assert_eq!(pieces(&shallow).unwrap().1.len(), 1);
 }
+
+/// [`OutlineReader::feed_indexed`]'s outline of `text` fed `piece` bytes at a time.
+fn read_indexed_in_pieces(text: &[u8], piece: usize) -> Option<Outline> {
+    let mut reader = OutlineReader::default();
+    for block in text.chunks(piece.max(1)) {
+        reader.feed_indexed(block, &BlockIndex::of(block));
+    }
+    reader.finish()
+}
+
+#[test]
+fn structurals_are_every_quote_backslash_and_bracket() {
+    let text = br#"{"a\"":[1,{"b":"]"}],"c":"x\\y"}  []{}"#;
+    let expected: Vec<u32> = text
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| matches!(b, b'"' | b'\\' | b'{' | b'}' | b'[' | b']'))
+        .map(|(i, _)| i as u32)
+        .collect();
+    for start in 0..text.len() {
+        let found = structurals(&text[start..]);
+        let shifted: Vec<u32> = expected
+            .iter()
+            .filter(|&&i| i as usize >= start)
+            .map(|&i| i - start as u32)
+            .collect();
+        assert_eq!(found, shifted, "from {start}");
+    }
+    // Bytes that differ from a bracket only in bit 0x20, or are near one: not structural.
+    assert!(structurals(b";=?}{[]\x1b\x1d;;").len() == 4);
+}
+
+/// The outline found with the structurals indexed apart (as on several cores) is the serial one,
+/// on every text of every shape cut at every block size, and on every story file.
+#[test]
+fn the_indexed_outline_is_the_serial_outline() {
+    for text in texts() {
+        let whole = outline(text.as_bytes());
+        for piece in 1..=text.len().max(1) {
+            assert_eq!(
+                read_indexed_in_pieces(text.as_bytes(), piece),
+                whole,
+                "{text} by {piece}"
+            );
+        }
+    }
+    let mut files: Vec<Vec<u8>> = Vec::new();
+    for folder in ["tests/fixtures/good", "tests/fixtures/bad"] {
+        for entry in std::fs::read_dir(folder).expect("fixtures") {
+            files.push(std::fs::read(entry.expect("an entry").path()).expect("a fixture"));
+        }
+    }
+    files.push(crate::generate::story(3_000, 7).into_bytes());
+    for text in &files {
+        let whole = outline(text);
+        for piece in [1, 2, 3, 7, 64, 4096, 1 << 20] {
+            assert_eq!(read_indexed_in_pieces(text, piece), whole);
+        }
+    }
+}
