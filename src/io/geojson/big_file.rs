@@ -87,6 +87,7 @@ fn load_from(
     // The rest: each block checked and its structurals found on any core, then outlined here
     // in order.
     let mut not_utf8 = false;
+    let spare = reading.spare.clone();
     let next_block = || {
         let block = reading.next(&mut file);
         progress.set_bytes(reading.read, size);
@@ -110,6 +111,7 @@ fn load_from(
             if text {
                 outline.feed_indexed(&block, &index);
             }
+            BlockReader::give_back(&spare, block);
             text && outline.is_following() && !progress.is_cancelled()
         },
     )
@@ -149,6 +151,9 @@ struct BlockReader {
     carried: usize,
     read: u64,
     ended: bool,
+    /// Blocks outlined and given back: their memory is used again rather than the system's
+    /// fresh pages (a page fault for every 4 KiB of the file).
+    spare: std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>,
 }
 
 impl BlockReader {
@@ -157,8 +162,11 @@ impl BlockReader {
         if self.ended {
             return Ok(None);
         }
-        let mut block = vec![0u8; self.tail.len() + BLOCK];
-        block[..self.tail.len()].copy_from_slice(&self.tail);
+        let spare = self.spare.lock().ok().and_then(|mut spare| spare.pop());
+        let mut block = spare.unwrap_or_default();
+        block.clear();
+        block.extend_from_slice(&self.tail);
+        block.resize(self.tail.len() + BLOCK, 0);
         let count = fill(file, &mut block[self.tail.len()..])?;
         self.read += count as u64;
         block.truncate(self.tail.len() + count);
@@ -168,8 +176,19 @@ impl BlockReader {
             return Ok(None);
         }
         let whole = whole_characters(&block);
-        self.tail = block.split_off(whole);
+        self.tail.clear();
+        self.tail.extend_from_slice(&block[whole..]);
+        block.truncate(whole);
         Ok(Some(block))
+    }
+
+    /// Takes back a block once it is outlined.
+    fn give_back(spare: &std::sync::Mutex<Vec<Vec<u8>>>, block: Vec<u8>) {
+        if let Ok(mut spare) = spare.lock()
+            && spare.len() < 16
+        {
+            spare.push(block);
+        }
     }
 }
 
