@@ -67,33 +67,101 @@ fn display_name(path: &Path) -> String {
     )
 }
 
-/// The points a view frames to show what is visible (`is_visible` by feature index): places and
+/// The box a view frames to show what is visible (`is_visible` by feature index): places and
 /// the paths of movements. Events are drawn at their places; a country-wide place would zoom
-/// the story out to the whole country, so neither counts.
-pub fn framing_points<'d>(
-    dataset: &'d Dataset,
-    is_visible: impl Fn(usize) -> bool + 'd,
-) -> impl Iterator<Item = geo::Point<f64>> + 'd {
+/// the story out to the whole country, so neither counts. A big story's features are looked at
+/// on every core, and its movements only where some place is not framed itself: a movement's
+/// path runs between places, and looking each up took seconds at ten million.
+pub fn framing_bounds(
+    dataset: &Dataset,
+    is_visible: impl Fn(usize) -> bool + Sync,
+) -> Option<crate::map::projection::LonLatBounds> {
+    use crate::model::FeatureKind;
+    let store = dataset.store();
+    // Everything but movements; and whether every place was framed.
+    let (framing, all_places_framed) = in_parallel(dataset.len(), |range| {
+        let mut framing = crate::map::projection::Framing::default();
+        let mut all_places_framed = true;
+        for i in range {
+            match store.kind(i) {
+                FeatureKind::Movement => {}
+                FeatureKind::Place if !is_visible(i) => all_places_framed = false,
+                _ if !is_visible(i) => {}
+                _ => all_places_framed &= add_framing_points(dataset, i, &mut framing),
+            }
+        }
+        (framing, all_places_framed)
+    });
+    if all_places_framed {
+        return framing.bounds();
+    }
+    let (paths, _) = in_parallel(dataset.len(), |range| {
+        let mut framing = crate::map::projection::Framing::default();
+        for i in range.filter(|&i| store.kind(i) == FeatureKind::Movement && is_visible(i)) {
+            add_framing_points(dataset, i, &mut framing);
+        }
+        (framing, true)
+    });
+    framing.join(paths).bounds()
+}
+
+/// `frame` of the feature indexes `0..len` on every core (a story under 100,000 features on
+/// one), joined.
+fn in_parallel(
+    len: usize,
+    frame: impl Fn(std::ops::Range<usize>) -> (crate::map::projection::Framing, bool) + Sync,
+) -> (crate::map::projection::Framing, bool) {
+    use crate::map::projection::Framing;
+    const PER_THREAD: usize = 100_000;
+    let threads = crate::io::pipeline::workers().min(len / PER_THREAD).max(1);
+    if threads == 1 {
+        return frame(0..len);
+    }
+    let step = len.div_ceil(threads);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = (0..threads)
+            .map(|t| {
+                let frame = &frame;
+                scope.spawn(move || frame(t * step..((t + 1) * step).min(len)))
+            })
+            .collect();
+        parts
+            .into_iter()
+            .filter_map(|part| part.join().ok())
+            .fold((Framing::default(), true), |(a, all_a), (b, all_b)| {
+                (a.join(b), all_a && all_b)
+            })
+    })
+}
+
+/// Adds the points feature `i` is framed by (see [`framing_bounds`]); `false` for a place that
+/// is not framed (a country).
+fn add_framing_points(
+    dataset: &Dataset,
+    i: usize,
+    framing: &mut crate::map::projection::Framing,
+) -> bool {
     use crate::model::{FeatureIndex, FeatureKind, PlaceType, Vocabulary};
     let store = dataset.store();
-    (0..dataset.len())
-        .filter(move |&i| is_visible(i))
-        .flat_map(move |i| {
-            let mut points = Vec::new();
-            match store.kind(i) {
-                FeatureKind::Movement => {
-                    if let Some(path) = dataset.movement_path_at(FeatureIndex(i)) {
-                        points.extend(path.into_iter().map(geo::Point::from));
-                    }
-                }
-                FeatureKind::Event => {}
-                FeatureKind::Place
-                    if store.place_type(i).and_then(PlaceType::parse)
-                        == Some(PlaceType::Country) => {}
-                _ => points.extend(dataset.anchor_at(FeatureIndex(i))),
+    match store.kind(i) {
+        FeatureKind::Movement => {
+            for point in dataset.movement_path_at(FeatureIndex(i)).into_iter().flatten() {
+                framing.add(point.x, point.y);
             }
-            points
-        })
+        }
+        FeatureKind::Event => {}
+        FeatureKind::Place
+            if store.place_type(i).and_then(PlaceType::parse) == Some(PlaceType::Country) =>
+        {
+            return false;
+        }
+        _ => {
+            if let Some(point) = dataset.anchor_at(FeatureIndex(i)) {
+                framing.add(point.x(), point.y());
+            }
+        }
+    }
+    true
 }
 
 /// The box a chapter looks at.
@@ -112,15 +180,11 @@ pub fn chapter_bounds(
             })
         }
         crate::model::ChapterView::Fit(ids) => {
-            let wanted: Vec<usize> = ids
-                .iter()
-                .filter_map(|id| dataset.index_of(id))
-                .map(|i| i.0)
-                .collect();
-            crate::map::projection::LonLatBounds::from_points(crate::story::framing_points(
-                dataset,
-                |i| wanted.contains(&i),
-            ))
+            let mut framing = crate::map::projection::Framing::default();
+            for index in ids.iter().filter_map(|id| dataset.index_of(id)) {
+                add_framing_points(dataset, index.0, &mut framing);
+            }
+            framing.bounds()
         }
     }
 }

@@ -219,8 +219,8 @@ impl EvacApp {
     pub(super) fn fit_to_story(&mut self, rect: Rect) {
         let free = self.free_map_area(rect);
         let dataset = &self.story.dataset;
-        let points = crate::story::framing_points(dataset, |i| self.visible.is_visible(i));
-        if let Some(bounds) = LonLatBounds::from_points(points) {
+        let visible = &self.visible;
+        if let Some(bounds) = crate::story::framing_bounds(dataset, |i| visible.is_visible(i)) {
             let (center, zoom) = fit_bounds(bounds, free.size(), 70.0, 3.0, 14.0);
             // Framed in the free part: the map's own centre is where that puts it.
             let view = crate::map::projection::ScreenTransform::new(free, center, zoom);

@@ -408,9 +408,8 @@ pub fn resolve_view(
         ViewChoice::Exact(view) => view,
         ViewChoice::Bounds(bounds) => fit(bounds),
         ViewChoice::Fit => {
-            let points =
-                crate::story::framing_points(dataset, |i| visible.get(i).copied().unwrap_or(false));
-            match LonLatBounds::from_points(points) {
+            let visible = |i: usize| visible.get(i).copied().unwrap_or(false);
+            match crate::story::framing_bounds(dataset, visible) {
                 Some(bounds) => fit(bounds),
                 None => MapView {
                     center: walkers::lon_lat(20.0, 30.0),

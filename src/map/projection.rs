@@ -129,40 +129,80 @@ impl LonLatBounds {
     /// The smallest box holding every point, across the antimeridian when that is shorter:
     /// then `max_lon` is above 180 (179° and −179° give 179..181).
     pub fn from_points(points: impl IntoIterator<Item = Position>) -> Option<Self> {
-        let points: Vec<Position> = points.into_iter().collect();
-        let plain = Self::enclosing(points.iter().map(|p| (p.x(), p.y())))?;
-        let shifted = Self::enclosing(
-            points
-                .iter()
-                .map(|p| (if p.x() < 0.0 { p.x() + 360.0 } else { p.x() }, p.y())),
-        )?;
-        let span = |b: &Self| b.max_lon - b.min_lon;
+        let mut framing = Framing::default();
+        for point in points {
+            framing.add(point.x(), point.y());
+        }
+        framing.bounds()
+    }
+
+    /// `self` grown to hold the point `lon`, `lat`.
+    fn with(self, lon: f64, lat: f64) -> Self {
+        Self {
+            min_lon: self.min_lon.min(lon),
+            min_lat: self.min_lat.min(lat),
+            max_lon: self.max_lon.max(lon),
+            max_lat: self.max_lat.max(lat),
+        }
+    }
+
+    fn around(lon: f64, lat: f64) -> Self {
+        Self {
+            min_lon: lon,
+            min_lat: lat,
+            max_lon: lon,
+            max_lat: lat,
+        }
+    }
+
+    fn union(self, other: Self) -> Self {
+        self.with(other.min_lon, other.min_lat)
+            .with(other.max_lon, other.max_lat)
+    }
+}
+
+/// Points gathered one at a time (on any number of threads, then joined) into the box
+/// [`LonLatBounds::from_points`] gives them: as they are, and with western longitudes shifted
+/// past 180°, whichever is narrower.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Framing {
+    plain: Option<LonLatBounds>,
+    shifted: Option<LonLatBounds>,
+}
+
+impl Framing {
+    pub fn add(&mut self, lon: f64, lat: f64) {
+        let east = if lon < 0.0 { lon + 360.0 } else { lon };
+        self.plain = Some(match self.plain {
+            Some(b) => b.with(lon, lat),
+            None => LonLatBounds::around(lon, lat),
+        });
+        self.shifted = Some(match self.shifted {
+            Some(b) => b.with(east, lat),
+            None => LonLatBounds::around(east, lat),
+        });
+    }
+
+    /// Both sets of points together.
+    pub fn join(self, other: Self) -> Self {
+        let union = |a: Option<LonLatBounds>, b: Option<LonLatBounds>| match (a, b) {
+            (Some(a), Some(b)) => Some(a.union(b)),
+            (a, b) => a.or(b),
+        };
+        Self {
+            plain: union(self.plain, other.plain),
+            shifted: union(self.shifted, other.shifted),
+        }
+    }
+
+    pub fn bounds(self) -> Option<LonLatBounds> {
+        let (plain, shifted) = (self.plain?, self.shifted?);
+        let span = |b: &LonLatBounds| b.max_lon - b.min_lon;
         Some(if span(&shifted) < span(&plain) {
             shifted
         } else {
             plain
         })
-    }
-
-    fn enclosing(points: impl IntoIterator<Item = (f64, f64)>) -> Option<Self> {
-        let mut bounds: Option<Self> = None;
-        for (lon, lat) in points {
-            bounds = Some(match bounds {
-                None => Self {
-                    min_lon: lon,
-                    min_lat: lat,
-                    max_lon: lon,
-                    max_lat: lat,
-                },
-                Some(b) => Self {
-                    min_lon: b.min_lon.min(lon),
-                    min_lat: b.min_lat.min(lat),
-                    max_lon: b.max_lon.max(lon),
-                    max_lat: b.max_lat.max(lat),
-                },
-            });
-        }
-        bounds
     }
 }
 
