@@ -145,7 +145,11 @@ fn add_framing_points(
     let store = dataset.store();
     match store.kind(i) {
         FeatureKind::Movement => {
-            for point in dataset.movement_path_at(FeatureIndex(i)).into_iter().flatten() {
+            for point in dataset
+                .movement_path_at(FeatureIndex(i))
+                .into_iter()
+                .flatten()
+            {
                 framing.add(point.x, point.y);
             }
         }

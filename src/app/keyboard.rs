@@ -36,6 +36,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
         "E",
         "Edit mode on or off (the map is read-only until it is on)",
     ),
+    (
+        "H",
+        "Density view: hexagons by reports, by people moved, then markers again",
+    ),
     ("Ctrl+Z", "Undo the last edit"),
     ("Ctrl+Shift+Z or Ctrl+Y", "Redo"),
     ("Ctrl+S", "Save the story"),
@@ -73,6 +77,16 @@ impl EvacApp {
         }
         if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::E)) {
             commands.push(Command::Edit(EditCommand::ToggleMode));
+        }
+        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::H)) {
+            use crate::map::density::Density;
+            let mut draw = self.state.draw;
+            draw.density = match draw.density {
+                Density::Off => Density::Reports,
+                Density::Reports => Density::People,
+                Density::People => Density::Off,
+            };
+            commands.push(Command::SetDrawToggles(draw));
         }
         if self.edit.mode
             && let Some(selection) = self.selection

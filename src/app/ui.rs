@@ -260,7 +260,9 @@ impl EvacApp {
             .constrain_to(map)
             .max_height((map.height() - 60.0).max(80.0))
             .vscroll(true)
-            .show(ctx, |ui| sidebar::legend_ui(ui, &self.layer_bands));
+            .show(ctx, |ui| {
+                sidebar::legend_ui(ui, &self.layer_bands, self.state.draw.density)
+            });
         self.state.legend_closed = !open;
     }
 

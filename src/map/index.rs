@@ -153,6 +153,8 @@ pub struct Tallies {
     key: Option<u64>,
     clusters: foldhash::HashMap<u32, Tally>,
     arrows: foldhash::HashMap<u32, Tally>,
+    /// The density view's hexagons at this level.
+    hexagons: Option<Arc<Vec<crate::map::density::HexBin>>>,
 }
 
 impl Tallies {
@@ -162,6 +164,14 @@ impl Tallies {
 
     pub fn arrow(&mut self, g: u32, count: impl FnOnce() -> Tally) -> Tally {
         *self.arrows.entry(g).or_insert_with(count)
+    }
+
+    /// The density view's hexagons, binned once for the range and search.
+    pub fn hexagons(
+        &mut self,
+        bin: impl FnOnce() -> Vec<crate::map::density::HexBin>,
+    ) -> Arc<Vec<crate::map::density::HexBin>> {
+        self.hexagons.get_or_insert_with(|| Arc::new(bin())).clone()
     }
 }
 
@@ -524,6 +534,7 @@ impl Level {
         if key.is_none() || tallies.key != key {
             tallies.clusters.clear();
             tallies.arrows.clear();
+            tallies.hexagons = None;
             tallies.key = key;
         }
         tallies

@@ -2,6 +2,7 @@
 
 pub mod basemap;
 pub mod cluster;
+pub mod density;
 pub mod events;
 pub mod index;
 pub mod layout;

@@ -14,6 +14,8 @@ pub struct DrawToggles {
     pub movements: bool,
     pub labels: bool,
     pub label_language: LabelLanguage,
+    /// Hexagons shaded by how much is there instead of markers and clusters.
+    pub density: crate::map::density::Density,
 }
 
 impl Default for DrawToggles {
@@ -25,6 +27,7 @@ impl Default for DrawToggles {
             movements: true,
             labels: true,
             label_language: LabelLanguage::English,
+            density: crate::map::density::Density::Off,
         }
     }
 }

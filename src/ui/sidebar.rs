@@ -44,6 +44,11 @@ pub fn layers_menu_ui(ui: &mut Ui, draw: DrawToggles, online_tiles: bool) -> Vec
                 ui.radio_value(&mut changed.label_language, language, language.label());
             }
         });
+        ui.separator();
+        ui.label("Density view (H)");
+        for density in crate::map::density::Density::ALL {
+            ui.radio_value(&mut changed.density, density, density.label());
+        }
         if changed != draw {
             commands.push(Command::SetDrawToggles(changed));
         }
@@ -52,7 +57,15 @@ pub fn layers_menu_ui(ui: &mut Ui, draw: DrawToggles, online_tiles: bool) -> Vec
 }
 
 /// The legend, explaining every colour, shape and line on the map.
-pub fn legend_ui(ui: &mut Ui, layers: &[crate::layers::LayerBand]) {
+pub fn legend_ui(
+    ui: &mut Ui,
+    layers: &[crate::layers::LayerBand],
+    density: crate::map::density::Density,
+) {
+    if density != crate::map::density::Density::Off {
+        density_legend(ui, density);
+        ui.add_space(4.0);
+    }
     if !layers.is_empty() {
         ui.label(RichText::new("Ring: the file a place comes from").small());
         for layer in layers {
@@ -152,6 +165,35 @@ fn ring_swatch(ui: &mut Ui, color: Color32, text: &str) {
         painter.circle_stroke(rect.center(), 6.5, egui::Stroke::new(2.5, color));
         painter.circle_filled(rect.center(), 4.0, style::control_color(None));
         ui.label(text);
+    });
+}
+
+/// What the density view's hexagons measure, with their shades from least to most.
+fn density_legend(ui: &mut Ui, density: crate::map::density::Density) {
+    use crate::map::density::{self, Density};
+    let what = match density {
+        Density::People => "the people moved from the places in it",
+        _ => "the events at the places in it and the movements leaving them",
+    };
+    ui.label(
+        RichText::new(format!(
+            "Hexagon: {what}, in the time range; darker is more, against the most in view (log \
+             scale). Press H for the markers again."
+        ))
+        .small(),
+    );
+    ui.horizontal(|ui| {
+        ui.label(RichText::new("least").small());
+        for step in [1, 4, 16, 64, 256] {
+            let (rect, _) = ui.allocate_exact_size(vec2(16.0, 16.0), egui::Sense::hover());
+            let corners = density::corners(rect.center(), 7.5).to_vec();
+            ui.painter().add(egui::Shape::convex_polygon(
+                corners,
+                density::shade(step, 256),
+                egui::Stroke::NONE,
+            ));
+        }
+        ui.label(RichText::new("most").small());
     });
 }
 

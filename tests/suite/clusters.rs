@@ -219,3 +219,84 @@ fn only_the_largest_arrows_are_drawn_and_the_status_bar_says_more_are_left_out()
     assert!(!narrowed.arrows.is_empty());
     assert!(harness.query_by_label(&status).is_none());
 }
+
+/// Clusters never cover each other: their discs stand apart.
+#[test]
+fn cluster_discs_stand_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let harness = big_story_harness(&dir);
+    let clusters = &harness.state().last_overlay().clusters;
+    assert!(clusters.len() > 1);
+    let radius = |count| evacmap::map::cluster::cluster_radius(count);
+    for (k, a) in clusters.iter().enumerate() {
+        for b in &clusters[k + 1..] {
+            let apart = a.center.distance(b.center);
+            assert!(
+                apart >= radius(a.count) + radius(b.count),
+                "{} and {} overlap ({apart:.1} apart)",
+                a.name,
+                b.name
+            );
+        }
+    }
+}
+
+/// H shows the density view: hexagons (each an accessible node saying what it holds) instead
+/// of markers and clusters, by reports then by people moved; H again brings the markers back.
+#[test]
+fn the_density_view_is_one_key_away() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = big_story_harness(&dir);
+    let before = harness.state().last_overlay().clone();
+    assert!(before.hexagons.is_empty());
+    harness.key_press(egui::Key::H);
+    harness.run_steps(3);
+    let reports = harness.state().last_overlay().clone();
+    assert!(!reports.hexagons.is_empty(), "no hexagons");
+    assert!(reports.markers.is_empty() && reports.clusters.is_empty());
+    assert!(reports.events.is_empty());
+    // Every report in view is in a hexagon: the events and movements of the story (all its
+    // places are in view at this zoom), counted once each.
+    let counted: usize = reports
+        .hexagons
+        .iter()
+        .map(|(_, name)| {
+            let number = name
+                .trim_start_matches("Density: ")
+                .split(' ')
+                .next()
+                .unwrap()
+                .replace(',', "");
+            number.parse::<usize>().unwrap()
+        })
+        .sum();
+    let story = harness.state().dataset();
+    let events = story.events().count();
+    let movements = story.movements().count();
+    assert!(counted > 0 && counted <= events + movements, "{counted}");
+    for (_, name) in &reports.hexagons {
+        assert!(harness.query_all_by_label(name).next().is_some(), "{name}");
+    }
+    // By people: the same hexagons say how many people moved from there.
+    harness.key_press(egui::Key::H);
+    harness.run_steps(3);
+    let people = harness.state().last_overlay().clone();
+    assert!(
+        people
+            .hexagons
+            .iter()
+            .any(|(_, name)| name.contains("people moved from there")),
+        "{:?}",
+        people.hexagons.first()
+    );
+    assert_eq!(
+        harness.state().persisted().draw.density,
+        evacmap::map::density::Density::People
+    );
+    // And back to markers and clusters.
+    harness.key_press(egui::Key::H);
+    harness.run_steps(3);
+    let after = harness.state().last_overlay();
+    assert!(after.hexagons.is_empty());
+    assert_eq!(after.clusters.len(), before.clusters.len());
+}

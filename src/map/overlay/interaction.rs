@@ -172,6 +172,22 @@ impl StoryOverlay<'_> {
         scene: &Scene,
         level: &Level,
     ) -> Interaction {
+        let mut actions = Vec::new();
+        // The density view's hexagons, under everything else: a click zooms in on one.
+        for (k, hexagon) in scene.hexagons.iter().enumerate() {
+            let hit = Rect::from_center_size(hexagon.center, Vec2::splat(hexagon.radius * 1.7));
+            let id = ui.scope_id().with(("hexagon", k));
+            let response = interactive(ui, id, hit, || hexagon.name.clone());
+            if response.clicked() {
+                let corners = [hit.left_top(), hit.right_bottom()]
+                    .map(|corner| view.to_world(corner).to_position());
+                actions.extend(
+                    super::super::projection::LonLatBounds::from_points(corners)
+                        .map(MapAction::ZoomTo),
+                );
+            }
+            response.on_hover_text(&hexagon.name);
+        }
         let generic: Vec<Response> = scene
             .generic
             .iter()
@@ -291,7 +307,6 @@ impl StoryOverlay<'_> {
             })
             .collect();
 
-        let mut actions = Vec::new();
         for (cluster, response) in scene.clusters.iter().zip(&clusters) {
             if response.clicked()
                 && let Some(bounds) = cluster.bounds

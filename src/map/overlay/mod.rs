@@ -5,6 +5,7 @@
 
 mod action;
 mod arrows;
+mod density;
 mod editing;
 pub mod interaction;
 pub mod paint;
@@ -54,6 +55,8 @@ pub struct OverlayOutput {
     pub arrow_labels: Vec<DrawnLabel>,
     /// Each cluster of places drawn as one circle.
     pub clusters: Vec<DrawnCluster>,
+    /// The density view's hexagons: where, and their accessible names.
+    pub hexagons: Vec<(Pos2, String)>,
     /// What the keyboard moves between on the map (markers, arrows, event symbols), top to
     /// bottom then left to right: the map is one Tab stop and arrow keys move among these.
     pub focus_targets: Vec<FocusTarget>,
@@ -349,6 +352,11 @@ fn drawn(scene: &Scene) -> OverlayOutput {
                 count: c.count,
                 name: interaction::cluster_name(c.count, &c.named),
             })
+            .collect(),
+        hexagons: scene
+            .hexagons
+            .iter()
+            .map(|h| (h.center, h.name.clone()))
             .collect(),
         ..OverlayOutput::default()
     }

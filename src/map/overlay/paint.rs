@@ -353,6 +353,14 @@ impl StoryOverlay<'_> {
             p
         };
         let pick = |faded: bool| if faded { &faded_painter } else { painter };
+        for hexagon in &scene.hexagons {
+            let corners = crate::map::density::corners(hexagon.center, hexagon.radius - 0.5);
+            painter.add(egui::Shape::convex_polygon(
+                corners.to_vec(),
+                hexagon.color,
+                egui::Stroke::new(0.75, Color32::from_white_alpha(160)),
+            ));
+        }
         for mark in scene.handled_generic() {
             paint_generic(painter, mark, self.selection == Some(mark.index));
         }

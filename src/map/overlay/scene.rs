@@ -19,6 +19,8 @@ use crate::model::{Feature, FeatureIndex, PlaceType, Vocabulary};
 /// Everything one frame of the map draws, in paint order by kind.
 #[derive(Default)]
 pub(super) struct Scene {
+    /// The density view's hexagons (then no markers, clusters or event symbols).
+    pub(super) hexagons: Vec<super::density::HexMark>,
     pub(super) generic: Vec<GenericMark>,
     pub(super) arrows: Vec<Arrow>,
     pub(super) places: Vec<PlaceMark>,
@@ -176,7 +178,14 @@ impl<'a> StoryOverlay<'a> {
         // What lies this far beyond the map's edge is left out: the work of a frame follows what
         // is on screen, not the size of the story.
         let area = rect.expand(CULL_MARGIN);
-        let (places, clusters) = if self.draw.places {
+        let density = self.draw.density;
+        let hexagons = if self.draw.places && density != crate::map::density::Density::Off {
+            self.density_marks(view, area, level, density)
+        } else {
+            Vec::new()
+        };
+        let (places, clusters) = if self.draw.places && density == crate::map::density::Density::Off
+        {
             self.place_marks(view, area, level)
         } else {
             (Vec::new(), Vec::new())
@@ -194,7 +203,11 @@ impl<'a> StoryOverlay<'a> {
         // Labels first: event symbols go where they hide no label.
         let labels = self.layout_labels(painter, &places);
         let label_rects: Vec<Rect> = labels.iter().map(|l| l.rect).collect();
-        let events = self.event_marks(is_open, view, area, &places, &label_rects);
+        let events = if density == crate::map::density::Density::Off {
+            self.event_marks(is_open, view, area, &places, &label_rects)
+        } else {
+            Vec::new()
+        };
         let taken: Vec<Rect> = label_rects
             .iter()
             .copied()
@@ -221,6 +234,7 @@ impl<'a> StoryOverlay<'a> {
             .map(|at| view.position_to_screen(at))
             .filter(|at| rect.contains(*at));
         Scene {
+            hexagons,
             generic,
             arrows,
             places,
