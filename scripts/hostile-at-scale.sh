@@ -17,7 +17,7 @@ echo "story: $features features, $size bytes"
 # Cut short: the last tenth of the file missing.
 head -c $((size * 9 / 10)) "$work/story.geojson" > "$work/cut.geojson"
 # A Latin-1 byte (0xE9, "é") at 90% of the file, in the middle of a name.
-at=$(grep -b -o '"name":"' <(tail -c +$((size * 9 / 10)) "$work/story.geojson") | head -1 | cut -d: -f1)
+at=$(tail -c +$((size * 9 / 10 + 1)) "$work/story.geojson" | grep -m1 -b -o '"name":"' | cut -d: -f1 || true)
 cp "$work/story.geojson" "$work/latin1.geojson"
 printf '\xe9' | dd of="$work/latin1.geojson" bs=1 seek=$((size * 9 / 10 + at + 8)) conv=notrunc status=none
 # An ACLED export with an unclosed quote at row 800,000 of a million.
