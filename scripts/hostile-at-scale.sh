@@ -31,7 +31,7 @@ for file in cut.geojson latin1.geojson quote.csv unclosed.csv; do
     /usr/bin/time -f '%e %M' -o "$work/time" "$evacmap" check "$work/$file" > "$work/out" 2>&1
     code=$?
     set -e
-    read -r seconds kb < "$work/time"
+    read -r seconds kb < <(tail -1 "$work/time")
     echo "== $file: exit $code, $seconds s, peak $((kb / 1024)) MB ($(stat -c %s "$work/$file") bytes)"
     sed "s#$work/##" "$work/out" | head -4 | cut -c1-220
     if grep -q "panicked" "$work/out"; then

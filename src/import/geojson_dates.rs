@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use super::dates::{DateForm, day_of_value, plausible};
 use crate::io::problem::quote;
 use crate::io::{Location, Problem, Severity};
-use crate::model::{Dataset, Feature, FeatureKind, PartialDate, When};
+use crate::model::{Dataset, Feature, FeatureIndex, FeatureKind, PartialDate, When};
 
 /// Property names read as dates first when several have as many plausible values.
 const PREFERRED: [&str; 8] = [
@@ -160,10 +160,15 @@ pub fn date_by(
         .filter(|k| k.as_str() != name && !(end.is_some() && k.as_str() == "end"))
         .map(|k| quote(k))
         .collect();
-    let (meta, mut features, foreign) = dataset.into_parts();
+    // Dated in place: the story's columns are not rebuilt (a million features as trees took
+    // a gigabyte).
+    let mut dataset = dataset;
     let mut dated = 0;
-    for (index, feature) in features.iter_mut().enumerate() {
-        let Feature::Generic(generic) = feature else {
+    for index in 0..dataset.len() {
+        if dataset.store().kind(index) != FeatureKind::Generic {
+            continue;
+        }
+        let Feature::Generic(generic) = dataset.store().feature(index) else {
             continue;
         };
         let day = |key: &str, form: DateForm| {
@@ -174,7 +179,7 @@ pub fn date_by(
                 .and_then(|v| day_of_value(v, form))
         };
         let Some(start) = day(name, form) else {
-            generic.common.when = None;
+            dataset.set_when(FeatureIndex(index), None);
             continue;
         };
         let when = match end.and_then(|form| day("end", form)) {
@@ -196,7 +201,7 @@ pub fn date_by(
                 message: format!("the date {start} is in the future"),
             });
         }
-        generic.common.when = when;
+        dataset.set_when(FeatureIndex(index), when);
         dated += 1;
     }
     let mut message = format!(
@@ -224,7 +229,7 @@ pub fn date_by(
             message,
         },
     );
-    Dataset::new(meta, features, foreign)
+    dataset
 }
 
 /// How the warning that names the date property starts.

@@ -394,6 +394,14 @@ impl Dataset {
         self.store.is_empty()
     }
 
+    /// Sets a feature's dates in place, as a reader that dates other tools' features by one of
+    /// their properties does (not an edit: nothing is kept to undo it).
+    pub fn set_when(&mut self, index: FeatureIndex, when: Option<When>) {
+        self.store.set_when(index.0, when);
+        // What was worked out from the dates (the time index) is to be worked out again.
+        self.revision = self.revision.wrapping_add(1);
+    }
+
     /// Tells this dataset from one that replaced it (where its columns are, and how many).
     pub fn identity(&self) -> DatasetIdentity {
         (self.store.identity(), self.len(), self.revision)

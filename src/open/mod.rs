@@ -119,7 +119,9 @@ pub fn load_with(
     let sniffed = metadata.as_ref().and_then(|_| sniff(path));
     if let Some(metadata) = &metadata {
         let way = match sniffed {
-            Some(Format::GeoJson) if metadata.len() >= MAPPED_FROM_BYTES => {
+            Some(Format::GeoJson | Format::GeoJsonSequence)
+                if metadata.len() >= MAPPED_FROM_BYTES =>
+            {
                 ReadWay::GeoJsonStreamed
             }
             Some(Format::Acled) => ReadWay::TableStreamed,
@@ -137,6 +139,14 @@ pub fn load_with(
     let file_name = path
         .file_name()
         .map_or_else(|| origin.clone(), |n| n.to_string_lossy().into_owned());
+    // A big text sequence is read as a big story is, its records found as it is read.
+    if let Some(metadata) = &metadata
+        && sniffed == Some(Format::GeoJsonSequence)
+        && metadata.len() >= MAPPED_FROM_BYTES
+        && let Some(loaded) = crate::io::geojson::load_sequence_file(path, progress)?
+    {
+        return Ok(dated(loaded));
+    }
     // An ACLED export is read from the file in chunks, never whole.
     let regular = std::fs::metadata(path)
         .ok()

@@ -38,10 +38,12 @@ pub mod outline;
 mod parallel;
 mod references;
 mod root;
+mod sequence;
 pub mod structure;
 mod usual_shape;
 
 pub use big_file::load as load_big_file;
+pub use sequence::load as load_sequence_file;
 
 /// The largest figure a file may give: JSON numbers above 2^53 − 1 are not exact in most
 /// readers (RFC 7493, I-JSON), so a larger count could silently change on the way.

@@ -73,6 +73,13 @@ impl Store {
         }
     }
 
+    /// Sets feature `index`'s dates.
+    pub fn set_when(&mut self, index: usize, when: Option<crate::model::When>) {
+        if let Some(slot) = self.whens.get_mut(index) {
+            *slot = crate::model::PackedWhen::pack(when);
+        }
+    }
+
     /// Takes feature `index` out, the features after it one closer.
     pub fn remove(&mut self, index: usize) {
         if index >= self.len() {
