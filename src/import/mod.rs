@@ -22,7 +22,8 @@ use crate::model::{Dataset, Extra, Feature, Source, StoryMeta};
 /// Builds an imported story: its sources declared once, by name, and its features in order.
 pub struct Builder {
     meta: StoryMeta,
-    features: Vec<Feature>,
+    /// The features pushed, straight into columns.
+    features: crate::model::Store,
     file_source: String,
     ids_by_name: HashMap<String, String>,
 }
@@ -36,7 +37,7 @@ impl Builder {
                 title: Some(title),
                 ..StoryMeta::default()
             },
-            features: Vec::new(),
+            features: crate::model::Store::default(),
             file_source: String::new(),
             ids_by_name: HashMap::new(),
         };
@@ -104,16 +105,22 @@ impl Builder {
     }
 
     pub fn push(&mut self, feature: Feature) {
-        self.features.push(feature);
+        self.features.push(&feature);
     }
 
     pub fn finish(self) -> Dataset {
-        Dataset::new(self.meta, self.features, Extra::new())
+        Dataset::from_store(self.meta, self.features, Extra::new())
     }
 
-    /// The story of the features in `store` (those pushed here are not in it).
+    /// The story of the features pushed here, then those in `store`.
     pub fn finish_with(self, store: crate::model::Store) -> Dataset {
-        Dataset::from_store(self.meta, store, Extra::new())
+        let mut features = self.features;
+        if features.is_empty() {
+            features = store;
+        } else {
+            features.append(store);
+        }
+        Dataset::from_store(self.meta, features, Extra::new())
     }
 }
 

@@ -365,7 +365,11 @@ fn table_layout(bytes: &[u8]) -> Option<TableLayout> {
     let table = table::Table::parse(head, &mut ignored).ok()?;
     (table.headers.len() >= 2).then(|| TableLayout {
         headers: table.headers.clone(),
-        rows: table.rows.into_iter().map(|r| r.cells).collect(),
+        rows: table
+            .rows
+            .iter()
+            .map(|r| r.cells().map(str::to_owned).collect())
+            .collect(),
     })
 }
 

@@ -187,11 +187,20 @@ fn parse_bytes_by(
     if progress.is_cancelled() {
         return Err(cancelled());
     }
-    let parsed = json::parse(bytes).map_err(|e| {
+    let syntax_error = |e: serde_json::Error| {
         let message = json_error_message(&e);
         let (line, column) = editor_position(bytes, e.line(), e.column());
         text_error(Location::Text { line, column }, message)
-    })?;
+    };
+    // A big text that is not JSON (a file cut short) is told so without its tree: the tree of a
+    // gigabyte is ten gigabytes. The same reader finds the same first fault.
+    if bytes.len() as u64 >= crate::io::text::MAPPED_FROM_BYTES {
+        let mut syntax = serde_json::Deserializer::from_slice(bytes);
+        <serde::de::IgnoredAny as serde::Deserialize>::deserialize(&mut syntax)
+            .and_then(|_| syntax.end())
+            .map_err(syntax_error)?;
+    }
+    let parsed = json::parse(bytes).map_err(syntax_error)?;
 
     let mut checker = Checker::default();
     for duplicate in &parsed.duplicates {
