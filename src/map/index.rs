@@ -143,7 +143,15 @@ pub struct Tally {
     pub people: u64,
     /// All of them are drawn faded.
     pub all_faded: bool,
+    /// The events at a cluster's places in the range, by type (in the order of
+    /// [`crate::model::EventType::ALL`], then those of a type of their own).
+    pub events_by_type: [u32; EVENT_TYPES],
 }
+
+/// Event types counted in a [`Tally`]: evacmap's, and one slot for the others.
+pub const EVENT_TYPES: usize = 16;
+const _: () =
+    assert!(<crate::model::EventType as crate::model::Vocabulary>::ALL.len() < EVENT_TYPES);
 
 /// Tallies kept while the range and search stay as they are: a still or panned view counts
 /// the members of what it shows once, not every frame (a million features are hundreds of

@@ -48,6 +48,27 @@ fn at_country_zoom_crowds_are_clusters_with_their_counts() {
         );
         harness.get_by_label(&cluster.name);
     }
+    // The events at a cluster's places are folded into it: counted by type in its name.
+    let folded: Vec<&str> = overlay
+        .clusters
+        .iter()
+        .filter_map(|c| c.name.split_once("; ").map(|(_, events)| events))
+        .collect();
+    assert!(!folded.is_empty(), "no cluster counts its events");
+    let counted: usize = folded
+        .iter()
+        .map(|events| {
+            let number = events.split(' ').next().unwrap().replace(',', "");
+            number.parse::<usize>().unwrap()
+        })
+        .sum();
+    let events = harness.state().dataset().events().count();
+    assert!(counted > 0 && counted <= events, "{counted} of {events}");
+    assert!(
+        folded
+            .iter()
+            .all(|e| e.contains(" events: ") || e.contains(" event: "))
+    );
     let merged = harness
         .query_all_by(|n| n.role() == egui::accesskit::Role::Button)
         .filter(|n| {

@@ -303,7 +303,7 @@ impl StoryOverlay<'_> {
             .map(|c| {
                 let hit = Rect::from_center_size(c.center, Vec2::splat(c.radius * 2.0 + 4.0));
                 let id = ui.scope_id().with(("cluster", c.first.0));
-                interactive(ui, id, hit, || cluster_name(c.count, &c.named))
+                interactive(ui, id, hit, || c.name())
             })
             .collect();
 

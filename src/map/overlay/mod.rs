@@ -5,6 +5,7 @@
 
 mod action;
 mod arrows;
+mod cluster_events;
 mod density;
 mod editing;
 pub mod interaction;
@@ -350,7 +351,7 @@ fn drawn(scene: &Scene) -> OverlayOutput {
             .map(|c| DrawnCluster {
                 center: c.center,
                 count: c.count,
-                name: interaction::cluster_name(c.count, &c.named),
+                name: c.name(),
             })
             .collect(),
         hexagons: scene

@@ -415,6 +415,7 @@ impl StoryOverlay<'_> {
                     FontId::proportional(12.0),
                     Color32::WHITE,
                 );
+                paint_cluster_events(target, cluster);
             });
         }
         for label in scene.labels.iter().chain(&scene.arrow_labels) {
@@ -545,6 +546,31 @@ impl StoryOverlay<'_> {
 }
 
 /// A place's or an arrow's label on its white card.
+/// A cluster's events, folded into it: their count on a small tag under its disc.
+fn paint_cluster_events(painter: &egui::Painter, cluster: &super::scene::ClusterMark) {
+    let events = cluster.events();
+    if events == 0 {
+        return;
+    }
+    let text = format!("{} ev.", crate::model::format_count(events));
+    let galley = painter.layout_no_wrap(text, FontId::proportional(10.0), Color32::from_gray(30));
+    // Across the disc's lower edge: it stays with its disc where discs are close.
+    let center = cluster.center + egui::vec2(0.0, cluster.radius - 1.0);
+    let rect = Rect::from_center_size(center, galley.size() + egui::vec2(6.0, 2.0));
+    painter.rect(
+        rect,
+        3.0,
+        Color32::from_rgba_unmultiplied(255, 255, 255, 225),
+        Stroke::new(1.0, Color32::from_rgb(0x33, 0x41, 0x55)),
+        egui::StrokeKind::Inside,
+    );
+    painter.galley(
+        rect.center() - galley.size() / 2.0,
+        galley,
+        Color32::from_gray(30),
+    );
+}
+
 fn paint_label(painter: &egui::Painter, label: &PlacedLabel) {
     match label.outline {
         Some(outline) => {

@@ -92,6 +92,8 @@ pub(super) struct ClusterMark {
     pub(super) first: FeatureIndex,
     /// The name of its most prominent place.
     pub(super) named: String,
+    /// The events at its places in the range, by type (see [`crate::map::index::Tally`]).
+    pub(super) events_by_type: [u32; crate::map::index::EVENT_TYPES],
     /// Where its places are: a click zooms there.
     pub(super) bounds: Option<crate::map::projection::LonLatBounds>,
     pub(super) faded: bool,
@@ -399,6 +401,7 @@ impl<'a> StoryOverlay<'a> {
                         tally.shown += 1;
                         tally.first.get_or_insert(index);
                         tally.all_faded &= !self.is_visible(index) || !self.is_highlighted(index);
+                        self.count_events_by_type(slot, &mut tally.events_by_type);
                     }
                 }
                 tally
@@ -419,6 +422,7 @@ impl<'a> StoryOverlay<'a> {
                     cluster: k,
                     count,
                     first,
+                    events_by_type: tally.events_by_type,
                     named: cluster.named.clone(),
                     bounds: cluster.bounds,
                     faded: tally.all_faded,

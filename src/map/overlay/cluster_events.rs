@@ -1,0 +1,78 @@
+//! The events of a cluster's places, folded into the cluster: counted by type once for the
+//! range, said in its accessible name and shown as a count under its disc, instead of a ring of
+//! event symbols around it.
+
+use super::StoryOverlay;
+use super::scene::ClusterMark;
+use crate::map::index::EVENT_TYPES;
+use crate::model::{EventType, Vocabulary, format_count};
+
+impl StoryOverlay<'_> {
+    /// Adds the events in the range at place `slot` to `by_type`.
+    pub(super) fn count_events_by_type(&self, slot: u32, by_type: &mut [u32; EVENT_TYPES]) {
+        let store = self.dataset.store();
+        for &event in self.index.events_at(slot) {
+            if !self.is_visible(event) {
+                continue;
+            }
+            let known = store.event_type(event.0).and_then(EventType::parse);
+            let at = known
+                .and_then(|t| EventType::ALL.iter().position(|&other| other == t))
+                .unwrap_or(EVENT_TYPES - 1);
+            by_type[at] += 1;
+        }
+    }
+}
+
+impl ClusterMark {
+    /// How many events its places have in the range.
+    pub(super) fn events(&self) -> u64 {
+        self.events_by_type.iter().map(|&n| u64::from(n)).sum()
+    }
+
+    /// "1,204 events: 530 clashes, 300 strikes, 374 of other types"; empty without events.
+    pub(super) fn events_summary(&self) -> String {
+        let total = self.events();
+        if total == 0 {
+            return String::new();
+        }
+        let mut types: Vec<(u32, String)> = self
+            .events_by_type
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(at, &n)| {
+                let name = EventType::ALL
+                    .get(at)
+                    .map_or_else(|| "of other types".to_owned(), |t| t.label());
+                (n, name)
+            })
+            .collect();
+        types.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        let shown: Vec<String> = types
+            .iter()
+            .take(3)
+            .map(|(n, name)| format!("{} {name}", format_count(u64::from(*n))))
+            .collect();
+        let rest: u64 = types.iter().skip(3).map(|(n, _)| u64::from(*n)).sum();
+        let mut summary = format!(
+            "{} {}: {}",
+            format_count(total),
+            if total == 1 { "event" } else { "events" },
+            shown.join(", ")
+        );
+        if rest > 0 {
+            summary.push_str(&format!(", {} more", format_count(rest)));
+        }
+        summary
+    }
+
+    /// Its accessible name: "Cluster of 132 places around Aleppo; 1,204 events: 530 clashes, …".
+    pub(super) fn name(&self) -> String {
+        let places = super::interaction::cluster_name(self.count, &self.named);
+        match self.events_summary() {
+            events if events.is_empty() => places,
+            events => format!("{places}; {events}"),
+        }
+    }
+}
