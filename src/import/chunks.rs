@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 use std::io::Read;
 
-use super::table::{Cells, row_problem};
+use super::cells::{Cells, row_problem};
 use crate::io::Problem;
 use crate::io::text::BYTE_ORDER_MARK;
 

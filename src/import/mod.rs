@@ -5,6 +5,7 @@
 //! content. Each reader turns a [`table::Table`] into a story with the [`Builder`]; pure, no egui.
 
 pub mod acled;
+pub mod cells;
 pub mod chunks;
 pub mod columns;
 pub mod countries;

@@ -1,8 +1,9 @@
 //! A CSV file as rows of text with their line numbers, and its columns found by name in any
 //! case: what every tabular import starts from.
 
+pub use super::cells::{Cells, row_problem};
 use super::chunks::{Chunk, RecordsError, read_records};
-use crate::io::{LoadProgress, Location, Problem, Severity};
+use crate::io::{LoadProgress, Problem};
 
 /// Why CSV text gave no table.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,14 +69,6 @@ impl Row {
     pub fn cells(&self) -> impl Iterator<Item = &str> {
         (0..self.ends.len()).filter_map(|c| self.cell(c))
     }
-}
-
-/// A row's cells by column, and the line it starts on: a table's row, or a record read from a
-/// chunk of a file.
-pub trait Cells {
-    fn line(&self) -> usize;
-    /// The cell of `column`, trimmed; empty when the row is short.
-    fn get(&self, column: Option<usize>) -> &str;
 }
 
 impl Cells for Row {
@@ -199,15 +192,6 @@ pub fn row_position(
             ));
             None
         }
-    }
-}
-
-/// A warning about the row starting on `line`.
-pub fn row_problem(line: usize, message: impl Into<String>) -> Problem {
-    Problem {
-        severity: Severity::Warning,
-        location: Location::Line { line },
-        message: message.into(),
     }
 }
 
