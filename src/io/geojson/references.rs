@@ -14,6 +14,61 @@ pub(super) struct IdRegister {
     pub(super) first: hashbrown::HashTable<IdEntry>,
 }
 
+/// Whether two features of `store` may have the same id (`false`: surely none do). Each id's
+/// hash is worked out on every core and the hashes sorted; equal neighbours are a repeat or,
+/// very rarely, two ids that hash alike: either way the ids are then registered one by one.
+pub(super) fn may_repeat_ids(store: &Store) -> bool {
+    let hashes = |range: std::ops::Range<usize>| -> Vec<u64> {
+        range
+            .filter_map(|position| {
+                let text = stored_scope_id(store, position)?;
+                Some(crate::model::store::hash(text) ^ u64::from(store.own_id_is_number(position)))
+            })
+            .collect()
+    };
+    let len = store.len();
+    let workers = crate::io::pipeline::workers().min(len / 50_000).max(1);
+    let step = len.div_ceil(workers);
+    let parts: Option<Vec<Vec<u64>>> = std::thread::scope(|scope| {
+        let running: Vec<_> = (0..workers)
+            .map(|w| {
+                let hashes = &hashes;
+                scope.spawn(move || {
+                    let mut part = hashes(w * step..((w + 1) * step).min(len));
+                    part.sort_unstable();
+                    part
+                })
+            })
+            .collect();
+        running
+            .into_iter()
+            .map(|worker| worker.join().ok())
+            .collect()
+    });
+    // A worker that failed proves nothing: register one by one.
+    let Some(parts) = parts else {
+        return true;
+    };
+    // Each part sorted on its core; merged in order, a repeat anywhere is two equal hashes in
+    // a row.
+    let mut heads: std::collections::BinaryHeap<std::cmp::Reverse<(u64, usize, usize)>> = parts
+        .iter()
+        .enumerate()
+        .filter_map(|(k, part)| Some(std::cmp::Reverse((*part.first()?, k, 0))))
+        .collect();
+    let mut previous = None;
+    while let Some(std::cmp::Reverse((hash, k, at))) = heads.pop() {
+        if previous == Some(hash) {
+            return true;
+        }
+        previous = Some(hash);
+        if let Some(&next) = parts[k].get(at + 1) {
+            heads.push(std::cmp::Reverse((next, k, at + 1)));
+        }
+    }
+    false
+}
+
 #[derive(Clone, Copy)]
 pub(super) struct IdEntry {
     /// Where its id is in the columns.
@@ -206,5 +261,31 @@ impl Checker {
             }
         }
         self.scope = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// On several cores and across their parts: no repeat in a generated story, and one
+    /// feature's id given again at the end is found.
+    #[test]
+    fn repeated_ids_are_found_across_the_cores_parts() {
+        let story = crate::generate::story(100_010, 2);
+        let loaded = crate::io::geojson::parse_bytes(story.as_bytes(), "s").expect("a story");
+        let store = loaded.dataset.store();
+        assert!(!may_repeat_ids(store));
+        let mut repeated = store.clone();
+        repeated.push(&store.feature(3));
+        assert!(may_repeat_ids(&repeated));
+        // And the checker then says so, as always.
+        let mut text = story.clone();
+        let id = store.id(3).to_owned();
+        let last = text.rfind("\"id\":\"").expect("an id") + 6;
+        let end = last + text[last..].find('"').expect("its end");
+        text.replace_range(last..end, &id);
+        let problems = crate::io::geojson::parse_bytes(text.as_bytes(), "s").unwrap_err();
+        assert!(problems.to_string().contains("duplicate id"), "{problems}");
     }
 }

@@ -89,7 +89,10 @@ impl Checker {
                     read
                 });
                 let mut ids = IdRegister::default();
-                for (position, &index) in read.file_index.iter().enumerate() {
+                // Most stories repeat no id: then there is nothing to register one by one.
+                let repeats = super::references::may_repeat_ids(&read.store);
+                let positions = if repeats { read.file_index.len() } else { 0 };
+                for (position, &index) in read.file_index.iter().enumerate().take(positions) {
                     let index = index as usize;
                     // The scope is made only for a problem: most ids are used once.
                     let scope = || {
