@@ -115,7 +115,7 @@ impl TimeIndex {
     /// Indexes features by their spans (`None`: timeless, always visible).
     pub fn new(spans: impl IntoIterator<Item = Option<DaySpan>>) -> Self {
         let mut features = 0;
-        let mut by_start: Vec<Dated> = spans
+        let by_start: Vec<Dated> = spans
             .into_iter()
             .enumerate()
             .filter_map(|(i, span)| {
@@ -128,7 +128,8 @@ impl TimeIndex {
                 })
             })
             .collect();
-        by_start.sort_unstable_by_key(|d| (d.first, d.feature));
+        let by_start =
+            crate::sort::sort_unstable_by_key_on_cores(by_start, |d| (d.first, d.feature));
         let mut long = Vec::new();
         let mut max_short_days = 0;
         for &dated in &by_start {

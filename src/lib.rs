@@ -23,6 +23,7 @@ pub mod model;
 pub mod open;
 pub mod playback;
 pub mod search;
+pub mod sort;
 pub mod story;
 pub mod ui;
 

@@ -44,15 +44,23 @@ impl EventCatalogue {
 
     fn ordered(dataset: &Dataset) -> Self {
         let store = dataset.store();
-        let mut order: Vec<FeatureIndex> = (0..dataset.len())
+        // Each key worked out once (a date's span at every comparison took seconds for a
+        // million), then sorted on every core.
+        let keyed: Vec<_> = (0..dataset.len())
             .filter(|&i| matches!(store.kind(i), FeatureKind::Event | FeatureKind::Movement))
-            .map(FeatureIndex)
+            .map(|i| {
+                let span = store.when(i).map(|w| w.span());
+                (
+                    span.is_none(),
+                    span.map(|s| (s.first, s.last)),
+                    FeatureIndex(i),
+                )
+            })
             .collect();
-        // Cached: working out a date's span at every comparison took seconds for a million.
-        order.sort_by_cached_key(|i| {
-            let span = store.when(i.0).map(|w| w.span());
-            (span.is_none(), span.map(|s| (s.first, s.last)), *i)
-        });
+        let order = crate::sort::sort_unstable_by_key_on_cores(keyed, |&key| key)
+            .into_iter()
+            .map(|(_, _, index)| index)
+            .collect();
         Self {
             order,
             texts: Default::default(),
