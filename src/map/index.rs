@@ -150,6 +150,15 @@ pub struct Tally {
 
 /// Event types counted in a [`Tally`]: evacmap's, and one slot for the others.
 pub const EVENT_TYPES: usize = 16;
+
+/// An event type's slot in a [`Tally`]'s count by type (the last for a type of its own).
+pub fn event_type_slot(event_type: Option<&str>) -> u8 {
+    use crate::model::{EventType, Vocabulary};
+    event_type
+        .and_then(EventType::parse)
+        .and_then(|known| EventType::ALL.iter().position(|&t| t == known))
+        .unwrap_or(EVENT_TYPES - 1) as u8
+}
 const _: () =
     assert!(<crate::model::EventType as crate::model::Vocabulary>::ALL.len() < EVENT_TYPES);
 
@@ -410,35 +419,44 @@ struct EventsAt {
     /// Where each place's events start in `events`; one more at the end.
     starts: Vec<u32>,
     events: Vec<FeatureIndex>,
+    /// Each event's type, by its slot in a count by type ([`event_type_slot`]).
+    types: Vec<u8>,
 }
 
 impl EventsAt {
-    /// From (place slot, event) pairs in file order.
-    fn new(mut pairs: Vec<(u32, FeatureIndex)>, places: usize) -> Self {
+    /// From (place slot, event, its type's slot) in file order.
+    fn new(mut pairs: Vec<(u32, FeatureIndex, u8)>, places: usize) -> Self {
         // Stable: each place's events stay in file order.
-        pairs.sort_by_key(|&(slot, _)| slot);
+        pairs.sort_by_key(|&(slot, _, _)| slot);
         let mut starts = Vec::with_capacity(places + 1);
         let mut pairs_at = 0;
         for slot in 0..=places as u32 {
-            while pairs.get(pairs_at).is_some_and(|&(s, _)| s < slot) {
+            while pairs.get(pairs_at).is_some_and(|&(s, _, _)| s < slot) {
                 pairs_at += 1;
             }
             starts.push(pairs_at as u32);
         }
         Self {
             starts,
-            events: pairs.into_iter().map(|(_, event)| event).collect(),
+            types: pairs.iter().map(|&(_, _, kind)| kind).collect(),
+            events: pairs.into_iter().map(|(_, event, _)| event).collect(),
+        }
+    }
+
+    fn range(&self, slot: u32) -> std::ops::Range<usize> {
+        let slot = slot as usize;
+        match (self.starts.get(slot), self.starts.get(slot + 1)) {
+            (Some(&start), Some(&end)) => start as usize..end as usize,
+            _ => 0..0,
         }
     }
 
     fn of(&self, slot: u32) -> &[FeatureIndex] {
-        let slot = slot as usize;
-        match (self.starts.get(slot), self.starts.get(slot + 1)) {
-            (Some(&start), Some(&end)) => {
-                self.events.get(start as usize..end as usize).unwrap_or(&[])
-            }
-            _ => &[],
-        }
+        self.events.get(self.range(slot)).unwrap_or(&[])
+    }
+
+    fn types_of(&self, slot: u32) -> &[u8] {
+        self.types.get(self.range(slot)).unwrap_or(&[])
     }
 }
 

@@ -69,7 +69,7 @@ impl IndexCore {
                         ));
                     }
                     movements.push(MovementEnds {
-                        // Feature indices fit in 32 bits: files are capped far below that.
+                        // Feature indices fit in 32 bits: a story's text stays under 4 GiB.
                         feature: index.0 as u32,
                         from_place: from_place.unwrap_or(NO_SLOT),
                         to_place: to_place.unwrap_or(NO_SLOT),
@@ -85,7 +85,8 @@ impl IndexCore {
                     None if store.has_geometry(index.0) => {}
                     None => {
                         if let Some(slot) = store.event_place(index.0).and_then(place_slot) {
-                            events_at.push((slot, index));
+                            let kind = super::event_type_slot(store.event_type(index.0));
+                            events_at.push((slot, index, kind));
                         }
                     }
                 },
@@ -148,6 +149,11 @@ impl IndexCore {
     /// The events at a place (by slot), in file order.
     pub fn events_at(&self, slot: u32) -> &[FeatureIndex] {
         self.events_at.of(slot)
+    }
+
+    /// The types of the events at place `slot` ([`super::event_type_slot`]), in the same order.
+    pub fn event_types_at(&self, slot: u32) -> &[u8] {
+        self.events_at.types_of(slot)
     }
 
     /// Events at points of their own within `area`.

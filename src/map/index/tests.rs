@@ -19,10 +19,13 @@ fn a_movement_name_is_worked_out_once() {
 #[test]
 fn events_are_listed_by_place_in_file_order() {
     let pairs = [(2, 10), (0, 11), (2, 12), (0, 13), (4, 14)]
-        .map(|(slot, event)| (slot, FeatureIndex(event)));
+        .map(|(slot, event)| (slot, FeatureIndex(event), (event % 3) as u8));
     let at = EventsAt::new(pairs.to_vec(), 5);
     let of = |slot| at.of(slot).iter().map(|i| i.0).collect::<Vec<_>>();
     assert_eq!(of(0), [11, 13]);
+    // Each event's type stays beside it.
+    assert_eq!(at.types_of(0), [2, 1]);
+    assert_eq!(at.types_of(2), [1, 0]);
     assert_eq!(of(1), Vec::<usize>::new());
     assert_eq!(of(2), [10, 12]);
     assert_eq!(of(4), [14]);

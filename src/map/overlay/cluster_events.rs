@@ -10,16 +10,13 @@ use crate::model::{EventType, Vocabulary, format_count};
 impl StoryOverlay<'_> {
     /// Adds the events in the range at place `slot` to `by_type`.
     pub(super) fn count_events_by_type(&self, slot: u32, by_type: &mut [u32; EVENT_TYPES]) {
-        let store = self.dataset.store();
-        for &event in self.index.events_at(slot) {
-            if !self.is_visible(event) {
-                continue;
+        // The types were told once, when the index was built: a count at every change of the
+        // range reads a byte an event.
+        let events = self.index.events_at(slot);
+        for (&event, &kind) in events.iter().zip(self.index.event_types_at(slot)) {
+            if self.is_visible(event) {
+                by_type[usize::from(kind).min(EVENT_TYPES - 1)] += 1;
             }
-            let known = store.event_type(event.0).and_then(EventType::parse);
-            let at = known
-                .and_then(|t| EventType::ALL.iter().position(|&other| other == t))
-                .unwrap_or(EVENT_TYPES - 1);
-            by_type[at] += 1;
         }
     }
 }
