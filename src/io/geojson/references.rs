@@ -15,58 +15,62 @@ pub(super) struct IdRegister {
 }
 
 /// Whether two features of `store` may have the same id (`false`: surely none do). Each id's
-/// hash is worked out on every core and the hashes sorted; equal neighbours are a repeat or,
-/// very rarely, two ids that hash alike: either way the ids are then registered one by one.
+/// hash is worked out on every core, and the hashes shared out by their top bits, so that each
+/// core sorts and looks through a share of its own; equal neighbours are a repeat or, very
+/// rarely, two ids that hash alike: either way the ids are then registered one by one.
 pub(super) fn may_repeat_ids(store: &Store) -> bool {
-    let hashes = |range: std::ops::Range<usize>| -> Vec<u64> {
-        range
-            .filter_map(|position| {
-                let text = stored_scope_id(store, position)?;
-                Some(crate::model::store::hash(text) ^ u64::from(store.own_id_is_number(position)))
-            })
-            .collect()
-    };
     let len = store.len();
     let workers = crate::io::pipeline::workers().min(len / 50_000).max(1);
     let step = len.div_ceil(workers);
-    let parts: Option<Vec<Vec<u64>>> = std::thread::scope(|scope| {
-        let running: Vec<_> = (0..workers)
+    // Which share a hash goes to: its top bits, so that equal hashes meet in one.
+    let share = |hash: u64| ((u128::from(hash) * workers as u128) >> 64) as usize;
+    let hashed = |range: std::ops::Range<usize>| -> Vec<Vec<u64>> {
+        let mut shares = vec![Vec::with_capacity(range.len() / workers + 1); workers];
+        for position in range {
+            if let Some(text) = stored_scope_id(store, position) {
+                let hash =
+                    crate::model::store::hash(text) ^ u64::from(store.own_id_is_number(position));
+                shares[share(hash)].push(hash);
+            }
+        }
+        shares
+    };
+    std::thread::scope(|scope| {
+        let hashing: Vec<_> = (0..workers)
             .map(|w| {
-                let hashes = &hashes;
+                let hashed = &hashed;
+                scope.spawn(move || hashed(w * step..((w + 1) * step).min(len)))
+            })
+            .collect();
+        // A worker that failed proves nothing: register one by one.
+        let Some(mut by_worker) = hashing
+            .into_iter()
+            .map(|worker| worker.join().ok())
+            .collect::<Option<Vec<Vec<Vec<u64>>>>>()
+        else {
+            return true;
+        };
+        let shares: Vec<Vec<u64>> = (0..workers)
+            .map(|s| {
+                by_worker
+                    .iter_mut()
+                    .flat_map(|shares| std::mem::take(&mut shares[s]))
+                    .collect()
+            })
+            .collect();
+        let checking: Vec<_> = shares
+            .into_iter()
+            .map(|mut share| {
                 scope.spawn(move || {
-                    let mut part = hashes(w * step..((w + 1) * step).min(len));
-                    part.sort_unstable();
-                    part
+                    share.sort_unstable();
+                    share.windows(2).any(|w| w[0] == w[1])
                 })
             })
             .collect();
-        running
+        checking
             .into_iter()
-            .map(|worker| worker.join().ok())
-            .collect()
-    });
-    // A worker that failed proves nothing: register one by one.
-    let Some(parts) = parts else {
-        return true;
-    };
-    // Each part sorted on its core; merged in order, a repeat anywhere is two equal hashes in
-    // a row.
-    let mut heads: std::collections::BinaryHeap<std::cmp::Reverse<(u64, usize, usize)>> = parts
-        .iter()
-        .enumerate()
-        .filter_map(|(k, part)| Some(std::cmp::Reverse((*part.first()?, k, 0))))
-        .collect();
-    let mut previous = None;
-    while let Some(std::cmp::Reverse((hash, k, at))) = heads.pop() {
-        if previous == Some(hash) {
-            return true;
-        }
-        previous = Some(hash);
-        if let Some(&next) = parts[k].get(at + 1) {
-            heads.push(std::cmp::Reverse((next, k, at + 1)));
-        }
-    }
-    false
+            .any(|worker| worker.join().unwrap_or(true))
+    })
 }
 
 #[derive(Clone, Copy)]
