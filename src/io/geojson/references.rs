@@ -25,7 +25,9 @@ pub(super) fn may_repeat_ids(store: &Store) -> bool {
     // Which share a hash goes to: its top bits, so that equal hashes meet in one.
     let share = |hash: u64| ((u128::from(hash) * workers as u128) >> 64) as usize;
     let hashed = |range: std::ops::Range<usize>| -> Vec<Vec<u64>> {
-        let mut shares = vec![Vec::with_capacity(range.len() / workers + 1); workers];
+        let mut shares: Vec<Vec<u64>> = (0..workers)
+            .map(|_| Vec::with_capacity(range.len() / workers + 1))
+            .collect();
         for position in range {
             if let Some(text) = stored_scope_id(store, position) {
                 let hash =

@@ -91,6 +91,14 @@ impl Checker {
                 let mut ids = IdRegister::default();
                 // Most stories repeat no id: then there is nothing to register one by one.
                 let repeats = super::references::may_repeat_ids(&read.store);
+                log::debug!(
+                    "ids hashed: {}",
+                    if repeats {
+                        "some may repeat"
+                    } else {
+                        "none repeats"
+                    }
+                );
                 let positions = if repeats { read.file_index.len() } else { 0 };
                 for (position, &index) in read.file_index.iter().enumerate().take(positions) {
                     let index = index as usize;
