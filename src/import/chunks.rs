@@ -313,6 +313,9 @@ pub fn read_records(
                         continue;
                     }
                 };
+                if let Some(problem) = rows_run_together(&text, line) {
+                    warnings.push(problem);
+                }
                 let go_on = each(&Record {
                     line,
                     record: &text,
@@ -331,6 +334,27 @@ pub fn read_records(
         }
     }
     Ok(header)
+}
+
+/// A warning for a record one of whose cells holds a line break followed by what looks like the
+/// rest of a row (nearly as many commas as the record has cells): a quote that should have
+/// closed on this line is missing, and two rows were read as one. The CSV reader cannot tell;
+/// said, it is not lost without a word.
+fn rows_run_together(record: &csv::StringRecord, line: usize) -> Option<Problem> {
+    let enough = record.len().saturating_sub(4).max(4);
+    let column = record.iter().position(|cell| {
+        cell.split_once('\n')
+            .is_some_and(|(_, after)| after.bytes().filter(|&b| b == b',').count() >= enough)
+    })?;
+    Some(row_problem(
+        line,
+        format!(
+            "cell {} holds a line break followed by what looks like another row: a closing \
+             quote is probably missing on this line, and the rows after it were read into this \
+             one",
+            column + 1
+        ),
+    ))
 }
 
 /// A warning for a record whose cell `column` (from 0) is not UTF-8 after `valid` bytes.

@@ -64,6 +64,26 @@ fn records_keep_their_lines_and_a_row_that_is_not_utf8_is_located() {
     assert_eq!(lines, [4, 7]);
 }
 
+/// A closing quote missing on one line, the next row's opening quote closing it: the two rows
+/// read as one, and a warning says so where it happened. A cell that only spans lines does not.
+#[test]
+fn rows_read_as_one_for_a_missing_quote_are_warned_about() {
+    let text = b"id,date,place,a,b,c,d,e,notes,n\n\
+        1,2020-01-01,x,1,2,3,4,5,\"one, two,3\n\
+        2,2020-01-02,y,1,2,3,4,5,\"three\",4\n\
+        3,2020-01-03,z,1,2,3,4,5,\"four\nlines, here\",5\n";
+    let (records, warnings) = records_in_chunks(text, text.len() + 1);
+    assert_eq!(records.len(), 2, "{records:?}");
+    assert_eq!(
+        warnings,
+        [
+            "2: warning: cell 9 holds a line break followed by what looks like another row: a \
+          closing quote is probably missing on this line, and the rows after it were read into \
+          this one"
+        ]
+    );
+}
+
 #[test]
 fn an_unclosed_quote_is_located_instead_of_reading_the_rest_as_one_record() {
     let mut text = b"a,b\n1,2\n3,\"never closed\n".to_vec();
