@@ -62,6 +62,20 @@ impl EvacApp {
             commands.push(Command::Edit(EditCommand::Save));
         }
         self.keyboard_focus(ctx);
+        // The density view is one key away on the map too (a marker keeps the focus there);
+        // only a text field takes the H.
+        if !ctx.text_edit_focused()
+            && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::H))
+        {
+            use crate::map::density::Density;
+            let mut draw = self.state.draw;
+            draw.density = match draw.density {
+                Density::Off => Density::Reports,
+                Density::Reports => Density::People,
+                Density::People => Density::Off,
+            };
+            commands.push(Command::SetDrawToggles(draw));
+        }
         if ctx.egui_wants_keyboard_input() {
             // A text field keeps its own undo.
             return commands;
@@ -77,16 +91,6 @@ impl EvacApp {
         }
         if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::E)) {
             commands.push(Command::Edit(EditCommand::ToggleMode));
-        }
-        if ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::H)) {
-            use crate::map::density::Density;
-            let mut draw = self.state.draw;
-            draw.density = match draw.density {
-                Density::Off => Density::Reports,
-                Density::Reports => Density::People,
-                Density::People => Density::Off,
-            };
-            commands.push(Command::SetDrawToggles(draw));
         }
         if self.edit.mode
             && let Some(selection) = self.selection

@@ -270,6 +270,10 @@ fn the_density_view_is_one_key_away() {
     let mut harness = big_story_harness(&dir);
     let before = harness.state().last_overlay().clone();
     assert!(before.hexagons.is_empty());
+    // From the map, where a marker or cluster keeps the keyboard's focus.
+    harness.key_press(egui::Key::Tab);
+    harness.run_steps(2);
+    assert!(harness.ctx.memory(|m| m.focused()).is_some());
     harness.key_press(egui::Key::H);
     harness.run_steps(3);
     let reports = harness.state().last_overlay().clone();
