@@ -112,26 +112,11 @@ fn in_parallel(
     frame: impl Fn(std::ops::Range<usize>) -> (crate::map::projection::Framing, bool) + Sync,
 ) -> (crate::map::projection::Framing, bool) {
     use crate::map::projection::Framing;
-    const PER_THREAD: usize = 100_000;
-    let threads = crate::io::pipeline::workers().min(len / PER_THREAD).max(1);
-    if threads == 1 {
-        return frame(0..len);
-    }
-    let step = len.div_ceil(threads);
-    std::thread::scope(|scope| {
-        let parts: Vec<_> = (0..threads)
-            .map(|t| {
-                let frame = &frame;
-                scope.spawn(move || frame(t * step..((t + 1) * step).min(len)))
-            })
-            .collect();
-        parts
-            .into_iter()
-            .filter_map(|part| part.join().ok())
-            .fold((Framing::default(), true), |(a, all_a), (b, all_b)| {
-                (a.join(b), all_a && all_b)
-            })
-    })
+    crate::io::pipeline::on_cores(len, 100_000, frame)
+        .into_iter()
+        .fold((Framing::default(), true), |(a, all_a), (b, all_b)| {
+            (a.join(b), all_a && all_b)
+        })
 }
 
 /// Adds the points feature `i` is framed by (see [`framing_bounds`]); `false` for a place that

@@ -280,15 +280,7 @@ pub fn read_records(
         .has_headers(has_header)
         .from_reader(bytes);
     let header = if has_header {
-        let header = reader.byte_headers().map_err(|e| {
-            RecordsError::NoHeader(format!("the first line is not a CSV header: {e}"))
-        })?;
-        Some(
-            header
-                .iter()
-                .map(|cell| String::from_utf8_lossy(cell).into_owned())
-                .collect(),
-        )
+        Some(header_of(&mut reader)?)
     } else {
         None
     };
@@ -334,6 +326,26 @@ pub fn read_records(
         }
     }
     Ok(header)
+}
+
+/// The header of the text `reader` reads (its first record).
+fn header_of(reader: &mut csv::Reader<&[u8]>) -> Result<Vec<String>, RecordsError> {
+    let header = reader
+        .byte_headers()
+        .map_err(|e| RecordsError::NoHeader(format!("the first line is not a CSV header: {e}")))?;
+    Ok(header
+        .iter()
+        .map(|cell| String::from_utf8_lossy(cell).into_owned())
+        .collect())
+}
+
+/// The header of the first chunk of a text (its first record), alone.
+pub fn header(chunk: &Chunk) -> Result<Vec<String>, RecordsError> {
+    header_of(
+        &mut csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(&chunk.bytes[..]),
+    )
 }
 
 /// A warning for a record one of whose cells holds a line break followed by what looks like the

@@ -12,6 +12,35 @@ pub fn workers() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
+/// `work` of the indexes `0..len`, split into one run a core (a run of `least` at the fewest,
+/// so that a short list stays on one), on threads; the results in the order of the runs.
+pub fn on_cores<T: Send>(
+    len: usize,
+    least: usize,
+    work: impl Fn(std::ops::Range<usize>) -> T + Sync,
+) -> Vec<T> {
+    let runs = workers().min(len / least.max(1)).max(1);
+    if runs == 1 {
+        return vec![work(0..len)];
+    }
+    let step = len.div_ceil(runs);
+    std::thread::scope(|scope| {
+        let running: Vec<_> = (0..runs)
+            .map(|r| {
+                let work = &work;
+                scope.spawn(move || work(r * step..((r + 1) * step).min(len)))
+            })
+            .collect();
+        running
+            .into_iter()
+            .map(|run| {
+                run.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
 /// What the shared source has come to.
 struct Shared<S, E> {
     source: S,

@@ -17,7 +17,7 @@ use chrono::NaiveDate;
 use super::{AcledColumns, FastMap, FastSet, PlaceKey, Registry, title};
 use crate::import::Builder;
 use crate::import::chunks::{
-    CHUNK_BYTES, Chunk, ChunkError, ChunkReader, LONGEST_RECORD, read_records,
+    CHUNK_BYTES, Chunk, ChunkError, ChunkReader, LONGEST_RECORD, RecordsError, header, read_records,
 };
 use crate::import::plausibility;
 use crate::import::table::{Cells, fold_header};
@@ -200,7 +200,10 @@ fn header_lookup<R: Read>(
     mut reader: ChunkReader<R>,
 ) -> Result<impl Fn(&[&str]) -> Option<usize>, StreamError> {
     let header = match reader.next_chunk()? {
-        Some(chunk) => header_only(&chunk)?,
+        Some(chunk) => header(&chunk).map_err(|e| match e {
+            RecordsError::NoHeader(message) => StreamError::NoHeader(message),
+            RecordsError::Stopped => StreamError::Cancelled,
+        })?,
         None => Vec::new(),
     };
     let folded: Vec<String> = header.iter().map(|h| fold_header(h)).collect();
@@ -209,20 +212,6 @@ fn header_lookup<R: Read>(
             .iter()
             .find_map(|name| folded.iter().position(|h| h == name))
     })
-}
-
-/// The header of the first chunk.
-fn header_only(chunk: &Chunk) -> Result<Vec<String>, StreamError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(&chunk.bytes[..]);
-    let header = reader
-        .byte_headers()
-        .map_err(|e| StreamError::NoHeader(format!("the first line is not a CSV header: {e}")))?;
-    Ok(header
-        .iter()
-        .map(|cell| String::from_utf8_lossy(cell).into_owned())
-        .collect())
 }
 
 /// The first pass over a chunk.

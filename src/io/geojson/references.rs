@@ -19,14 +19,14 @@ pub(super) struct IdRegister {
 /// core sorts and looks through a share of its own; equal neighbours are a repeat or, very
 /// rarely, two ids that hash alike: either way the ids are then registered one by one.
 pub(super) fn may_repeat_ids(store: &Store) -> bool {
+    const LEAST: usize = 50_000;
     let len = store.len();
-    let workers = crate::io::pipeline::workers().min(len / 50_000).max(1);
-    let step = len.div_ceil(workers);
+    let share_count = crate::io::pipeline::workers().min(len / LEAST).max(1);
     // Which share a hash goes to: its top bits, so that equal hashes meet in one.
-    let share = |hash: u64| ((u128::from(hash) * workers as u128) >> 64) as usize;
-    let hashed = |range: std::ops::Range<usize>| -> Vec<Vec<u64>> {
-        let mut shares: Vec<Vec<u64>> = (0..workers)
-            .map(|_| Vec::with_capacity(range.len() / workers + 1))
+    let share = |hash: u64| ((u128::from(hash) * share_count as u128) >> 64) as usize;
+    let mut by_run = crate::io::pipeline::on_cores(len, LEAST, |range| {
+        let mut shares: Vec<Vec<u64>> = (0..share_count)
+            .map(|_| Vec::with_capacity(range.len() / share_count + 1))
             .collect();
         for position in range {
             if let Some(text) = stored_scope_id(store, position) {
@@ -36,30 +36,16 @@ pub(super) fn may_repeat_ids(store: &Store) -> bool {
             }
         }
         shares
-    };
+    });
+    let shares: Vec<Vec<u64>> = (0..share_count)
+        .map(|s| {
+            by_run
+                .iter_mut()
+                .flat_map(|shares| std::mem::take(&mut shares[s]))
+                .collect()
+        })
+        .collect();
     std::thread::scope(|scope| {
-        let hashing: Vec<_> = (0..workers)
-            .map(|w| {
-                let hashed = &hashed;
-                scope.spawn(move || hashed(w * step..((w + 1) * step).min(len)))
-            })
-            .collect();
-        // A worker that failed proves nothing: register one by one.
-        let Some(mut by_worker) = hashing
-            .into_iter()
-            .map(|worker| worker.join().ok())
-            .collect::<Option<Vec<Vec<Vec<u64>>>>>()
-        else {
-            return true;
-        };
-        let shares: Vec<Vec<u64>> = (0..workers)
-            .map(|s| {
-                by_worker
-                    .iter_mut()
-                    .flat_map(|shares| std::mem::take(&mut shares[s]))
-                    .collect()
-            })
-            .collect();
         let checking: Vec<_> = shares
             .into_iter()
             .map(|mut share| {
@@ -69,6 +55,7 @@ pub(super) fn may_repeat_ids(store: &Store) -> bool {
                 })
             })
             .collect();
+        // A worker that failed proves nothing: then the ids are registered one by one.
         checking
             .into_iter()
             .any(|worker| worker.join().unwrap_or(true))
