@@ -93,7 +93,10 @@ fn read_with<R: Read + Send>(
             LONGEST_RECORD,
         ))
     };
-    let columns = AcledColumns::new(header_lookup(chunks()?)?);
+    // The header alone: a small first chunk, not one as big as those read on the cores.
+    let first =
+        ChunkReader::with_sizes(open().map_err(ChunkError::Io)?, CHUNK_BYTES, LONGEST_RECORD);
+    let columns = AcledColumns::new(header_lookup(first)?);
     let mut builder = Builder::new(title(file_name), file_name);
     let file_source = builder.file_source();
     let total = size.max(1) * 2;
