@@ -11,6 +11,8 @@ const TABLE: &str = include_str!("../../assets/basemap/world/country_codes.tsv")
 #[derive(Debug, Clone, PartialEq)]
 pub struct Country {
     pub iso3: String,
+    /// ISO 3166 alpha-2 (OCHA's p-codes start with it: SY07 is in Syria).
+    pub iso2: String,
     pub name: String,
     pub name_ar: String,
     /// Where its label stands (longitude, latitude): inside the country, on its main part.
@@ -61,6 +63,7 @@ impl Countries {
             };
             countries.push(Country {
                 iso3: cell(row, "iso_a3").to_owned(),
+                iso2: cell(row, "iso_a2").to_owned(),
                 name: cell(row, "name").to_owned(),
                 name_ar: cell(row, "name_ar").to_owned(),
                 label: (lon, lat),

@@ -15,7 +15,11 @@ pub trait Vocabulary: Copy + Eq + fmt::Debug + 'static {
 
     /// A reader's word for the value: "at least", "news agency".
     fn label(&self) -> String {
-        self.as_str().replace('_', " ")
+        match self.as_str() {
+            // An acronym, not a word.
+            "idps" => "IDPs".into(),
+            text => text.replace('_', " "),
+        }
     }
 
     fn parse(text: &str) -> Option<Self> {
@@ -205,6 +209,8 @@ vocabulary!(
         AttackOnCivilians = "attack_on_civilians",
         Strike = "strike",
         Development = "development",
+        Presence = "presence",
+        Displacement = "displacement",
     }
 );
 
@@ -220,6 +226,16 @@ vocabulary!(
         Other = "other",
     }
 );
+
+/// `Presence`: people counted present at a place (a stock: IDPs in a district, refugees in a
+/// camp). `Displacement`: people counted displaced at a place over a period, where to is not
+/// known (IDMC's internal displacements). Both are drawn as circles sized by their count.
+impl EventType {
+    /// Whether it is a count of people at a place, drawn as a proportional circle.
+    pub fn is_count(self) -> bool {
+        matches!(self, EventType::Presence | EventType::Displacement)
+    }
+}
 
 impl Qualifier {
     /// The word written before a number: "about 700".
