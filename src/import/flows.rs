@@ -437,7 +437,7 @@ pub fn read_points(
 }
 
 /// A count as tables write it: `1,246`, `1 246`, `1246.0`; `None` when it is no whole number.
-fn count_value(text: &str) -> Option<u64> {
+pub(super) fn count_value(text: &str) -> Option<u64> {
     let digits: String = text
         .chars()
         .filter(|c| !matches!(c, ',' | ' ' | '\u{a0}' | '\u{202f}'))

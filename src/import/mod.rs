@@ -9,9 +9,14 @@ pub mod cells;
 pub mod chunks;
 pub mod columns;
 pub mod countries;
+pub mod counts;
 pub mod dates;
+pub mod dtm;
 pub mod flows;
+pub mod gazetteer;
 pub mod geojson_dates;
+pub mod hxl;
+pub mod idmc;
 pub mod locations;
 mod plausibility;
 pub mod table;
@@ -83,6 +88,19 @@ impl Builder {
         });
         self.ids_by_name.insert(name.to_owned(), id.clone());
         id
+    }
+
+    /// Gives the source `id` its address, when it has none yet.
+    pub fn source_url(&mut self, id: &str, url: &str) {
+        let url = url.trim();
+        if url.is_empty() {
+            return;
+        }
+        if let Some(source) = self.meta.sources.iter_mut().find(|s| s.id == id)
+            && source.url.is_none()
+        {
+            source.url = Some(url.to_owned());
+        }
     }
 
     /// The sources a cell names, separated by `;` (the file itself when it names none).

@@ -2,7 +2,7 @@
 //! tables evacmap reads; or why it is none of them.
 
 use super::Format;
-use crate::import::{acled, flows, geojson_dates, locations, table};
+use crate::import::{acled, dtm, flows, geojson_dates, hxl, idmc, locations, table};
 
 /// What the content is, or why it is none of the formats evacmap reads (what was recognised and
 /// what was missing).
@@ -32,8 +32,18 @@ pub fn detect(bytes: &[u8]) -> Result<Format, String> {
     let mut ignored = Vec::new();
     let table = table::Table::parse(first_lines(text, 2), &mut ignored)
         .map_err(|e| format!("not GeoJSON, and not a CSV table: {e}"))?;
+    // The tags say what each column is, whatever the headers.
+    if hxl::is_hxl(&table) {
+        return Ok(Format::Hxl);
+    }
     if acled::is_acled(&table) {
         return Ok(Format::Acled);
+    }
+    if idmc::is_idmc(&table) {
+        return Ok(Format::Idmc);
+    }
+    if dtm::is_dtm(&table) {
+        return Ok(Format::Dtm);
     }
     if flows::is_country_flows(&table) {
         return Ok(Format::CountryFlows);
@@ -55,11 +65,11 @@ pub fn detect(bytes: &[u8]) -> Result<Format, String> {
     }
     Err(format!(
         "not GeoJSON; read as a CSV table with the columns {columns}, which is none of the \
-         tables evacmap reads: an ACLED export needs event_date, event_type, latitude, longitude \
-         and actor1; a country flow table needs year and origin and asylum countries; an \
-         origin–destination table needs origin and destination columns with their latitudes and \
-         longitudes; a flowmap.blue table needs id, lat and lon (locations) or origin, dest and \
-         count (flows)"
+         tables evacmap reads: an ACLED export needs event_date, event_type, latitude, \
+         longitude, actor1; country flows year, origin, asylum; origin–destination tables origin \
+         and destination with coordinates; HXL a hashtag row under the header; IDMC figure and \
+         qualifier; IOM DTM admin areas, an IDP count, a round; flowmap.blue id, lat and lon \
+         (locations) or origin, dest and count (flows)"
     ))
 }
 

@@ -14,7 +14,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::import::columns::{self, ColumnMapping, TableLayout};
-use crate::import::{acled, flows, geojson_dates, locations, table};
+use crate::import::gazetteer::Gazetteer;
+use crate::import::{acled, dtm, flows, geojson_dates, hxl, idmc, locations, table};
 use crate::io::fits::{self, ReadWay};
 use crate::io::text::{FileText, MAPPED_FROM_BYTES};
 use crate::io::{
@@ -67,6 +68,12 @@ pub enum Format {
     LocationFlows,
     /// Any other CSV, read by the columns the user chose.
     ChosenColumns,
+    /// A table with HXL hashtags under its header: movements, counts at places or events.
+    Hxl,
+    /// IDMC displacement figures.
+    Idmc,
+    /// IOM DTM counts of IDPs present, by admin area and round.
+    Dtm,
 }
 
 impl Format {
@@ -80,6 +87,9 @@ impl Format {
             Format::Locations => "locations table (flowmap.blue)",
             Format::LocationFlows => "flow table (flowmap.blue)",
             Format::ChosenColumns => "table read by chosen columns",
+            Format::Hxl => "HXL-tagged table",
+            Format::Idmc => "IDMC displacement table",
+            Format::Dtm => "IOM DTM table",
         }
     }
 }
@@ -94,6 +104,9 @@ pub struct ImportOptions {
     pub remembered: BTreeMap<String, ColumnMapping>,
     /// Columns for any table of no known kind (`--columns`), before the remembered ones.
     pub columns: Option<ColumnMapping>,
+    /// Where tables that name places by p-code or admin name find them: the bundled
+    /// gazetteer and those added (`--gazetteer`, File → Add gazetteer…); `None`: the bundled.
+    pub gazetteer: Option<std::sync::Arc<Gazetteer>>,
 }
 
 /// Reads any supported file (`-` is standard input: at most [`crate::io::max_input`] of it). A
@@ -340,6 +353,26 @@ fn parse_file(
             let (dataset, row_warnings) = streamed(read, origin)?;
             warnings = row_warnings;
             dataset
+        }
+        Format::Hxl | Format::Idmc | Format::Dtm => {
+            let table = read_table(&bytes, &mut warnings)?;
+            let bundled;
+            let gazetteer = match &options.gazetteer {
+                Some(added) => added.as_ref(),
+                None => {
+                    bundled = Gazetteer::bundled();
+                    &bundled
+                }
+            };
+            match format {
+                Format::Hxl => {
+                    hxl::read::read(&table, file_name, gazetteer, today, &mut warnings)
+                        .map_err(refused)?
+                        .1
+                }
+                Format::Idmc => idmc::read(&table, file_name, gazetteer, today, &mut warnings),
+                _ => dtm::read(&table, file_name, gazetteer, today, &mut warnings),
+            }
         }
         Format::CountryFlows | Format::PointFlows | Format::Locations | Format::ChosenColumns => {
             let table = read_table(&bytes, &mut warnings)?;

@@ -416,7 +416,7 @@ pub fn read(
 }
 
 /// ACLED's event types (and the 2015 layout's "Battle-…" forms) in evacmap's words.
-fn event_type(acled_type: &str, sub_type: &str) -> Term<EventType> {
+pub(crate) fn event_type(acled_type: &str, sub_type: &str) -> Term<EventType> {
     let sub = sub_type.to_lowercase();
     let known = match acled_type.to_lowercase().as_str() {
         "battles" | "battle-no change of territory" => EventType::Clashes,
