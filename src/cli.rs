@@ -72,6 +72,12 @@ pub struct WindowArgs {
     #[arg(long, value_name = "ID")]
     pub select: Option<String>,
 
+    /// Add a gazetteer (CSV of code, name, latitude, longitude, or GeoJSON admin areas with
+    /// p-codes) to those the window places tables' rows with; remembered, like File → Add
+    /// gazetteer…. May be given several times.
+    #[arg(long = "gazetteer", value_name = "FILE")]
+    pub gazetteers: Vec<PathBuf>,
+
     /// Place names on the map: en (the story's names), ar (Arabic where known) or both;
     /// remembered for later runs.
     #[arg(long, value_name = "en|ar|both", value_parser = parse_labels)]
@@ -254,16 +260,26 @@ pub struct ColumnsArg {
     /// latitude, longitude, name, origin, destination, count and source.
     #[arg(long, value_name = "ROLE=COLUMN,...", value_parser = ColumnMapping::parse_assignments)]
     pub columns: Option<ColumnMapping>,
+
+    /// A gazetteer that places rows named by p-code or admin name (HXL, IOM DTM, IDMC): a CSV
+    /// of code, name, latitude, longitude, or a GeoJSON of admin areas with p-code properties.
+    /// May be given several times.
+    #[arg(long = "gazetteer", value_name = "FILE")]
+    pub gazetteers: Vec<PathBuf>,
 }
 
 impl ColumnsArg {
     /// How to read each of `files`: with the others as its companions and these columns.
-    fn options(&self, files: &[PathBuf]) -> ImportOptions {
-        ImportOptions {
+    fn options(
+        &self,
+        files: &[PathBuf],
+    ) -> Result<ImportOptions, crate::import::gazetteer::GazetteerError> {
+        Ok(ImportOptions {
             companions: files.to_vec(),
             remembered: Default::default(),
             columns: self.columns.clone(),
-        }
+            gazetteer: crate::import::gazetteer::with_files(&self.gazetteers)?,
+        })
     }
 }
 
@@ -584,7 +600,13 @@ pub fn export(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> st
 
 /// `evacmap check`: returns the exit code.
 pub fn check(files: &[PathBuf], columns: &ColumnsArg, out: &mut dyn Write) -> std::io::Result<i32> {
-    let options = columns.options(files);
+    let options = match columns.options(files) {
+        Ok(options) => options,
+        Err(error) => {
+            writeln!(out, "{error}")?;
+            return Ok(2);
+        }
+    };
     let mut failed = false;
     for file in files {
         let name = crate::io::source::origin_name(file);
@@ -633,7 +655,14 @@ pub fn list(
             return Ok(2);
         }
     };
-    let dataset = match load_file(file, &columns.options(&[])) {
+    let options = match columns.options(&[]) {
+        Ok(options) => options,
+        Err(error) => {
+            writeln!(err, "{error}")?;
+            return Ok(2);
+        }
+    };
+    let dataset = match load_file(file, &options) {
         Ok(loaded) => loaded.dataset,
         Err(error) => {
             report_load_error(&error, err)?;
@@ -695,6 +724,13 @@ pub fn convert(
         )?;
         return Ok(2);
     };
+    let base = match columns.options(&[]) {
+        Ok(options) => options,
+        Err(error) => {
+            writeln!(err, "{error}")?;
+            return Ok(2);
+        }
+    };
     let mut stories = Vec::new();
     let mut read_from = None;
     let mut failed = false;
@@ -703,7 +739,7 @@ pub fn convert(
         let input = &input;
         let options = ImportOptions {
             companions,
-            ..columns.options(&[])
+            ..base.clone()
         };
         let name = crate::io::source::origin_name(input);
         // Stamped before reading: a file that changes meanwhile is not copied from.

@@ -56,6 +56,10 @@ pub enum Command {
     Open(std::path::PathBuf),
     /// Show or close the Open dialog.
     ToggleOpenDialog,
+    /// File → Add gazetteer…: the open dialog, to pick a gazetteer.
+    ShowGazetteerDialog,
+    /// Adds a gazetteer (tables open again, placed with it too).
+    AddGazetteer(std::path::PathBuf),
     /// Show or hide a layer (by its place in the list of open files).
     SetLayerVisible(usize, bool),
     RemoveLayer(usize),

@@ -1,7 +1,5 @@
 //! Applying the commands the panels and the map returned, in one place.
 
-use std::path::Path;
-
 use super::EvacApp;
 use crate::ui::Command;
 
@@ -74,18 +72,15 @@ impl EvacApp {
                 if self.open_dialog.open {
                     self.open_dialog.open = false;
                 } else {
-                    let folder = self
-                        .story
-                        .path
-                        .as_deref()
-                        .and_then(Path::parent)
-                        .filter(|p| p.is_dir())
-                        .map(Path::to_path_buf)
-                        .or_else(|| std::env::current_dir().ok())
-                        .unwrap_or_default();
-                    self.open_dialog.show_in(&folder);
+                    self.open_dialog.show_in(&self.dialog_folder());
                 }
             }
+            Command::ShowGazetteerDialog => {
+                let folder = self.dialog_folder();
+                self.open_dialog
+                    .show_for(&folder, crate::ui::open_dialog::Purpose::Gazetteer);
+            }
+            Command::AddGazetteer(path) => self.add_gazetteer(&path),
             Command::SetLayerVisible(index, visible) => {
                 self.layer_set.set_visible(index, visible);
                 self.apply_layers();

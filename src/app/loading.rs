@@ -188,6 +188,8 @@ impl EvacApp {
                 self.end_session();
             }
             self.reload_layer(&path);
+        } else if let Some(path) = self.queued_reloads.pop() {
+            self.reload_layer(&path);
         } else if !self.queued_files.is_empty() && self.edit.pending.is_none() {
             let (path, companions) = self.queued_files.remove(0);
             if self.has_unsaved_edits() {
@@ -196,6 +198,66 @@ impl EvacApp {
             } else {
                 self.end_session();
                 self.open_with(&path, companions);
+            }
+        }
+    }
+
+    /// Where File → Open… and Add gazetteer… start: the story's folder, or the current one.
+    pub(super) fn dialog_folder(&self) -> PathBuf {
+        self.story
+            .path
+            .as_deref()
+            .and_then(Path::parent)
+            .filter(|p| p.is_dir())
+            .map(Path::to_path_buf)
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_default()
+    }
+
+    /// Adds a gazetteer when it can be read (said in the status bar either way), and reads the
+    /// open tables again so that their rows are placed with it too.
+    pub(super) fn add_gazetteer(&mut self, path: &Path) {
+        let mut trial = crate::import::gazetteer::Gazetteer::bundled();
+        match trial.add_file(path) {
+            Ok(count) => {
+                let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+                if !self.state.gazetteers.contains(&path) {
+                    self.state.gazetteers.push(path.clone());
+                }
+                let tables: Vec<PathBuf> = self
+                    .layer_set
+                    .layers()
+                    .iter()
+                    .filter_map(|layer| layer.path.clone())
+                    .filter(|p| {
+                        p.extension().is_some_and(|e| {
+                            matches!(
+                                e.to_string_lossy().to_lowercase().as_str(),
+                                "csv" | "txt" | "tsv"
+                            )
+                        })
+                    })
+                    .collect();
+                self.edit.message = Some((
+                    format!(
+                        "Gazetteer {} added: {} places{}",
+                        path.display(),
+                        crate::model::format_count(count as u64),
+                        if tables.is_empty() {
+                            String::new()
+                        } else {
+                            format!(
+                                "; {} read again",
+                                crate::model::plural(tables.len(), "table")
+                            )
+                        }
+                    ),
+                    false,
+                ));
+                self.queued_reloads.extend(tables);
+            }
+            Err(error) => {
+                self.edit.message = Some((format!("{error}; no gazetteer was added"), true));
             }
         }
     }

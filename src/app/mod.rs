@@ -51,6 +51,8 @@ pub struct EvacApp {
     /// Files to open once the load under way is done (command line, dropped files), each with
     /// the files read with it.
     queued_files: Vec<(PathBuf, Vec<PathBuf>)>,
+    /// Open tables to read again (a gazetteer was added).
+    queued_reloads: Vec<PathBuf>,
     open_dialog: crate::ui::open_dialog::OpenDialog,
     /// Which column is what, for a table of no known kind being opened.
     columns_dialog: Option<crate::ui::columns_dialog::ColumnsDialog>,

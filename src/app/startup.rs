@@ -42,6 +42,11 @@ impl EvacApp {
         if let Some(language) = options.labels {
             state.draw.label_language = language;
         }
+        for path in &options.gazetteers {
+            if !state.gazetteers.contains(path) {
+                state.gazetteers.push(path.clone());
+            }
+        }
         // Files named together open together: a flow table with its locations.
         let named: Vec<PathBuf> = options
             .file
@@ -116,6 +121,7 @@ impl EvacApp {
             layer_set,
             layer_bands: Vec::new(),
             queued_files: named.collect(),
+            queued_reloads: Vec::new(),
             open_dialog: Default::default(),
             columns_dialog: None,
             watcher: None,
@@ -209,6 +215,16 @@ pub fn run(args: WindowArgs) -> i32 {
             return 2;
         }
     };
+    // A gazetteer named on the command line is read now: one that cannot be is said at once.
+    let gazetteers: Vec<PathBuf> = args
+        .gazetteers
+        .iter()
+        .map(|path| std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()))
+        .collect();
+    if let Err(error) = crate::import::gazetteer::with_files(&gazetteers) {
+        eprintln!("evacmap: {error}");
+        return 2;
+    }
     let options = AppOptions {
         file: args.files.first().cloned(),
         more_files: args.files.iter().skip(1).cloned().collect(),
@@ -242,6 +258,7 @@ pub fn run(args: WindowArgs) -> i32 {
             .filter_map(|r| r.split_once('='))
             .map(|(id, name)| (id.to_owned(), name.to_owned()))
             .collect(),
+        gazetteers,
     };
     let size = args.size.unwrap_or((1280.0, 800.0));
     let native = eframe::NativeOptions {

@@ -39,6 +39,9 @@ pub struct PersistedState {
     pub selection: Option<String>,
     /// Chapters follow one another without gliding.
     pub reduced_motion: bool,
+    /// Gazetteers added (File → Add gazetteer…, `--gazetteer`): tables name places by p-code
+    /// or admin name and are placed from these and the bundled one.
+    pub gazetteers: Vec<PathBuf>,
 }
 
 /// A time range as saved: ISO days, `None` for an open end.
@@ -116,14 +119,29 @@ pub struct AppOptions {
     pub edit: bool,
     /// `--test-rename ID=NAME`: edits made once the story is read (the journal's tests).
     pub test_renames: Vec<(String, String)>,
+    /// `--gazetteer FILE`: added to the remembered gazetteers.
+    pub gazetteers: Vec<PathBuf>,
 }
 /// How a file is read: with `companions`, and the columns chosen before for tables of no known
 /// kind.
 pub(super) fn import_options(state: &PersistedState, companions: Vec<PathBuf>) -> ImportOptions {
+    // Each was read when it was added; one that cannot be read now (moved, deleted) is left
+    // out with a note in the log, and the tables are placed from the others.
+    let readable: Vec<PathBuf> = state
+        .gazetteers
+        .iter()
+        .filter(|path| path.is_file())
+        .cloned()
+        .collect();
+    let gazetteer = crate::import::gazetteer::with_files(&readable).unwrap_or_else(|error| {
+        log::warn!("the added gazetteers are not used: {error}");
+        None
+    });
     ImportOptions {
         companions,
         remembered: state.column_mappings.clone(),
         columns: None,
+        gazetteer,
     }
 }
 

@@ -261,7 +261,12 @@ impl EvacApp {
             .max_height((map.height() - 60.0).max(80.0))
             .vscroll(true)
             .show(ctx, |ui| {
-                sidebar::legend_ui(ui, &self.layer_bands, self.state.draw.density)
+                sidebar::legend_ui(
+                    ui,
+                    &self.layer_bands,
+                    self.state.draw.density,
+                    self.map_index.largest_count(),
+                )
             });
         self.state.legend_closed = !open;
     }

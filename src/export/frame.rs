@@ -211,6 +211,8 @@ enum Swatch {
     Marker(Color32),
     Arrow(Color32, bool),
     Event(Option<crate::model::EventType>),
+    /// A count of people at a place: a circle sized by the count.
+    Count(crate::model::EventType),
 }
 
 /// The legend of what the map shows, in the corner where it covers the fewest markers, arrows
@@ -291,6 +293,10 @@ pub fn legend(
             Swatch::Event(event_type) => {
                 painter.extend(events::event_symbol(center, *event_type, None));
             }
+            Swatch::Count(event_type) => {
+                let (fill, line) = crate::map::overlay::counts::count_colors(*event_type);
+                painter.circle(center, 6.5, fill, egui::Stroke::new(1.5, line));
+            }
         }
         painter.galley(
             pos2(rect.min.x + 26.0, center.y - galley.size().y / 2.0),
@@ -368,6 +374,11 @@ fn entries(
     for (event_type, text) in events::EVENT_LEGEND {
         if event_types.contains(&event_type) {
             entries.push((Swatch::Event(event_type), text.to_owned()));
+        }
+    }
+    for (event_type, text) in crate::map::overlay::counts::COUNT_LEGEND {
+        if event_types.contains(&Some(event_type)) {
+            entries.push((Swatch::Count(event_type), text.to_owned()));
         }
     }
     entries

@@ -53,7 +53,7 @@ pub struct MovementEnds {
 const _: () = assert!(std::mem::size_of::<MovementEnds>() == 32);
 
 /// No place slot: the end is a point of the movement's own (see [`MapIndex::own_ends`]).
-const NO_SLOT: u32 = u32::MAX;
+pub const NO_SLOT: u32 = u32::MAX;
 
 impl MovementEnds {
     pub fn feature(&self) -> FeatureIndex {
@@ -149,7 +149,7 @@ pub struct Tally {
 }
 
 /// Event types counted in a [`Tally`]: evacmap's, and one slot for the others.
-pub const EVENT_TYPES: usize = 16;
+pub const EVENT_TYPES: usize = 18;
 
 /// An event type's slot in a [`Tally`]'s count by type (the last for a type of its own).
 pub fn event_type_slot(event_type: Option<&str>) -> u8 {
@@ -302,6 +302,12 @@ pub struct IndexSlot {
 }
 
 impl IndexSlot {
+    /// The largest count of people drawn as a circle, when the story has counts (for the
+    /// legend).
+    pub fn largest_count(&self) -> Option<u64> {
+        (!self.ready.counts.is_empty()).then_some(self.ready.count_scale)
+    }
+
     /// Builds the index of `dataset`: at once for a small story, on a thread for a big one.
     pub fn rebuild(&mut self, dataset: &Arc<Dataset>) {
         self.rebuild_in_background_from(dataset, INDEX_IN_BACKGROUND_FROM);
@@ -402,6 +408,11 @@ pub struct IndexCore {
     point_events: RTree<PointEntry>,
     /// Features of other kinds (from plain GeoJSON files), in file order.
     pub generic: Vec<FeatureIndex>,
+    /// Counts of people at places (`presence` and `displacement` events), drawn as circles
+    /// rather than symbols, in file order.
+    pub counts: Vec<CountEntry>,
+    /// The largest count of people among them: the largest circle's.
+    pub count_scale: u64,
     /// The dataset this was built for (its address and size), to tell when it is stale.
     built_for: crate::model::DatasetIdentity,
     levels: Mutex<Vec<Arc<Level>>>,
@@ -410,6 +421,18 @@ pub struct IndexCore {
     /// Accessible names of the movements drawn, kept between frames: a screen reader (or a
     /// test) asks for every arrow's every frame, and each costs place lookups and formatting.
     movement_names: Mutex<foldhash::HashMap<FeatureIndex, String>>,
+}
+
+/// A count of people at a place, as the map draws it.
+#[derive(Debug, Clone, Copy)]
+pub struct CountEntry {
+    pub feature: FeatureIndex,
+    /// Its place's slot, or [`NO_SLOT`] for a count at a point of its own.
+    pub place: u32,
+    pub world: World,
+    /// The people counted (the highest count of people its figures give; 0 for none).
+    pub people: u64,
+    pub event_type: crate::model::EventType,
 }
 
 /// The events at each place, all in one list ordered by place (a list per place cost fifty

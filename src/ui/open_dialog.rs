@@ -19,10 +19,21 @@ struct Entry {
     is_folder: bool,
 }
 
+/// What the file picked is for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Purpose {
+    /// A story or table, opened as a layer.
+    #[default]
+    Layer,
+    /// A gazetteer, added to those tables are placed with.
+    Gazetteer,
+}
+
 /// The dialog's state; open while `open`.
 #[derive(Default)]
 pub struct OpenDialog {
     pub open: bool,
+    pub purpose: Purpose,
     folder: PathBuf,
     /// The file name typed or picked (or a whole path).
     name: String,
@@ -34,7 +45,13 @@ pub struct OpenDialog {
 impl OpenDialog {
     /// Opens the dialog in `folder`.
     pub fn show_in(&mut self, folder: &Path) {
+        self.show_for(folder, Purpose::Layer);
+    }
+
+    /// Opens the dialog in `folder` to pick a file for `purpose`.
+    pub fn show_for(&mut self, folder: &Path, purpose: Purpose) {
         self.open = true;
+        self.purpose = purpose;
         self.name.clear();
         self.enter(folder.to_path_buf());
     }
@@ -89,7 +106,23 @@ impl OpenDialog {
         let mut command = None;
         let mut open = self.open;
         let mut enter = None;
-        egui::Window::new("Open a file")
+        let purpose = self.purpose;
+        let pick = move |path: PathBuf| match purpose {
+            Purpose::Layer => Command::Open(path),
+            Purpose::Gazetteer => Command::AddGazetteer(path),
+        };
+        let (title, hint) = match purpose {
+            Purpose::Layer => (
+                "Open a file",
+                "GeoJSON, GeoJSON sequences, ACLED exports, flow tables, HXL, IDMC and DTM tables \
+                 (CSV)",
+            ),
+            Purpose::Gazetteer => (
+                "Add a gazetteer",
+                "A CSV of code, name, latitude, longitude, or GeoJSON admin areas with p-codes",
+            ),
+        };
+        egui::Window::new(title)
             .open(&mut open)
             .collapsible(false)
             .default_width(460.0)
@@ -104,10 +137,7 @@ impl OpenDialog {
                     }
                     ui.label(RichText::new(self.folder.display().to_string()).monospace());
                 });
-                ui.label(
-                    RichText::new("GeoJSON, GeoJSON sequences, ACLED exports, flow tables (CSV)")
-                        .weak(),
-                );
+                ui.label(RichText::new(hint).weak());
                 egui::ScrollArea::vertical()
                     .id_salt("open dialog files")
                     .max_height(300.0)
@@ -129,7 +159,7 @@ impl OpenDialog {
                                 }
                             }
                             if response.double_clicked() && !entry.is_folder {
-                                command = Some(Command::Open(self.folder.join(&entry.name)));
+                                command = Some(pick(self.folder.join(&entry.name)));
                             }
                         }
                         if self.entries.is_empty() {
@@ -151,7 +181,13 @@ impl OpenDialog {
                     }
                     let can_open = !self.name.trim().is_empty();
                     if (ui
-                        .add_enabled(can_open, egui::Button::new("Open"))
+                        .add_enabled(
+                            can_open,
+                            egui::Button::new(match purpose {
+                                Purpose::Layer => "Open",
+                                Purpose::Gazetteer => "Add",
+                            }),
+                        )
                         .clicked()
                         || (typed_enter && can_open))
                         && command.is_none()
@@ -161,7 +197,7 @@ impl OpenDialog {
                             enter = Some(chosen);
                             self.name.clear();
                         } else {
-                            command = Some(Command::Open(chosen));
+                            command = Some(pick(chosen));
                         }
                     }
                 });

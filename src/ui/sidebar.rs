@@ -61,6 +61,7 @@ pub fn legend_ui(
     ui: &mut Ui,
     layers: &[crate::layers::LayerBand],
     density: crate::map::density::Density,
+    largest_count: Option<u64>,
 ) {
     if density != crate::map::density::Density::Off {
         density_legend(ui, density);
@@ -143,6 +144,10 @@ pub fn legend_ui(
         )
         .small(),
     );
+    if let Some(largest) = largest_count {
+        ui.add_space(4.0);
+        count_legend(ui, largest);
+    }
     ui.add_space(4.0);
     ui.label(
         RichText::new("Events, beside their place (a number: several; click to open)").small(),
@@ -152,6 +157,29 @@ pub fn legend_ui(
             let (rect, _) = ui.allocate_exact_size(vec2(16.0, 16.0), egui::Sense::hover());
             ui.painter()
                 .extend(events::event_symbol(rect.center(), event_type, None));
+            ui.label(text);
+        });
+    }
+}
+
+/// What the count circles measure, with the largest circle's count.
+fn count_legend(ui: &mut Ui, largest: u64) {
+    use crate::map::overlay::counts;
+    ui.label(
+        RichText::new(format!(
+            "Circles: people counted at a place, their area by the count (the largest, {}). At \
+             each place, each source's latest count in the time range; another source's count \
+             stands beside it, never added.",
+            crate::model::format_count(largest)
+        ))
+        .small(),
+    );
+    for (event_type, text) in counts::COUNT_LEGEND {
+        ui.horizontal(|ui| {
+            let (rect, _) = ui.allocate_exact_size(vec2(16.0, 16.0), egui::Sense::hover());
+            let (fill, line) = counts::count_colors(event_type);
+            ui.painter()
+                .circle(rect.center(), 6.5, fill, egui::Stroke::new(1.5, line));
             ui.label(text);
         });
     }

@@ -154,6 +154,16 @@ pub fn top_bar_ui(ui: &mut Ui, bar: &TopBar, basemap_form: &mut BasemapForm) -> 
             {
                 commands.push(Command::Edit(EditCommand::ToggleSaveAs));
             }
+            if ui
+                .button("Add gazetteer…")
+                .on_hover_text(
+                    "Places by p-code or admin name for HXL, IOM DTM and IDMC tables: a CSV of \
+                     code, name, latitude, longitude, or GeoJSON admin areas with p-codes",
+                )
+                .clicked()
+            {
+                commands.push(Command::ShowGazetteerDialog);
+            }
             if ui.button("Export…").clicked() {
                 commands.push(Command::ToggleExport);
             }
@@ -204,7 +214,7 @@ pub fn top_bar_ui(ui: &mut Ui, bar: &TopBar, basemap_form: &mut BasemapForm) -> 
         ui.separator();
         ui.label(
             RichText::new(
-                "File → Open…, or drop files on the window (GeoJSON, ACLED, flow tables).",
+                "File → Open…, or drop files on the window (GeoJSON, ACLED, flow tables, HXL, IDMC, DTM).",
             )
             .weak(),
         );

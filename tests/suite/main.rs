@@ -20,6 +20,7 @@ mod data_format;
 mod editing;
 mod export;
 mod hostile_input;
+mod humanitarian;
 mod import;
 mod layers;
 mod mutants;

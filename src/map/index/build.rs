@@ -10,11 +10,11 @@ use super::super::cluster;
 use super::super::projection::{LonLatBounds, World};
 use super::super::style;
 use super::{
-    ArrowGroup, BoxEntry, EventsAt, FIRST_TIER, IndexCore, KEPT_LEVELS, Level, LevelCluster,
-    Members, Merge, MovementEnds, NO_SLOT, Node, PlacePoint, PointEntry, SAME_PLACES_MERGE,
-    WorldArea, level_zoom, query_points,
+    ArrowGroup, BoxEntry, CountEntry, EventsAt, FIRST_TIER, IndexCore, KEPT_LEVELS, Level,
+    LevelCluster, Members, Merge, MovementEnds, NO_SLOT, Node, PlacePoint, PointEntry,
+    SAME_PLACES_MERGE, WorldArea, level_zoom, query_points,
 };
-use crate::model::{Dataset, FeatureIndex, FeatureKind, PlaceType, Vocabulary};
+use crate::model::{Dataset, EventType, FeatureIndex, FeatureKind, PlaceType, Vocabulary};
 
 impl IndexCore {
     pub(super) fn new(dataset: &Dataset) -> Self {
@@ -48,6 +48,7 @@ impl IndexCore {
         let mut events_at = Vec::new();
         let mut point_events = Vec::new();
         let mut generic = Vec::new();
+        let mut counts: Vec<CountEntry> = Vec::new();
         for index in (0..dataset.len()).map(FeatureIndex) {
             match store.kind(index.0) {
                 FeatureKind::Movement => {
@@ -77,6 +78,26 @@ impl IndexCore {
                         days: crate::filter::day_numbers(store.when(index.0).map(|w| w.span())),
                     });
                 }
+                FeatureKind::Event
+                    if let Some(kind) = store
+                        .event_type(index.0)
+                        .and_then(EventType::parse)
+                        .filter(|t| t.is_count()) =>
+                {
+                    let place = store.event_place(index.0).and_then(place_slot);
+                    let world = match (store.point(index.0), place) {
+                        (Some(p), _) => World::from_lon_lat(p.x, p.y),
+                        (None, Some(slot)) => places[slot as usize].world,
+                        (None, None) => continue,
+                    };
+                    counts.push(CountEntry {
+                        feature: index,
+                        place: place.unwrap_or(NO_SLOT),
+                        world,
+                        people: style::people_in(store.figure_values(index.0)).unwrap_or(0),
+                        event_type: kind,
+                    });
+                }
                 FeatureKind::Event => match store.point(index.0) {
                     Some(p) => {
                         let world = World::from_lon_lat(p.x, p.y);
@@ -102,6 +123,8 @@ impl IndexCore {
             events_at,
             point_events: RTree::bulk_load(point_events),
             generic,
+            count_scale: counts.iter().map(|c| c.people).max().unwrap_or(0),
+            counts,
             built_for: Self::identity(dataset),
             levels: Mutex::new(Vec::new()),
             building: Mutex::default(),

@@ -15,6 +15,7 @@ use crate::model::names::LabelLanguage;
 
 /// The widgets of one frame's scene, what the pointer is over and what was asked for.
 pub(super) struct Interaction {
+    pub(super) counts: Vec<Response>,
     pub(super) arrows: Vec<Response>,
     pub(super) events: Vec<Response>,
     pub(super) places: Vec<Response>,
@@ -71,6 +72,13 @@ impl Interaction {
                     .iter()
                     .zip(&self.clusters)
                     .map(|(c, r)| (r.id, c.center, c.first)),
+            )
+            .chain(
+                scene
+                    .counts
+                    .iter()
+                    .zip(&self.counts)
+                    .map(|(c, r)| (r.id, c.center, c.index)),
             )
             .map(|(id, at, feature)| FocusTarget { id, at, feature })
             .collect();
@@ -201,6 +209,17 @@ impl StoryOverlay<'_> {
                 ))
             })
             .collect();
+        // Count circles under everything but the density view: a marker or arrow on a circle
+        // takes the click.
+        let counts: Vec<Response> = scene
+            .counts
+            .iter()
+            .map(|mark| {
+                let hit = Rect::from_center_size(mark.center, Vec2::splat(mark.radius * 1.6));
+                let id = ui.scope_id().with(("count", mark.index.0));
+                interactive(ui, id, hit, || self.count_name(mark))
+            })
+            .collect();
         let arrows: Vec<Response> = scene
             .arrows
             .iter()
@@ -328,6 +347,7 @@ impl StoryOverlay<'_> {
             .zip(&places)
             .map(|(m, r)| (m.index, r))
             .chain(scene.arrows.iter().zip(&arrows).map(|(a, r)| (a.index, r)))
+            .chain(scene.counts.iter().zip(&counts).map(|(c, r)| (c.index, r)))
             .chain(
                 scene
                     .handled_generic()
@@ -348,6 +368,11 @@ impl StoryOverlay<'_> {
             }
         }
         for (mark, response) in scene.places.iter().zip(&places) {
+            if response.clicked() {
+                actions.push(MapAction::Select(Some(mark.index)));
+            }
+        }
+        for (mark, response) in scene.counts.iter().zip(&counts) {
             if response.clicked() {
                 actions.push(MapAction::Select(Some(mark.index)));
             }
@@ -412,7 +437,13 @@ impl StoryOverlay<'_> {
         // The map keeps the keys that move within it: egui would otherwise send an arrow key
         // to the nearest widget on screen (the timeline's Loop below Barzeh) and Tab to the
         // next widget made. The app moves among the map's items and leaves it on Tab or Esc.
-        for response in arrows.iter().chain(&events).chain(&places).chain(&clusters) {
+        for response in arrows
+            .iter()
+            .chain(&events)
+            .chain(&places)
+            .chain(&clusters)
+            .chain(&counts)
+        {
             if response.has_focus() {
                 ui.memory_mut(|m| {
                     m.set_focus_lock_filter(
@@ -428,6 +459,7 @@ impl StoryOverlay<'_> {
             }
         }
         Interaction {
+            counts,
             arrows,
             events,
             places,

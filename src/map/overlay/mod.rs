@@ -6,6 +6,7 @@
 mod action;
 mod arrows;
 mod cluster_events;
+pub mod counts;
 mod density;
 mod editing;
 pub mod interaction;
@@ -58,6 +59,8 @@ pub struct OverlayOutput {
     pub clusters: Vec<DrawnCluster>,
     /// The density view's hexagons: where, and their accessible names.
     pub hexagons: Vec<(Pos2, String)>,
+    /// Each count of people drawn as a circle.
+    pub counts: Vec<DrawnCount>,
     /// What the keyboard moves between on the map (markers, arrows, event symbols), top to
     /// bottom then left to right: the map is one Tab stop and arrow keys move among these.
     pub focus_targets: Vec<FocusTarget>,
@@ -77,6 +80,15 @@ pub struct FocusTarget {
     pub id: Id,
     pub at: Pos2,
     pub feature: FeatureIndex,
+}
+
+/// A count of people at a place, drawn as a circle sized by the count.
+#[derive(Debug, Clone, Copy)]
+pub struct DrawnCount {
+    pub feature: FeatureIndex,
+    pub center: Pos2,
+    pub radius: f32,
+    pub faded: bool,
 }
 
 /// A cluster on the map: where, how many places, its accessible name.
@@ -358,6 +370,16 @@ fn drawn(scene: &Scene) -> OverlayOutput {
             .hexagons
             .iter()
             .map(|h| (h.center, h.name.clone()))
+            .collect(),
+        counts: scene
+            .counts
+            .iter()
+            .map(|c| DrawnCount {
+                feature: c.index,
+                center: c.center,
+                radius: c.radius,
+                faded: c.faded,
+            })
             .collect(),
         ..OverlayOutput::default()
     }

@@ -367,6 +367,18 @@ impl StoryOverlay<'_> {
         for mark in scene.generic.iter().filter(|m| m.anchor.is_none()) {
             paint_generic_lines(painter, mark);
         }
+        let count_emphasis = interaction.emphases(
+            ui,
+            scene.counts.iter().map(|c| c.index),
+            &interaction.counts,
+            self.selection,
+        );
+        for (mark, emphasis) in scene.counts.iter().zip(count_emphasis) {
+            let target = pick(mark.faded);
+            self.mark(target, "counts", mark.index, || {
+                super::counts::paint_count(target, mark, emphasis);
+            });
+        }
         let arrow_emphasis = interaction.emphases(
             ui,
             scene.arrows.iter().map(|a| a.index),

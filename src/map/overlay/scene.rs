@@ -22,6 +22,8 @@ pub(super) struct Scene {
     /// The density view's hexagons (then no markers, clusters or event symbols).
     pub(super) hexagons: Vec<super::density::HexMark>,
     pub(super) generic: Vec<GenericMark>,
+    /// Counts of people at places, as circles under the markers.
+    pub(super) counts: Vec<super::counts::CountMark>,
     pub(super) arrows: Vec<Arrow>,
     pub(super) places: Vec<PlaceMark>,
     pub(super) clusters: Vec<ClusterMark>,
@@ -202,6 +204,11 @@ impl<'a> StoryOverlay<'a> {
         } else {
             Vec::new()
         };
+        let counts = if density == crate::map::density::Density::Off {
+            self.count_marks(view, area, &places)
+        } else {
+            Vec::new()
+        };
         // Labels first: event symbols go where they hide no label.
         let labels = self.layout_labels(painter, &places);
         let label_rects: Vec<Rect> = labels.iter().map(|l| l.rect).collect();
@@ -229,6 +236,7 @@ impl<'a> StoryOverlay<'a> {
             !places.iter().any(|m| m.index == index)
                 && !arrows.iter().any(|a| a.index == index)
                 && !events.iter().any(|e| e.event() == Some(index))
+                && !counts.iter().any(|c| c.index == index)
                 && self.is_drawn(index)
         });
         let selection_mark = selection_mark
@@ -238,6 +246,7 @@ impl<'a> StoryOverlay<'a> {
         Scene {
             hexagons,
             generic,
+            counts,
             arrows,
             places,
             clusters,

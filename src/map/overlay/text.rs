@@ -98,7 +98,15 @@ pub fn tooltip_text(dataset: &Dataset, feature: &Feature, range: &DaySpan) -> St
         }
         Feature::Event(event) => {
             let when = event.common.when.map(|w| w.human()).unwrap_or_default();
-            lines.push(format!("{} · {when}", event.event_type.label()));
+            let kind = match event.event_type.known() {
+                Some(crate::model::EventType::Presence) => "people present".to_owned(),
+                Some(crate::model::EventType::Displacement) => "people displaced".to_owned(),
+                _ => event.event_type.label(),
+            };
+            lines.push(format!("{kind} · {when}"));
+            for figure in &event.figures {
+                lines.push(dataset.figure_with_sources(figure));
+            }
         }
         Feature::Generic(_) => {}
     }
