@@ -279,6 +279,7 @@ impl ColumnsArg {
             remembered: Default::default(),
             columns: self.columns.clone(),
             gazetteer: crate::import::gazetteer::with_files(&self.gazetteers)?,
+            window: Default::default(),
         })
     }
 }

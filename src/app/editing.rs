@@ -104,6 +104,13 @@ impl EvacApp {
         let Some(path) = &layer.path else {
             return None;
         };
+        if path.to_str().is_some_and(crate::open::ogc_api::is_url) {
+            return Some(format!(
+                "{} comes from a web service (OGC API – Features) and is read-only: save it as a \
+                 story of your own (File → Save as…) and edit that",
+                layer.name
+            ));
+        }
         if path.as_os_str() == crate::io::STDIN_PATH {
             return Some(
                 "a story read from standard input cannot be saved back: use Save as".into(),

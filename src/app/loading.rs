@@ -148,6 +148,8 @@ impl EvacApp {
                 .layers()
                 .iter()
                 .filter_map(|l| l.path.clone())
+                // A web collection is read again as the view moves, not watched.
+                .filter(|p| !p.to_str().is_some_and(crate::open::ogc_api::is_url))
                 .collect();
             watcher.watch(&paths);
         }
@@ -199,6 +201,62 @@ impl EvacApp {
                 self.end_session();
                 self.open_with(&path, companions);
             }
+        }
+    }
+
+    /// What a web collection is asked for: the map's view (once there is one) and the range.
+    pub(super) fn fetch_window(&self) -> crate::open::ogc_api::Window {
+        let bbox = self
+            .last_overlay
+            .view
+            .zip(self.map_rect)
+            .map(|(view, rect)| {
+                let (top_left, bottom_right) = view.visible_world(rect);
+                let (a, b) = (top_left.to_position(), bottom_right.to_position());
+                [
+                    a.x().max(-180.0),
+                    b.y().max(-90.0),
+                    b.x().min(180.0),
+                    a.y().min(90.0),
+                ]
+            });
+        crate::open::ogc_api::Window {
+            bbox,
+            range: self.range,
+        }
+    }
+
+    /// Reads web collections again when the view or range has changed and stayed so a moment
+    /// (a pan brings the features of the new view, on a worker).
+    pub(super) fn refresh_web_layers(&mut self, now: std::time::Instant) {
+        if self.loading.is_some() {
+            return;
+        }
+        let urls: Vec<PathBuf> = self
+            .layer_set
+            .layers()
+            .iter()
+            .filter_map(|layer| layer.path.clone())
+            .filter(|p| p.to_str().is_some_and(crate::open::ogc_api::is_url))
+            .collect();
+        if urls.is_empty() {
+            return;
+        }
+        let window = self.fetch_window();
+        if self.fetched_window.as_ref() == Some(&window) {
+            self.window_settled = None;
+            return;
+        }
+        match self.window_settled {
+            None => self.window_settled = Some((window, now)),
+            Some((ref waiting, since)) if *waiting == window => {
+                if now.duration_since(since) >= std::time::Duration::from_millis(400) {
+                    self.window_settled = None;
+                    self.queued_reloads.extend(urls);
+                    self.fetched_window = Some(window);
+                }
+            }
+            Some(_) => self.window_settled = Some((window, now)),
         }
     }
 
@@ -269,8 +327,13 @@ impl EvacApp {
             .find(path)
             .map(|i| self.layer_set.layers()[i].companions.clone())
             .unwrap_or_default();
+        let options = crate::open::ImportOptions {
+            window: self.fetch_window(),
+            ..import_options(&self.state, companions.clone())
+        };
+        self.fetched_window = Some(options.window.clone());
         self.loading = Some(PendingLoad {
-            job: LoadJob::start_import(path, import_options(&self.state, companions.clone())),
+            job: LoadJob::start_import(path, options),
             at_startup: false,
             select: None,
             reload: true,

@@ -51,8 +51,12 @@ pub struct EvacApp {
     /// Files to open once the load under way is done (command line, dropped files), each with
     /// the files read with it.
     queued_files: Vec<(PathBuf, Vec<PathBuf>)>,
-    /// Open tables to read again (a gazetteer was added).
+    /// Open tables to read again (a gazetteer was added), and web collections (the view moved).
     queued_reloads: Vec<PathBuf>,
+    /// The view and range web collections were last asked for.
+    fetched_window: Option<crate::open::ogc_api::Window>,
+    /// A new view and range, and since when it has stayed: asked for once it settles.
+    window_settled: Option<(crate::open::ogc_api::Window, std::time::Instant)>,
     open_dialog: crate::ui::open_dialog::OpenDialog,
     /// Which column is what, for a table of no known kind being opened.
     columns_dialog: Option<crate::ui::columns_dialog::ColumnsDialog>,

@@ -122,6 +122,8 @@ impl EvacApp {
             layer_bands: Vec::new(),
             queued_files: named.collect(),
             queued_reloads: Vec::new(),
+            fetched_window: None,
+            window_settled: None,
             open_dialog: Default::default(),
             columns_dialog: None,
             watcher: None,

@@ -142,6 +142,8 @@ pub(super) fn import_options(state: &PersistedState, companions: Vec<PathBuf>) -
         remembered: state.column_mappings.clone(),
         columns: None,
         gazetteer,
+        // The app asks a web collection for its view and range when it knows them.
+        window: Default::default(),
     }
 }
 

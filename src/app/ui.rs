@@ -25,6 +25,11 @@ impl EvacApp {
         }
         self.poll_load(ui.ctx());
         self.poll_files(ui.ctx());
+        self.refresh_web_layers(std::time::Instant::now());
+        if self.window_settled.is_some() {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(100));
+        }
         self.advance_playback(ui.ctx());
         self.start_editing_if_asked();
         let now = ui.ctx().input(|i| i.time);

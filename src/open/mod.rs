@@ -8,6 +8,7 @@
 
 pub mod detect;
 pub mod job;
+pub mod ogc_api;
 pub mod watch;
 
 use std::collections::BTreeMap;
@@ -107,6 +108,8 @@ pub struct ImportOptions {
     /// Where tables that name places by p-code or admin name find them: the bundled
     /// gazetteer and those added (`--gazetteer`, File → Add gazetteer…); `None`: the bundled.
     pub gazetteer: Option<std::sync::Arc<Gazetteer>>,
+    /// For a web address (an OGC API – Features collection): the view and range to ask for.
+    pub window: ogc_api::Window,
 }
 
 /// Reads any supported file (`-` is standard input: at most [`crate::io::max_input`] of it). A
@@ -126,6 +129,9 @@ pub fn load_with(
     options: &ImportOptions,
     progress: &LoadProgress,
 ) -> Result<Loaded, OpenError> {
+    if let Some(url) = path.to_str().filter(|p| ogc_api::is_url(p)) {
+        return load_url(url, &options.window, progress);
+    }
     let metadata = std::fs::metadata(path)
         .ok()
         .filter(std::fs::Metadata::is_file);
@@ -190,6 +196,47 @@ pub fn load_with(
         path: Some(path),
     };
     parse_file(bytes, &file, options, progress)
+}
+
+/// The features of an OGC API – Features collection within `window`, read as any GeoJSON is.
+fn load_url(
+    url: &str,
+    window: &ogc_api::Window,
+    progress: &LoadProgress,
+) -> Result<Loaded, OpenError> {
+    let origin = ogc_api::shown(url);
+    let failed = |message: String| {
+        OpenError::from(LoadError::Invalid(ProblemReport {
+            origin: origin.clone(),
+            problems: vec![Problem {
+                severity: Severity::Error,
+                location: Location::Text { line: 1, column: 1 },
+                message,
+            }],
+        }))
+    };
+    let read = ogc_api::read(url, window, progress).map_err(|error| match error {
+        ogc_api::OgcError::Cancelled { .. } => OpenError::from(LoadError::Cancelled {
+            path: origin.clone(),
+        }),
+        other => failed(other.to_string()),
+    })?;
+    let collection = serde_json::json!({
+        "type": "FeatureCollection",
+        "features": read.features,
+    });
+    let bytes = serde_json::to_vec(&collection).map_err(|e| failed(e.to_string()))?;
+    let mut loaded = dated(crate::io::geojson::parse_bytes_with(
+        &bytes, &origin, progress,
+    )?);
+    for note in read.notes {
+        loaded.warnings.push(Problem {
+            severity: Severity::Warning,
+            location: Location::Line { line: 1 },
+            message: note,
+        });
+    }
+    Ok(loaded)
 }
 
 /// Reads the text of a file named `file_name` (for sources and titles); `origin` names it in

@@ -91,7 +91,8 @@ impl OpenDialog {
     /// The path the dialog would open.
     fn chosen(&self) -> PathBuf {
         let typed = Path::new(self.name.trim());
-        if typed.is_absolute() {
+        // A web address (an OGC API – Features collection) is opened as it is.
+        if crate::open::ogc_api::is_url(self.name.trim()) || typed.is_absolute() {
             typed.to_path_buf()
         } else {
             self.folder.join(typed)
@@ -115,7 +116,7 @@ impl OpenDialog {
             Purpose::Layer => (
                 "Open a file",
                 "GeoJSON, GeoJSON sequences, ACLED exports, flow tables, HXL, IDMC and DTM tables \
-                 (CSV)",
+                 (CSV); or type the web address of an OGC API – Features collection",
             ),
             Purpose::Gazetteer => (
                 "Add a gazetteer",

@@ -25,6 +25,7 @@ mod import;
 mod layers;
 mod mutants;
 mod names;
+mod ogc_api;
 mod reading;
 mod recovery;
 mod scene;

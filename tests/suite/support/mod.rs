@@ -25,7 +25,12 @@ pub enum Behaviour {
     Slow(Duration, Vec<u8>),
     /// Closes the connection without answering.
     Close,
+    /// Answers each path (with its query) as the function says: status, content type, body.
+    Route(Route),
 }
+
+/// A function from a request's path to its answer: status, content type, body.
+pub type Route = Arc<dyn Fn(&str) -> (u16, &'static str, Vec<u8>) + Send + Sync>;
 
 #[derive(Debug, Clone)]
 pub struct Seen {
@@ -173,6 +178,16 @@ fn answer(
             respond(&mut stream, "200 OK", "Content-Type: image/png\r\n", png)
         }
         Behaviour::Close => drop(stream),
+        Behaviour::Route(route) => {
+            let path = text.split_whitespace().nth(1).unwrap_or("");
+            let (status, kind, body) = route(path);
+            respond(
+                &mut stream,
+                &format!("{status} Status"),
+                &format!("Content-Type: {kind}\r\n"),
+                &body,
+            );
+        }
     }
 }
 
@@ -280,3 +295,5 @@ pub fn focused_label<State>(harness: &egui_kittest::Harness<'_, State>) -> Optio
         .query_by(|n| n.is_focused())
         .and_then(|n| n.accesskit_node().label().map(|l| l.to_string()))
 }
+
+pub mod pygeoapi;
