@@ -38,6 +38,13 @@ fn main() -> ExitCode {
         ),
         Some(Verb::Export(args)) => cli::export(args, stdout, stderr),
         Some(Verb::Convert { files, columns }) => cli::convert(files, columns, stdout, stderr),
+        Some(Verb::Push {
+            file,
+            database,
+            replace,
+            columns,
+        }) => cli::push(file, database, *replace, columns, stdout, stderr),
+        Some(Verb::Pull { database, out }) => cli::pull(database, out, stdout, stderr),
         Some(Verb::Generate {
             count,
             out,
