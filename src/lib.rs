@@ -22,6 +22,7 @@ pub mod memory;
 pub mod model;
 pub mod open;
 pub mod playback;
+pub mod postgis;
 pub mod search;
 pub mod sort;
 pub mod story;

@@ -111,6 +111,13 @@ impl EvacApp {
                 layer.name
             ));
         }
+        if path.to_str().is_some_and(crate::postgis::is_database) {
+            return Some(format!(
+                "{} is a story in a database, opened to read: pull it into a file (evacmap pull) \
+                 to edit it there",
+                layer.name
+            ));
+        }
         if path.as_os_str() == crate::io::STDIN_PATH {
             return Some(
                 "a story read from standard input cannot be saved back: use Save as".into(),

@@ -149,7 +149,7 @@ impl EvacApp {
                 .iter()
                 .filter_map(|l| l.path.clone())
                 // A web collection is read again as the view moves, not watched.
-                .filter(|p| !p.to_str().is_some_and(crate::open::ogc_api::is_url))
+                .filter(|p| !p.to_str().is_some_and(crate::open::is_remote))
                 .collect();
             watcher.watch(&paths);
         }
@@ -237,7 +237,7 @@ impl EvacApp {
             .layers()
             .iter()
             .filter_map(|layer| layer.path.clone())
-            .filter(|p| p.to_str().is_some_and(crate::open::ogc_api::is_url))
+            .filter(|p| p.to_str().is_some_and(crate::open::is_remote))
             .collect();
         if urls.is_empty() {
             return;

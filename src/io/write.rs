@@ -78,7 +78,7 @@ fn append(map: &mut Map<String, Value>, extra: &Extra) {
     }
 }
 
-fn chapter_to_json(chapter: &Chapter) -> Value {
+pub(crate) fn chapter_to_json(chapter: &Chapter) -> Value {
     let mut map = Map::new();
     map.insert("id".into(), chapter.id.clone().into());
     map.insert("title".into(), chapter.title.clone().into());

@@ -132,6 +132,9 @@ pub fn load_with(
     if let Some(url) = path.to_str().filter(|p| ogc_api::is_url(p)) {
         return load_url(url, &options.window, progress);
     }
+    if let Some(address) = path.to_str().filter(|p| crate::postgis::is_database(p)) {
+        return load_database(address, &options.window, progress);
+    }
     let metadata = std::fs::metadata(path)
         .ok()
         .filter(std::fs::Metadata::is_file);
@@ -196,6 +199,36 @@ pub fn load_with(
         path: Some(path),
     };
     parse_file(bytes, &file, options, progress)
+}
+
+/// What `window` shows of a PostGIS story.
+fn load_database(
+    address: &str,
+    window: &ogc_api::Window,
+    progress: &LoadProgress,
+) -> Result<Loaded, OpenError> {
+    let origin = ogc_api::shown(address);
+    let read = crate::postgis::Target::parse(address)
+        .and_then(|target| crate::postgis::read::open(&target, window, progress));
+    read.map_err(|error| match error {
+        crate::postgis::DbError::Cancelled { .. } => {
+            OpenError::from(LoadError::Cancelled { path: origin })
+        }
+        other => OpenError::from(LoadError::Invalid(ProblemReport {
+            origin,
+            problems: vec![Problem {
+                severity: Severity::Error,
+                location: Location::Text { line: 1, column: 1 },
+                message: other.to_string(),
+            }],
+        })),
+    })
+}
+
+/// Whether a path names a web collection or a database: read for a view and range, again as
+/// they change, never watched or written back.
+pub fn is_remote(text: &str) -> bool {
+    ogc_api::is_url(text) || crate::postgis::is_database(text)
 }
 
 /// The features of an OGC API – Features collection within `window`, read as any GeoJSON is.

@@ -92,7 +92,7 @@ impl OpenDialog {
     fn chosen(&self) -> PathBuf {
         let typed = Path::new(self.name.trim());
         // A web address (an OGC API – Features collection) is opened as it is.
-        if crate::open::ogc_api::is_url(self.name.trim()) || typed.is_absolute() {
+        if crate::open::is_remote(self.name.trim()) || typed.is_absolute() {
             typed.to_path_buf()
         } else {
             self.folder.join(typed)

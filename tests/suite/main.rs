@@ -26,6 +26,7 @@ mod layers;
 mod mutants;
 mod names;
 mod ogc_api;
+mod postgis;
 mod reading;
 mod recovery;
 mod scene;

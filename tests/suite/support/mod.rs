@@ -296,4 +296,5 @@ pub fn focused_label<State>(harness: &egui_kittest::Harness<'_, State>) -> Optio
         .and_then(|n| n.accesskit_node().label().map(|l| l.to_string()))
 }
 
+pub mod postgis;
 pub mod pygeoapi;

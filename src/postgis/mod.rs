@@ -1,0 +1,287 @@
+//! A story shared in PostgreSQL with PostGIS: the schema and its migrations (applied by
+//! evacmap, versioned in `evacmap_migrations`), a story pushed from a file ([`push`]), pulled
+//! back to one ([`pull`]) and opened as a layer of what a view and time range need
+//! ([`read`]). Addresses are `postgres://user@host:port/database?story=ID`; the password comes
+//! from the environment (`PGPASSWORD`) or the address, and is never shown or logged. Every
+//! query is parameterised. See `docs/postgis.md`. No egui.
+
+pub mod pull;
+pub mod push;
+pub mod read;
+
+use std::str::FromStr;
+
+/// The migrations, in order: version, what it does, its SQL.
+const MIGRATIONS: [(i32, &str, &str); 1] = [(
+    1,
+    "a story: sources, features, links, figures with their sources, claims, chapters",
+    include_str!("migrations/0001_story.sql"),
+)];
+
+/// The schema version this build writes and reads.
+pub const SCHEMA_VERSION: i32 = MIGRATIONS[MIGRATIONS.len() - 1].0;
+
+/// Why the database could not be used. Messages name the address without its password.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("{url}: {message}")]
+    Address { url: String, message: String },
+    #[error("{url}: cannot connect: {message}")]
+    Connect { url: String, message: String },
+    #[error("{url}: {message}")]
+    Query { url: String, message: String },
+    #[error("{url}: the database has no story {story:?}; it has: {}", if known.is_empty() { "none".to_owned() } else { known.join(", ") })]
+    NoStory {
+        url: String,
+        story: String,
+        known: Vec<String>,
+    },
+    #[error(
+        "{url}: the database has several stories ({}): name one with ?story=ID",
+        known.join(", ")
+    )]
+    WhichStory { url: String, known: Vec<String> },
+    #[error(
+        "{url}: the story {story:?} is already in the database: push --replace replaces it, \
+         or name another with ?story=ID"
+    )]
+    Exists { url: String, story: String },
+    #[error(
+        "{url}: the database's evacmap schema is version {found}, newer than this evacmap \
+         ({SCHEMA_VERSION}): update evacmap"
+    )]
+    Newer { url: String, found: i32 },
+    #[error("{0}")]
+    Story(String),
+    #[error("{url}: reading was cancelled")]
+    Cancelled { url: String },
+}
+
+/// Whether a path names a PostgreSQL database.
+pub fn is_database(text: &str) -> bool {
+    let lower = text.trim().to_ascii_lowercase();
+    lower.starts_with("postgres://") || lower.starts_with("postgresql://")
+}
+
+/// A database and the story in it: the connection's settings and the story's id, if named.
+pub struct Target {
+    /// The address as it may be shown: without its password.
+    pub shown: String,
+    pub story: Option<String>,
+    config: postgres::Config,
+}
+
+impl Target {
+    /// Reads an address: `?story=ID` names the story; other parameters are PostgreSQL's own
+    /// (`sslmode`, `application_name`…). The password comes from the address or `PGPASSWORD`.
+    pub fn parse(address: &str) -> Result<Self, DbError> {
+        let shown = crate::open::ogc_api::shown(address);
+        let mut url = url::Url::parse(address).map_err(|e| DbError::Address {
+            url: shown.clone(),
+            message: format!("not a database address: {e}"),
+        })?;
+        let story = url
+            .query_pairs()
+            .find(|(k, _)| k == "story")
+            .map(|(_, v)| v.into_owned());
+        let others: Vec<(String, String)> = url
+            .query_pairs()
+            .filter(|(k, _)| k != "story")
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        url.set_query(None);
+        if !others.is_empty() {
+            url.query_pairs_mut().extend_pairs(others);
+        }
+        let mut config =
+            postgres::Config::from_str(url.as_str()).map_err(|e| DbError::Address {
+                url: shown.clone(),
+                message: format!("not a database address: {e}"),
+            })?;
+        if config.get_password().is_none()
+            && let Ok(password) = std::env::var("PGPASSWORD")
+        {
+            config.password(password);
+        }
+        config.application_name("evacmap");
+        Ok(Self {
+            shown: without_story(&shown),
+            story: story.filter(|s| !s.is_empty()),
+            config,
+        })
+    }
+
+    /// A connection.
+    pub fn connect(&self) -> Result<postgres::Client, DbError> {
+        self.config
+            .connect(postgres::NoTls)
+            .map_err(|e| DbError::Connect {
+                url: self.shown.clone(),
+                message: words(&e),
+            })
+    }
+
+    /// A query's failure, in words, naming this database.
+    pub fn failed(&self, error: &postgres::Error) -> DbError {
+        DbError::Query {
+            url: self.shown.clone(),
+            message: words(error),
+        }
+    }
+}
+
+fn without_story(shown: &str) -> String {
+    match url::Url::parse(shown) {
+        Ok(mut url) => {
+            let others: Vec<(String, String)> = url
+                .query_pairs()
+                .filter(|(k, _)| k != "story")
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            url.set_query(None);
+            if !others.is_empty() {
+                url.query_pairs_mut().extend_pairs(others);
+            }
+            url.to_string()
+        }
+        Err(_) => shown.to_owned(),
+    }
+}
+
+/// A database error as PostgreSQL words it ("password authentication failed for user …"),
+/// with its detail; never with the password.
+pub fn words(error: &postgres::Error) -> String {
+    match error.as_db_error() {
+        Some(db) => {
+            let mut text = db.message().to_owned();
+            if let Some(detail) = db.detail() {
+                text.push_str(": ");
+                text.push_str(detail);
+            }
+            text
+        }
+        None => {
+            let mut text = error.to_string();
+            let mut source = std::error::Error::source(error);
+            while let Some(inner) = source {
+                let more = inner.to_string();
+                if !text.contains(&more) {
+                    text.push_str(": ");
+                    text.push_str(&more);
+                }
+                source = inner.source();
+            }
+            text
+        }
+    }
+}
+
+/// Brings the database's evacmap schema up to this build's version (in one transaction, one
+/// migrating client at a time); returns the versions applied.
+pub fn migrate(client: &mut postgres::Client, target: &Target) -> Result<Vec<i32>, DbError> {
+    let failed = |e: postgres::Error| target.failed(&e);
+    let mut transaction = client.transaction().map_err(failed)?;
+    transaction
+        .batch_execute(
+            "SELECT pg_advisory_xact_lock(7405392017);
+             CREATE TABLE IF NOT EXISTS evacmap_migrations (
+                 version integer PRIMARY KEY,
+                 description text NOT NULL,
+                 applied_at timestamptz NOT NULL DEFAULT now(),
+                 applied_by text NOT NULL DEFAULT current_user)",
+        )
+        .map_err(failed)?;
+    let found: Option<i32> = transaction
+        .query_one("SELECT max(version) FROM evacmap_migrations", &[])
+        .map_err(failed)?
+        .get(0);
+    let found = found.unwrap_or(0);
+    if found > SCHEMA_VERSION {
+        return Err(DbError::Newer {
+            url: target.shown.clone(),
+            found,
+        });
+    }
+    let mut applied = Vec::new();
+    for (version, description, sql) in MIGRATIONS {
+        if version <= found {
+            continue;
+        }
+        transaction.batch_execute(sql).map_err(failed)?;
+        transaction
+            .execute(
+                "INSERT INTO evacmap_migrations (version, description) VALUES ($1, $2)",
+                &[&version, &description],
+            )
+            .map_err(failed)?;
+        applied.push(version);
+    }
+    transaction.commit().map_err(failed)?;
+    Ok(applied)
+}
+
+/// Checks that the database has evacmap's schema at this build's version, without changing
+/// anything (a reader may have no right to).
+pub fn check_schema(client: &mut postgres::Client, target: &Target) -> Result<(), DbError> {
+    let found: Option<i32> = client
+        .query_one(
+            "SELECT CASE WHEN to_regclass('evacmap_migrations') IS NULL THEN NULL
+                         ELSE (SELECT max(version) FROM evacmap_migrations) END",
+            &[],
+        )
+        .map_err(|e| target.failed(&e))?
+        .get(0);
+    match found {
+        Some(version) if version > SCHEMA_VERSION => Err(DbError::Newer {
+            url: target.shown.clone(),
+            found: version,
+        }),
+        Some(version) if version == SCHEMA_VERSION => Ok(()),
+        Some(version) => Err(DbError::Query {
+            url: target.shown.clone(),
+            message: format!(
+                "the database's evacmap schema is version {version}, older than this evacmap's \
+                 ({SCHEMA_VERSION}): a push (by a user who may change the schema) brings it up \
+                 to date"
+            ),
+        }),
+        None => Err(DbError::Query {
+            url: target.shown.clone(),
+            message: "the database has no evacmap story yet (evacmap push puts one there)".into(),
+        }),
+    }
+}
+
+/// The stories in the database, by id.
+pub fn stories(client: &mut postgres::Client, target: &Target) -> Result<Vec<String>, DbError> {
+    let rows = client
+        .query(
+            "SELECT story_id FROM evacmap_stories ORDER BY story_id",
+            &[],
+        )
+        .map_err(|e| target.failed(&e))?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
+/// The story the address names, or the only one in the database.
+pub fn story_of(client: &mut postgres::Client, target: &Target) -> Result<String, DbError> {
+    let known = stories(client, target)?;
+    match (&target.story, known.as_slice()) {
+        (Some(story), _) if known.contains(story) => Ok(story.clone()),
+        (Some(story), _) => Err(DbError::NoStory {
+            url: target.shown.clone(),
+            story: story.clone(),
+            known,
+        }),
+        (None, [only]) => Ok(only.clone()),
+        (None, []) => Err(DbError::NoStory {
+            url: target.shown.clone(),
+            story: String::new(),
+            known,
+        }),
+        (None, _) => Err(DbError::WhichStory {
+            url: target.shown.clone(),
+            known,
+        }),
+    }
+}

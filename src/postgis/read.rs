@@ -1,0 +1,125 @@
+//! A story out of the database: whole (to pull it), or what a view and a time range need (to
+//! open it as a layer). Either way the rows are read as a GeoJSON story is, by the same rules.
+
+use postgres::types::ToSql;
+use serde_json::Value;
+
+use super::{DbError, Target};
+use crate::io::{LoadProgress, Loaded};
+use crate::model::Dataset;
+use crate::open::ogc_api::Window;
+
+/// The collection's members and the story's rows, read as a story.
+fn story_from(
+    target: &Target,
+    meta: Value,
+    features: Vec<Value>,
+    progress: &LoadProgress,
+) -> Result<Loaded, DbError> {
+    let mut root = match meta {
+        Value::Object(root) => root,
+        _ => serde_json::Map::new(),
+    };
+    root.insert("type".into(), "FeatureCollection".into());
+    root.insert("features".into(), Value::Array(features));
+    let text =
+        serde_json::to_vec(&Value::Object(root)).map_err(|e| DbError::Story(e.to_string()))?;
+    crate::io::geojson::parse_bytes_with(&text, &target.shown, progress).map_err(|e| {
+        DbError::Story(format!(
+            "{}: the story in the database does not read: {}",
+            target.shown,
+            e.problems().join("; ")
+        ))
+    })
+}
+
+/// The story `story`'s members: its collection's, and the text it was pushed from.
+fn story_row(
+    client: &mut postgres::Client,
+    target: &Target,
+    story: &str,
+) -> Result<(Value, Option<Vec<u8>>, i64), DbError> {
+    let row = client
+        .query_opt(
+            "SELECT meta, original, row_version FROM evacmap_stories WHERE story_id = $1",
+            &[&story],
+        )
+        .map_err(|e| target.failed(&e))?
+        .ok_or_else(|| DbError::NoStory {
+            url: target.shown.clone(),
+            story: story.to_owned(),
+            known: Vec::new(),
+        })?;
+    Ok((row.get(0), row.get(1), row.get(2)))
+}
+
+/// The whole story, whether nothing changed since it was pushed, and the text pushed.
+pub fn whole_story(
+    client: &mut postgres::Client,
+    target: &Target,
+    story: &str,
+) -> Result<(Dataset, bool, Option<Vec<u8>>), DbError> {
+    let (meta, original, version) = story_row(client, target, story)?;
+    let rows = client
+        .query(
+            "SELECT feature, origin, position, row_version FROM evacmap_features \
+             WHERE story_id = $1 ORDER BY position",
+            &[&story],
+        )
+        .map_err(|e| target.failed(&e))?;
+    let untouched = version == 1
+        && rows.iter().all(|r| {
+            let origin: Option<i32> = r.get(1);
+            let position: i32 = r.get(2);
+            let row_version: i64 = r.get(3);
+            origin == Some(position) && row_version == 1
+        });
+    let features: Vec<Value> = rows.iter().map(|r| r.get(0)).collect();
+    let loaded = story_from(target, meta, features, &LoadProgress::default())?;
+    Ok((loaded.dataset, untouched, original))
+}
+
+/// What `window` shows of the story the address names (or the only one): the features in
+/// its box and its time range (GiST and B-tree indexes find them), and the places they refer
+/// to, wherever those are.
+pub fn open(target: &Target, window: &Window, progress: &LoadProgress) -> Result<Loaded, DbError> {
+    let mut client = target.connect()?;
+    super::check_schema(&mut client, target)?;
+    let story = super::story_of(&mut client, target)?;
+    let (mut meta, _, _) = story_row(&mut client, target, &story)?;
+    // A part of the story cannot follow chapters that name what it does not hold: chapters
+    // come with the whole story (pull).
+    if let Some(own) = meta.get_mut("evacmap").and_then(Value::as_object_mut) {
+        own.remove("chapters");
+    }
+    let [west, south, east, north] = window.bbox.map_or([None; 4], |b| b.map(Some));
+    let (first, last) = (window.range.first, window.range.last);
+    let params: [&(dyn ToSql + Sync); 7] = [&story, &west, &south, &east, &north, &first, &last];
+    let rows = client
+        .query(
+            "WITH shown AS (
+                 SELECT feature_id, position, feature FROM evacmap_features
+                 WHERE story_id = $1
+                   AND ($2::float8 IS NULL OR geom IS NULL
+                        OR geom && ST_MakeEnvelope($2, $3, $4, $5, 4326))
+                   AND ($6::date IS NULL OR when_end IS NULL OR when_end >= $6)
+                   AND ($7::date IS NULL OR when_start IS NULL OR when_start <= $7))
+             SELECT position, feature FROM shown
+             UNION
+             SELECT f.position, f.feature
+             FROM shown s
+             JOIN evacmap_links l ON l.story_id = $1 AND l.feature_id = s.feature_id
+             JOIN evacmap_features f ON f.story_id = $1 AND f.feature_id = l.place_id
+             ORDER BY 1",
+            &params,
+        )
+        .map_err(|e| target.failed(&e))?;
+    if progress.is_cancelled() {
+        return Err(DbError::Cancelled {
+            url: target.shown.clone(),
+        });
+    }
+    progress.add_features(rows.len());
+    let features: Vec<Value> = rows.iter().map(|r| r.get(1)).collect();
+    story_from(target, meta, features, progress)
+}
