@@ -24,6 +24,7 @@ mod edit_prompts;
 mod editing;
 mod export;
 mod keyboard;
+mod live;
 mod loading;
 mod map_view;
 mod playing;
@@ -53,6 +54,8 @@ pub struct EvacApp {
     queued_files: Vec<(PathBuf, Vec<PathBuf>)>,
     /// Open tables to read again (a gazetteer was added), and web collections (the view moved).
     queued_reloads: Vec<PathBuf>,
+    /// Listeners for the changes of stories opened from databases.
+    live: live::Live,
     /// The view and range web collections were last asked for.
     fetched_window: Option<crate::open::ogc_api::Window>,
     /// A new view and range, and since when it has stayed: asked for once it settles.

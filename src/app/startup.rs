@@ -123,6 +123,7 @@ impl EvacApp {
             queued_files: named.collect(),
             queued_reloads: Vec::new(),
             fetched_window: None,
+            live: Default::default(),
             window_settled: None,
             open_dialog: Default::default(),
             columns_dialog: None,

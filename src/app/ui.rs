@@ -26,6 +26,7 @@ impl EvacApp {
         self.poll_load(ui.ctx());
         self.poll_files(ui.ctx());
         self.refresh_web_layers(std::time::Instant::now());
+        self.poll_live(ui.ctx());
         if self.window_settled.is_some() {
             ui.ctx()
                 .request_repaint_after(std::time::Duration::from_millis(100));

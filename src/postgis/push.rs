@@ -109,7 +109,11 @@ pub fn push(
             .map_err(failed)?;
     }
     transaction
-        .execute("SELECT pg_notify('evacmap_story', $1)", &[&story])
+        .execute(
+            "SELECT pg_notify('evacmap_story',
+                 json_build_object('story', $1::text, 'by', current_user)::text)",
+            &[&story],
+        )
         .map_err(failed)?;
     transaction.commit().map_err(failed)?;
     Ok(Pushed {

@@ -285,3 +285,62 @@ fn a_story_in_the_database_opens_in_the_window_with_its_figures_by_source() {
             .is_none()
     );
 }
+
+#[test]
+fn a_change_committed_by_another_client_is_on_screen_within_two_seconds() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let file = bundled();
+    let (code, _, err) = evacmap(&["push", file.to_str().unwrap(), &cluster.url(None)]);
+    assert_eq!(code, 0, "{err}");
+    let mut options = offline_options();
+    options.file = Some(cluster.url(None).into());
+    let mut harness = app_harness(options, None, 1.0 / 60.0);
+    assert_eq!(harness.state().dataset().len(), 21);
+    harness.get_by_label("Qaboun").click();
+    harness.run_steps(2);
+    let started = std::time::Instant::now();
+    while !harness.state().follows_changes() {
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        harness.run_steps(1);
+    }
+    // Another client adds a place and pushes the story again.
+    let mut story: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    story["features"].as_array_mut().unwrap().push(serde_json::json!({
+        "type": "Feature", "id": "harasta", "geometry": {"type": "Point", "coordinates": [36.37, 33.56]},
+        "properties": {"kind": "place", "name": "Harasta", "sources": ["un"]}
+    }));
+    let dir = tempfile::tempdir().unwrap();
+    let changed = dir.path().join("damascus-2017-05.geojson");
+    std::fs::write(&changed, serde_json::to_vec_pretty(&story).unwrap()).unwrap();
+    let (code, _, err) = evacmap(&[
+        "push",
+        "--replace",
+        changed.to_str().unwrap(),
+        &cluster.url(None),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let pushed = std::time::Instant::now();
+    while harness.state().dataset().len() < 22 {
+        assert!(
+            pushed.elapsed() < std::time::Duration::from_secs(2),
+            "the change was not on screen within two seconds"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        harness.run_steps(1);
+    }
+    harness.run_steps(2);
+    harness.get_by_label("Harasta");
+    harness.get_by_label_contains("changed the story damascus-2017-05 in the database");
+    // The reader's selection stays.
+    assert_eq!(
+        harness
+            .state()
+            .selection()
+            .map(|s| harness.state().dataset().store().id(s.0).to_owned()),
+        Some("qaboun".to_owned())
+    );
+}
