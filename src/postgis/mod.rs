@@ -70,6 +70,17 @@ pub struct Target {
     pub shown: String,
     pub story: Option<String>,
     config: postgres::Config,
+    tls: Tls,
+}
+
+/// Whether the connection is encrypted, and whom it trusts.
+#[derive(Debug, Clone, PartialEq)]
+enum Tls {
+    /// `sslmode=disable`, or none given: a plain connection (a trusted network, a tunnel).
+    Off,
+    /// `sslmode=require`, `verify-ca` or `verify-full`: TLS, the server's certificate checked
+    /// against `sslrootcert` (PEM) or the system's roots, and its name against the host's.
+    Verified { root: Option<std::path::PathBuf> },
 }
 
 impl Target {
@@ -81,13 +92,31 @@ impl Target {
             url: shown.clone(),
             message: format!("not a database address: {e}"),
         })?;
-        let story = url
-            .query_pairs()
-            .find(|(k, _)| k == "story")
-            .map(|(_, v)| v.into_owned());
+        let param = |name: &str| {
+            url.query_pairs()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.into_owned())
+        };
+        let story = param("story");
+        let tls = match param("sslmode").as_deref() {
+            None | Some("disable") => Tls::Off,
+            Some("require" | "verify-ca" | "verify-full") => Tls::Verified {
+                root: param("sslrootcert").map(std::path::PathBuf::from),
+            },
+            Some(other) => {
+                return Err(DbError::Address {
+                    url: shown,
+                    message: format!(
+                        "sslmode={other} is not one evacmap uses: disable, require, verify-ca or \
+                         verify-full (each of the last three checks the server's certificate)"
+                    ),
+                });
+            }
+        };
+        // evacmap's own parameters, and TLS, which it sets up itself.
         let others: Vec<(String, String)> = url
             .query_pairs()
-            .filter(|(k, _)| k != "story")
+            .filter(|(k, _)| !matches!(k.as_ref(), "story" | "sslmode" | "sslrootcert"))
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
         url.set_query(None);
@@ -109,17 +138,68 @@ impl Target {
             shown: without_story(&shown),
             story: story.filter(|s| !s.is_empty()),
             config,
+            tls,
         })
     }
 
     /// A connection.
     pub fn connect(&self) -> Result<postgres::Client, DbError> {
-        self.config
-            .connect(postgres::NoTls)
-            .map_err(|e| DbError::Connect {
-                url: self.shown.clone(),
-                message: words(&e),
-            })
+        let failed = |e: postgres::Error| DbError::Connect {
+            url: self.shown.clone(),
+            message: words(&e),
+        };
+        match &self.tls {
+            Tls::Off => self.config.connect(postgres::NoTls).map_err(failed),
+            Tls::Verified { root } => {
+                let mut config = self.config.clone();
+                config.ssl_mode(postgres::config::SslMode::Require);
+                config
+                    .connect(self.tls_connector(root.as_deref())?)
+                    .map_err(failed)
+            }
+        }
+    }
+
+    /// TLS that trusts `root` (a PEM file of certificates) or the system's roots.
+    fn tls_connector(
+        &self,
+        root: Option<&std::path::Path>,
+    ) -> Result<tokio_postgres_rustls::MakeRustlsConnect, DbError> {
+        use rustls::pki_types::CertificateDer;
+        use rustls::pki_types::pem::PemObject;
+        let refused = |message: String| DbError::Connect {
+            url: self.shown.clone(),
+            message,
+        };
+        let mut roots = rustls::RootCertStore::empty();
+        match root {
+            Some(path) => {
+                let certificates = CertificateDer::pem_file_iter(path)
+                    .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+                    .map_err(|e| {
+                        refused(format!(
+                            "sslrootcert {} cannot be read: {e}",
+                            path.display()
+                        ))
+                    })?;
+                roots.add_parsable_certificates(certificates);
+            }
+            None => {
+                roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
+            }
+        }
+        if roots.is_empty() {
+            return Err(refused(
+                "no certificate to check the server's against (sslrootcert=FILE names one)".into(),
+            ));
+        }
+        let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| refused(format!("TLS cannot be set up: {e}")))?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
     }
 
     /// A query's failure, in words, naming this database.

@@ -344,3 +344,35 @@ fn a_change_committed_by_another_client_is_on_screen_within_two_seconds() {
         Some("qaboun".to_owned())
     );
 }
+
+#[test]
+fn tls_checks_the_servers_certificate() {
+    let Some(cluster) = Cluster::start_with_tls() else {
+        return;
+    };
+    let (code, _, err) = evacmap(&["push", bundled().to_str().unwrap(), &cluster.url(None)]);
+    assert_eq!(code, 0, "{err}");
+    let verified = format!(
+        "{}?sslmode=verify-full&sslrootcert={}",
+        cluster.url(None),
+        cluster.authority().display()
+    );
+    let (code, out, err) = evacmap(&["list", &verified]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().count(), 21);
+    // Against the system's roots, which do not know the test authority: refused, in words.
+    let unknown = format!("{}?sslmode=verify-full", cluster.url(None));
+    let (code, _, err) = evacmap(&["list", &unknown]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("cannot connect") && err.to_lowercase().contains("certificate"),
+        "{err}"
+    );
+    assert!(!err.contains(PASSWORD), "{err}");
+    let (code, _, err) = evacmap(&["list", &format!("{}?sslmode=sometimes", cluster.url(None))]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("sslmode=sometimes is not one evacmap uses"),
+        "{err}"
+    );
+}

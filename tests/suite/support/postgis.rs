@@ -63,8 +63,94 @@ fn skip_or_fail(why: &str) -> Option<Cluster> {
     None
 }
 
+/// A certificate authority and a server certificate for 127.0.0.1 and localhost, made with
+/// the `openssl` command in `folder`: (the authority's PEM, the server's certificate, its key).
+fn make_certificates(folder: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let (ca_key, ca, key, request, certificate, names) = (
+        folder.join("ca.key"),
+        folder.join("ca.pem"),
+        folder.join("server.key"),
+        folder.join("server.csr"),
+        folder.join("server.crt"),
+        folder.join("names.cnf"),
+    );
+    std::fs::write(&names, "subjectAltName = IP:127.0.0.1, DNS:localhost\n").unwrap();
+    let openssl = |args: &[&std::ffi::OsStr]| {
+        let output = Command::new("openssl")
+            .args(args)
+            .output()
+            .expect("openssl");
+        assert!(
+            output.status.success(),
+            "openssl: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    let os = |s: &str| std::ffi::OsString::from(s);
+    openssl(&[
+        &os("req"),
+        &os("-x509"),
+        &os("-newkey"),
+        &os("rsa:2048"),
+        &os("-nodes"),
+        &os("-keyout"),
+        ca_key.as_os_str(),
+        &os("-out"),
+        ca.as_os_str(),
+        &os("-days"),
+        &os("2"),
+        &os("-subj"),
+        &os("/CN=evacmap test authority"),
+    ]);
+    openssl(&[
+        &os("req"),
+        &os("-newkey"),
+        &os("rsa:2048"),
+        &os("-nodes"),
+        &os("-keyout"),
+        key.as_os_str(),
+        &os("-out"),
+        request.as_os_str(),
+        &os("-subj"),
+        &os("/CN=localhost"),
+    ]);
+    openssl(&[
+        &os("x509"),
+        &os("-req"),
+        &os("-in"),
+        request.as_os_str(),
+        &os("-CA"),
+        ca.as_os_str(),
+        &os("-CAkey"),
+        ca_key.as_os_str(),
+        &os("-CAcreateserial"),
+        &os("-out"),
+        certificate.as_os_str(),
+        &os("-days"),
+        &os("2"),
+        &os("-extfile"),
+        names.as_os_str(),
+    ]);
+    (ca, certificate, key)
+}
+
 impl Cluster {
     pub fn start() -> Option<Self> {
+        Self::start_with(false)
+    }
+
+    /// A cluster that also speaks TLS with a certificate for 127.0.0.1 signed by
+    /// [`Self::authority`].
+    pub fn start_with_tls() -> Option<Self> {
+        Self::start_with(true)
+    }
+
+    /// The certificate authority of a TLS cluster's certificate (PEM).
+    pub fn authority(&self) -> PathBuf {
+        self.socket_dir().join("ca.pem")
+    }
+
+    fn start_with(tls: bool) -> Option<Self> {
         let Some(bin) = bin_dir() else {
             return skip_or_fail("PostgreSQL is not installed");
         };
@@ -121,11 +207,25 @@ impl Cluster {
                 "UTF8".as_ref(),
             ],
         );
-        let options = format!(
+        let mut options = format!(
             "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
             cluster.port,
             cluster.socket_dir().display()
         );
+        if tls {
+            let (_, certificate, key) = make_certificates(cluster.socket_dir());
+            if let Some(user) = &cluster.run_as {
+                for file in [&certificate, &key] {
+                    Command::new("chown").arg(user).arg(file).status().unwrap();
+                }
+            }
+            Command::new("chmod").arg("600").arg(&key).status().unwrap();
+            options.push_str(&format!(
+                " -c ssl=on -c ssl_cert_file={} -c ssl_key_file={}",
+                certificate.display(),
+                key.display()
+            ));
+        }
         cluster.run(
             "pg_ctl",
             &[
