@@ -59,9 +59,15 @@ pub fn push(
         });
     }
     if existed {
-        transaction
-            .execute("DELETE FROM evacmap_stories WHERE story_id = $1", &[&story])
-            .map_err(failed)?;
+        // The references first: a place still referred to cannot go.
+        for table in ["evacmap_links", "evacmap_stories"] {
+            transaction
+                .execute(
+                    &format!("DELETE FROM {table} WHERE story_id = $1"),
+                    &[&story],
+                )
+                .map_err(failed)?;
+        }
     }
     // The collection's members but its features: evacmap's own and other tools'.
     let meta = serde_json::Value::Object(crate::io::write::to_geojson_without_features(dataset));
@@ -81,7 +87,15 @@ pub fn push(
             )
             .map_err(failed)?;
     }
+    let started = std::time::Instant::now();
+    let phase = |what: &str| {
+        log::info!(
+            "push: {what} after {:.1} s",
+            started.elapsed().as_secs_f64()
+        )
+    };
     copy_features(&mut transaction, target, story, dataset)?;
+    phase("features");
     copy_rows(
         &mut transaction,
         target,
@@ -98,7 +112,9 @@ pub fn push(
             Ok(())
         },
     )?;
+    phase("links");
     copy_figures_and_claims(&mut transaction, target, story, dataset)?;
+    phase("figures and claims");
     for (n, chapter) in dataset.meta.chapters.iter().enumerate() {
         let json = crate::io::write::chapter_to_json(chapter);
         transaction
@@ -116,6 +132,7 @@ pub fn push(
         )
         .map_err(failed)?;
     transaction.commit().map_err(failed)?;
+    phase("commit (the deferred checks)");
     Ok(Pushed {
         story: story.to_owned(),
         features: dataset.len(),
@@ -271,6 +288,7 @@ fn copy_features(
             Ok(())
         },
     )?;
+    log::info!("push: rows sent");
     transaction
         .execute(
             "INSERT INTO evacmap_features (story_id, feature_id, position, origin, kind, name, \

@@ -9,22 +9,41 @@ use crate::io::{LoadProgress, Loaded};
 use crate::model::Dataset;
 use crate::open::ogc_api::Window;
 
-/// The collection's members and the story's rows, read as a story.
+/// The collection's members and the story's rows (each a feature's JSON text), read as a
+/// story: the text is put together as it comes, never held as JSON values (a million rows
+/// would take gigabytes so).
 fn story_from(
     target: &Target,
     meta: Value,
-    features: Vec<Value>,
+    features: &[postgres::Row],
     progress: &LoadProgress,
 ) -> Result<Loaded, DbError> {
     let mut root = match meta {
         Value::Object(root) => root,
         _ => serde_json::Map::new(),
     };
+    root.remove("features");
     root.insert("type".into(), "FeatureCollection".into());
-    root.insert("features".into(), Value::Array(features));
-    let text =
-        serde_json::to_vec(&Value::Object(root)).map_err(|e| DbError::Story(e.to_string()))?;
-    crate::io::geojson::parse_bytes_with(&text, &target.shown, progress).map_err(|e| {
+    let head =
+        serde_json::to_string(&Value::Object(root)).map_err(|e| DbError::Story(e.to_string()))?;
+    let rows: Vec<&str> = features
+        .iter()
+        .map(|r| r.get::<_, &str>("feature"))
+        .collect();
+    let mut text =
+        Vec::with_capacity(head.len() + rows.iter().map(|r| r.len() + 1).sum::<usize>() + 16);
+    // `{…}` without its closing brace, then the features.
+    text.extend_from_slice(&head.as_bytes()[..head.len() - 1]);
+    text.extend_from_slice(b",\"features\":[");
+    for (i, row) in rows.iter().enumerate() {
+        if i > 0 {
+            text.push(b',');
+        }
+        text.extend_from_slice(row.as_bytes());
+    }
+    text.extend_from_slice(b"]}");
+    drop(rows);
+    crate::io::geojson::parse_owned(text.into(), &target.shown, progress).map_err(|e| {
         DbError::Story(format!(
             "{}: the story in the database does not read: {}",
             target.shown,
@@ -62,8 +81,8 @@ pub fn whole_story(
     let (meta, original, version) = story_row(client, target, story)?;
     let rows = client
         .query(
-            "SELECT feature, origin, position, row_version FROM evacmap_features \
-             WHERE story_id = $1 ORDER BY position",
+            "SELECT feature::text AS feature, origin, position, row_version \
+             FROM evacmap_features WHERE story_id = $1 ORDER BY position",
             &[&story],
         )
         .map_err(|e| target.failed(&e))?;
@@ -74,8 +93,7 @@ pub fn whole_story(
             let row_version: i64 = r.get(3);
             origin == Some(position) && row_version == 1
         });
-    let features: Vec<Value> = rows.iter().map(|r| r.get(0)).collect();
-    let loaded = story_from(target, meta, features, &LoadProgress::default())?;
+    let loaded = story_from(target, meta, &rows, &LoadProgress::default())?;
     Ok((loaded.dataset, untouched, original))
 }
 
@@ -104,12 +122,13 @@ pub fn open(target: &Target, window: &Window, progress: &LoadProgress) -> Result
                         OR geom && ST_MakeEnvelope($2, $3, $4, $5, 4326))
                    AND ($6::date IS NULL OR when_end IS NULL OR when_end >= $6)
                    AND ($7::date IS NULL OR when_start IS NULL OR when_start <= $7))
-             SELECT position, feature FROM shown
-             UNION
-             SELECT f.position, f.feature
+             SELECT position, feature::text AS feature FROM shown
+             UNION ALL
+             SELECT f.position, f.feature::text
              FROM shown s
              JOIN evacmap_links l ON l.story_id = $1 AND l.feature_id = s.feature_id
              JOIN evacmap_features f ON f.story_id = $1 AND f.feature_id = l.place_id
+             WHERE NOT EXISTS (SELECT 1 FROM shown t WHERE t.feature_id = l.place_id)
              ORDER BY 1",
             &params,
         )
@@ -119,7 +138,8 @@ pub fn open(target: &Target, window: &Window, progress: &LoadProgress) -> Result
             url: target.shown.clone(),
         });
     }
-    progress.add_features(rows.len());
-    let features: Vec<Value> = rows.iter().map(|r| r.get(1)).collect();
-    story_from(target, meta, features, progress)
+    // A place several shown features refer to comes once.
+    let mut rows = rows;
+    rows.dedup_by_key(|r| r.get::<_, i32>(0));
+    story_from(target, meta, &rows, progress)
 }
