@@ -61,10 +61,36 @@ fn display_name(path: &Path) -> String {
     if path.as_os_str() == crate::io::STDIN_PATH {
         return crate::io::source::origin_name(path);
     }
+    if let Some(address) = path.to_str().filter(|p| crate::open::is_remote(p)) {
+        return remote_name(address);
+    }
     path.file_name().map_or_else(
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     )
+}
+
+/// A database's or web collection's name as a layer is named: "damascus-2017-05 (PostGIS on
+/// db.example.org)", "idps (OGC API on example.org)"; never with a password.
+fn remote_name(address: &str) -> String {
+    let Ok(url) = url::Url::parse(address) else {
+        return crate::open::ogc_api::shown(address);
+    };
+    let host = url.host_str().unwrap_or("localhost");
+    if crate::postgis::is_database(address) {
+        let story = url
+            .query_pairs()
+            .find(|(k, _)| k == "story")
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_else(|| url.path().trim_start_matches('/').to_owned());
+        return format!("{story} (PostGIS on {host})");
+    }
+    let segments: Vec<&str> = url
+        .path_segments()
+        .map(|s| s.filter(|s| !s.is_empty() && *s != "items").collect())
+        .unwrap_or_default();
+    let name = segments.last().copied().unwrap_or(host);
+    format!("{name} (OGC API on {host})")
 }
 
 /// The box a view frames to show what is visible (`is_visible` by feature index): places and
@@ -181,6 +207,18 @@ pub fn chapter_bounds(
 #[cfg(test)]
 mod tests {
     use crate::model::{Chapter, ChapterView, Dataset};
+
+    #[test]
+    fn remote_layers_are_named_by_their_story_or_collection_and_host_without_a_password() {
+        assert_eq!(
+            super::remote_name("postgres://ana:secret@db.example.org/stories?story=damascus"),
+            "damascus (PostGIS on db.example.org)"
+        );
+        assert_eq!(
+            super::remote_name("https://ana:secret@example.org/collections/idps/items"),
+            "idps (OGC API on example.org)"
+        );
+    }
 
     #[test]
     fn a_chapter_box_across_the_antimeridian_runs_east_past_180() {
