@@ -5,6 +5,7 @@ pub mod geojson;
 pub mod pipeline;
 pub mod problem;
 pub mod progress;
+pub mod remote;
 pub mod save;
 pub mod source;
 pub mod text;

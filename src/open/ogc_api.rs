@@ -11,21 +11,13 @@ use reqwest::Url;
 use serde_json::Value;
 
 use crate::io::LoadProgress;
+pub use crate::io::remote::{Window, shown};
 use crate::model::DaySpan;
 
 /// Features asked for a page.
 const PAGE_SIZE: usize = 1000;
 /// Pages read at most: a server whose `next` links never end stops here.
 pub const MAX_PAGES: usize = 500;
-
-/// What part of a collection to ask for.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Window {
-    /// West, south, east, north (longitude and latitude, CRS84); `None`: everywhere.
-    pub bbox: Option<[f64; 4]>,
-    /// The time range; all time asks for no `datetime`.
-    pub range: DaySpan,
-}
 
 /// Why a collection could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -65,20 +57,6 @@ fn detail(message: &str) -> String {
 pub fn is_url(text: &str) -> bool {
     let lower = text.trim().to_ascii_lowercase();
     lower.starts_with("http://") || lower.starts_with("https://")
-}
-
-/// A URL as it may be shown: without a password (or user) it may carry.
-pub fn shown(url: &str) -> String {
-    match Url::parse(url) {
-        Ok(mut parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
-            // Only an address that cannot have a user refuses one: then it has none to hide.
-            if parsed.set_username("").is_err() || parsed.set_password(None).is_err() {
-                return url.to_owned();
-            }
-            parsed.to_string()
-        }
-        _ => url.to_owned(),
-    }
 }
 
 /// `datetime` for a range: `2017-05-01T00:00:00Z/2017-05-31T23:59:59Z`, `..` for an open end;

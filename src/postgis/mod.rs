@@ -87,7 +87,7 @@ impl Target {
     /// Reads an address: `?story=ID` names the story; other parameters are PostgreSQL's own
     /// (`sslmode`, `application_name`…). The password comes from the address or `PGPASSWORD`.
     pub fn parse(address: &str) -> Result<Self, DbError> {
-        let shown = crate::open::ogc_api::shown(address);
+        let shown = crate::io::remote::shown(address);
         let mut url = url::Url::parse(address).map_err(|e| DbError::Address {
             url: shown.clone(),
             message: format!("not a database address: {e}"),

@@ -5,9 +5,9 @@ use postgres::types::ToSql;
 use serde_json::Value;
 
 use super::{DbError, Target};
+use crate::io::remote::Window;
 use crate::io::{LoadProgress, Loaded};
 use crate::model::Dataset;
-use crate::open::ogc_api::Window;
 
 /// The collection's members and the story's rows (each a feature's JSON text), read as a
 /// story: the text is put together as it comes, never held as JSON values (a million rows

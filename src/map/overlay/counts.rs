@@ -4,11 +4,9 @@
 //! drawn (a DTM table's latest round); counts from different sources stand side by side,
 //! never merged.
 
-use egui::{Color32, Pos2, Rect, Stroke};
+use egui::{Color32, Pos2, Rect};
 
 use super::StoryOverlay;
-use super::interaction::Emphasis;
-use super::scene::PlaceMark;
 use crate::map::index::{CountEntry, NO_SLOT};
 use crate::model::{EventType, FeatureIndex};
 
@@ -67,19 +65,18 @@ pub fn count_colors(event_type: EventType) -> (Color32, Color32) {
 }
 
 impl StoryOverlay<'_> {
-    /// The counts to draw for the places drawn (`places`) and the counts at points of their
-    /// own in `area`: at each, each source's latest count within the range.
+    /// The counts to draw for the places drawn (`drawn_at`: where each place slot's marker
+    /// is) and the counts at points of their own in `area`: at each, each source's latest
+    /// count within the range.
     pub(super) fn count_marks(
         &self,
         view: &crate::map::projection::ScreenTransform,
         area: Rect,
-        places: &[PlaceMark],
+        drawn_at: &foldhash::HashMap<u32, Pos2>,
     ) -> Vec<CountMark> {
         if self.index.counts.is_empty() || !self.draw.places {
             return Vec::new();
         }
-        let drawn_at: foldhash::HashMap<u32, Pos2> =
-            places.iter().map(|m| (m.slot, m.position)).collect();
         let store = self.dataset.store();
         // (where, which sources, what) → the latest count shown, and whether it is faded.
         type Key = (u32, u64, String, EventType);
@@ -185,31 +182,6 @@ impl StoryOverlay<'_> {
             name.push_str(super::OUTSIDE_RANGE);
         }
         name
-    }
-}
-
-/// Paints a count's circle, ringed when it is selected, focused or hovered.
-pub(super) fn paint_count(painter: &egui::Painter, mark: &CountMark, emphasis: Emphasis) {
-    let (fill, line) = count_colors(mark.event_type);
-    let ring = match emphasis {
-        Emphasis::Selected => Some(super::paint::HIGHLIGHT),
-        Emphasis::Focused => Some(super::FOCUS_RING),
-        Emphasis::Hovered => Some(Color32::from_gray(40)),
-        Emphasis::Normal => None,
-    };
-    painter.circle(mark.center, mark.radius, fill, Stroke::new(1.5, line));
-    if let Some(text) = short_count(mark.people).filter(|_| mark.radius >= 15.0) {
-        // Low in the circle: its centre is often the place's marker.
-        painter.text(
-            Pos2::new(mark.center.x, mark.center.y + mark.radius - 8.0),
-            egui::Align2::CENTER_CENTER,
-            text,
-            egui::FontId::proportional(11.0),
-            line,
-        );
-    }
-    if let Some(ring) = ring {
-        painter.circle_stroke(mark.center, mark.radius + 2.5, Stroke::new(2.5, ring));
     }
 }
 

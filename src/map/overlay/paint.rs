@@ -376,7 +376,7 @@ impl StoryOverlay<'_> {
         for (mark, emphasis) in scene.counts.iter().zip(count_emphasis) {
             let target = pick(mark.faded);
             self.mark(target, "counts", mark.index, || {
-                super::counts::paint_count(target, mark, emphasis);
+                paint_count(target, mark, emphasis);
             });
         }
         let arrow_emphasis = interaction.emphases(
@@ -631,6 +631,31 @@ fn paint_generic(painter: &egui::Painter, mark: &GenericMark, selected: bool) {
     painter.circle(at, 5.0, GENERIC_COLOR, Stroke::new(1.5, Color32::WHITE));
     if selected {
         painter.circle_stroke(at, 9.0, Stroke::new(3.0, HIGHLIGHT));
+    }
+}
+
+/// Paints a count's circle, ringed when it is selected, focused or hovered.
+fn paint_count(painter: &egui::Painter, mark: &super::counts::CountMark, emphasis: Emphasis) {
+    let (fill, line) = super::counts::count_colors(mark.event_type);
+    let ring = match emphasis {
+        Emphasis::Selected => Some(HIGHLIGHT),
+        Emphasis::Focused => Some(FOCUS_RING),
+        Emphasis::Hovered => Some(Color32::from_gray(40)),
+        Emphasis::Normal => None,
+    };
+    painter.circle(mark.center, mark.radius, fill, Stroke::new(1.5, line));
+    if let Some(text) = super::counts::short_count(mark.people).filter(|_| mark.radius >= 15.0) {
+        // Low in the circle: its centre is often the place's marker.
+        painter.text(
+            Pos2::new(mark.center.x, mark.center.y + mark.radius - 8.0),
+            egui::Align2::CENTER_CENTER,
+            text,
+            egui::FontId::proportional(11.0),
+            line,
+        );
+    }
+    if let Some(ring) = ring {
+        painter.circle_stroke(mark.center, mark.radius + 2.5, Stroke::new(2.5, ring));
     }
 }
 

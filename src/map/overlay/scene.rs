@@ -205,7 +205,8 @@ impl<'a> StoryOverlay<'a> {
             Vec::new()
         };
         let counts = if density == crate::map::density::Density::Off {
-            self.count_marks(view, area, &places)
+            let drawn_at = places.iter().map(|m| (m.slot, m.position)).collect();
+            self.count_marks(view, area, &drawn_at)
         } else {
             Vec::new()
         };
