@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::{ColumnsArg, load_file, report_load_error};
+use super::{ColumnsArg, load_file, options_or_say, report_load_error};
 use crate::postgis::{
     Target, pull::pull as pull_story, push::push as push_story, push::story_id_from,
 };
@@ -24,12 +24,8 @@ pub fn push(
             return Ok(2);
         }
     };
-    let options = match columns.options(&[]) {
-        Ok(options) => options,
-        Err(error) => {
-            writeln!(err, "{error}")?;
-            return Ok(2);
-        }
+    let Some(options) = options_or_say(columns, &[], err)? else {
+        return Ok(2);
     };
     let loaded = match load_file(file, &options) {
         Ok(loaded) => loaded,

@@ -310,6 +310,21 @@ impl ColumnsArg {
     }
 }
 
+/// How to read `files`, or `None` when a gazetteer named cannot be read (said on `err`).
+fn options_or_say(
+    columns: &ColumnsArg,
+    files: &[PathBuf],
+    err: &mut dyn Write,
+) -> std::io::Result<Option<ImportOptions>> {
+    match columns.options(files) {
+        Ok(options) => Ok(Some(options)),
+        Err(error) => {
+            writeln!(err, "{error}")?;
+            Ok(None)
+        }
+    }
+}
+
 fn load_file(file: &std::path::Path, options: &ImportOptions) -> Result<Loaded, OpenError> {
     load_with(file, options, &crate::io::LoadProgress::default())
 }
@@ -360,12 +375,8 @@ pub fn generate(
 
 /// `evacmap check`: returns the exit code.
 pub fn check(files: &[PathBuf], columns: &ColumnsArg, out: &mut dyn Write) -> std::io::Result<i32> {
-    let options = match columns.options(files) {
-        Ok(options) => options,
-        Err(error) => {
-            writeln!(out, "{error}")?;
-            return Ok(2);
-        }
+    let Some(options) = options_or_say(columns, files, out)? else {
+        return Ok(2);
     };
     let mut failed = false;
     for file in files {
@@ -415,12 +426,8 @@ pub fn list(
             return Ok(2);
         }
     };
-    let options = match columns.options(&[]) {
-        Ok(options) => options,
-        Err(error) => {
-            writeln!(err, "{error}")?;
-            return Ok(2);
-        }
+    let Some(options) = options_or_say(columns, &[], err)? else {
+        return Ok(2);
     };
     let dataset = match load_file(file, &options) {
         Ok(loaded) => loaded.dataset,
@@ -484,12 +491,8 @@ pub fn convert(
         )?;
         return Ok(2);
     };
-    let base = match columns.options(&[]) {
-        Ok(options) => options,
-        Err(error) => {
-            writeln!(err, "{error}")?;
-            return Ok(2);
-        }
+    let Some(base) = options_or_say(columns, &[], err)? else {
+        return Ok(2);
     };
     let mut stories = Vec::new();
     let mut read_from = None;

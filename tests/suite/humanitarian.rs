@@ -3,7 +3,6 @@
 //! p-code; through `check`, `list`, `convert` and the window.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use egui_kittest::kittest::{NodeT, Queryable};
 use evacmap::model::{EventType, Feature, Measure, Qualifier, Term};
@@ -20,20 +19,7 @@ fn fixture_text(name: &str) -> String {
     fixture(name).display().to_string()
 }
 
-/// Runs the evacmap binary; gives (exit code, stdout, stderr).
-fn evacmap(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_evacmap"))
-        .args(args)
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .output()
-        .unwrap();
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
+use crate::support::run_evacmap as evacmap;
 
 /// `evacmap list` of a fixture, each line without its trailing spaces.
 fn list(args: &[&str]) -> Vec<String> {

@@ -14,20 +14,7 @@ fn bundled() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data/damascus-2017-05.geojson")
 }
 
-/// Runs the evacmap binary; gives (exit code, stdout, stderr).
-fn evacmap(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_evacmap"))
-        .args(args)
-        .env_remove("DISPLAY")
-        .env_remove("PGPASSWORD")
-        .output()
-        .unwrap();
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
+use crate::support::run_evacmap as evacmap;
 
 #[test]
 fn a_pushed_story_pulls_back_as_the_same_file_and_lists_the_same() {

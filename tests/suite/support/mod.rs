@@ -298,3 +298,20 @@ pub fn focused_label<State>(harness: &egui_kittest::Harness<'_, State>) -> Optio
 
 pub mod postgis;
 pub mod pygeoapi;
+
+/// Runs the evacmap binary without a display or a database password from the environment;
+/// gives (exit code, stdout, stderr).
+pub fn run_evacmap(args: &[&str]) -> (i32, String, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_evacmap"))
+        .args(args)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("PGPASSWORD")
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
