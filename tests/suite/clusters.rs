@@ -325,3 +325,65 @@ fn the_density_view_is_one_key_away() {
     assert!(after.hexagons.is_empty());
     assert_eq!(after.clusters.len(), before.clusters.len());
 }
+
+#[test]
+fn a_clusters_tag_counts_its_events_by_type_in_their_colours() {
+    let dir = tempfile::tempdir().unwrap();
+    let story = dir.path().join("big.geojson");
+    let svg = dir.path().join("clusters.svg");
+    let run = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_evacmap"))
+            .args(args)
+            .env_remove("DISPLAY")
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    run(&["generate", "5000", "--out", story.to_str().unwrap()]);
+    run(&[
+        "export",
+        story.to_str().unwrap(),
+        "--out",
+        svg.to_str().unwrap(),
+        "--tiles",
+        "offline",
+        "--view",
+        "37.5,35,7",
+    ]);
+    let text = std::fs::read_to_string(&svg).unwrap();
+    // Each cluster's group: its disc, its count, and its tag with a dot per type shown.
+    let colours: Vec<String> = [
+        evacmap::model::EventType::Clashes,
+        evacmap::model::EventType::Statement,
+        evacmap::model::EventType::Strike,
+        evacmap::model::EventType::Agreement,
+    ]
+    .iter()
+    .map(|&t| {
+        let [r, g, b, _] = evacmap::map::events::event_color(Some(t)).to_array();
+        format!("fill=\"#{r:02x}{g:02x}{b:02x}\"")
+    })
+    .collect();
+    let clusters: Vec<&str> = text
+        .split("<g class=\"clusters\">")
+        .skip(1)
+        .map(|group| group.split("</g>").next().unwrap_or(""))
+        .collect();
+    assert!(!clusters.is_empty(), "no cluster in the export");
+    let with_dots = clusters
+        .iter()
+        .filter(|group| {
+            colours.iter().any(|c| group.contains(c.as_str()))
+                && group.matches("<circle").count() >= 2
+        })
+        .count();
+    assert!(
+        with_dots > 0,
+        "no cluster's tag has a dot of an event type's colour: {:?}",
+        clusters.first()
+    );
+}

@@ -27,31 +27,37 @@ impl ClusterMark {
         self.events_by_type.iter().map(|&n| u64::from(n)).sum()
     }
 
+    /// Its events' types, the most frequent first (`None`: of a type of their own), with
+    /// their counts.
+    pub(super) fn types_by_count(&self) -> Vec<(Option<EventType>, u32)> {
+        let mut types: Vec<(Option<EventType>, u32)> = self
+            .events_by_type
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(at, &n)| (EventType::ALL.get(at).copied(), n))
+            .collect();
+        let name = |t: &Option<EventType>| t.map_or_else(|| "~".to_owned(), |t| t.label());
+        types.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| name(&a.0).cmp(&name(&b.0))));
+        types
+    }
+
     /// "1,204 events: 530 clashes, 300 strikes, 374 of other types"; empty without events.
     pub(super) fn events_summary(&self) -> String {
         let total = self.events();
         if total == 0 {
             return String::new();
         }
-        let mut types: Vec<(u32, String)> = self
-            .events_by_type
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| **n > 0)
-            .map(|(at, &n)| {
-                let name = EventType::ALL
-                    .get(at)
-                    .map_or_else(|| "of other types".to_owned(), |t| t.label());
-                (n, name)
-            })
-            .collect();
-        types.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        let types = self.types_by_count();
         let shown: Vec<String> = types
             .iter()
             .take(3)
-            .map(|(n, name)| format!("{} {name}", format_count(u64::from(*n))))
+            .map(|(kind, n)| {
+                let name = kind.map_or_else(|| "of other types".to_owned(), |t| t.label());
+                format!("{} {name}", format_count(u64::from(*n)))
+            })
             .collect();
-        let rest: u64 = types.iter().skip(3).map(|(n, _)| u64::from(*n)).sum();
+        let rest: u64 = types.iter().skip(3).map(|(_, n)| u64::from(*n)).sum();
         let mut summary = format!(
             "{} {}: {}",
             format_count(total),

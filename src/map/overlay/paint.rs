@@ -559,16 +559,43 @@ impl StoryOverlay<'_> {
 
 /// A place's or an arrow's label on its white card.
 /// A cluster's events, folded into it: their count on a small tag under its disc.
+/// The events of a cluster's places, folded into a tag across its disc's lower edge: the two
+/// most frequent types, each a dot of its colour and its count, then how many more ("● 530
+/// ● 300 +374"); the accessible name says it in words.
 fn paint_cluster_events(painter: &egui::Painter, cluster: &super::scene::ClusterMark) {
-    let events = cluster.events();
-    if events == 0 {
+    let types = cluster.types_by_count();
+    if types.is_empty() {
         return;
     }
-    let text = format!("{} ev.", crate::model::format_count(events));
-    let galley = painter.layout_no_wrap(text, FontId::proportional(10.0), Color32::from_gray(30));
+    let font = FontId::proportional(10.0);
+    let ink = Color32::from_gray(30);
+    let count = |n: u64| crate::model::format_count(n);
+    let mut parts: Vec<(Option<Color32>, std::sync::Arc<egui::Galley>)> = types
+        .iter()
+        .take(2)
+        .map(|(kind, n)| {
+            let galley = painter.layout_no_wrap(count(u64::from(*n)), font.clone(), ink);
+            (Some(events::event_color(*kind)), galley)
+        })
+        .collect();
+    let rest: u64 = types.iter().skip(2).map(|(_, n)| u64::from(*n)).sum();
+    if rest > 0 {
+        parts.push((
+            None,
+            painter.layout_no_wrap(format!("+{}", count(rest)), font, ink),
+        ));
+    }
+    const DOT: f32 = 7.0;
+    const GAP: f32 = 4.0;
+    let width: f32 = parts
+        .iter()
+        .map(|(dot, g)| g.size().x + if dot.is_some() { DOT + 2.0 } else { 0.0 })
+        .sum::<f32>()
+        + GAP * (parts.len() - 1) as f32;
+    let height = parts.iter().map(|(_, g)| g.size().y).fold(0.0, f32::max);
     // Across the disc's lower edge: it stays with its disc where discs are close.
     let center = cluster.center + egui::vec2(0.0, cluster.radius - 1.0);
-    let rect = Rect::from_center_size(center, galley.size() + egui::vec2(6.0, 2.0));
+    let rect = Rect::from_center_size(center, egui::vec2(width + 6.0, height + 2.0));
     painter.rect(
         rect,
         3.0,
@@ -576,11 +603,20 @@ fn paint_cluster_events(painter: &egui::Painter, cluster: &super::scene::Cluster
         Stroke::new(1.0, Color32::from_rgb(0x33, 0x41, 0x55)),
         egui::StrokeKind::Inside,
     );
-    painter.galley(
-        rect.center() - galley.size() / 2.0,
-        galley,
-        Color32::from_gray(30),
-    );
+    let mut x = rect.min.x + 3.0;
+    for (dot, galley) in parts {
+        if let Some(colour) = dot {
+            painter.circle_filled(
+                egui::pos2(x + DOT / 2.0, rect.center().y),
+                DOT / 2.0,
+                colour,
+            );
+            x += DOT + 2.0;
+        }
+        let size = galley.size();
+        painter.galley(egui::pos2(x, rect.center().y - size.y / 2.0), galley, ink);
+        x += size.x + GAP;
+    }
 }
 
 fn paint_label(painter: &egui::Painter, label: &PlacedLabel) {
