@@ -204,9 +204,17 @@ impl Target {
 
     /// A query's failure, in words, naming this database.
     pub fn failed(&self, error: &postgres::Error) -> DbError {
+        let mut message = words(error);
+        if error.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
+            let user = self.config.get_user().unwrap_or("this user");
+            message = format!(
+                "the database user {user} may read this database but not change it ({message}): \
+                 pushing needs a user with the right to write"
+            );
+        }
         DbError::Query {
             url: self.shown.clone(),
-            message: words(error),
+            message,
         }
     }
 }

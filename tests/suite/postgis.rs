@@ -363,3 +363,37 @@ fn tls_checks_the_servers_certificate() {
         "{err}"
     );
 }
+
+#[test]
+fn a_read_only_user_can_open_and_pull_and_is_told_it_cannot_push() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let (code, _, err) = evacmap(&["push", bundled().to_str().unwrap(), &cluster.url(None)]);
+    assert_eq!(code, 0, "{err}");
+    let mut client = cluster.client();
+    client
+        .batch_execute(
+            "CREATE ROLE reader LOGIN PASSWORD 'reader-pw';
+             GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader;",
+        )
+        .unwrap();
+    let reader =
+        cluster
+            .url(None)
+            .replacen(&format!("evacmap:{PASSWORD}@"), "reader:reader-pw@", 1);
+    let (code, out, err) = evacmap(&["list", &reader]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().count(), 21);
+    let dir = tempfile::tempdir().unwrap();
+    let pulled = dir.path().join("pulled.geojson");
+    let (code, _, err) = evacmap(&["pull", &reader, pulled.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = evacmap(&["push", "--replace", bundled().to_str().unwrap(), &reader]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("the database user reader may read this database but not change it"),
+        "{err}"
+    );
+    assert!(!err.contains("reader-pw"), "{err}");
+}
