@@ -5,6 +5,7 @@
 //! from the environment (`PGPASSWORD`) or the address, and is never shown or logged. Every
 //! query is parameterised. See `docs/postgis.md`. No egui.
 
+mod ewkt;
 pub mod live;
 pub mod pull;
 pub mod push;

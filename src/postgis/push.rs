@@ -230,27 +230,15 @@ fn copy_features(
     story: &str,
     dataset: &Dataset,
 ) -> Result<(), DbError> {
-    let failed = |e: postgres::Error| target.failed(&e);
-    transaction
-        .batch_execute(
-            "CREATE TEMPORARY TABLE evacmap_incoming (
-                 feature_id text, position integer, kind text, name text, geometry text,
-                 when_start date, when_end date, when_text text, precision text, feature jsonb
-             ) ON COMMIT DROP",
-        )
-        .map_err(failed)?;
     copy_rows(
         transaction,
         target,
-        "evacmap_incoming (feature_id, position, kind, name, geometry, when_start, when_end, \
-         when_text, precision, feature)",
+        "evacmap_features (story_id, feature_id, position, origin, kind, name, geom, \
+         when_start, when_end, when_text, precision, feature)",
         |out| {
             for (position, feature) in dataset.features().enumerate() {
                 let json = crate::io::write::feature_to_json(&feature);
-                let geometry = json
-                    .get("geometry")
-                    .filter(|g| !g.is_null())
-                    .map(serde_json::Value::to_string);
+                let geometry = feature.common().geometry.as_ref().map(super::ewkt::ewkt);
                 let when = feature.when();
                 let span = when.map(|w| w.span());
                 let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string());
@@ -269,11 +257,15 @@ fn copy_features(
                     Feature::Event(_) => "event",
                     Feature::Generic(_) => "feature",
                 };
+                let at = position.to_string();
                 row(
                     out,
                     &[
+                        Some(story),
                         Some(&row_id(dataset, position)),
-                        Some(&position.to_string()),
+                        // Its place in the story, and in the text pushed: the same at first.
+                        Some(&at),
+                        Some(&at),
                         Some(kind),
                         feature.common().name.as_deref(),
                         geometry.as_deref(),
@@ -288,19 +280,6 @@ fn copy_features(
             Ok(())
         },
     )?;
-    log::info!("push: rows sent");
-    transaction
-        .execute(
-            "INSERT INTO evacmap_features (story_id, feature_id, position, origin, kind, name, \
-                 geom, when_start, when_end, when_text, precision, feature)
-             SELECT $1, feature_id, position, position, kind, name,
-                 CASE WHEN geometry IS NULL THEN NULL
-                      ELSE ST_SetSRID(ST_GeomFromGeoJSON(geometry), 4326) END,
-                 when_start, when_end, when_text, precision, feature
-             FROM evacmap_incoming",
-            &[&story],
-        )
-        .map_err(failed)?;
     Ok(())
 }
 

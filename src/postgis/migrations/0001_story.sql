@@ -65,6 +65,8 @@ CREATE TABLE evacmap_links (
     FOREIGN KEY (story_id, feature_id) REFERENCES evacmap_features ON DELETE CASCADE,
     FOREIGN KEY (story_id, place_id) REFERENCES evacmap_features (story_id, feature_id)
 );
+-- What refers to a place: without it, removing a story (or a place) scans every link per row.
+CREATE INDEX evacmap_links_place ON evacmap_links (story_id, place_id);
 
 -- Every figure with the sources that give it: a figure without a source cannot exist.
 CREATE TABLE evacmap_figures (
