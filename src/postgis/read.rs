@@ -98,8 +98,9 @@ pub fn whole_story(
 }
 
 /// What `window` shows of the story the address names (or the only one): the features in
-/// its box and its time range (GiST and B-tree indexes find them), and the places they refer
-/// to, wherever those are.
+/// its box and its time range (GiST and B-tree indexes find them), the movements and events
+/// of the range whose places are in the box, and the places they refer to, wherever those
+/// are.
 pub fn open(target: &Target, window: &Window, progress: &LoadProgress) -> Result<Loaded, DbError> {
     let mut client = target.connect()?;
     super::check_schema(&mut client, target)?;
@@ -116,12 +117,24 @@ pub fn open(target: &Target, window: &Window, progress: &LoadProgress) -> Result
     let rows = client
         .query(
             "WITH shown AS (
+                 -- What is in the view itself (everything, without a view)...
                  SELECT feature_id, position, feature FROM evacmap_features
                  WHERE story_id = $1
-                   AND ($2::float8 IS NULL OR geom IS NULL
-                        OR geom && ST_MakeEnvelope($2, $3, $4, $5, 4326))
+                   AND ($2::float8 IS NULL OR geom && ST_MakeEnvelope($2, $3, $4, $5, 4326))
                    AND ($6::date IS NULL OR when_end IS NULL OR when_end >= $6)
-                   AND ($7::date IS NULL OR when_start IS NULL OR when_start <= $7))
+                   AND ($7::date IS NULL OR when_start IS NULL OR when_start <= $7)
+                 UNION
+                 -- ...and the movements and events of the range at places in it: from the
+                 -- places the view holds (GiST), through what refers to them.
+                 SELECT f.feature_id, f.position, f.feature FROM evacmap_features p
+                 JOIN evacmap_links l ON l.story_id = p.story_id AND l.place_id = p.feature_id
+                 JOIN evacmap_features f
+                     ON f.story_id = l.story_id AND f.feature_id = l.feature_id
+                 WHERE $2::float8 IS NOT NULL AND p.story_id = $1
+                   AND p.geom && ST_MakeEnvelope($2, $3, $4, $5, 4326)
+                   AND f.geom IS NULL
+                   AND ($6::date IS NULL OR f.when_end IS NULL OR f.when_end >= $6)
+                   AND ($7::date IS NULL OR f.when_start IS NULL OR f.when_start <= $7))
              SELECT position, feature::text AS feature FROM shown
              UNION ALL
              SELECT f.position, f.feature::text

@@ -201,6 +201,19 @@ fn a_view_and_range_ask_only_for_what_they_show_and_the_places_it_needs() {
     );
     let (_, whole, _) = evacmap(&["list", &cluster.url(None)]);
     assert!(ids.len() < whole.lines().count(), "{ids:?}");
+    // A view far from every place of the story: no movement of the range, though movements
+    // have no geometry of their own.
+    let far = evacmap::open::ogc_api::Window {
+        bbox: Some([40.0, 35.0, 41.0, 36.0]),
+        ..window
+    };
+    let loaded = evacmap::postgis::read::open(&target, &far, &Default::default()).unwrap();
+    let kinds: Vec<String> = loaded
+        .dataset
+        .features()
+        .map(|f| f.kind().as_str().to_owned())
+        .collect();
+    assert!(!kinds.iter().any(|k| k == "movement"), "{kinds:?}");
 }
 
 #[test]
