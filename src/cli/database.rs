@@ -17,12 +17,8 @@ pub fn push(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<i32> {
-    let target = match Target::parse(database) {
-        Ok(target) => target,
-        Err(error) => {
-            writeln!(err, "evacmap: {error}")?;
-            return Ok(2);
-        }
+    let Some(target) = target_or_say(database, err)? else {
+        return Ok(2);
     };
     let Some(options) = options_or_say(columns, &[], err)? else {
         return Ok(2);
@@ -80,12 +76,8 @@ pub fn pull(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> std::io::Result<i32> {
-    let target = match Target::parse(database) {
-        Ok(target) => target,
-        Err(error) => {
-            writeln!(err, "evacmap: {error}")?;
-            return Ok(2);
-        }
+    let Some(target) = target_or_say(database, err)? else {
+        return Ok(2);
     };
     match pull_story(&target, target_file) {
         Ok(pulled) => {
@@ -106,6 +98,17 @@ pub fn pull(
         Err(error) => {
             writeln!(err, "evacmap: {error}")?;
             Ok(1)
+        }
+    }
+}
+
+/// The database an address names, or `None` when it is no address (said on `err`).
+fn target_or_say(database: &str, err: &mut dyn Write) -> std::io::Result<Option<Target>> {
+    match Target::parse(database) {
+        Ok(target) => Ok(Some(target)),
+        Err(error) => {
+            writeln!(err, "evacmap: {error}")?;
+            Ok(None)
         }
     }
 }

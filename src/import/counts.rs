@@ -118,6 +118,32 @@ impl<'g> PlaceBook<'g> {
         Ok((id, found.name().to_owned()))
     }
 
+    /// [`Self::place`], or, when the row cannot be placed, the row kept without a position
+    /// (all its cells, by header) with a located warning: `None` then.
+    pub fn place_or_keep(
+        &mut self,
+        builder: &mut Builder,
+        named: &PlaceName,
+        table: &super::table::Table,
+        row: &super::table::Row,
+        warnings: &mut Vec<Problem>,
+    ) -> Option<(String, String)> {
+        match self.place(builder, named) {
+            Ok(placed) => Some(placed),
+            Err(why) => {
+                keep_unplaced(
+                    builder,
+                    self,
+                    row.line,
+                    row_cells(table, row),
+                    &why,
+                    warnings,
+                );
+                None
+            }
+        }
+    }
+
     fn why(&self, named: &PlaceName, why: NotFound) -> String {
         let add = "add a gazetteer that has it (File → Add gazetteer…, --gazetteer FILE)";
         match why {
@@ -144,11 +170,7 @@ impl<'g> PlaceBook<'g> {
 
     fn unique_id(&self, name: &str, code: &str) -> String {
         let stem = if code.trim().is_empty() {
-            crate::model::names::fold(name)
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .collect::<Vec<_>>()
-                .join("-")
+            crate::model::names::folded_words(name, "-")
         } else {
             code.trim().to_lowercase()
         };

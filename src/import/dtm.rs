@@ -128,13 +128,10 @@ pub fn read(
             })
             .find(|named| !named.is_empty())
             .unwrap_or_default();
-        let (place, place_name) = match book.place(&mut builder, &named) {
-            Ok(placed) => placed,
-            Err(why) => {
-                let cells = counts::row_cells(table, row);
-                counts::keep_unplaced(&mut builder, &mut book, row.line, cells, &why, warnings);
-                continue;
-            }
+        let Some((place, place_name)) =
+            book.place_or_keep(&mut builder, &named, table, row, warnings)
+        else {
+            continue;
         };
         let mut sources = vec![dtm.clone()];
         sources.extend(builder.cite(cell(source)).into_iter().filter(|id| {

@@ -122,11 +122,7 @@ impl Default for Gazetteer {
 
 /// Case, accents, punctuation and hyphens do not matter: "Deir-ez-Zor" = "deir ez zor".
 fn fold(text: &str) -> String {
-    crate::model::names::fold(text)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    crate::model::names::folded_words(text, " ")
 }
 
 impl Gazetteer {

@@ -188,13 +188,10 @@ pub fn read(
         } else {
             named
         };
-        let (place, place_name) = match book.place(&mut builder, &named) {
-            Ok(placed) => placed,
-            Err(why) => {
-                let cells = counts::row_cells(table, row);
-                counts::keep_unplaced(&mut builder, &mut book, row.line, cells, &why, warnings);
-                continue;
-            }
+        let Some((place, place_name)) =
+            book.place_or_keep(&mut builder, &named, table, row, warnings)
+        else {
+            continue;
         };
         let category = cell(columns.category).to_lowercase();
         let is_stock = ["idps", "stock", "total number"]

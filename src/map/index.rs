@@ -433,6 +433,9 @@ pub struct CountEntry {
     /// The people counted (the highest count of people its figures give; 0 for none).
     pub people: u64,
     pub event_type: crate::model::EventType,
+    /// Which sources its figures cite, as a hash: counts of the same sources at a place are
+    /// one series (the latest in the range is drawn), told apart without text every frame.
+    pub sources: u64,
 }
 
 /// The events at each place, all in one list ordered by place (a list per place cost fifty

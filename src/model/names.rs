@@ -60,6 +60,16 @@ pub fn label(name: Option<&str>, name_ar: Option<&str>, language: LabelLanguage)
     }
 }
 
+/// The words of `text`, folded ([`fold`]) and joined by `separator`: "Deir-ez-Zor" is
+/// "deir ez zor" with a space, "deir-ez-zor" with a hyphen (an id made from a name).
+pub fn folded_words(text: &str, separator: &str) -> String {
+    fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
 /// A name or query folded for comparison: lower case; Latin and Arabic diacritics removed; the
 /// Arabic letter variants that spellings mix up made one (إ أ آ ٱ → ا, ة → ه, ى → ي) and the
 /// tatweel dropped; punctuation as spaces; the article (al-, el-, ال) dropped from each word.

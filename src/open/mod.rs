@@ -181,14 +181,10 @@ pub fn load_with(
             .ok()
             .map(|m| (m.len(), m.modified().ok()));
         if changed != Some((metadata.len(), metadata.modified().ok())) {
-            return Err(OpenError::from(LoadError::Invalid(ProblemReport {
-                origin: origin.clone(),
-                problems: vec![Problem {
-                    severity: Severity::Error,
-                    location: Location::Text { line: 1, column: 1 },
-                    message: "the file changed while it was read; open it again".into(),
-                }],
-            })));
+            return Err(OpenError::from(refused(
+                &origin,
+                "the file changed while it was read; open it again".into(),
+            )));
         }
         return Ok(finish(Format::Acled, dataset, warnings, &origin)?);
     }
@@ -214,14 +210,7 @@ fn load_database(
         crate::postgis::DbError::Cancelled { .. } => {
             OpenError::from(LoadError::Cancelled { path: origin })
         }
-        other => OpenError::from(LoadError::Invalid(ProblemReport {
-            origin,
-            problems: vec![Problem {
-                severity: Severity::Error,
-                location: Location::Text { line: 1, column: 1 },
-                message: other.to_string(),
-            }],
-        })),
+        other => OpenError::from(refused(&origin, other.to_string())),
     })
 }
 
@@ -238,16 +227,7 @@ fn load_url(
     progress: &LoadProgress,
 ) -> Result<Loaded, OpenError> {
     let origin = ogc_api::shown(url);
-    let failed = |message: String| {
-        OpenError::from(LoadError::Invalid(ProblemReport {
-            origin: origin.clone(),
-            problems: vec![Problem {
-                severity: Severity::Error,
-                location: Location::Text { line: 1, column: 1 },
-                message,
-            }],
-        }))
-    };
+    let failed = |message: String| OpenError::from(refused(&origin, message));
     let read = ogc_api::read(url, window, progress).map_err(|error| match error {
         ogc_api::OgcError::Cancelled { .. } => OpenError::from(LoadError::Cancelled {
             path: origin.clone(),
@@ -348,16 +328,7 @@ fn parse_file(
 ) -> Result<Loaded, OpenError> {
     let (origin, file_name) = (file.origin, file.name);
     let today = chrono::Local::now().date_naive();
-    let refused = |message: String| {
-        LoadError::Invalid(ProblemReport {
-            origin: origin.to_owned(),
-            problems: vec![Problem {
-                severity: Severity::Error,
-                location: Location::Text { line: 1, column: 1 },
-                message,
-            }],
-        })
-    };
+    let refused = |message: String| refused(origin, message);
     let read_table = |bytes: &[u8], warnings: &mut Vec<Problem>| {
         table::Table::parse_with(bytes, warnings, progress).map_err(|e| match e {
             table::TableError::NotCsv(message) => refused(message),
@@ -568,6 +539,18 @@ fn sniff(path: &Path) -> Option<Format> {
         .read_to_end(&mut head)
         .ok()?;
     detect(first_lines(&head, 2)).ok()
+}
+
+/// A file (or address) refused as a whole: one error, at its start.
+fn refused(origin: &str, message: String) -> LoadError {
+    LoadError::Invalid(ProblemReport {
+        origin: origin.to_owned(),
+        problems: vec![Problem {
+            severity: Severity::Error,
+            location: Location::Text { line: 1, column: 1 },
+            message,
+        }],
+    })
 }
 
 /// The story of a table, or an error when no row could be used.

@@ -115,15 +115,7 @@ impl Target {
             }
         };
         // evacmap's own parameters, and TLS, which it sets up itself.
-        let others: Vec<(String, String)> = url
-            .query_pairs()
-            .filter(|(k, _)| !matches!(k.as_ref(), "story" | "sslmode" | "sslrootcert"))
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        url.set_query(None);
-        if !others.is_empty() {
-            url.query_pairs_mut().extend_pairs(others);
-        }
+        drop_params(&mut url, &["story", "sslmode", "sslrootcert"]);
         let mut config =
             postgres::Config::from_str(url.as_str()).map_err(|e| DbError::Address {
                 url: shown.clone(),
@@ -223,18 +215,23 @@ impl Target {
 fn without_story(shown: &str) -> String {
     match url::Url::parse(shown) {
         Ok(mut url) => {
-            let others: Vec<(String, String)> = url
-                .query_pairs()
-                .filter(|(k, _)| k != "story")
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect();
-            url.set_query(None);
-            if !others.is_empty() {
-                url.query_pairs_mut().extend_pairs(others);
-            }
+            drop_params(&mut url, &["story"]);
             url.to_string()
         }
         Err(_) => shown.to_owned(),
+    }
+}
+
+/// Removes the query parameters `names` from `url`, keeping the others in their order.
+fn drop_params(url: &mut url::Url, names: &[&str]) {
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| !names.contains(&k.as_ref()))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    url.set_query(None);
+    if !kept.is_empty() {
+        url.query_pairs_mut().extend_pairs(kept);
     }
 }
 

@@ -24,11 +24,7 @@ pub fn story_id_from(name: &str) -> String {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let id: String = crate::model::names::fold(&stem)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
+    let id = crate::model::names::folded_words(&stem, "-");
     if id.is_empty() { "story".into() } else { id }
 }
 

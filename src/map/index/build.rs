@@ -96,6 +96,14 @@ impl IndexCore {
                         world,
                         people: style::people_in(store.figure_values(index.0)).unwrap_or(0),
                         event_type: kind,
+                        sources: {
+                            use std::hash::{BuildHasher, Hash, Hasher};
+                            let mut hasher = foldhash::fast::FixedState::default().build_hasher();
+                            for source in store.figure_sources(index.0) {
+                                source.hash(&mut hasher);
+                            }
+                            hasher.finish()
+                        },
                     });
                 }
                 FeatureKind::Event => match store.point(index.0) {

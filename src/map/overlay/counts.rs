@@ -79,7 +79,7 @@ impl StoryOverlay<'_> {
         }
         let store = self.dataset.store();
         // (where, which sources, what) → the latest count shown, and whether it is faded.
-        type Key = (u32, u64, String, EventType);
+        type Key = (u32, u64, u64, EventType);
         let mut latest: foldhash::HashMap<Key, (&CountEntry, Pos2, bool)> = Default::default();
         let mut order: Vec<Key> = Vec::new();
         for entry in &self.index.counts {
@@ -99,17 +99,16 @@ impl StoryOverlay<'_> {
             if !visible && !self.fade_hidden {
                 continue;
             }
-            let sources: Vec<&str> = store.figure_sources(entry.feature.0).collect();
             let own_point = if entry.place == NO_SLOT {
                 entry.feature.0 as u64
             } else {
                 0
             };
-            let key = (entry.place, own_point, sources.join("|"), entry.event_type);
+            let key = (entry.place, own_point, entry.sources, entry.event_type);
             let last_day = |e: &CountEntry| store.when(e.feature.0).and_then(|w| w.span().last);
             match latest.get_mut(&key) {
                 None => {
-                    order.push(key.clone());
+                    order.push(key);
                     latest.insert(key, (entry, center, !visible));
                 }
                 Some(kept) => {
