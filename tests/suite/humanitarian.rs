@@ -459,3 +459,23 @@ fn a_gazetteer_added_from_the_file_menu_places_the_open_table_and_is_remembered(
     harness.get_by_label_contains("no gazetteer was added");
     assert_eq!(harness.state().persisted().gazetteers.len(), 1);
 }
+
+#[test]
+fn count_circles_are_reached_and_opened_with_the_keyboard_alone() {
+    use crate::reading::{press, walk_to};
+    let mut options = offline_options();
+    options.file = Some(fixture("hxl-stocks.csv"));
+    let mut harness = app_harness(options, None, 1.0 / 60.0);
+    press(&mut harness, egui::Key::Tab);
+    let walked = walk_to(&mut harness, "the coordinators' count at Idleb", |l| {
+        l.starts_with("People counted: IDPs in Idleb") && l.contains("Syria Response Coordinators")
+    });
+    press(&mut harness, egui::Key::Enter);
+    eprintln!("keys to open a count circle: Tab, {walked} arrows, Enter");
+    let app = harness.state();
+    assert_eq!(
+        app.selection()
+            .map(|s| app.dataset().store().id(s.0).to_owned()),
+        Some("count-4".to_owned())
+    );
+}

@@ -180,7 +180,7 @@ fn the_timelines_buttons_keep_their_places_whatever_the_fields_hold_or_the_playe
 
 pub(crate) type App = egui_kittest::Harness<'static, evacmap::app::EvacApp>;
 
-fn press(harness: &mut App, key: egui::Key) {
+pub(crate) fn press(harness: &mut App, key: egui::Key) {
     harness.key_press(key);
     harness.run_steps(2);
 }
@@ -200,7 +200,7 @@ fn focused_target(harness: &App) -> Option<usize> {
 /// satisfies `wanted`: the shortest way there over the arrow keys' moves (each the nearest item
 /// in that direction, as the app chooses it), pressed one key at a time.
 /// Returns how many keys it pressed.
-fn walk_to(harness: &mut App, what: &str, wanted: impl Fn(&str) -> bool) -> usize {
+pub(crate) fn walk_to(harness: &mut App, what: &str, wanted: impl Fn(&str) -> bool) -> usize {
     use evacmap::map::layout::nearest_in_direction;
     const KEYS: [(egui::Key, egui::Vec2); 4] = [
         (egui::Key::ArrowUp, egui::vec2(0.0, -1.0)),
