@@ -119,11 +119,17 @@ pub enum EditCommand {
     },
     /// Delete a feature (undoable; not a place something still happens at).
     DeleteFeature(FeatureIndex),
-    /// Replay the unsaved edits found at start (true), or let them go.
     /// A new chapter after the one shown (or at the end): the current view, range and
     /// selection.
     AddChapterFromView,
+    /// Replay the unsaved edits found at start (true), or let them go.
     RestoreEdits(bool),
+    /// A conflict of a save to the database (by its place in the list) resolved: our version
+    /// kept (the next save writes over theirs), or theirs.
+    ResolveConflict {
+        index: usize,
+        keep_mine: bool,
+    },
 }
 
 /// Which edit form to open.

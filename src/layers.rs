@@ -48,6 +48,8 @@ pub struct Layer {
     /// The file as it was when read: a save copies untouched features from it only while it
     /// still is.
     pub stamp: Option<crate::io::save::FileStamp>,
+    /// For a story opened from a database: each feature's row there and its version.
+    pub stored: Option<Arc<crate::io::remote::StoredRows>>,
 }
 
 impl Layer {
@@ -66,11 +68,16 @@ impl Layer {
             date_property: date_properties.first().cloned(),
             date_properties,
             stamp: None,
+            stored: None,
         }
     }
 
-    pub fn from_loaded(loaded: Loaded, path: &Path) -> Self {
-        Self::from_story(Story::from_loaded(loaded, path))
+    pub fn from_loaded(mut loaded: Loaded, path: &Path) -> Self {
+        let stored = loaded.stored.take();
+        Self {
+            stored,
+            ..Self::from_story(Story::from_loaded(loaded, path))
+        }
     }
 }
 

@@ -102,6 +102,7 @@ impl EvacApp {
         commands.extend(self.recovery_ui(ctx));
         commands.extend(self.unsaved_ui(ctx));
         commands.extend(self.changed_on_disk_ui(ctx));
+        commands.extend(self.conflicts_ui(ctx));
         commands
     }
 

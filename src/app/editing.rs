@@ -43,6 +43,11 @@ pub(super) struct EditState {
     pub(super) journal_dir: Option<PathBuf>,
     /// The window title last sent (sent again only when it changes).
     pub(super) title: String,
+    /// The conflicts of the last save to a database, for the user to choose.
+    pub(super) conflicts: Option<Vec<crate::postgis::write::Conflict>>,
+    /// Someone changed the story in the database while we had unsaved edits: it is read
+    /// again once they are saved.
+    pub(super) database_changed_by: Option<String>,
     /// The window may close: the user answered about the unsaved edits.
     pub(super) may_close: bool,
     /// `--edit`: edit mode goes on once the story is read.
@@ -112,11 +117,7 @@ impl EvacApp {
             ));
         }
         if path.to_str().is_some_and(crate::postgis::is_database) {
-            return Some(format!(
-                "{} is a story in a database, opened to read: pull it into a file (evacmap pull) \
-                 to edit it there",
-                layer.name
-            ));
+            return self.why_stored_not_editable(&layer.name);
         }
         if path.as_os_str() == crate::io::STDIN_PATH {
             return Some(
@@ -145,6 +146,13 @@ impl EvacApp {
     /// Starts the edit session of the story shown, if there is none.
     pub(super) fn ensure_session(&mut self) -> bool {
         if self.edit.session.is_some() {
+            return true;
+        }
+        if let Some(stored) = self.stored_story() {
+            // Saved row by row to the database; no journal (edits of a view of the story do
+            // not replay onto another view).
+            self.edit.session =
+                Some(EditSession::new(&self.story.dataset, None, None, None).with_stored(stored));
             return true;
         }
         let Some(layer) = self.layer_set.layers().first() else {
@@ -185,7 +193,7 @@ impl EvacApp {
     }
 
     /// Changes the story's one layer with `change`, then what depends on it.
-    fn change_story<R>(
+    pub(super) fn change_story<R>(
         &mut self,
         change: impl FnOnce(&mut EditSession, &mut Dataset) -> R,
     ) -> Option<R> {
@@ -255,6 +263,11 @@ impl EvacApp {
             EditCommand::Redo => {
                 let label = self.change_story(|s, d| s.redo(d)).flatten();
                 self.edit.message = label.map(|l| (format!("Redid: {l}"), false));
+            }
+            EditCommand::Save if self.is_editing_stored() => self.save_to_database(),
+            EditCommand::SaveAs(path) if self.is_editing_stored() => self.save_copy(&path),
+            EditCommand::ResolveConflict { index, keep_mine } => {
+                self.resolve_conflict(index, keep_mine);
             }
             EditCommand::Save => match self.edit.session.as_ref().and_then(|s| s.path()) {
                 Some(path) => {

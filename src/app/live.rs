@@ -83,15 +83,52 @@ impl EvacApp {
             }
         }
         for (path, change) in changed {
+            let edited = self
+                .edit
+                .session
+                .as_ref()
+                .and_then(|s| s.stored())
+                .is_some()
+                && self
+                    .layer_set
+                    .layers()
+                    .first()
+                    .and_then(|l| l.path.as_ref())
+                    == Some(&path);
+            let at = chrono::Local::now().format("%H:%M:%S");
+            if edited {
+                let own = self
+                    .edit
+                    .session
+                    .as_ref()
+                    .and_then(|s| s.stored())
+                    .is_some_and(|s| s.is_own(change.backend));
+                if own {
+                    // Our own save: the story shown is what was written.
+                    continue;
+                }
+                if self.has_unsaved_edits() {
+                    // Reading the story again would drop the edits: it waits for the save,
+                    // which checks each row changed against theirs.
+                    self.edit.message = Some((
+                        format!(
+                            "{} changed the story {} in the database at {at}: your edits stay; \
+                             saving checks each row you changed against theirs",
+                            change.by, change.story
+                        ),
+                        false,
+                    ));
+                    self.edit.database_changed_by = Some(change.by);
+                    continue;
+                }
+            }
             if !self.queued_reloads.contains(&path) {
                 self.queued_reloads.push(path);
             }
             self.edit.message = Some((
                 format!(
-                    "{} changed the story {} in the database: brought in at {}",
-                    change.by,
-                    change.story,
-                    chrono::Local::now().format("%H:%M:%S")
+                    "{} changed the story {} in the database: brought in at {at}",
+                    change.by, change.story
                 ),
                 false,
             ));

@@ -111,7 +111,7 @@ impl EvacApp {
         if path.as_os_str() == crate::io::STDIN_PATH {
             return;
         }
-        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let path = remembered(path);
         self.state.recent_files.retain(|p| *p != path);
         self.state.recent_files.insert(0, path);
         self.state.recent_files.truncate(RECENT_FILES);
@@ -133,7 +133,7 @@ impl EvacApp {
         if self.layer_bands.len() < 2 {
             self.layer_bands.clear();
         }
-        self.state.last_file = self.story.path.clone();
+        self.state.last_file = self.story.path.as_deref().map(remembered);
         self.selected_movements = None;
         self.selection = selected.and_then(|id| self.story.dataset.index_of(&id));
         self.reindex();
@@ -232,12 +232,18 @@ impl EvacApp {
         if self.loading.is_some() {
             return;
         }
+        // A story with unsaved edits is not read again (that would drop them).
+        let edited = self
+            .has_unsaved_edits()
+            .then(|| self.layer_set.layers().first().and_then(|l| l.path.clone()))
+            .flatten();
         let urls: Vec<PathBuf> = self
             .layer_set
             .layers()
             .iter()
             .filter_map(|layer| layer.path.clone())
             .filter(|p| p.to_str().is_some_and(crate::open::is_remote))
+            .filter(|p| Some(p) != edited.as_ref())
             .collect();
         if urls.is_empty() {
             return;
@@ -359,9 +365,26 @@ impl EvacApp {
             return;
         };
         match outcome {
+            Ok(_) if pending.reload && self.is_edited_layer(pending.job.path()) => {
+                // Edits were made while it was read again: they stay, the new reading goes
+                // (a save brings others' changes in after).
+                self.edit
+                    .database_changed_by
+                    .get_or_insert_with(String::new);
+            }
             Ok(loaded) => {
                 let path = pending.job.path();
                 log::info!("read {} in the background", path.display());
+                // A story read again under an edit session: the session starts over from
+                // the rows as they are now.
+                let restart_session = pending.reload
+                    && self.edit.session.is_some()
+                    && self
+                        .layer_set
+                        .layers()
+                        .first()
+                        .and_then(|l| l.path.as_deref())
+                        == Some(path);
                 let mut layer = Layer::from_loaded(loaded, path);
                 layer.companions = pending.companions.clone();
                 layer.stamp = pending.job.stamp();
@@ -374,6 +397,13 @@ impl EvacApp {
                 }
                 if let Some(id) = &pending.select {
                     self.selection = self.story.dataset.index_of(id);
+                }
+                if restart_session {
+                    self.edit.session = None;
+                    self.edit.not_editable = None;
+                    if self.edit.mode {
+                        self.edit.mode = self.ensure_session();
+                    }
                 }
                 self.fit_pending |= !pending.at_startup && !pending.reload;
                 self.load_error = None;
@@ -404,6 +434,17 @@ impl EvacApp {
             }
         }
         ctx.request_repaint();
+    }
+
+    /// Whether `path` is the layer being edited, with edits not yet saved.
+    fn is_edited_layer(&self, path: &Path) -> bool {
+        self.has_unsaved_edits()
+            && self
+                .layer_set
+                .layers()
+                .first()
+                .and_then(|l| l.path.as_deref())
+                == Some(path)
     }
 
     /// When nothing else could be opened, the bundled story.
@@ -461,5 +502,14 @@ impl EvacApp {
         if !open {
             self.load_error = None;
         }
+    }
+}
+
+/// A path as the settings keep it: a file's absolute path; a server's address without the
+/// password it may carry (the password comes from the environment when it is opened again).
+fn remembered(path: &Path) -> PathBuf {
+    match path.to_str().filter(|p| crate::open::is_remote(p)) {
+        Some(address) => PathBuf::from(crate::io::remote::without_password(address)),
+        None => std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
     }
 }

@@ -31,6 +31,7 @@ mod playing;
 mod screenshot;
 mod startup;
 mod state;
+mod stored_editing;
 mod ui;
 
 pub use keyboard::SHORTCUTS;

@@ -3,6 +3,7 @@
 //!
 //! No drawing here: the forms are in `ui::edit`, the app applies what they return.
 
+pub mod database;
 pub mod journal;
 
 use std::path::{Path, PathBuf};
@@ -11,6 +12,8 @@ use crate::io::SaveError;
 use crate::io::save::{Original, SaveReport, save_story};
 use crate::model::Dataset;
 use crate::model::edit::{Edit, History, Origins};
+use crate::postgis::write::{Conflict, WriteError};
+use database::{StoredReport, StoredStory};
 use journal::{Entry, Journal};
 
 /// One story being edited.
@@ -27,6 +30,17 @@ pub struct EditSession {
     journal: Option<Journal>,
     /// Why the journal could not be written, once: shown to the user.
     pub journal_error: Option<String>,
+    /// For a story opened from a database: its rows there, where Save writes.
+    stored: Option<StoredStory>,
+}
+
+/// Why edits were not saved to the database; they are all kept.
+#[derive(Debug, thiserror::Error)]
+pub enum StoredSaveError {
+    #[error("{0}")]
+    Refused(String),
+    #[error(transparent)]
+    Write(#[from] WriteError),
 }
 
 impl EditSession {
@@ -45,7 +59,52 @@ impl EditSession {
             journal_dir,
             journal: None,
             journal_error: None,
+            stored: None,
         }
+    }
+
+    /// Editing a story opened from a database: Save writes its changed rows back there.
+    pub fn with_stored(mut self, stored: StoredStory) -> Self {
+        self.stored = Some(stored);
+        self
+    }
+
+    /// The story's rows in a database, when it was opened from one.
+    pub fn stored(&self) -> Option<&StoredStory> {
+        self.stored.as_ref()
+    }
+
+    /// Writes the edits back to the database the story was opened from, in one transaction
+    /// that changes a row only while it has the version read. On a conflict or a failure,
+    /// nothing is written and every edit stays.
+    pub fn save_to_database(&mut self, dataset: &Dataset) -> Result<StoredReport, StoredSaveError> {
+        let Some(stored) = self.stored.as_mut() else {
+            return Err(StoredSaveError::Refused(
+                "the story was not opened from a database".into(),
+            ));
+        };
+        let (writes, sources) = stored
+            .writes(dataset, &self.origins)
+            .map_err(StoredSaveError::Refused)?;
+        let report = stored.write(dataset, &self.origins, &writes, sources.as_ref())?;
+        self.origins = Origins::read(dataset.len());
+        self.history.forget_origins();
+        self.history.mark_saved();
+        Ok(report)
+    }
+
+    /// Keeps our version of a conflicting row: the next save writes over theirs.
+    pub fn keep_mine(&mut self, conflict: &Conflict) -> Option<String> {
+        self.stored.as_mut()?.keep_mine(conflict);
+        Some(format!("kept your version of {}", conflict.row))
+    }
+
+    /// Keeps their version of a conflicting row, as an undoable edit; returns its label.
+    pub fn take_theirs(&mut self, conflict: &Conflict, dataset: &mut Dataset) -> Option<String> {
+        let edit = self.stored.as_mut()?.take_theirs(conflict, dataset)?;
+        let label = edit.label.clone();
+        self.perform(edit, dataset);
+        Some(label)
     }
 
     /// Where Save writes.

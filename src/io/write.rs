@@ -103,7 +103,7 @@ pub(crate) fn chapter_to_json(chapter: &Chapter) -> Value {
     Value::Object(map)
 }
 
-fn source_to_json(source: &Source) -> Value {
+pub(crate) fn source_to_json(source: &Source) -> Value {
     let mut map = Map::new();
     map.insert("name".into(), source.name.clone().into());
     put_term(&mut map, "kind", source.kind.as_ref());

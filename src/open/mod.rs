@@ -215,7 +215,7 @@ fn load_database(
 }
 
 /// Whether a path names a web collection or a database: read for a view and range, again as
-/// they change, never watched or written back.
+/// they change, never watched (a story in a database is written back row by row when edited).
 pub fn is_remote(text: &str) -> bool {
     ogc_api::is_url(text) || crate::postgis::is_database(text)
 }
@@ -317,7 +317,11 @@ fn dated(loaded: Loaded) -> Loaded {
     let today = chrono::Local::now().date_naive();
     let mut warnings = loaded.warnings;
     let dataset = geojson_dates::date_generic_features(loaded.dataset, today, &mut warnings);
-    Loaded { dataset, warnings }
+    Loaded {
+        dataset,
+        warnings,
+        stored: loaded.stored,
+    }
 }
 
 fn parse_file(
@@ -575,5 +579,9 @@ fn finish(
             problems,
         }));
     }
-    Ok(Loaded { dataset, warnings })
+    Ok(Loaded {
+        dataset,
+        warnings,
+        stored: None,
+    })
 }

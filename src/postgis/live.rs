@@ -21,6 +21,9 @@ pub struct Change {
     pub story: String,
     /// The database user who committed it.
     pub by: String,
+    /// The server process that committed it (an evacmap save says so): tells a client's own
+    /// saves from others'.
+    pub backend: Option<i32>,
 }
 
 /// Listens for the changes of one story until dropped.
@@ -104,6 +107,10 @@ fn parse(payload: &str) -> Option<Change> {
             .and_then(serde_json::Value::as_str)
             .unwrap_or("someone")
             .to_owned(),
+        backend: json
+            .get("backend")
+            .and_then(serde_json::Value::as_i64)
+            .and_then(|b| i32::try_from(b).ok()),
     })
 }
 
@@ -117,8 +124,13 @@ mod tests {
             parse(r#"{"story": "damascus", "by": "ana"}"#),
             Some(Change {
                 story: "damascus".into(),
-                by: "ana".into()
+                by: "ana".into(),
+                backend: None,
             })
+        );
+        assert_eq!(
+            parse(r#"{"story": "d", "by": "ana", "backend": 4242}"#).and_then(|c| c.backend),
+            Some(4242)
         );
         assert_eq!(parse("damascus"), None);
     }

@@ -10,6 +10,7 @@ pub mod live;
 pub mod pull;
 pub mod push;
 pub mod read;
+pub mod write;
 
 use std::str::FromStr;
 

@@ -199,8 +199,48 @@ fn copy_figures_and_claims(
     Ok(())
 }
 
+/// A feature's row, but its ids and position: what the columns of `evacmap_features` hold.
+pub(super) struct Columns {
+    pub kind: &'static str,
+    pub name: Option<String>,
+    /// As EWKT (`SRID=4326;POINT(…)`).
+    pub geometry: Option<String>,
+    pub start: Option<chrono::NaiveDate>,
+    pub end: Option<chrono::NaiveDate>,
+    pub when: Option<String>,
+    pub precision: Option<&'static str>,
+    /// The whole feature as evacmap writes it.
+    pub feature: serde_json::Value,
+}
+
+impl Columns {
+    pub fn of(feature: &Feature) -> Self {
+        let when = feature.when();
+        let span = when.map(|w| w.span());
+        Self {
+            kind: match feature {
+                Feature::Place(_) => "place",
+                Feature::Movement(_) => "movement",
+                Feature::Event(_) => "event",
+                Feature::Generic(_) => "feature",
+            },
+            name: feature.common().name.clone(),
+            geometry: feature.common().geometry.as_ref().map(super::ewkt::ewkt),
+            start: span.and_then(|s| s.first),
+            end: span.and_then(|s| s.last),
+            when: when.map(|w| w.to_string()),
+            precision: when.map(|w| match w.precision() {
+                crate::model::Precision::Day => "day",
+                crate::model::Precision::Month => "month",
+                crate::model::Precision::Year => "year",
+            }),
+            feature: crate::io::write::feature_to_json(feature),
+        }
+    }
+}
+
 /// The places a feature refers to, by role.
-fn links(feature: &Feature) -> Vec<(&'static str, &str)> {
+pub(super) fn links(feature: &Feature) -> Vec<(&'static str, &str)> {
     match feature {
         Feature::Movement(movement) => std::iter::once(("from", movement.from.as_str()))
             .chain(movement.also_from.iter().map(|p| ("from", p.as_str())))
@@ -233,26 +273,7 @@ fn copy_features(
          when_start, when_end, when_text, precision, feature)",
         |out| {
             for (position, feature) in dataset.features().enumerate() {
-                let json = crate::io::write::feature_to_json(&feature);
-                let geometry = feature.common().geometry.as_ref().map(super::ewkt::ewkt);
-                let when = feature.when();
-                let span = when.map(|w| w.span());
-                let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string());
-                let (start, end) = (
-                    day(span.and_then(|s| s.first)),
-                    day(span.and_then(|s| s.last)),
-                );
-                let precision = when.map(|w| match w.precision() {
-                    crate::model::Precision::Day => "day",
-                    crate::model::Precision::Month => "month",
-                    crate::model::Precision::Year => "year",
-                });
-                let kind = match feature {
-                    Feature::Place(_) => "place",
-                    Feature::Movement(_) => "movement",
-                    Feature::Event(_) => "event",
-                    Feature::Generic(_) => "feature",
-                };
+                let columns = Columns::of(&feature);
                 let at = position.to_string();
                 row(
                     out,
@@ -262,14 +283,14 @@ fn copy_features(
                         // Its place in the story, and in the text pushed: the same at first.
                         Some(&at),
                         Some(&at),
-                        Some(kind),
-                        feature.common().name.as_deref(),
-                        geometry.as_deref(),
-                        start.as_deref(),
-                        end.as_deref(),
-                        when.map(|w| w.to_string()).as_deref(),
-                        precision,
-                        Some(&json.to_string()),
+                        Some(columns.kind),
+                        columns.name.as_deref(),
+                        columns.geometry.as_deref(),
+                        columns.start.map(|d| d.to_string()).as_deref(),
+                        columns.end.map(|d| d.to_string()).as_deref(),
+                        columns.when.as_deref(),
+                        columns.precision,
+                        Some(&columns.feature.to_string()),
                     ],
                 )?;
             }
@@ -281,7 +302,7 @@ fn copy_features(
 
 /// Rows into `table_and_columns` through `COPY … FROM STDIN` (text format), as `write` makes
 /// them.
-fn copy_rows(
+pub(super) fn copy_rows(
     transaction: &mut postgres::Transaction,
     target: &Target,
     table_and_columns: &str,
@@ -306,7 +327,7 @@ fn copy_rows(
 
 /// One row of `COPY`'s text format: cells separated by tabs, `\N` for none, backslashes,
 /// tabs and line breaks escaped.
-fn row(out: &mut dyn Write, cells: &[Option<&str>]) -> std::io::Result<()> {
+pub(super) fn row(out: &mut dyn Write, cells: &[Option<&str>]) -> std::io::Result<()> {
     for (i, cell) in cells.iter().enumerate() {
         if i > 0 {
             out.write_all(b"\t")?;
@@ -335,7 +356,7 @@ fn row(out: &mut dyn Write, cells: &[Option<&str>]) -> std::io::Result<()> {
 }
 
 /// A PostgreSQL `text[]` literal: `{"a","b \"c\""}`.
-fn text_array(items: &[String]) -> String {
+pub(super) fn text_array(items: &[String]) -> String {
     let quoted: Vec<String> = items
         .iter()
         .map(|item| format!("\"{}\"", item.replace('\\', "\\\\").replace('"', "\\\"")))

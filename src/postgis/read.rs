@@ -5,7 +5,7 @@ use postgres::types::ToSql;
 use serde_json::Value;
 
 use super::{DbError, Target};
-use crate::io::remote::Window;
+use crate::io::remote::{StoredRows, Window};
 use crate::io::{LoadProgress, Loaded};
 use crate::model::Dataset;
 
@@ -118,7 +118,7 @@ pub fn open(target: &Target, window: &Window, progress: &LoadProgress) -> Result
         .query(
             "WITH shown AS (
                  -- What is in the view itself (everything, without a view)...
-                 SELECT feature_id, position, feature FROM evacmap_features
+                 SELECT feature_id, position, feature, row_version FROM evacmap_features
                  WHERE story_id = $1
                    AND ($2::float8 IS NULL OR geom && ST_MakeEnvelope($2, $3, $4, $5, 4326))
                    AND ($6::date IS NULL OR when_end IS NULL OR when_end >= $6)
@@ -126,7 +126,8 @@ pub fn open(target: &Target, window: &Window, progress: &LoadProgress) -> Result
                  UNION
                  -- ...and the movements and events of the range at places in it: from the
                  -- places the view holds (GiST), through what refers to them.
-                 SELECT f.feature_id, f.position, f.feature FROM evacmap_features p
+                 SELECT f.feature_id, f.position, f.feature, f.row_version
+                 FROM evacmap_features p
                  JOIN evacmap_links l ON l.story_id = p.story_id AND l.place_id = p.feature_id
                  JOIN evacmap_features f
                      ON f.story_id = l.story_id AND f.feature_id = l.feature_id
@@ -135,9 +136,9 @@ pub fn open(target: &Target, window: &Window, progress: &LoadProgress) -> Result
                    AND f.geom IS NULL
                    AND ($6::date IS NULL OR f.when_end IS NULL OR f.when_end >= $6)
                    AND ($7::date IS NULL OR f.when_start IS NULL OR f.when_start <= $7))
-             SELECT position, feature::text AS feature FROM shown
+             SELECT position, feature::text AS feature, feature_id, row_version FROM shown
              UNION ALL
-             SELECT f.position, f.feature::text
+             SELECT f.position, f.feature::text, f.feature_id, f.row_version
              FROM shown s
              JOIN evacmap_links l ON l.story_id = $1 AND l.feature_id = s.feature_id
              JOIN evacmap_features f ON f.story_id = $1 AND f.feature_id = l.place_id
@@ -154,5 +155,30 @@ pub fn open(target: &Target, window: &Window, progress: &LoadProgress) -> Result
     // A place several shown features refer to comes once.
     let mut rows = rows;
     rows.dedup_by_key(|r| r.get::<_, i32>(0));
-    story_from(target, meta, &rows, progress)
+    let access = client
+        .query_one(
+            "SELECT current_user::text,
+                 has_table_privilege('evacmap_features', 'INSERT, UPDATE, DELETE')
+                 AND has_table_privilege('evacmap_links', 'INSERT, DELETE')
+                 AND has_table_privilege('evacmap_figures', 'INSERT, DELETE')
+                 AND has_table_privilege('evacmap_claims', 'INSERT, DELETE')
+                 AND has_table_privilege('evacmap_sources', 'INSERT, UPDATE, DELETE')
+                 AND has_table_privilege('evacmap_stories', 'UPDATE')",
+            &[],
+        )
+        .map_err(|e| target.failed(&e))?;
+    let mut loaded = story_from(target, meta, &rows, progress)?;
+    // Edits are written back row by row: only when each feature read is known by its row.
+    if loaded.dataset.len() == rows.len() {
+        loaded.stored = Some(std::sync::Arc::new(StoredRows {
+            story,
+            rows: rows
+                .iter()
+                .map(|r| (r.get::<_, String>(2), r.get::<_, i64>(3)))
+                .collect(),
+            writable: access.get(1),
+            user: access.get(0),
+        }));
+    }
+    Ok(loaded)
 }

@@ -55,7 +55,12 @@ fn choose(harness: &mut Harness<'static, EvacApp>, shown: &str, nth: usize, choi
 }
 
 /// Types `text` into the nth field labelled `label`.
-fn type_into(harness: &mut Harness<'static, EvacApp>, label: &str, nth: usize, text: &str) {
+pub(crate) fn type_into(
+    harness: &mut Harness<'static, EvacApp>,
+    label: &str,
+    nth: usize,
+    text: &str,
+) {
     let fields: Vec<_> = harness.query_all_by_label(label).collect();
     assert!(
         fields.len() > nth,

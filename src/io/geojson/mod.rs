@@ -53,10 +53,12 @@ pub const MAX_FIGURE: u64 = (1 << 53) - 1;
 pub const FORMAT_VERSION: u32 = 1;
 
 /// A dataset that loaded, with the warnings it had.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Loaded {
     pub dataset: Dataset,
     pub warnings: Vec<Problem>,
+    /// For a story read from a database: the row and version of each feature.
+    pub stored: Option<std::sync::Arc<crate::io::remote::StoredRows>>,
 }
 
 /// Reads and checks a story file (`-` is standard input: at most [`max_input`] of it).

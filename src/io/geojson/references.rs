@@ -159,6 +159,7 @@ impl Checker {
         Ok(Loaded {
             dataset,
             warnings: self.problems,
+            stored: None,
         })
     }
 
