@@ -5,6 +5,7 @@
 //! from the environment (`PGPASSWORD`) or the address, and is never shown or logged. Every
 //! query is parameterised. See `docs/postgis.md`. No egui.
 
+pub mod credentials;
 mod ewkt;
 pub mod live;
 pub mod pull;
@@ -86,8 +87,10 @@ enum Tls {
 }
 
 impl Target {
-    /// Reads an address: `?story=ID` names the story; other parameters are PostgreSQL's own
-    /// (`sslmode`, `application_name`…). The password comes from the address or `PGPASSWORD`.
+    /// Reads an address: `?story=ID` names the story; `?service=NAME` (or `PGSERVICE`) takes
+    /// the settings the address lacks from a service file; other parameters are PostgreSQL's
+    /// own (`sslmode`, `application_name`…). The password comes from the address,
+    /// `PGPASSWORD`, the service or the password file (`~/.pgpass`), in that order.
     pub fn parse(address: &str) -> Result<Self, DbError> {
         let shown = crate::io::remote::shown(address);
         let mut url = url::Url::parse(address).map_err(|e| DbError::Address {
@@ -100,10 +103,18 @@ impl Target {
                 .map(|(_, v)| v.into_owned())
         };
         let story = param("story");
-        let tls = match param("sslmode").as_deref() {
+        let service = match param("service").or_else(|| std::env::var("PGSERVICE").ok()) {
+            Some(name) => credentials::service(&name).map_err(|message| DbError::Address {
+                url: shown.clone(),
+                message,
+            })?,
+            None => Default::default(),
+        };
+        let setting = |name: &str| param(name).or_else(|| service.get(name).cloned());
+        let tls = match setting("sslmode").as_deref() {
             None | Some("disable") => Tls::Off,
             Some("require" | "verify-ca" | "verify-full") => Tls::Verified {
-                root: param("sslrootcert").map(std::path::PathBuf::from),
+                root: setting("sslrootcert").map(std::path::PathBuf::from),
             },
             Some(other) => {
                 return Err(DbError::Address {
@@ -116,16 +127,24 @@ impl Target {
             }
         };
         // evacmap's own parameters, and TLS, which it sets up itself.
-        drop_params(&mut url, &["story", "sslmode", "sslrootcert"]);
+        drop_params(&mut url, &["story", "sslmode", "sslrootcert", "service"]);
         let mut config =
             postgres::Config::from_str(url.as_str()).map_err(|e| DbError::Address {
                 url: shown.clone(),
                 message: format!("not a database address: {e}"),
             })?;
-        if config.get_password().is_none()
-            && let Ok(password) = std::env::var("PGPASSWORD")
-        {
-            config.password(password);
+        apply_service(&mut config, &service).map_err(|message| DbError::Address {
+            url: shown.clone(),
+            message,
+        })?;
+        if config.get_password().is_none() {
+            let password = std::env::var("PGPASSWORD")
+                .ok()
+                .or_else(|| service.get("password").cloned())
+                .or_else(|| password_file_entry(&config));
+            if let Some(password) = password {
+                config.password(password);
+            }
         }
         config.application_name("evacmap");
         Ok(Self {
@@ -211,6 +230,50 @@ impl Target {
             message,
         }
     }
+}
+
+/// The settings of a service the address does not give itself.
+fn apply_service(
+    config: &mut postgres::Config,
+    service: &std::collections::HashMap<String, String>,
+) -> Result<(), String> {
+    if config.get_hosts().is_empty()
+        && let Some(host) = service.get("host")
+    {
+        config.host(host);
+    }
+    if config.get_ports().is_empty()
+        && let Some(port) = service.get("port")
+    {
+        config.port(
+            port.parse()
+                .map_err(|_| format!("the service's port {port:?} is not a number"))?,
+        );
+    }
+    if config.get_dbname().is_none()
+        && let Some(dbname) = service.get("dbname")
+    {
+        config.dbname(dbname);
+    }
+    if config.get_user().is_none()
+        && let Some(user) = service.get("user")
+    {
+        config.user(user);
+    }
+    Ok(())
+}
+
+/// The password file's entry for the first host of `config`.
+fn password_file_entry(config: &postgres::Config) -> Option<String> {
+    let host = match config.get_hosts().first()? {
+        postgres::config::Host::Tcp(host) => host.clone(),
+        #[cfg(unix)]
+        postgres::config::Host::Unix(path) => path.display().to_string(),
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let user = config.get_user()?;
+    let database = config.get_dbname().unwrap_or(user);
+    credentials::password_file_entry(&host, port, database, user)
 }
 
 fn without_story(shown: &str) -> String {

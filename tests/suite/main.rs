@@ -27,6 +27,7 @@ mod mutants;
 mod names;
 mod ogc_api;
 mod postgis;
+mod postgis_credentials;
 mod postgis_editing;
 mod reading;
 mod recovery;

@@ -302,11 +302,20 @@ pub mod pygeoapi;
 /// Runs the evacmap binary without a display or a database password from the environment;
 /// gives (exit code, stdout, stderr).
 pub fn run_evacmap(args: &[&str]) -> (i32, String, String) {
+    run_evacmap_with(args, &[])
+}
+
+/// [`run_evacmap`] with environment variables set.
+pub fn run_evacmap_with(args: &[&str], env: &[(&str, &std::path::Path)]) -> (i32, String, String) {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_evacmap"))
         .args(args)
         .env_remove("DISPLAY")
         .env_remove("WAYLAND_DISPLAY")
         .env_remove("PGPASSWORD")
+        .env_remove("PGSERVICE")
+        .env_remove("PGSERVICEFILE")
+        .env_remove("PGPASSFILE")
+        .envs(env.iter().map(|(k, v)| (k, v.as_os_str())))
         .output()
         .unwrap();
     (

@@ -1,0 +1,63 @@
+//! Where the password comes from besides the address, as PostgreSQL's own tools look for it:
+//! a connection service file and the password file; never shown in what evacmap prints.
+
+use std::os::unix::fs::PermissionsExt;
+
+use crate::support::postgis::{Cluster, PASSWORD};
+use crate::support::run_evacmap_with;
+
+fn bundled() -> String {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/data/damascus-2017-05.geojson").to_owned()
+}
+
+#[test]
+fn a_service_file_names_the_database_and_a_private_password_file_gives_the_password() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let services = dir.path().join("pg_service.conf");
+    std::fs::write(
+        &services,
+        format!(
+            "[elsewhere]\nhost=192.0.2.1\n\n[desk]\nhost=127.0.0.1\nport={}\ndbname=postgres\n\
+             user=evacmap\npassword={PASSWORD}\n",
+            cluster.port
+        ),
+    )
+    .unwrap();
+    let env = [("PGSERVICEFILE", services.as_path())];
+    let (code, out, err) =
+        run_evacmap_with(&["push", &bundled(), "postgres:///?service=desk"], &env);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("21 features"), "{out}");
+    assert!(!out.contains(PASSWORD) && !err.contains(PASSWORD));
+    let (code, out, err) = run_evacmap_with(&["list", "postgres:///?service=desk"], &env);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().count(), 21);
+    let (code, _, err) = run_evacmap_with(&["list", "postgres:///?service=nowhere"], &env);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("no service \"nowhere\" in a service file"),
+        "{err}"
+    );
+
+    // An address without a password: the password file gives it, once it is private.
+    let address = format!("postgres://evacmap@127.0.0.1:{}/postgres", cluster.port);
+    let passwords = dir.path().join("pgpass");
+    std::fs::write(
+        &passwords,
+        format!("# test\n127.0.0.1:*:postgres:evacmap:{PASSWORD}\n"),
+    )
+    .unwrap();
+    std::fs::set_permissions(&passwords, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let env = [("PGPASSFILE", passwords.as_path())];
+    let (code, _, err) = run_evacmap_with(&["list", &address], &env);
+    assert_eq!(code, 1, "a password file others may read is not used");
+    assert!(err.contains("password"), "{err}");
+    std::fs::set_permissions(&passwords, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let (code, out, err) = run_evacmap_with(&["list", &address], &env);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().count(), 21);
+    assert!(!out.contains(PASSWORD) && !err.contains(PASSWORD));
+}
