@@ -16,11 +16,18 @@ pub mod write;
 use std::str::FromStr;
 
 /// The migrations, in order: version, what it does, its SQL.
-const MIGRATIONS: [(i32, &str, &str); 1] = [(
-    1,
-    "a story: sources, features, links, figures with their sources, claims, chapters",
-    include_str!("migrations/0001_story.sql"),
-)];
+const MIGRATIONS: [(i32, &str, &str); 2] = [
+    (
+        1,
+        "a story: sources, features, links, figures with their sources, claims, chapters",
+        include_str!("migrations/0001_story.sql"),
+    ),
+    (
+        2,
+        "references to features checked once per statement, not once per row",
+        include_str!("migrations/0002_statement_checks.sql"),
+    ),
+];
 
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: i32 = MIGRATIONS[MIGRATIONS.len() - 1].0;

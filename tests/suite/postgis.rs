@@ -110,6 +110,33 @@ fn the_schema_keeps_the_formats_rules_and_is_versioned() {
             "{what} was accepted"
         );
     }
+    // A place still referred to cannot go, nor change its id; a movement removed takes its
+    // links and figures with it.
+    for (statement, what) in [
+        (
+            "DELETE FROM evacmap_features WHERE feature_id = 'qaboun'",
+            "removing a place movements go from",
+        ),
+        (
+            "UPDATE evacmap_features SET feature_id = 'qabun' WHERE feature_id = 'qaboun'",
+            "renaming a place movements go from",
+        ),
+    ] {
+        let error = evacmap::postgis::words(&client.batch_execute(statement).unwrap_err());
+        assert!(error.contains("still referred to"), "{what}: {error}");
+    }
+    client
+        .batch_execute("DELETE FROM evacmap_features WHERE feature_id = 'barzeh-idlib-2017-05-12'")
+        .unwrap();
+    let left: i64 = client
+        .query_one(
+            "SELECT (SELECT count(*) FROM evacmap_links WHERE feature_id = 'barzeh-idlib-2017-05-12')
+                  + (SELECT count(*) FROM evacmap_figures WHERE feature_id = 'barzeh-idlib-2017-05-12')",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(left, 0);
     // Each row says its version and who changed it when.
     let row = client
         .query_one(
