@@ -1,6 +1,7 @@
 //! A story out of the database: whole (to pull it), or what a view and a time range need (to
 //! open it as a layer). Either way the rows are read as a GeoJSON story is, by the same rules.
 
+use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
 use serde_json::Value;
 
@@ -9,47 +10,49 @@ use crate::io::remote::{StoredRows, Window};
 use crate::io::{LoadProgress, Loaded};
 use crate::model::Dataset;
 
-/// The collection's members and the story's rows (each a feature's JSON text), read as a
-/// story: the text is put together as it comes, never held as JSON values (a million rows
-/// would take gigabytes so).
-fn story_from(
-    target: &Target,
-    meta: Value,
-    features: &[postgres::Row],
-    progress: &LoadProgress,
-) -> Result<Loaded, DbError> {
-    let mut root = match meta {
-        Value::Object(root) => root,
-        _ => serde_json::Map::new(),
-    };
-    root.remove("features");
-    root.insert("type".into(), "FeatureCollection".into());
-    let head =
-        serde_json::to_string(&Value::Object(root)).map_err(|e| DbError::Story(e.to_string()))?;
-    let rows: Vec<&str> = features
-        .iter()
-        .map(|r| r.get::<_, &str>("feature"))
-        .collect();
-    let mut text =
-        Vec::with_capacity(head.len() + rows.iter().map(|r| r.len() + 1).sum::<usize>() + 16);
-    // `{…}` without its closing brace, then the features.
-    text.extend_from_slice(&head.as_bytes()[..head.len() - 1]);
-    text.extend_from_slice(b",\"features\":[");
-    for (i, row) in rows.iter().enumerate() {
-        if i > 0 {
-            text.push(b',');
-        }
-        text.extend_from_slice(row.as_bytes());
+/// A story's text put together from the collection's members and its rows as they arrive
+/// (each a feature's JSON text), then read as a GeoJSON story is: never held as rows or JSON
+/// values (a million rows would take gigabytes so).
+struct StoryText {
+    text: Vec<u8>,
+    features: usize,
+}
+
+impl StoryText {
+    fn new(meta: Value) -> Result<Self, DbError> {
+        let mut root = match meta {
+            Value::Object(root) => root,
+            _ => serde_json::Map::new(),
+        };
+        root.remove("features");
+        root.insert("type".into(), "FeatureCollection".into());
+        let head = serde_json::to_string(&Value::Object(root))
+            .map_err(|e| DbError::Story(e.to_string()))?;
+        // `{…}` without its closing brace, then the features.
+        let mut text = Vec::with_capacity(1 << 20);
+        text.extend_from_slice(&head.as_bytes()[..head.len() - 1]);
+        text.extend_from_slice(b",\"features\":[");
+        Ok(Self { text, features: 0 })
     }
-    text.extend_from_slice(b"]}");
-    drop(rows);
-    crate::io::geojson::parse_owned(text.into(), &target.shown, progress).map_err(|e| {
-        DbError::Story(format!(
-            "{}: the story in the database does not read: {}",
-            target.shown,
-            e.problems().join("; ")
-        ))
-    })
+
+    fn push(&mut self, feature: &str) {
+        if self.features > 0 {
+            self.text.push(b',');
+        }
+        self.text.extend_from_slice(feature.as_bytes());
+        self.features += 1;
+    }
+
+    fn read(mut self, target: &Target, progress: &LoadProgress) -> Result<Loaded, DbError> {
+        self.text.extend_from_slice(b"]}");
+        crate::io::geojson::parse_owned(self.text.into(), &target.shown, progress).map_err(|e| {
+            DbError::Story(format!(
+                "{}: the story in the database does not read: {}",
+                target.shown,
+                e.problems().join("; ")
+            ))
+        })
+    }
 }
 
 /// The story `story`'s members: its collection's, and the text it was pushed from.
@@ -79,21 +82,23 @@ pub fn whole_story(
     story: &str,
 ) -> Result<(Dataset, bool, Option<Vec<u8>>), DbError> {
     let (meta, original, version) = story_row(client, target, story)?;
-    let rows = client
-        .query(
+    let mut rows = client
+        .query_raw(
             "SELECT feature::text AS feature, origin, position, row_version \
              FROM evacmap_features WHERE story_id = $1 ORDER BY position",
-            &[&story],
+            [&story],
         )
         .map_err(|e| target.failed(&e))?;
-    let untouched = version == 1
-        && rows.iter().all(|r| {
-            let origin: Option<i32> = r.get(1);
-            let position: i32 = r.get(2);
-            let row_version: i64 = r.get(3);
-            origin == Some(position) && row_version == 1
-        });
-    let loaded = story_from(target, meta, &rows, &LoadProgress::default())?;
+    let mut text = StoryText::new(meta)?;
+    let mut untouched = version == 1;
+    while let Some(row) = rows.next().map_err(|e| target.failed(&e))? {
+        let origin: Option<i32> = row.get(1);
+        let position: i32 = row.get(2);
+        let row_version: i64 = row.get(3);
+        untouched &= origin == Some(position) && row_version == 1;
+        text.push(row.get(0));
+    }
+    let loaded = text.read(target, &LoadProgress::default())?;
     Ok((loaded.dataset, untouched, original))
 }
 
@@ -114,11 +119,11 @@ pub fn open(target: &Target, window: &Window, progress: &LoadProgress) -> Result
     let [west, south, east, north] = window.bbox.map_or([None; 4], |b| b.map(Some));
     let (first, last) = (window.range.first, window.range.last);
     let params: [&(dyn ToSql + Sync); 7] = [&story, &west, &south, &east, &north, &first, &last];
-    let rows = client
-        .query(
+    let mut rows = client
+        .query_raw(
             "WITH shown AS (
                  -- What is in the view itself (everything, without a view)...
-                 SELECT feature_id, position, feature, row_version FROM evacmap_features
+                 SELECT feature_id FROM evacmap_features
                  WHERE story_id = $1
                    AND ($2::float8 IS NULL OR geom && ST_MakeEnvelope($2, $3, $4, $5, 4326))
                    AND ($6::date IS NULL OR when_end IS NULL OR when_end >= $6)
@@ -126,7 +131,7 @@ pub fn open(target: &Target, window: &Window, progress: &LoadProgress) -> Result
                  UNION
                  -- ...and the movements and events of the range at places in it: from the
                  -- places the view holds (GiST), through what refers to them.
-                 SELECT f.feature_id, f.position, f.feature, f.row_version
+                 SELECT f.feature_id
                  FROM evacmap_features p
                  JOIN evacmap_links l ON l.story_id = p.story_id AND l.place_id = p.feature_id
                  JOIN evacmap_features f
@@ -135,26 +140,33 @@ pub fn open(target: &Target, window: &Window, progress: &LoadProgress) -> Result
                    AND p.geom && ST_MakeEnvelope($2, $3, $4, $5, 4326)
                    AND f.geom IS NULL
                    AND ($6::date IS NULL OR f.when_end IS NULL OR f.when_end >= $6)
-                   AND ($7::date IS NULL OR f.when_start IS NULL OR f.when_start <= $7))
-             SELECT position, feature::text AS feature, feature_id, row_version FROM shown
-             UNION ALL
-             SELECT f.position, f.feature::text, f.feature_id, f.row_version
-             FROM shown s
-             JOIN evacmap_links l ON l.story_id = $1 AND l.feature_id = s.feature_id
-             JOIN evacmap_features f ON f.story_id = $1 AND f.feature_id = l.place_id
-             WHERE NOT EXISTS (SELECT 1 FROM shown t WHERE t.feature_id = l.place_id)
-             ORDER BY 1",
-            &params,
+                   AND ($7::date IS NULL OR f.when_start IS NULL OR f.when_start <= $7)),
+             wanted AS (
+                 SELECT feature_id FROM shown
+                 UNION
+                 -- ...and the places those refer to, wherever they are.
+                 SELECT l.place_id FROM shown s
+                 JOIN evacmap_links l ON l.story_id = $1 AND l.feature_id = s.feature_id)
+             -- Each once, in the story's order (by the index on position: no sort of the rows).
+             SELECT position, feature::text AS feature, feature_id, row_version
+             FROM evacmap_features
+             WHERE story_id = $1 AND feature_id IN (SELECT feature_id FROM wanted)
+             ORDER BY position",
+            params,
         )
         .map_err(|e| target.failed(&e))?;
-    if progress.is_cancelled() {
-        return Err(DbError::Cancelled {
-            url: target.shown.clone(),
-        });
+    let mut text = StoryText::new(meta)?;
+    let mut stored = Vec::new();
+    while let Some(row) = rows.next().map_err(|e| target.failed(&e))? {
+        text.push(row.get(1));
+        stored.push((row.get::<_, String>(2), row.get::<_, i64>(3)));
+        if stored.len() % 4096 == 0 && progress.is_cancelled() {
+            return Err(DbError::Cancelled {
+                url: target.shown.clone(),
+            });
+        }
     }
-    // A place several shown features refer to comes once.
-    let mut rows = rows;
-    rows.dedup_by_key(|r| r.get::<_, i32>(0));
+    drop(rows);
     let access = client
         .query_one(
             "SELECT current_user::text,
@@ -167,15 +179,12 @@ pub fn open(target: &Target, window: &Window, progress: &LoadProgress) -> Result
             &[],
         )
         .map_err(|e| target.failed(&e))?;
-    let mut loaded = story_from(target, meta, &rows, progress)?;
+    let mut loaded = text.read(target, progress)?;
     // Edits are written back row by row: only when each feature read is known by its row.
-    if loaded.dataset.len() == rows.len() {
+    if loaded.dataset.len() == stored.len() {
         loaded.stored = Some(std::sync::Arc::new(StoredRows {
             story,
-            rows: rows
-                .iter()
-                .map(|r| (r.get::<_, String>(2), r.get::<_, i64>(3)))
-                .collect(),
+            rows: stored,
             writable: access.get(1),
             user: access.get(0),
         }));

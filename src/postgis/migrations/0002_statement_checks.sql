@@ -1,9 +1,13 @@
--- evacmap's PostGIS story, version 2: the references of links, figures and claims to features
+-- evacmap's PostGIS story, version 2. Each feature is kept as the JSON text written (`json`,
+-- not `jsonb`): it is only ever read back whole, and text costs nothing to check, store and
+-- send again. And the references of links, figures and claims to features
 -- are checked once per statement, over all the rows it wrote, instead of once per row. The
 -- rules are the same: a link, figure or claim belongs to a feature of its story; a link's
 -- place is a feature of its story; removing a feature removes what belongs to it; a place
 -- still referred to cannot be removed or renamed. A million-feature push checked its links
 -- row by row for most of its 57 s.
+
+ALTER TABLE evacmap_features ALTER COLUMN feature TYPE json USING feature::json;
 
 DO $$
 DECLARE
