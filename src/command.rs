@@ -56,6 +56,8 @@ pub enum Command {
     Open(std::path::PathBuf),
     /// Show or close the Open dialog.
     ToggleOpenDialog,
+    /// File → Open database…: the dialog for a story in PostgreSQL.
+    ShowDatabaseDialog,
     /// File → Add gazetteer…: the open dialog, to pick a gazetteer.
     ShowGazetteerDialog,
     /// Adds a gazetteer (tables open again, placed with it too).

@@ -75,6 +75,7 @@ impl EvacApp {
                     self.open_dialog.show_in(&self.dialog_folder());
                 }
             }
+            Command::ShowDatabaseDialog => self.database_dialog.show(),
             Command::ShowGazetteerDialog => {
                 let folder = self.dialog_folder();
                 self.open_dialog

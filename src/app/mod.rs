@@ -62,6 +62,7 @@ pub struct EvacApp {
     /// A new view and range, and since when it has stayed: asked for once it settles.
     window_settled: Option<(crate::open::ogc_api::Window, std::time::Instant)>,
     open_dialog: crate::ui::open_dialog::OpenDialog,
+    database_dialog: crate::ui::database_dialog::DatabaseDialog,
     /// Which column is what, for a table of no known kind being opened.
     columns_dialog: Option<crate::ui::columns_dialog::ColumnsDialog>,
     /// Reloads a layer when its file changes; `None` until the first frame.

@@ -126,6 +126,7 @@ impl EvacApp {
             live: Default::default(),
             window_settled: None,
             open_dialog: Default::default(),
+            database_dialog: Default::default(),
             columns_dialog: None,
             watcher: None,
             selection: None,

@@ -195,6 +195,7 @@ impl EvacApp {
         commands.extend(self.chapter_panel(ui.ctx()));
         commands.extend(self.export_window(ui.ctx()));
         commands.extend(self.open_dialog.ui(ui.ctx()));
+        commands.extend(self.database_dialog.ui(ui.ctx()));
         if let Some(dialog) = &mut self.columns_dialog {
             commands.extend(dialog.ui(ui.ctx()));
         }

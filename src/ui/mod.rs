@@ -3,6 +3,7 @@
 pub mod basemap_menu;
 pub mod chapter_panel;
 pub mod columns_dialog;
+pub mod database_dialog;
 pub mod details;
 pub mod edit;
 pub mod event_list;

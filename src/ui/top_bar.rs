@@ -132,6 +132,13 @@ pub fn top_bar_ui(ui: &mut Ui, bar: &TopBar, basemap_form: &mut BasemapForm) -> 
             if ui.button("Open…").clicked() {
                 commands.push(Command::ToggleOpenDialog);
             }
+            if ui
+                .button("Open database…")
+                .on_hover_text("A story shared in PostgreSQL with PostGIS")
+                .clicked()
+            {
+                commands.push(Command::ShowDatabaseDialog);
+            }
             ui.add_enabled_ui(!bar.recent_files.is_empty(), |ui| {
                 ui.menu_button("Open recent", |ui| {
                     for path in bar.recent_files {

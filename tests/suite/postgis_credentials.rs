@@ -61,3 +61,52 @@ fn a_service_file_names_the_database_and_a_private_password_file_gives_the_passw
     assert_eq!(out.lines().count(), 21);
     assert!(!out.contains(PASSWORD) && !err.contains(PASSWORD));
 }
+
+#[test]
+fn file_open_database_opens_a_story_with_a_password_used_for_the_session_only() {
+    use egui_kittest::kittest::Queryable;
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let (code, _, err) = crate::support::run_evacmap(&["push", &bundled(), &cluster.url(None)]);
+    assert_eq!(code, 0, "{err}");
+    let mut harness =
+        crate::support::app_harness(crate::support::offline_options(), None, 1.0 / 60.0);
+    crate::editing::press(&mut harness, "File");
+    crate::editing::press(&mut harness, "Open database…");
+    harness.get_by_label("Open a story in a database");
+    let address = format!("postgres://evacmap@127.0.0.1:{}/postgres", cluster.port);
+    crate::editing::type_into(&mut harness, "Address", 0, &address);
+    crate::editing::type_into(
+        &mut harness,
+        "Story (its id; empty: the only one)",
+        0,
+        "damascus-2017-05",
+    );
+    crate::editing::type_into(&mut harness, "Password", 0, PASSWORD);
+    crate::editing::press(&mut harness, "Open database");
+    crate::support::wait_for_load(&mut harness);
+    let layers = harness.state().layer_set().layers();
+    assert_eq!(layers.len(), 1);
+    assert!(
+        layers[0].name.contains("PostGIS on 127.0.0.1"),
+        "{}",
+        layers[0].name
+    );
+    assert_eq!(harness.state().dataset().len(), 21);
+    assert!(layers[0].stored.as_ref().is_some_and(|s| s.writable));
+    // The password is in no setting, no label, and not back in the form.
+    let settings = format!("{:?}", harness.state().persisted());
+    assert!(!settings.contains(PASSWORD), "{settings}");
+    assert!(
+        settings.contains(&format!("evacmap@127.0.0.1:{}", cluster.port)),
+        "{settings}"
+    );
+    assert!(
+        harness
+            .query_all_by(|n| n.label().is_some_and(|l| l.contains(PASSWORD))
+                || n.value().is_some_and(|v| v.contains(PASSWORD)))
+            .next()
+            .is_none()
+    );
+}
