@@ -1,8 +1,9 @@
 //! Where a connection's settings and password come from besides the address, as PostgreSQL's
 //! own tools look for them: a connection service file (`?service=NAME` or `PGSERVICE`, in
 //! `PGSERVICEFILE`, `~/.pg_service.conf` or `PGSYSCONFDIR/pg_service.conf`) and the password
-//! file (`PGPASSFILE` or `~/.pgpass`, read only when no one else may read it). Nothing here
-//! is ever written or logged.
+//! file (`PGPASSFILE` or `~/.pgpass`, read only when no one else may read it), and the OS
+//! keyring (the Secret Service of GNOME Keyring or KWallet, through libsecret's `secret-tool`).
+//! Nothing here is ever written or logged.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -81,6 +82,27 @@ pub fn password_file_entry(host: &str, port: u16, database: &str, user: &str) ->
     }
     let text = std::fs::read_to_string(&file).ok()?;
     password_in(&text, host, &port.to_string(), database, user)
+}
+
+/// The password the OS keyring keeps for this user at this host and port: the secret stored
+/// with `secret-tool store --label=… service evacmap host HOST port PORT user USER`. `None`
+/// when there is none, or no keyring to ask (no `secret-tool`, no session).
+pub fn keyring_entry(host: &str, port: u16, user: &str) -> Option<String> {
+    let port = port.to_string();
+    let output = std::process::Command::new("secret-tool")
+        .args([
+            "lookup", "service", "evacmap", "host", host, "port", &port, "user", user,
+        ])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    let secret = String::from_utf8(output.stdout).ok()?;
+    let secret = secret.strip_suffix('\n').unwrap_or(&secret);
+    (!secret.is_empty()).then(|| secret.to_owned())
 }
 
 #[cfg(unix)]

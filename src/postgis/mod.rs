@@ -97,7 +97,8 @@ impl Target {
     /// Reads an address: `?story=ID` names the story; `?service=NAME` (or `PGSERVICE`) takes
     /// the settings the address lacks from a service file; other parameters are PostgreSQL's
     /// own (`sslmode`, `application_name`…). The password comes from the address,
-    /// `PGPASSWORD`, the service or the password file (`~/.pgpass`), in that order.
+    /// `PGPASSWORD`, the service, the password file (`~/.pgpass`) or the OS keyring, in that
+    /// order.
     pub fn parse(address: &str) -> Result<Self, DbError> {
         let shown = crate::io::remote::shown(address);
         let mut url = url::Url::parse(address).map_err(|e| DbError::Address {
@@ -148,7 +149,8 @@ impl Target {
             let password = std::env::var("PGPASSWORD")
                 .ok()
                 .or_else(|| service.get("password").cloned())
-                .or_else(|| password_file_entry(&config));
+                .or_else(|| password_file_entry(&config))
+                .or_else(|| keyring_entry(&config));
             if let Some(password) = password {
                 config.password(password);
             }
@@ -268,6 +270,15 @@ fn apply_service(
         config.user(user);
     }
     Ok(())
+}
+
+/// The OS keyring's password for the user at the first host of `config`.
+fn keyring_entry(config: &postgres::Config) -> Option<String> {
+    let postgres::config::Host::Tcp(host) = config.get_hosts().first()? else {
+        return None;
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    credentials::keyring_entry(host, port, config.get_user()?)
 }
 
 /// The password file's entry for the first host of `config`.
