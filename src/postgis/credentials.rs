@@ -73,6 +73,9 @@ pub fn password_file_entry(host: &str, port: u16, database: &str, user: &str) ->
     let file = std::env::var_os("PGPASSFILE")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".pgpass")))?;
+    if !file.is_file() {
+        return None;
+    }
     if !private(&file) {
         log::warn!(
             "{} is not used: others may read it (chmod 600 it)",

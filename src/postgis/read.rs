@@ -55,16 +55,19 @@ impl StoryText {
     }
 }
 
-/// The story `story`'s members: its collection's, and the text it was pushed from.
+/// The story `story`'s members: its collection's, its version, and the text it was pushed
+/// from when `with_original` (a whole file's worth: only a pull needs it).
 fn story_row(
     client: &mut postgres::Client,
     target: &Target,
     story: &str,
+    with_original: bool,
 ) -> Result<(Value, Option<Vec<u8>>, i64), DbError> {
     let row = client
         .query_opt(
-            "SELECT meta, original, row_version FROM evacmap_stories WHERE story_id = $1",
-            &[&story],
+            "SELECT meta, CASE WHEN $2 THEN original END, row_version
+             FROM evacmap_stories WHERE story_id = $1",
+            &[&story, &with_original],
         )
         .map_err(|e| target.failed(&e))?
         .ok_or_else(|| DbError::NoStory {
@@ -81,7 +84,7 @@ pub fn whole_story(
     target: &Target,
     story: &str,
 ) -> Result<(Dataset, bool, Option<Vec<u8>>), DbError> {
-    let (meta, original, version) = story_row(client, target, story)?;
+    let (meta, original, version) = story_row(client, target, story, true)?;
     let mut rows = client
         .query_raw(
             "SELECT feature::text AS feature, origin, position, row_version \
@@ -110,18 +113,33 @@ pub fn open(target: &Target, window: &Window, progress: &LoadProgress) -> Result
     let mut client = target.connect()?;
     super::check_schema(&mut client, target)?;
     let story = super::story_of(&mut client, target)?;
-    let (mut meta, _, _) = story_row(&mut client, target, &story)?;
+    let (mut meta, _, _) = story_row(&mut client, target, &story, false)?;
     // A part of the story cannot follow chapters that name what it does not hold: chapters
     // come with the whole story (pull).
     if let Some(own) = meta.get_mut("evacmap").and_then(Value::as_object_mut) {
         own.remove("chapters");
     }
+    // Room to sort a view's rows in memory (the default 4 MB sends a city view to disk), and
+    // no JIT compilation, which took longer (0.2 s) than a city view's query saves with it.
+    client
+        .batch_execute("SET work_mem = '64MB'; SET jit = off")
+        .map_err(|e| target.failed(&e))?;
     let [west, south, east, north] = window.bbox.map_or([None; 4], |b| b.map(Some));
     let (first, last) = (window.range.first, window.range.last);
     let params: [&(dyn ToSql + Sync); 7] = [&story, &west, &south, &east, &north, &first, &last];
-    let mut rows = client
-        .query_raw(
-            "WITH shown AS (
+    // Without a view, every feature of the range and every place (the window filters by
+    // time itself): read in the story's order by the index on position, nothing sorted.
+    let query = if window.bbox.is_none() {
+        "SELECT position, feature::text AS feature, feature_id, row_version
+         FROM evacmap_features
+         WHERE story_id = $1 AND $2::float8 IS NULL AND $3::float8 IS NULL
+           AND $4::float8 IS NULL AND $5::float8 IS NULL
+           AND (kind = 'place'
+                OR (($6::date IS NULL OR when_end IS NULL OR when_end >= $6)
+                    AND ($7::date IS NULL OR when_start IS NULL OR when_start <= $7)))
+         ORDER BY position"
+    } else {
+        "WITH shown AS (
                  -- What is in the view itself (everything, without a view)...
                  SELECT feature_id FROM evacmap_features
                  WHERE story_id = $1
@@ -131,29 +149,34 @@ pub fn open(target: &Target, window: &Window, progress: &LoadProgress) -> Result
                  UNION
                  -- ...and the movements and events of the range at places in it: from the
                  -- places the view holds (GiST), through what refers to them.
-                 SELECT f.feature_id
-                 FROM evacmap_features p
-                 JOIN evacmap_links l ON l.story_id = p.story_id AND l.place_id = p.feature_id
-                 JOIN evacmap_features f
-                     ON f.story_id = l.story_id AND f.feature_id = l.feature_id
+                 SELECT r.feature_id
+                 FROM evacmap_features p, LATERAL (
+                     SELECT l.feature_id FROM evacmap_links l
+                     WHERE l.story_id = $1 AND l.place_id = p.feature_id
+                       AND ($6::date IS NULL OR l.when_end IS NULL OR l.when_end >= $6)
+                       AND ($7::date IS NULL OR l.when_start IS NULL OR l.when_start <= $7)
+                     OFFSET 0) r
                  WHERE $2::float8 IS NOT NULL AND p.story_id = $1
-                   AND p.geom && ST_MakeEnvelope($2, $3, $4, $5, 4326)
-                   AND f.geom IS NULL
-                   AND ($6::date IS NULL OR f.when_end IS NULL OR f.when_end >= $6)
-                   AND ($7::date IS NULL OR f.when_start IS NULL OR f.when_start <= $7)),
+                   AND p.geom && ST_MakeEnvelope($2, $3, $4, $5, 4326)),
              wanted AS (
                  SELECT feature_id FROM shown
                  UNION
-                 -- ...and the places those refer to, wherever they are.
-                 SELECT l.place_id FROM shown s
-                 JOIN evacmap_links l ON l.story_id = $1 AND l.feature_id = s.feature_id)
-             -- Each once, in the story's order (by the index on position: no sort of the rows).
-             SELECT position, feature::text AS feature, feature_id, row_version
-             FROM evacmap_features
-             WHERE story_id = $1 AND feature_id IN (SELECT feature_id FROM wanted)
-             ORDER BY position",
-            params,
-        )
+                 -- ...and the places those refer to, wherever they are. (`OFFSET 0` keeps
+                 -- each lookup a lookup in the index: the planner, misjudging how many rows
+                 -- a view has, would otherwise hash every link and every feature of the
+                 -- story.)
+                 SELECT r.place_id FROM shown s, LATERAL (
+                     SELECT l.place_id FROM evacmap_links l
+                     WHERE l.story_id = $1 AND l.feature_id = s.feature_id OFFSET 0) r)
+             -- Each once, in the story's order.
+             SELECT f.position, f.feature::text AS feature, f.feature_id, f.row_version
+             FROM wanted w, LATERAL (
+                 SELECT position, feature, feature_id, row_version FROM evacmap_features
+                 WHERE story_id = $1 AND feature_id = w.feature_id OFFSET 0) f
+             ORDER BY position"
+    };
+    let mut rows = client
+        .query_raw(query, params)
         .map_err(|e| target.failed(&e))?;
     let mut text = StoryText::new(meta)?;
     let mut stored = Vec::new();

@@ -345,12 +345,15 @@ impl Writer<'_, '_> {
                 &[&self.story, &vec![row, id]],
             )
             .map_err(|e| self.failed(&e))?;
+        let span = feature.when().map(|w| w.span());
+        let (start, end) = (span.and_then(|s| s.first), span.and_then(|s| s.last));
         for (role, place) in links(feature) {
             self.transaction
                 .execute(
-                    "INSERT INTO evacmap_links (story_id, feature_id, role, place_id)
-                     VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                    &[&self.story, &id, &role, &place],
+                    "INSERT INTO evacmap_links
+                         (story_id, feature_id, role, place_id, when_start, when_end)
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                    &[&self.story, &id, &role, &place, &start, &end],
                 )
                 .map_err(|e| self.refused_reference(&e, place))?;
         }

@@ -1,4 +1,4 @@
--- evacmap's PostGIS story, version 2. Each feature is kept as the JSON text written (`json`,
+-- evacmap's PostGIS story, version 2. Links carry their feature's dates. Each feature is kept as the JSON text written (`json`,
 -- not `jsonb`): it is only ever read back whole, and text costs nothing to check, store and
 -- send again. And the references of links, figures and claims to features
 -- are checked once per statement, over all the rows it wrote, instead of once per row. The
@@ -8,6 +8,15 @@
 -- row by row for most of its 57 s.
 
 ALTER TABLE evacmap_features ALTER COLUMN feature TYPE json USING feature::json;
+
+-- Each link carries its feature's dates: a view finds the movements and events of its range
+-- at the places it holds from the links alone, without visiting every feature of those places.
+ALTER TABLE evacmap_links ADD COLUMN when_start date, ADD COLUMN when_end date;
+UPDATE evacmap_links l SET when_start = f.when_start, when_end = f.when_end
+    FROM evacmap_features f WHERE f.story_id = l.story_id AND f.feature_id = l.feature_id;
+DROP INDEX evacmap_links_place;
+CREATE INDEX evacmap_links_place ON evacmap_links (story_id, place_id, when_start)
+    INCLUDE (when_end);
 
 DO $$
 DECLARE
