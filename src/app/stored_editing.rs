@@ -8,7 +8,7 @@ use super::EvacApp;
 use crate::command::{Command, EditCommand};
 use crate::editing::StoredSaveError;
 use crate::editing::database::{StoredStory, describe};
-use crate::postgis::write::WriteError;
+use crate::postgis::write::{Version, WriteError};
 
 impl EvacApp {
     /// The rows of the story shown, when it is one layer opened from a database.
@@ -167,7 +167,18 @@ impl EvacApp {
                     .show(ui, |ui| {
                         for (index, conflict) in conflicts.iter().enumerate() {
                             ui.separator();
-                            ui.strong(&conflict.row);
+                            let kind = [&conflict.mine, &conflict.theirs].into_iter().find_map(
+                                |version| match version {
+                                    Some(Version::Feature(f)) => Some(f.kind().as_str()),
+                                    Some(Version::Source(_)) => Some("source"),
+                                    None => None,
+                                },
+                            );
+                            let row = conflict
+                                .row
+                                .strip_prefix("source:")
+                                .unwrap_or(&conflict.row);
+                            ui.strong(format!("{} {row}", kind.unwrap_or("row")));
                             ui.label(format!(
                                 "Yours: {}",
                                 describe(conflict.mine.as_ref(), dataset)

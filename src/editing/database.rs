@@ -22,6 +22,9 @@ pub struct StoredStory {
     rebased: HashMap<String, Expected>,
     /// Sources the user chose to write over.
     overrule: Vec<String>,
+    /// Their versions the user took, by row: such a row, unchanged since, is not written
+    /// (that would say the saver changed it).
+    taken: HashMap<String, Feature>,
     /// The server processes of our own saves: their notifications are not others' changes.
     own_backends: Vec<i32>,
 }
@@ -42,6 +45,7 @@ impl StoredStory {
             rows: stored.rows.clone(),
             rebased: HashMap::new(),
             overrule: Vec::new(),
+            taken: HashMap::new(),
             own_backends: Vec::new(),
         }
     }
@@ -87,6 +91,10 @@ impl StoredStory {
                 // Changed and changed back.
                 continue;
             }
+            if self.taken.get(row) == Some(&feature) {
+                // Their version, as the database has it.
+                continue;
+            }
             writes.push(RowWrite::Put {
                 row: row.clone(),
                 expected: self.expected(row, *version),
@@ -122,8 +130,8 @@ impl StoredStory {
             .unwrap_or(Expected::Version(version))
     }
 
-    /// Writes `writes` and `sources`; on success, the rows as they are now become the ones
-    /// read (with their new versions).
+    /// Writes `writes` and `sources` (nothing at all when there is nothing to write); on
+    /// success, the rows as they are now become the ones read, with their new versions.
     pub fn write(
         &mut self,
         dataset: &Dataset,
@@ -131,13 +139,40 @@ impl StoredStory {
         writes: &[RowWrite],
         sources: Option<&SourcesWrite>,
     ) -> Result<StoredReport, WriteError> {
+        let sources = sources.filter(|s| s.before != s.after);
+        if writes.is_empty() && sources.is_none() {
+            self.settle(dataset, origins, &HashMap::new());
+            return Ok(StoredReport {
+                written: 0,
+                removed: 0,
+                sources: false,
+            });
+        }
         let target = crate::postgis::Target::parse(&self.address)?;
         let written = crate::postgis::write::write(&target, &self.story, writes, sources)?;
+        self.settle(dataset, origins, &written.versions);
+        self.own_backends.push(written.backend);
+        Ok(StoredReport {
+            written: written.versions.len(),
+            removed: written.removed,
+            sources: sources.is_some(),
+        })
+    }
+
+    /// After a save: each row's version now (written, taken from them, or as read).
+    fn settle(&mut self, dataset: &Dataset, origins: &Origins, written: &HashMap<String, i64>) {
         let rows = (0..dataset.len())
             .map(|index| {
                 let id = dataset.store().id(index);
-                match written.versions.get(id) {
-                    Some(version) => (id.to_owned(), *version),
+                let version = written
+                    .get(id)
+                    .copied()
+                    .or_else(|| match self.rebased.get(id) {
+                        Some(Expected::Version(version)) => Some(*version),
+                        _ => None,
+                    });
+                match version {
+                    Some(version) => (id.to_owned(), version),
                     None => origins
                         .origin(index)
                         .map(|o| self.rows[o].clone())
@@ -148,12 +183,7 @@ impl StoredStory {
         self.rows = rows;
         self.rebased.clear();
         self.overrule.clear();
-        self.own_backends.push(written.backend);
-        Ok(StoredReport {
-            written: written.versions.len(),
-            removed: written.removed,
-            sources: sources.is_some_and(|s| s.before != s.after),
-        })
+        self.taken.clear();
     }
 
     /// Keeps ours: the next save writes over their version of the row.
@@ -198,6 +228,8 @@ impl StoredStory {
                 let mine = dataset.index_of(&conflict.row);
                 match (theirs, mine) {
                     (Some(Version::Feature(theirs)), Some(index)) => {
+                        self.taken
+                            .insert(conflict.row.clone(), theirs.as_ref().clone());
                         Change::replace(index, dataset.get(index)?, theirs.as_ref().clone())
                     }
                     (Some(Version::Feature(theirs)), None) => {

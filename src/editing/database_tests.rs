@@ -124,6 +124,10 @@ fn a_conflict_kept_mine_expects_their_version_and_taken_theirs_is_an_undoable_ed
     assert_eq!(label, "take their version of qaboun");
     let name = |d: &Dataset| d.get(qaboun).unwrap().common().name.clone().unwrap();
     assert_eq!(name(&dataset), "Qabun");
+    // Theirs as the database has it: nothing to write (the row stays as they left it).
+    let stored = session.stored.clone().unwrap();
+    let (writes, _) = stored.writes(&dataset, &session.origins).unwrap();
+    assert!(writes.is_empty(), "{:?}", summary(&writes));
     session.undo(&mut dataset);
     assert_eq!(name(&dataset), "al-Qaboun");
 }
