@@ -28,8 +28,13 @@ fn main() {
     };
     let cases = [
         (
-            "the whole story, all time (country zoom)",
+            "the whole story, all time (before the map has a view)",
             None,
+            DaySpan::default(),
+        ),
+        (
+            "the country in view, all time (country zoom)",
+            Some([34.0, 31.0, 43.0, 38.5]),
             DaySpan::default(),
         ),
         (

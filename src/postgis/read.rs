@@ -124,12 +124,34 @@ pub fn open(target: &Target, window: &Window, progress: &LoadProgress) -> Result
     client
         .batch_execute("SET work_mem = '64MB'; SET jit = off")
         .map_err(|e| target.failed(&e))?;
+    // A view holding every feature of the table (a story at country zoom) asks as if there
+    // were none: read in order, without looking up each place's links one by one. The extent
+    // is PostGIS's estimate from the statistics: when it is short, more is read, never less.
+    let mut window = window.clone();
+    if let Some([west, south, east, north]) = window.bbox {
+        let holds_all: Option<bool> = client
+            .query_one(
+                "SELECT ST_MakeEnvelope($1, $2, $3, $4, 4326)
+                     ~ ST_SetSRID(ST_EstimatedExtent('evacmap_features', 'geom')::geometry, 4326)",
+                &[&west, &south, &east, &north],
+            )
+            .ok()
+            .and_then(|row| row.get(0));
+        if holds_all == Some(true) {
+            window.bbox = None;
+        }
+    }
     let [west, south, east, north] = window.bbox.map_or([None; 4], |b| b.map(Some));
     let (first, last) = (window.range.first, window.range.last);
     let params: [&(dyn ToSql + Sync); 7] = [&story, &west, &south, &east, &north, &first, &last];
     // Without a view, every feature of the range and every place (the window filters by
     // time itself): read in the story's order by the index on position, nothing sorted.
     let query = if window.bbox.is_none() {
+        // In order by the index, never by sorting a million rows of text (which the planner
+        // chooses once other stories' rows have come and gone, and which spills to disk).
+        client
+            .batch_execute("SET enable_sort = off")
+            .map_err(|e| target.failed(&e))?;
         "SELECT position, feature::text AS feature, feature_id, row_version
          FROM evacmap_features
          WHERE story_id = $1 AND $2::float8 IS NULL AND $3::float8 IS NULL
