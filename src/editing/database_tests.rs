@@ -1,5 +1,6 @@
 use super::*;
 use crate::editing::EditSession;
+use crate::editing::tests::rename;
 use crate::model::edit::Edit;
 
 /// The bundled story as if read from a database: each feature's row is its id, at version
@@ -22,17 +23,6 @@ fn read() -> (Dataset, EditSession) {
     let session = EditSession::new(&dataset, None, None, None)
         .with_stored(StoredStory::new("postgres://db/x", &stored));
     (dataset, session)
-}
-
-fn rename(dataset: &Dataset, id: &str, name: &str) -> Edit {
-    let at = dataset.index_of(id).expect("there");
-    let before = dataset.get(at).expect("there");
-    let mut after = before.clone();
-    after.common_mut().name = Some(name.into());
-    Edit::new(
-        format!("rename {id}"),
-        vec![Change::replace(at, before, after)],
-    )
 }
 
 fn summary(writes: &[RowWrite]) -> Vec<String> {

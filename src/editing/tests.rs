@@ -10,7 +10,7 @@ fn story_in(dir: &Path) -> (PathBuf, Dataset) {
     (path, dataset)
 }
 
-fn rename(dataset: &Dataset, id: &str, name: &str) -> Edit {
+pub(super) fn rename(dataset: &Dataset, id: &str, name: &str) -> Edit {
     let at = dataset.index_of(id).expect("there");
     let before = dataset.get(at).expect("there");
     let mut after = before.clone();
