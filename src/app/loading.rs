@@ -82,7 +82,12 @@ impl EvacApp {
 
     /// [`Self::open`], reading `companions` with it (a flow table's locations).
     pub(super) fn open_with(&mut self, path: &Path, companions: Vec<PathBuf>) {
-        let job = LoadJob::start_import(path, import_options(&self.state, companions.clone()));
+        let options = import_options(&self.state, companions.clone());
+        if path.to_str().is_some_and(crate::open::is_remote) {
+            // What a web or database layer is first asked for: everything, for all time.
+            self.fetched_window = Some(options.window.clone());
+        }
+        let job = LoadJob::start_import(path, options);
         self.start_load(job);
         if let Some(pending) = &mut self.loading {
             pending.companions = companions;
@@ -258,12 +263,40 @@ impl EvacApp {
             Some((ref waiting, since)) if *waiting == window => {
                 if now.duration_since(since) >= std::time::Duration::from_millis(400) {
                     self.window_settled = None;
-                    self.queued_reloads.extend(urls);
+                    if !self.whole_layers_in_view(&urls, &window) {
+                        self.queued_reloads.extend(urls);
+                    }
                     self.fetched_window = Some(window);
                 }
             }
             Some(_) => self.window_settled = Some((window, now)),
         }
+    }
+
+    /// Whether the layers `urls`, read whole for this range (before the map had a view), lie
+    /// inside `window`'s box: asking again would bring the same (a story at country zoom just
+    /// after it opened, read a second time for nothing).
+    fn whole_layers_in_view(
+        &self,
+        urls: &[PathBuf],
+        window: &crate::open::ogc_api::Window,
+    ) -> bool {
+        let (Some(fetched), Some([west, south, east, north])) = (&self.fetched_window, window.bbox)
+        else {
+            return false;
+        };
+        if fetched.bbox.is_some() || fetched.range != window.range {
+            return false;
+        }
+        urls.iter().all(|url| {
+            let Some(index) = self.layer_set.find(url) else {
+                return false;
+            };
+            let dataset = &self.layer_set.layers()[index].dataset;
+            crate::story::framing_bounds(dataset, |_| true).is_none_or(|b| {
+                b.min_lon >= west && b.max_lon <= east && b.min_lat >= south && b.max_lat <= north
+            })
+        })
     }
 
     /// Where File → Open… and Add gazetteer… start: the story's folder, or the current one.

@@ -122,7 +122,11 @@ impl EvacApp {
             layer_bands: Vec::new(),
             queued_files: named.collect(),
             queued_reloads: Vec::new(),
-            fetched_window: None,
+            // A web or database layer read at start is first asked for everything.
+            fetched_window: requested
+                .as_ref()
+                .filter(|p| p.to_str().is_some_and(crate::open::is_remote))
+                .map(|_| Default::default()),
             live: Default::default(),
             window_settled: None,
             open_dialog: Default::default(),

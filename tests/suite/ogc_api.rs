@@ -341,3 +341,45 @@ fn the_window_asks_again_for_a_new_range_once_it_settles() {
         .count();
     assert!(said >= 1, "the reason is told");
 }
+
+#[test]
+fn a_collection_read_whole_is_not_asked_again_while_the_view_holds_all_of_it() {
+    let server = three_pages();
+    let mut options = offline_options();
+    options.file = Some(url_of(&server, "/collections/reports/items").into());
+    let mut harness = app_harness(options, None, 1.0 / 60.0);
+    assert_eq!(harness.state().dataset().len(), 10);
+    let items = |server: &TileServer| {
+        server
+            .seen()
+            .iter()
+            .filter(|s| s.path.contains("/items"))
+            .count()
+    };
+    let read = items(&server);
+    // The story is framed whole once read; the view settles for well past the 0.4 s wait.
+    for _ in 0..90 {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        harness.run_steps(1);
+    }
+    assert_eq!(
+        items(&server),
+        read,
+        "asked again: {:?}",
+        server.seen().iter().map(|s| &s.path).collect::<Vec<_>>()
+    );
+    // Zoomed in, where the view holds only part of it, it is asked for the view's box.
+    for _ in 0..4 {
+        harness.get_by_label("+").click();
+        harness.run_steps(2);
+    }
+    let started = std::time::Instant::now();
+    while !server.seen().iter().any(|s| s.path.contains("bbox=")) {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "no view asked for"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        harness.run_steps(1);
+    }
+}
