@@ -7,7 +7,7 @@ use egui::{Align2, vec2};
 use super::EvacApp;
 use crate::command::{Command, EditCommand};
 use crate::editing::StoredSaveError;
-use crate::editing::database::{StoredStory, describe};
+use crate::editing::database::{StoredStory, describe, describe_theirs};
 use crate::postgis::write::{Version, WriteError};
 
 impl EvacApp {
@@ -193,7 +193,7 @@ impl EvacApp {
                             };
                             ui.label(format!(
                                 "Theirs{by}: {}",
-                                describe(conflict.theirs.as_ref(), dataset)
+                                describe_theirs(conflict, dataset)
                             ));
                             ui.horizontal(|ui| {
                                 if ui.button(format!("Keep mine: {}", conflict.row)).clicked() {

@@ -244,6 +244,17 @@ impl StoredStory {
     }
 }
 
+/// Their version of a conflicting row, in words; a row still there that does not read as a
+/// feature (written by another tool) is said to be so, not to be removed.
+pub fn describe_theirs(conflict: &Conflict, dataset: &Dataset) -> String {
+    match (&conflict.theirs, conflict.their_version) {
+        (None, Some(version)) => {
+            format!("changed (version {version}) into something this evacmap cannot read")
+        }
+        (theirs, _) => describe(theirs.as_ref(), dataset),
+    }
+}
+
 /// One version of a conflicting row, in words: what it is, when, where, its figures.
 pub fn describe(version: Option<&Version>, dataset: &Dataset) -> String {
     let Some(version) = version else {

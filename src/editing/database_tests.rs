@@ -104,6 +104,15 @@ fn a_conflict_kept_mine_expects_their_version_and_taken_theirs_is_an_undoable_ed
     assert!(describe(conflict.mine.as_ref(), &dataset).starts_with("al-Qaboun, "));
     assert!(describe(conflict.theirs.as_ref(), &dataset).starts_with("Qabun, "));
     assert_eq!(describe(None, &dataset), "removed");
+    assert!(describe_theirs(&conflict, &dataset).starts_with("Qabun, "));
+    let unreadable = Conflict {
+        theirs: None,
+        ..conflict.clone()
+    };
+    assert_eq!(
+        describe_theirs(&unreadable, &dataset),
+        "changed (version 6) into something this evacmap cannot read"
+    );
 
     session.keep_mine(&conflict).unwrap();
     let stored = session.stored.clone().unwrap();
