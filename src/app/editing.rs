@@ -45,6 +45,8 @@ pub(super) struct EditState {
     pub(super) title: String,
     /// The conflicts of the last save to a database, for the user to choose.
     pub(super) conflicts: Option<Vec<crate::postgis::write::Conflict>>,
+    /// The conflicts were just shown: their first choice takes the keyboard.
+    pub(super) conflicts_opened: bool,
     /// Someone changed the story in the database while we had unsaved edits: it is read
     /// again once they are saved.
     pub(super) database_changed_by: Option<String>,

@@ -102,6 +102,7 @@ impl EvacApp {
                     true,
                 ));
                 self.edit.conflicts = Some(conflicts);
+                self.edit.conflicts_opened = true;
             }
             Err(error) => {
                 self.edit.message = Some((
@@ -154,6 +155,7 @@ impl EvacApp {
             return commands;
         };
         let dataset = &self.story.dataset;
+        let mut focus_first = std::mem::take(&mut self.edit.conflicts_opened);
         egui::Window::new("Conflicts with the database")
             .collapsible(false)
             .anchor(Align2::CENTER_CENTER, vec2(0.0, 0.0))
@@ -196,7 +198,11 @@ impl EvacApp {
                                 describe_theirs(conflict, dataset)
                             ));
                             ui.horizontal(|ui| {
-                                if ui.button(format!("Keep mine: {}", conflict.row)).clicked() {
+                                let mine = ui.button(format!("Keep mine: {}", conflict.row));
+                                if std::mem::take(&mut focus_first) {
+                                    mine.request_focus();
+                                }
+                                if mine.clicked() {
                                     commands.push(Command::Edit(EditCommand::ResolveConflict {
                                         index,
                                         keep_mine: true,

@@ -14,12 +14,15 @@ pub struct DatabaseDialog {
     story: String,
     password: String,
     error: Option<String>,
+    /// The dialog was just opened: its first field takes the keyboard.
+    focus_first: bool,
 }
 
 impl DatabaseDialog {
     pub fn show(&mut self) {
         self.open = true;
         self.error = None;
+        self.focus_first = true;
         if self.address.is_empty() {
             self.address = "postgres://".into();
         }
@@ -72,29 +75,30 @@ impl DatabaseDialog {
                     .weak(),
                 );
                 let mut entered = false;
-                egui::Grid::new("database dialog").show(ui, |ui| {
-                    for (label, text, hidden) in [
-                        ("Address", &mut self.address, false),
-                        (
-                            "Story (its id; empty: the only one)",
-                            &mut self.story,
-                            false,
-                        ),
-                        ("Password", &mut self.password, true),
-                    ] {
-                        let label = ui.label(label);
-                        let field = ui
-                            .add(
-                                egui::TextEdit::singleline(text)
-                                    .password(hidden)
-                                    .desired_width(320.0),
-                            )
-                            .labelled_by(label.id);
-                        entered |=
-                            field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                        ui.end_row();
+                let mut focus_first = std::mem::take(&mut self.focus_first);
+                // Each label over its field, the field the window's width: an address is long.
+                for (label, text, hidden) in [
+                    ("Address", &mut self.address, false),
+                    (
+                        "Story (its id; empty: the only one)",
+                        &mut self.story,
+                        false,
+                    ),
+                    ("Password", &mut self.password, true),
+                ] {
+                    let label = ui.label(label);
+                    let field = ui
+                        .add(
+                            egui::TextEdit::singleline(text)
+                                .password(hidden)
+                                .desired_width(f32::INFINITY),
+                        )
+                        .labelled_by(label.id);
+                    if std::mem::take(&mut focus_first) {
+                        field.request_focus();
                     }
-                });
+                    entered |= field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                }
                 if let Some(error) = &self.error {
                     ui.colored_label(ui.visuals().error_fg_color, error);
                 }

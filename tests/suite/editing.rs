@@ -506,7 +506,7 @@ fn a_table_is_read_only_until_saved_as_a_story_of_its_own() {
 
 /// Presses `key` until the widget named `label` has the keyboard (at most `most` times);
 /// returns how many presses it took.
-fn key_until(
+pub(crate) fn key_until(
     harness: &mut Harness<'static, EvacApp>,
     (modifiers, key): (egui::Modifiers, egui::Key),
     label: &str,

@@ -3,6 +3,8 @@
 
 use std::os::unix::fs::PermissionsExt;
 
+use egui_kittest::kittest::Queryable;
+
 use crate::support::postgis::{Cluster, PASSWORD};
 use crate::support::run_evacmap_with;
 
@@ -95,7 +97,6 @@ fn a_service_file_a_private_password_file_or_the_keyring_gives_the_password() {
 
 #[test]
 fn file_open_database_opens_a_story_with_a_password_used_for_the_session_only() {
-    use egui_kittest::kittest::Queryable;
     let Some(cluster) = Cluster::start() else {
         return;
     };
@@ -140,4 +141,51 @@ fn file_open_database_opens_a_story_with_a_password_used_for_the_session_only() 
             .next()
             .is_none()
     );
+}
+
+#[test]
+fn a_story_in_a_database_is_opened_with_the_keyboard_alone() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let (code, _, err) = crate::support::run_evacmap(&["push", &bundled(), &cluster.url(None)]);
+    assert_eq!(code, 0, "{err}");
+    let mut harness =
+        crate::support::app_harness(crate::support::offline_options(), None, 1.0 / 60.0);
+    let tab = (egui::Modifiers::NONE, egui::Key::Tab);
+    let back = (egui::Modifiers::SHIFT, egui::Key::Tab);
+    let f6 = (egui::Modifiers::NONE, egui::Key::F6);
+    let mut presses = Vec::new();
+    // Into the map, F6 to the top bar, back along it to File, Enter.
+    harness.key_press(egui::Key::Tab);
+    harness.run_steps(2);
+    let to_bar = crate::editing::key_until(&mut harness, f6, "Fit story", 4);
+    let along = crate::editing::key_until(&mut harness, back, "File", 12);
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(3);
+    presses.push(("the File menu", 2 + to_bar + along));
+    let down = crate::editing::key_until(&mut harness, tab, "Open database…", 12);
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(3);
+    presses.push(("Open database…", down + 1));
+    let address = format!("postgres://evacmap@127.0.0.1:{}/postgres", cluster.port);
+    let mut fields = 0;
+    for (label, text) in [
+        ("Address", address.as_str()),
+        ("Story (its id; empty: the only one)", "damascus-2017-05"),
+        ("Password", PASSWORD),
+    ] {
+        fields += crate::editing::key_until(&mut harness, tab, label, 12);
+        harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        harness.get_by_label(label).type_text(text);
+        harness.run_steps(2);
+    }
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(3);
+    presses.push(("the three fields (Tab…, typing), Enter", fields + 1));
+    crate::support::wait_for_load(&mut harness);
+    assert_eq!(harness.state().dataset().len(), 21);
+    eprintln!("keyboard walk of opening a story in a database: {presses:?}");
+    let total: usize = presses.iter().map(|(_, n)| n).sum();
+    assert!(total <= 30, "{presses:?}");
 }

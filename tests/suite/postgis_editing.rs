@@ -179,7 +179,13 @@ fn two_clients_on_one_movement_meet_a_conflict_and_on_different_rows_both_land()
     assert_eq!(first_figure_in_database(&cluster), 1300);
 
     // Bob keeps his: the next save writes over Ana's, knowingly.
-    press(&mut bob, &format!("Keep mine: {MOVEMENT}"));
+    // With the keyboard: Tab to the choice, Enter.
+    let keep = format!("Keep mine: {MOVEMENT}");
+    let tabs =
+        crate::editing::key_until(&mut bob, (egui::Modifiers::NONE, egui::Key::Tab), &keep, 80);
+    bob.key_press(egui::Key::Enter);
+    bob.run_steps(5);
+    eprintln!("keyboard walk to Keep mine: {tabs} Tab presses, Enter");
     assert!(bob.query_by_label("Conflicts with the database").is_none());
     save(&mut bob);
     assert!(!bob.state().has_unsaved_edits());
