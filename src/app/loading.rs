@@ -238,10 +238,8 @@ impl EvacApp {
             return;
         }
         // A story with unsaved edits is not read again (that would drop them).
-        let edited = self
-            .has_unsaved_edits()
-            .then(|| self.layer_set.layers().first().and_then(|l| l.path.clone()))
-            .flatten();
+        let edited = self.layer_set.layers().first().and_then(|l| l.path.clone());
+        let edited = edited.filter(|p| self.is_edited_layer(p));
         let urls: Vec<PathBuf> = self
             .layer_set
             .layers()

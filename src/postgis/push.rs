@@ -102,12 +102,8 @@ pub fn push(
                 if links.is_empty() {
                     continue;
                 }
-                let span = feature.when().map(|w| w.span());
-                let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string());
-                let (start, end) = (
-                    day(span.and_then(|s| s.first)),
-                    day(span.and_then(|s| s.last)),
-                );
+                let (start, end) = days(&feature);
+                let (start, end) = (start.map(|d| d.to_string()), end.map(|d| d.to_string()));
                 for (role, place) in links {
                     row(
                         out,
@@ -239,7 +235,7 @@ pub(super) struct Columns {
 impl Columns {
     pub fn of(feature: &Feature) -> Self {
         let when = feature.when();
-        let span = when.map(|w| w.span());
+        let (start, end) = days(feature);
         Self {
             kind: match feature {
                 Feature::Place(_) => "place",
@@ -249,8 +245,8 @@ impl Columns {
             },
             name: feature.common().name.clone(),
             geometry: feature.common().geometry.as_ref().map(super::ewkt::ewkt),
-            start: span.and_then(|s| s.first),
-            end: span.and_then(|s| s.last),
+            start,
+            end,
             when: when.map(|w| w.to_string()),
             precision: when.map(|w| match w.precision() {
                 crate::model::Precision::Day => "day",
@@ -260,6 +256,13 @@ impl Columns {
             feature: crate::io::write::feature_to_json(feature),
         }
     }
+}
+
+/// The first and last day a feature's date covers (what the date columns of features and
+/// links hold).
+pub(super) fn days(feature: &Feature) -> (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>) {
+    let span = feature.when().map(|w| w.span());
+    (span.and_then(|s| s.first), span.and_then(|s| s.last))
 }
 
 /// The places a feature refers to, by role.

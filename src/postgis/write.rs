@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use postgres::Transaction;
 
-use super::push::{Columns, links, text_array};
+use super::push::{Columns, days, links, text_array};
 use super::{DbError, Target};
 use crate::model::{Feature, Source};
 
@@ -345,8 +345,7 @@ impl Writer<'_, '_> {
                 &[&self.story, &vec![row, id]],
             )
             .map_err(|e| self.failed(&e))?;
-        let span = feature.when().map(|w| w.span());
-        let (start, end) = (span.and_then(|s| s.first), span.and_then(|s| s.last));
+        let (start, end) = days(feature);
         for (role, place) in links(feature) {
             self.transaction
                 .execute(
