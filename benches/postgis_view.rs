@@ -56,17 +56,42 @@ fn main() {
     for (what, bbox, range) in cases {
         let window = Window { bbox, range };
         let mut times = Vec::new();
+        let mut overviews = Vec::new();
         let mut features = 0;
         for _ in 0..3 {
             let started = Instant::now();
-            let loaded = evacmap::postgis::read::open(&target, &window, &LoadProgress::default())
-                .expect("the story opens");
+            let progress = std::sync::Arc::new(LoadProgress::default());
+            // The overview, if the story shows one for this window: when the reader reads
+            // the window's progress, as the window does each frame.
+            let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let watcher = {
+                let progress = std::sync::Arc::clone(&progress);
+                let done = std::sync::Arc::clone(&done);
+                std::thread::spawn(move || {
+                    while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                        if progress.overview().is_some() {
+                            return Some(started.elapsed().as_secs_f64());
+                        }
+                        std::thread::sleep(std::time::Duration::from_millis(2));
+                    }
+                    None
+                })
+            };
+            let loaded =
+                evacmap::postgis::read::open(&target, &window, &progress).expect("the story opens");
             times.push(started.elapsed().as_secs_f64());
+            done.store(true, std::sync::atomic::Ordering::Relaxed);
+            overviews.extend(watcher.join().ok().flatten());
             features = loaded.dataset.len();
         }
         times.sort_by(f64::total_cmp);
+        overviews.sort_by(f64::total_cmp);
+        let overview = match overviews.as_slice() {
+            [_, middle, _] => format!("; its overview after {middle:.3} s"),
+            _ => String::new(),
+        };
         println!(
-            "{what}: {features} features in {:.2} s (median of 3; {:.2}–{:.2} s)",
+            "{what}: {features} features in {:.2} s (median of 3; {:.2}–{:.2} s){overview}",
             times[1], times[0], times[2]
         );
     }

@@ -395,6 +395,7 @@ impl EvacApp {
         let Some(pending) = self.loading.take() else {
             return;
         };
+        let overview_shown = std::mem::take(&mut self.overview_shown);
         match outcome {
             Ok(_) if pending.reload && self.is_edited_layer(pending.job.path()) => {
                 // Edits were made while it was read again: they stay, the new reading goes
@@ -436,7 +437,8 @@ impl EvacApp {
                         self.edit.mode = self.ensure_session();
                     }
                 }
-                self.fit_pending |= !pending.at_startup && !pending.reload;
+                // A story whose overview was shown stays where the reader has it.
+                self.fit_pending |= !pending.at_startup && !pending.reload && !overview_shown;
                 self.load_error = None;
             }
             Err(error) if pending.reload => {

@@ -47,6 +47,7 @@ impl EvacApp {
             self.fit_to_story(rect);
             self.auto_fitted = Some(free);
         }
+        let overview = self.shown_overview(rect);
         // Reserve the bottom of the paint order for the basemap: walkers draws tiles above it,
         // and the overlay fills it in with the frame's projection.
         let basemap_slot = ui.painter().add(Shape::Noop);
@@ -108,11 +109,20 @@ impl EvacApp {
         } else {
             None
         };
-        let response = Map::new(tiles, &mut self.memory, home)
+        let mut overview_actions = Vec::new();
+        let mut map = Map::new(tiles, &mut self.memory, home)
             .zoom_with_ctrl(false)
             // A place dragged in edit mode moves the place, not the map.
             .panning(!self.last_overlay.holds_pointer)
-            .with_plugin(plugin)
+            .with_plugin(plugin);
+        if let Some((overview, progress)) = &overview {
+            map = map.with_plugin(crate::map::overview::OverviewOverlay {
+                overview,
+                progress: progress.clone(),
+                actions: &mut overview_actions,
+            });
+        }
+        let response = map
             .show(ui, |ui, _, _, _| attribution_ui(ui, rect, attribution))
             .response;
         if response.changed() || response.dragged() || wheel_zoomed {
@@ -125,12 +135,50 @@ impl EvacApp {
         }
         let commands = std::mem::take(&mut overlay.actions)
             .into_iter()
+            .chain(overview_actions)
             .map(Command::from)
             .collect();
         // The story's index is being built: nothing of it is drawn yet.
         overlay.level_pending |= index_pending;
         self.last_overlay = overlay;
         commands
+    }
+
+    /// The overview of a big story being read from a store, and how far its features have
+    /// come; framed when it first shows, if the story would have been.
+    fn shown_overview(
+        &mut self,
+        rect: Rect,
+    ) -> Option<(std::sync::Arc<crate::io::overview::Overview>, String)> {
+        let pending = self.loading.as_ref().filter(|p| !p.reload)?;
+        let progress = pending.job.progress();
+        let overview = progress.overview()?;
+        if !self.overview_shown {
+            self.overview_shown = true;
+            log::info!(
+                "overview of {} features drawn, {:.2?} after the open began",
+                overview.features,
+                pending.job.elapsed()
+            );
+            let frame = self.fit_pending || !pending.at_startup;
+            if let (true, Some([west, south, east, north])) = (frame, overview.bounds()) {
+                let bounds = LonLatBounds {
+                    min_lon: west,
+                    min_lat: south,
+                    max_lon: east,
+                    max_lat: north,
+                };
+                let free = self.free_map_area(rect);
+                let (center, zoom) = fit_bounds(bounds, free.size(), 70.0, 3.0, 14.0);
+                let view = crate::map::projection::ScreenTransform::new(free, center, zoom);
+                self.memory
+                    .center_at(view.to_world(rect.center()).to_position());
+                self.memory.set_zoom(zoom).ok();
+                // The view stays when the features arrive.
+                self.fit_pending = false;
+            }
+        }
+        Some((overview, progress.describe()))
     }
 
     /// The map less the details card, when the window is narrow enough for the card to float.

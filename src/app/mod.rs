@@ -111,6 +111,9 @@ pub struct EvacApp {
     basemap_form: BasemapForm,
     basemap: std::sync::Arc<Basemap>,
     fit_pending: bool,
+    /// The store's overview of the story being read has been drawn (and framed, if the story
+    /// would have been): the view then stays when the features come.
+    overview_shown: bool,
     /// The view was framed automatically and the user has not moved it since: refit when the
     /// map's size settles (the first frames, a window manager's resize).
     auto_fitted: Option<Rect>,

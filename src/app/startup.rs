@@ -162,6 +162,7 @@ impl EvacApp {
             basemap_form: BasemapForm::default(),
             basemap: Basemap::shared(),
             fit_pending,
+            overview_shown: false,
             auto_fitted: None,
             map_rect: None,
             tiles_on_screen: false,

@@ -2,6 +2,7 @@
 
 pub mod fits;
 pub mod geojson;
+pub mod overview;
 pub mod pipeline;
 pub mod problem;
 pub mod progress;

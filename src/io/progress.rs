@@ -13,6 +13,8 @@ pub struct LoadProgress {
     /// The items counted are a table's rows, not features.
     rows: AtomicBool,
     cancelled: AtomicBool,
+    /// What a store shows of a big story before its features arrive.
+    overview: std::sync::Mutex<Option<std::sync::Arc<super::overview::Overview>>>,
 }
 
 impl LoadProgress {
@@ -28,6 +30,18 @@ impl LoadProgress {
     pub fn set_bytes(&self, read: u64, total: u64) {
         self.bytes_read.store(read, Ordering::Relaxed);
         self.bytes_total.store(total, Ordering::Relaxed);
+    }
+
+    /// Shows `overview` while the features are read.
+    pub fn set_overview(&self, overview: super::overview::Overview) {
+        if let Ok(mut slot) = self.overview.lock() {
+            *slot = Some(std::sync::Arc::new(overview));
+        }
+    }
+
+    /// The overview the loader has shown, if any.
+    pub fn overview(&self) -> Option<std::sync::Arc<super::overview::Overview>> {
+        self.overview.lock().ok().and_then(|slot| slot.clone())
     }
 
     pub fn set_features_total(&self, total: usize) {

@@ -28,6 +28,33 @@ pub struct Cluster {
 /// `min_members`; points in no cluster are left out. Greedy in the points' order, with a grid of
 /// `radius` cells so that each point only looks at its neighbours: linear in the points.
 pub fn clusters(points: &[Point], radius: f64, min_members: usize) -> Vec<Cluster> {
+    clusters_sized(points, radius, min_members, &|members| {
+        cluster_radius(members.len())
+    })
+}
+
+/// [`clusters`] of points that each stand for `weights[i]` markers (the cells of a store's
+/// overview): a cluster's disc is as big as its members' weights make it, and discs stand
+/// apart as they do for markers.
+pub fn weighted_clusters(points: &[Point], weights: &[u64], radius: f64) -> Vec<Cluster> {
+    let weight = |members: &[usize]| -> u64 {
+        members
+            .iter()
+            .map(|&i| weights.get(i).copied().unwrap_or(0))
+            .sum()
+    };
+    clusters_sized(points, radius, 1, &|members| {
+        cluster_radius(usize::try_from(weight(members)).unwrap_or(usize::MAX))
+    })
+}
+
+/// [`clusters`], a cluster's disc as big as `disc` says for its members.
+fn clusters_sized(
+    points: &[Point],
+    radius: f64,
+    min_members: usize,
+    disc: &dyn Fn(&[usize]) -> f32,
+) -> Vec<Cluster> {
     let cell = |p: Point| {
         (
             (p[0] / radius).floor() as i64,
@@ -106,7 +133,7 @@ pub fn clusters(points: &[Point], radius: f64, min_members: usize) -> Vec<Cluste
             }
         }
     }
-    stand_apart(found, points)
+    stand_apart(found, points, disc)
 }
 
 /// Levels are built at whole zooms and shown up to half a zoom out, where distances are this
@@ -119,8 +146,12 @@ const GAP: f64 = 2.0;
 /// Merges clusters whose discs would overlap (the largest takes the others in) until every two
 /// stand apart: a cluster's disc grows with its count, and discs drawn over each other hide
 /// their counts.
-fn stand_apart(mut found: Vec<Cluster>, points: &[Point]) -> Vec<Cluster> {
-    let disc = |cluster: &Cluster| f64::from(cluster_radius(cluster.members.len()));
+fn stand_apart(
+    mut found: Vec<Cluster>,
+    points: &[Point],
+    disc_of: &dyn Fn(&[usize]) -> f32,
+) -> Vec<Cluster> {
+    let disc = |cluster: &Cluster| f64::from(disc_of(&cluster.members));
     // Merging moves centres, which may make new overlaps: a few rounds settle it.
     for _ in 0..32 {
         let widest = found.iter().map(disc).fold(0.0, f64::max);
@@ -280,6 +311,17 @@ mod tests {
             }
             assert!(seen.iter().all(|&n| n <= 1));
         }
+    }
+
+    #[test]
+    fn weighted_points_stand_apart_by_what_they_weigh() {
+        let points = [[0.0, 0.0], [80.0, 0.0]];
+        // A marker each: two discs of 12 points, far enough apart.
+        assert_eq!(weighted_clusters(&points, &[1, 1], CLUSTER_RADIUS).len(), 2);
+        // A hundred thousand places each: discs of 32 points would touch half a zoom out.
+        let heavy = weighted_clusters(&points, &[100_000, 100_000], CLUSTER_RADIUS);
+        assert_eq!(heavy.len(), 1);
+        assert_eq!(heavy[0].members, vec![0, 1]);
     }
 
     #[test]

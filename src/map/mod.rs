@@ -7,6 +7,7 @@ pub mod events;
 pub mod index;
 pub mod layout;
 pub mod overlay;
+pub mod overview;
 pub mod projection;
 pub mod sprites;
 pub mod style;

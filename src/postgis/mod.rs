@@ -8,6 +8,7 @@
 pub mod credentials;
 mod ewkt;
 pub mod live;
+pub mod overview;
 pub mod pull;
 pub mod push;
 pub mod read;
@@ -16,7 +17,7 @@ pub mod write;
 use std::str::FromStr;
 
 /// The migrations, in order: version, what it does, its SQL.
-const MIGRATIONS: [(i32, &str, &str); 2] = [
+const MIGRATIONS: [(i32, &str, &str); 3] = [
     (
         1,
         "a story: sources, features, links, figures with their sources, claims, chapters",
@@ -26,6 +27,11 @@ const MIGRATIONS: [(i32, &str, &str); 2] = [
         2,
         "references to features checked once per statement, not once per row",
         include_str!("migrations/0002_statement_checks.sql"),
+    ),
+    (
+        3,
+        "an overview of each story (places, events and movements counted in cells), kept current",
+        include_str!("migrations/0003_overview.sql"),
     ),
 ];
 
@@ -75,6 +81,7 @@ pub fn is_database(text: &str) -> bool {
 }
 
 /// A database and the story in it: the connection's settings and the story's id, if named.
+#[derive(Clone)]
 pub struct Target {
     /// The address as it may be shown: without its password.
     pub shown: String,

@@ -41,6 +41,7 @@ pub fn push(
     super::migrate(&mut client, target)?;
     let failed = |e: postgres::Error| target.failed(&e);
     let mut transaction = client.transaction().map_err(failed)?;
+    super::overview::name_the_story_written(&mut transaction, target, story)?;
     let existed = transaction
         .query_opt(
             "SELECT 1 FROM evacmap_stories WHERE story_id = $1 FOR UPDATE",
@@ -148,6 +149,8 @@ pub fn push(
         .batch_execute("ANALYZE evacmap_features, evacmap_links, evacmap_figures, evacmap_claims")
         .map_err(failed)?;
     phase("statistics");
+    super::overview::refresh(&mut client, target, story)?;
+    phase("overview");
     Ok(Pushed {
         story: story.to_owned(),
         features: dataset.len(),

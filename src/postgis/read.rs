@@ -141,6 +141,7 @@ pub fn open(target: &Target, window: &Window, progress: &LoadProgress) -> Result
             window.bbox = None;
         }
     }
+    super::overview::show_if_big(&mut client, target, &story, &window, progress);
     let [west, south, east, north] = window.bbox.map_or([None; 4], |b| b.map(Some));
     let (first, last) = (window.range.first, window.range.last);
     let params: [&(dyn ToSql + Sync); 7] = [&story, &west, &south, &east, &north, &first, &last];
@@ -205,10 +206,13 @@ pub fn open(target: &Target, window: &Window, progress: &LoadProgress) -> Result
     while let Some(row) = rows.next().map_err(|e| target.failed(&e))? {
         text.push(row.get(1));
         stored.push((row.get::<_, String>(2), row.get::<_, i64>(3)));
-        if stored.len() % 4096 == 0 && progress.is_cancelled() {
-            return Err(DbError::Cancelled {
-                url: target.shown.clone(),
-            });
+        if stored.len() % 4096 == 0 {
+            progress.set_bytes(text.text.len() as u64, 0);
+            if progress.is_cancelled() {
+                return Err(DbError::Cancelled {
+                    url: target.shown.clone(),
+                });
+            }
         }
     }
     drop(rows);

@@ -104,6 +104,7 @@ pub fn write(
     transaction
         .batch_execute("SET LOCAL lock_timeout = '15s'; SET LOCAL statement_timeout = '60s'")
         .map_err(failed)?;
+    super::overview::name_the_story_written(&mut transaction, target, story)?;
     let story_row = transaction
         .query_opt(
             "SELECT meta, pg_backend_pid() FROM evacmap_stories WHERE story_id = $1 FOR UPDATE",
@@ -183,6 +184,8 @@ pub fn write(
         )
         .map_err(failed)?;
     transaction.commit().map_err(failed)?;
+    // The save removed the story's overview (a trigger): it is counted again from what it wrote.
+    super::overview::refresh_later(target, story);
     Ok(Written {
         versions,
         removed,
