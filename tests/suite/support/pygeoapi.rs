@@ -4,6 +4,7 @@
 //! `EVACMAP_REQUIRE_SERVICES=1` (set in `.ci/run`): then they fail.
 
 use std::path::{Path, PathBuf};
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -64,7 +65,10 @@ impl Pygeoapi {
             "pygeoapi openapi generate: {}",
             String::from_utf8_lossy(&generated.stderr)
         );
+        // In a process group of its own: its Flask server runs in a second process (the
+        // reloader's), which must go with it.
         let child = Command::new(&pygeoapi)
+            .process_group(0)
             .arg("serve")
             .env("PYGEOAPI_CONFIG", &config)
             .env("PYGEOAPI_OPENAPI", &openapi)
@@ -95,6 +99,9 @@ impl Pygeoapi {
 
 impl Drop for Pygeoapi {
     fn drop(&mut self) {
+        // The whole group: killing the first process alone left the server running.
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
