@@ -2,20 +2,18 @@
 //! when a file does not load.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use egui::{Align2, RichText, vec2};
 
 use super::EvacApp;
 use super::state::{RECENT_FILES, import_options};
-use crate::filter::{TimeIndex, VisibleSet};
 use crate::import::columns::ColumnMapping;
 use crate::layers::{Layer, LayerSet};
 use crate::open::OpenError;
 use crate::open::job::LoadJob;
 use crate::story::Story;
 use crate::ui::columns_dialog::ColumnsDialog;
-use crate::ui::event_list::EventCatalogue;
 use crate::ui::timeline::TimelineState;
 
 /// A load under way, and what to do when it ends.
@@ -46,34 +44,6 @@ impl EvacApp {
         crate::memory::settle_soon();
     }
 
-    /// The indexes built from the story: time, map (on a thread for a big story; after an
-    /// edit, the one before it stands in meanwhile), visible set, list and search, extent.
-    pub(super) fn rebuild_story_indexes(&mut self, after_edit: bool) {
-        let started = Instant::now();
-        let dataset = &self.story.dataset;
-        self.time_index = TimeIndex::for_dataset(dataset);
-        let time_index = started.elapsed();
-        if after_edit {
-            self.map_index.rebuild_after_edit(dataset);
-        } else {
-            self.map_index.rebuild(dataset);
-        }
-        let map_index = started.elapsed();
-        self.visible = VisibleSet::new(&self.time_index, &self.range);
-        self.catalogue = EventCatalogue::new(dataset);
-        self.search_matches.clear();
-        self.extent = crate::filter::time_extent(dataset);
-        self.story_week = crate::filter::story_week(dataset);
-        log::info!(
-            "indexed {} features{} in {:.0} ms: time {:.0} ms, map {:.0} ms (a big story's on a thread), list, search and extent {:.0} ms",
-            dataset.len(),
-            if after_edit { " after an edit" } else { "" },
-            started.elapsed().as_secs_f64() * 1e3,
-            time_index.as_secs_f64() * 1e3,
-            (map_index - time_index).as_secs_f64() * 1e3,
-            (started.elapsed() - map_index).as_secs_f64() * 1e3,
-        );
-    }
     /// Opens another story on a worker thread; on failure the current one stays and the
     /// problems are shown. A load already under way is abandoned.
     pub fn open(&mut self, path: &Path) {

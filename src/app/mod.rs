@@ -32,6 +32,7 @@ mod screenshot;
 mod startup;
 mod state;
 mod stored_editing;
+mod story_indexes;
 mod ui;
 
 pub use keyboard::SHORTCUTS;
@@ -111,6 +112,10 @@ pub struct EvacApp {
     basemap_form: BasemapForm,
     basemap: std::sync::Arc<Basemap>,
     fit_pending: bool,
+    /// A big story's time index, list and extent, worked out on a thread.
+    indexes: story_indexes::IndexesBuilding,
+    /// From how many features they are (`None`: [`story_indexes::INDEXES_IN_BACKGROUND_FROM`]).
+    indexes_in_background_from: Option<usize>,
     /// The store's overview of the story being read has been drawn (and framed, if the story
     /// would have been): the view then stays when the features come.
     overview_shown: bool,

@@ -163,6 +163,8 @@ impl EvacApp {
             basemap: Basemap::shared(),
             fit_pending,
             overview_shown: false,
+            indexes: Default::default(),
+            indexes_in_background_from: options.indexes_in_background_from,
             auto_fitted: None,
             map_rect: None,
             tiles_on_screen: false,
@@ -253,6 +255,7 @@ pub fn run(args: WindowArgs) -> i32 {
             .then(crate::editing::default_journal_dir)
             .flatten(),
         edit: args.edit,
+        indexes_in_background_from: None,
         chapter: args.chapter.clone(),
         // What the command line asks to see wins over the first chapter, and a screenshot
         // shows the whole story unless it names a chapter.

@@ -121,6 +121,9 @@ pub struct AppOptions {
     pub test_renames: Vec<(String, String)>,
     /// `--gazetteer FILE`: added to the remembered gazetteers.
     pub gazetteers: Vec<PathBuf>,
+    /// From how many features a story's time index, list and extent are worked out on a
+    /// thread; `None`: a million (tests ask for it with small stories).
+    pub indexes_in_background_from: Option<usize>,
 }
 /// How a file is read: with `companions`, and the columns chosen before for tables of no known
 /// kind.

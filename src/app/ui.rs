@@ -24,6 +24,7 @@ impl EvacApp {
             ui.ctx().request_repaint_after(crate::memory::SETTLE_DELAY);
         }
         self.poll_load(ui.ctx());
+        self.poll_story_indexes(ui.ctx());
         self.poll_files(ui.ctx());
         self.refresh_web_layers(std::time::Instant::now());
         self.poll_live(ui.ctx());
@@ -120,6 +121,16 @@ impl EvacApp {
                 };
                 commands.extend(crate::ui::files_panel::files_ui(ui, &files));
                 ui.separator();
+                if self.indexes.is_building() {
+                    ui.horizontal(|ui| {
+                        ui.spinner();
+                        ui.label(format!(
+                            "Preparing the list and the timeline of {} features…",
+                            crate::model::format_count(self.story.dataset.len() as u64)
+                        ));
+                    });
+                    return;
+                }
                 let input = EventListInput {
                     dataset: &self.story.dataset,
                     catalogue: &self.catalogue,

@@ -253,3 +253,38 @@ fn a_load_shows_its_progress_and_cancel_keeps_the_story_on_screen() {
         Some(index_of(&harness, "qaboun"))
     );
 }
+
+/// A big story's time index and list are worked out on a thread (here asked for with the
+/// bundled story): the list, the count and the range's filter come out as when worked out at
+/// once.
+#[test]
+fn a_storys_indexes_worked_out_on_a_thread_show_the_same_list_and_range() {
+    let may = DaySpan {
+        first: chrono::NaiveDate::from_ymd_opt(2017, 5, 12),
+        last: chrono::NaiveDate::from_ymd_opt(2017, 5, 13),
+    };
+    let mut threaded_options = options();
+    threaded_options.indexes_in_background_from = Some(0);
+    threaded_options.range = may;
+    let mut threaded = harness_with(threaded_options);
+    let started = std::time::Instant::now();
+    while threaded.state().is_indexing() {
+        assert!(
+            started.elapsed().as_secs() < 10,
+            "no indexes in ten seconds"
+        );
+        threaded.step();
+    }
+    threaded.run_steps(2);
+    assert!(labels_containing(&threaded, "Preparing the list").is_empty());
+    let mut inline_options = options();
+    inline_options.range = may;
+    let inline = harness_with(inline_options);
+    let listed = support::list_items(&threaded);
+    assert!(!listed.is_empty());
+    assert_eq!(listed, support::list_items(&inline));
+    assert_eq!(
+        labels_containing(&threaded, "events and movements"),
+        labels_containing(&inline, "events and movements")
+    );
+}

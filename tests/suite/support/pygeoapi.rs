@@ -3,8 +3,8 @@
 //! Where it is not installed the tests that need it are skipped, unless
 //! `EVACMAP_REQUIRE_SERVICES=1` (set in `.ci/run`): then they fail.
 
-use std::path::{Path, PathBuf};
 use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
