@@ -89,13 +89,22 @@ fn clusters_sized(
         }
         let at = points[seed];
         let (cx, cy) = cell(at);
-        let members: Vec<usize> = (-1..=1)
-            .flat_map(|dx| (-1..=1).map(move |dy| (cx + dx, cy + dy)))
-            .filter_map(|c| grid.get(&c))
-            .flatten()
-            .copied()
-            .filter(|&j| !taken[j] && distance(points[j], at) <= radius)
-            .collect();
+        let mut members = Vec::new();
+        for dx in -1..=1 {
+            for dy in -1..=1 {
+                if let Some(near) = grid.get_mut(&(cx + dx, cy + dy)) {
+                    // Points taken leave their cell as it is looked at: a crowd's leftovers
+                    // are each looked at once, not at every seed near them (quadratic in a
+                    // dense country of millions of places).
+                    near.retain(|&j| !taken[j]);
+                    members.extend(
+                        near.iter()
+                            .copied()
+                            .filter(|&j| distance(points[j], at) <= radius),
+                    );
+                }
+            }
+        }
         if members.len() < min_members {
             continue;
         }
