@@ -17,7 +17,7 @@ use super::{
 use crate::model::{Dataset, EventType, FeatureIndex, FeatureKind, PlaceType, Vocabulary};
 
 /// What a run of features adds to the index, in their order.
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct Gathered {
     movements: Vec<MovementEnds>,
     /// By the movement's place in `movements`.
@@ -26,6 +26,107 @@ struct Gathered {
     point_events: Vec<PointEntry>,
     generic: Vec<FeatureIndex>,
     counts: Vec<CountEntry>,
+}
+
+/// The movements, events and other features of `run` (feature indexes) for the index:
+/// `slot_of_feature` gives each place's slot.
+fn gather(
+    dataset: &Dataset,
+    places: &[PlacePoint],
+    slot_of_feature: &[u32],
+    run: std::ops::Range<usize>,
+) -> Gathered {
+    let store = dataset.store();
+    let place_slot = |id: &str| {
+        let slot = *slot_of_feature.get(dataset.index_of(id)?.0)?;
+        (slot != u32::MAX).then_some(slot)
+    };
+    let mut part = Gathered::default();
+    let Gathered {
+        movements,
+        own_ends,
+        events_at,
+        point_events,
+        generic,
+        counts,
+    } = &mut part;
+    for index in run.map(FeatureIndex) {
+        match store.kind(index.0) {
+            FeatureKind::Movement => {
+                let Some((from, to)) = store.movement_ends(index.0) else {
+                    continue;
+                };
+                let (from_place, to_place) = (place_slot(from), place_slot(to));
+                // Only a movement with an end at no place of the map needs its path
+                // (the ids looked up again): for it, its own ends.
+                if from_place.is_none() || to_place.is_none() {
+                    let Some(path) = dataset.movement_path_at(index) else {
+                        continue;
+                    };
+                    let (Some(first), Some(last)) = (path.first(), path.last()) else {
+                        continue;
+                    };
+                    own_ends.push((
+                        movements.len() as u32,
+                        World::from_lon_lat(first.x, first.y),
+                        World::from_lon_lat(last.x, last.y),
+                    ));
+                }
+                movements.push(MovementEnds {
+                    // Feature indices fit in 32 bits: a story's text stays under 4 GiB.
+                    feature: index.0 as u32,
+                    from_place: from_place.unwrap_or(NO_SLOT),
+                    to_place: to_place.unwrap_or(NO_SLOT),
+                    people: style::people_in(store.figure_values(index.0)).unwrap_or(0),
+                    days: crate::filter::day_numbers(store.when(index.0).map(|w| w.span())),
+                });
+            }
+            FeatureKind::Event
+                if let Some(kind) = store
+                    .event_type(index.0)
+                    .and_then(EventType::parse)
+                    .filter(|t| t.is_count()) =>
+            {
+                let place = store.event_place(index.0).and_then(place_slot);
+                let world = match (store.point(index.0), place) {
+                    (Some(p), _) => World::from_lon_lat(p.x, p.y),
+                    (None, Some(slot)) => places[slot as usize].world,
+                    (None, None) => continue,
+                };
+                counts.push(CountEntry {
+                    feature: index,
+                    place: place.unwrap_or(NO_SLOT),
+                    world,
+                    people: style::people_in(store.figure_values(index.0)).unwrap_or(0),
+                    event_type: kind,
+                    sources: {
+                        use std::hash::{BuildHasher, Hash, Hasher};
+                        let mut hasher = foldhash::fast::FixedState::default().build_hasher();
+                        for source in store.figure_sources(index.0) {
+                            source.hash(&mut hasher);
+                        }
+                        hasher.finish()
+                    },
+                });
+            }
+            FeatureKind::Event => match store.point(index.0) {
+                Some(p) => {
+                    let world = World::from_lon_lat(p.x, p.y);
+                    point_events.push(PointEntry::new([world.x, world.y], index.0 as u32));
+                }
+                None if store.has_geometry(index.0) => {}
+                None => {
+                    if let Some(slot) = store.event_place(index.0).and_then(place_slot) {
+                        let kind = super::event_type_slot(store.event_type(index.0));
+                        events_at.push((slot, index, kind));
+                    }
+                }
+            },
+            FeatureKind::Generic => generic.push(index),
+            FeatureKind::Place => {}
+        }
+    }
+    part
 }
 
 impl Gathered {
@@ -69,101 +170,9 @@ impl IndexCore {
         for (slot, place) in places.iter().enumerate() {
             slot_of_feature[place.feature.0] = slot as u32;
         }
-        let place_slot = |id: &str| {
-            let slot = *slot_of_feature.get(dataset.index_of(id)?.0)?;
-            (slot != u32::MAX).then_some(slot)
-        };
         // Each run of features on a core of its own (a story's ids looked up by the million
         // miss the cache: ten million features took six seconds on one), joined in order.
-        let gather = |run: std::ops::Range<usize>| {
-            let mut part = Gathered::default();
-            let Gathered {
-                movements,
-                own_ends,
-                events_at,
-                point_events,
-                generic,
-                counts,
-            } = &mut part;
-            for index in run.map(FeatureIndex) {
-                match store.kind(index.0) {
-                    FeatureKind::Movement => {
-                        let Some((from, to)) = store.movement_ends(index.0) else {
-                            continue;
-                        };
-                        let (from_place, to_place) = (place_slot(from), place_slot(to));
-                        // Only a movement with an end at no place of the map needs its path
-                        // (the ids looked up again): for it, its own ends.
-                        if from_place.is_none() || to_place.is_none() {
-                            let Some(path) = dataset.movement_path_at(index) else {
-                                continue;
-                            };
-                            let (Some(first), Some(last)) = (path.first(), path.last()) else {
-                                continue;
-                            };
-                            own_ends.push((
-                                movements.len() as u32,
-                                World::from_lon_lat(first.x, first.y),
-                                World::from_lon_lat(last.x, last.y),
-                            ));
-                        }
-                        movements.push(MovementEnds {
-                            // Feature indices fit in 32 bits: a story's text stays under 4 GiB.
-                            feature: index.0 as u32,
-                            from_place: from_place.unwrap_or(NO_SLOT),
-                            to_place: to_place.unwrap_or(NO_SLOT),
-                            people: style::people_in(store.figure_values(index.0)).unwrap_or(0),
-                            days: crate::filter::day_numbers(store.when(index.0).map(|w| w.span())),
-                        });
-                    }
-                    FeatureKind::Event
-                        if let Some(kind) = store
-                            .event_type(index.0)
-                            .and_then(EventType::parse)
-                            .filter(|t| t.is_count()) =>
-                    {
-                        let place = store.event_place(index.0).and_then(place_slot);
-                        let world = match (store.point(index.0), place) {
-                            (Some(p), _) => World::from_lon_lat(p.x, p.y),
-                            (None, Some(slot)) => places[slot as usize].world,
-                            (None, None) => continue,
-                        };
-                        counts.push(CountEntry {
-                            feature: index,
-                            place: place.unwrap_or(NO_SLOT),
-                            world,
-                            people: style::people_in(store.figure_values(index.0)).unwrap_or(0),
-                            event_type: kind,
-                            sources: {
-                                use std::hash::{BuildHasher, Hash, Hasher};
-                                let mut hasher =
-                                    foldhash::fast::FixedState::default().build_hasher();
-                                for source in store.figure_sources(index.0) {
-                                    source.hash(&mut hasher);
-                                }
-                                hasher.finish()
-                            },
-                        });
-                    }
-                    FeatureKind::Event => match store.point(index.0) {
-                        Some(p) => {
-                            let world = World::from_lon_lat(p.x, p.y);
-                            point_events.push(PointEntry::new([world.x, world.y], index.0 as u32));
-                        }
-                        None if store.has_geometry(index.0) => {}
-                        None => {
-                            if let Some(slot) = store.event_place(index.0).and_then(place_slot) {
-                                let kind = super::event_type_slot(store.event_type(index.0));
-                                events_at.push((slot, index, kind));
-                            }
-                        }
-                    },
-                    FeatureKind::Generic => generic.push(index),
-                    FeatureKind::Place => {}
-                }
-            }
-            part
-        };
+        let gather = |run| gather(dataset, &places, &slot_of_feature, run);
         let mut gathered = Gathered::default();
         for part in crate::io::pipeline::on_cores(dataset.len(), 1 << 16, gather) {
             gathered.append(part);
@@ -553,4 +562,44 @@ fn reach(from: World, to: World) -> Rectangle<[f64; 2]> {
 fn slot_in(places: &[PlacePoint], place: FeatureIndex) -> Option<u32> {
     let slot = places.binary_search_by_key(&place, |p| p.feature).ok()?;
     Some(slot as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs gathered apart and joined are what the whole gives at once (a movement's own ends
+    /// counted from the start of the whole).
+    #[test]
+    fn runs_gathered_on_cores_join_as_the_whole() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/damascus-2017-05.geojson");
+        let dataset = crate::io::load_file(&path).unwrap().dataset;
+        // Idlib left off the map: the movements to it have ends of their own.
+        let idlib = dataset.index_of("idlib").unwrap();
+        let mut places = Vec::new();
+        let mut slots = vec![u32::MAX; dataset.len()];
+        for index in (0..dataset.len()).map(FeatureIndex) {
+            if dataset.store().kind(index.0) == FeatureKind::Place
+                && index != idlib
+                && let Some(at) = dataset.anchor_at(index)
+            {
+                slots[index.0] = places.len() as u32;
+                places.push(PlacePoint {
+                    feature: index,
+                    world: World::from_lon_lat(at.x(), at.y()),
+                });
+            }
+        }
+        let whole = gather(&dataset, &places, &slots, 0..dataset.len());
+        assert_eq!(whole.movements.len(), 3);
+        assert_eq!(whole.own_ends.len(), 3, "the three movements to Idlib");
+        assert!(!whole.events_at.is_empty());
+        for cut in 0..=dataset.len() {
+            let mut joined = Gathered::default();
+            joined.append(gather(&dataset, &places, &slots, 0..cut));
+            joined.append(gather(&dataset, &places, &slots, cut..dataset.len()));
+            assert_eq!(format!("{joined:?}"), format!("{whole:?}"), "cut at {cut}");
+        }
+    }
 }
