@@ -227,6 +227,20 @@ impl EvacApp {
         self.selected_movements = None;
     }
 
+    /// An open form whose feature something else changed (an undo, their version taken) shows
+    /// it as it is now, or closes when it is gone: its fields would otherwise write back what
+    /// was undone.
+    pub(super) fn refresh_open_form(&mut self) {
+        if let Some(fresh) = self
+            .edit
+            .form
+            .as_ref()
+            .and_then(|form| form.refreshed(&self.story.dataset))
+        {
+            self.edit.form = fresh;
+        }
+    }
+
     /// Selects a feature; in edit mode, a feature chosen is a feature to edit.
     pub(super) fn select(&mut self, selection: Option<FeatureIndex>) {
         self.selected_movements = None;
@@ -261,10 +275,12 @@ impl EvacApp {
             EditCommand::Undo => {
                 let label = self.change_story(|s, d| s.undo(d)).flatten();
                 self.edit.message = label.map(|l| (format!("Undid: {l}"), false));
+                self.refresh_open_form();
             }
             EditCommand::Redo => {
                 let label = self.change_story(|s, d| s.redo(d)).flatten();
                 self.edit.message = label.map(|l| (format!("Redid: {l}"), false));
+                self.refresh_open_form();
             }
             EditCommand::Save if self.is_editing_stored() => self.save_to_database(),
             EditCommand::SaveAs(path) if self.is_editing_stored() => self.save_copy(&path),

@@ -130,8 +130,11 @@ impl EvacApp {
                 .as_mut()
                 .and_then(|s| s.keep_mine(&conflict))
         } else {
-            self.change_story(|session, dataset| session.take_theirs(&conflict, dataset))
-                .flatten()
+            let taken = self
+                .change_story(|session, dataset| session.take_theirs(&conflict, dataset))
+                .flatten();
+            self.refresh_open_form();
+            taken
         };
         if let Some(conflicts) = &mut self.edit.conflicts {
             conflicts.remove(index);

@@ -569,3 +569,66 @@ fn a_place_is_recorded_with_the_keyboard_alone() {
     assert_eq!(harness.state().dataset().len(), features + 1);
     assert!(harness.state().dataset().index_of("kafr-batna").is_some());
 }
+
+/// A form open on a feature follows what an undo (or a redo) does to it: its fields would
+/// otherwise write back what was undone.
+#[test]
+fn an_open_form_shows_its_feature_as_an_undo_leaves_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, options) = story_in(dir.path());
+    let options = AppOptions {
+        edit: true,
+        test_renames: vec![("qaboun".into(), "Qabun (renamed)".into())],
+        ..options
+    };
+    let mut harness = support::app_harness(options, None, 1.0 / 60.0);
+    harness.run_steps(3);
+    let qaboun = harness.state().dataset().index_of("qaboun").unwrap();
+    harness.state_mut().open_form_for_test(qaboun);
+    harness.run_steps(3);
+    let named = |harness: &Harness<'static, EvacApp>, name: &str| {
+        harness
+            .query_all_by(|n| {
+                n.role() == egui::accesskit::Role::TextInput && n.value().as_deref() == Some(name)
+            })
+            .count()
+    };
+    assert_eq!(
+        named(&harness, "Qabun (renamed)"),
+        1,
+        "the form shows the renamed place"
+    );
+    press(&mut harness, "Edit");
+    let undo = harness
+        .query_all_by(|n| n.label().is_some_and(|l| l.starts_with("Undo: ")))
+        .next()
+        .expect("an undo in the Edit menu")
+        .accesskit_node()
+        .label()
+        .unwrap();
+    press(&mut harness, &undo);
+    assert_eq!(
+        named(&harness, "Qabun (renamed)"),
+        0,
+        "the undone name is gone from the form"
+    );
+    assert_eq!(
+        named(&harness, "Qaboun"),
+        1,
+        "the form shows the name as it is again"
+    );
+    press(&mut harness, "Edit");
+    let redo = harness
+        .query_all_by(|n| n.label().is_some_and(|l| l.starts_with("Redo: ")))
+        .next()
+        .expect("a redo in the Edit menu")
+        .accesskit_node()
+        .label()
+        .unwrap();
+    press(&mut harness, &redo);
+    assert_eq!(
+        named(&harness, "Qabun (renamed)"),
+        1,
+        "and follows the redo"
+    );
+}

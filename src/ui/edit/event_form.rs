@@ -28,6 +28,11 @@ pub struct EventDraft {
 }
 
 impl EventDraft {
+    /// Whether the form was opened on `feature` as it is.
+    pub(super) fn base_is(&self, feature: &Event) -> bool {
+        self.base == *feature
+    }
+
     /// A new event at a place, or at a point of the map.
     pub fn new(place: Option<String>, point: Option<(f64, f64)>) -> Self {
         let base = Event {

@@ -41,6 +41,20 @@ impl EditForm {
         })
     }
 
+    /// The form again for what its feature is now, when something other than the form
+    /// changed it (an undo, their version taken): `Some(None)` when the feature is gone or is
+    /// no longer of the form's kind; `None` when the form still shows the feature as it is.
+    pub fn refreshed(&self, dataset: &Dataset) -> Option<Option<Self>> {
+        let at = self.at()?;
+        let unchanged = match (self, dataset.get(at)) {
+            (Self::Place(d), Some(Feature::Place(now))) => d.base_is(&now),
+            (Self::Movement(d), Some(Feature::Movement(now))) => d.base_is(&now),
+            (Self::Event(d), Some(Feature::Event(now))) => d.base_is(&now),
+            _ => false,
+        };
+        (!unchanged).then(|| Self::for_feature(dataset, at))
+    }
+
     fn at(&self) -> Option<FeatureIndex> {
         match self {
             Self::Place(d) => d.at,

@@ -29,6 +29,11 @@ pub struct MovementDraft {
 }
 
 impl MovementDraft {
+    /// Whether the form was opened on `feature` as it is.
+    pub(super) fn base_is(&self, feature: &Movement) -> bool {
+        self.base == *feature
+    }
+
     /// A new movement between two places (either may be chosen in the form).
     pub fn new(from: Option<String>, to: Option<String>) -> Self {
         let base = Movement {

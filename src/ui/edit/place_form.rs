@@ -43,6 +43,11 @@ pub struct ClaimDraft {
 }
 
 impl PlaceDraft {
+    /// Whether the form was opened on `feature` as it is.
+    pub(super) fn base_is(&self, feature: &Place) -> bool {
+        self.base == *feature
+    }
+
     /// A new place at a point of the map.
     pub fn new(lon: f64, lat: f64) -> Self {
         let base = Place::default();
