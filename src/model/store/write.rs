@@ -24,8 +24,10 @@ impl Store {
         let index = self.kinds.len() as u32;
         let common = feature.common();
         let id = self.push_repeated(Some(&common.id));
-        // Names repeat in imported tables ("Attack in Afrin"): each kept once.
-        let name = self.intern_opt(common.name.as_deref());
+        // Names repeat in imported tables ("Attack in Afrin"): each kept once there. A story's
+        // are mostly its own (a place's, an event's): looking each up among a million cost
+        // more than it saved.
+        let name = self.push_repeated(common.name.as_deref());
         let sources = self.push_words(&common.sources);
         let shape = self.push_shape(common.geometry.as_ref());
         if common.when_basis.is_some() || !common.extra.is_empty() || !common.foreign.is_empty() {
