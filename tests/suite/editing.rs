@@ -570,6 +570,18 @@ fn a_place_is_recorded_with_the_keyboard_alone() {
     assert!(harness.state().dataset().index_of("kafr-batna").is_some());
 }
 
+/// Clicks the first item whose name starts with `start` ("Undo: …").
+fn press_the_item_starting(harness: &mut Harness<'static, EvacApp>, start: &str) {
+    let label = harness
+        .query_all_by(|n| n.label().is_some_and(|l| l.starts_with(start)))
+        .next()
+        .unwrap_or_else(|| panic!("an item starting {start:?}"))
+        .accesskit_node()
+        .label()
+        .unwrap();
+    press(harness, &label);
+}
+
 /// A form open on a feature follows what an undo (or a redo) does to it: its fields would
 /// otherwise write back what was undone.
 #[test]
@@ -599,14 +611,7 @@ fn an_open_form_shows_its_feature_as_an_undo_leaves_it() {
         "the form shows the renamed place"
     );
     press(&mut harness, "Edit");
-    let undo = harness
-        .query_all_by(|n| n.label().is_some_and(|l| l.starts_with("Undo: ")))
-        .next()
-        .expect("an undo in the Edit menu")
-        .accesskit_node()
-        .label()
-        .unwrap();
-    press(&mut harness, &undo);
+    press_the_item_starting(&mut harness, "Undo: ");
     assert_eq!(
         named(&harness, "Qabun (renamed)"),
         0,
@@ -618,14 +623,7 @@ fn an_open_form_shows_its_feature_as_an_undo_leaves_it() {
         "the form shows the name as it is again"
     );
     press(&mut harness, "Edit");
-    let redo = harness
-        .query_all_by(|n| n.label().is_some_and(|l| l.starts_with("Redo: ")))
-        .next()
-        .expect("a redo in the Edit menu")
-        .accesskit_node()
-        .label()
-        .unwrap();
-    press(&mut harness, &redo);
+    press_the_item_starting(&mut harness, "Redo: ");
     assert_eq!(
         named(&harness, "Qabun (renamed)"),
         1,

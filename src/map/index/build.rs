@@ -177,24 +177,16 @@ impl IndexCore {
         for part in crate::io::pipeline::on_cores(dataset.len(), 1 << 16, gather) {
             gathered.append(part);
         }
-        let Gathered {
-            movements,
-            own_ends,
-            events_at,
-            point_events,
-            generic,
-            counts,
-        } = gathered;
-        let events_at = EventsAt::new(events_at, places.len());
+        let events_at = EventsAt::new(gathered.events_at, places.len());
         Self {
             places,
-            movements,
-            own_ends,
+            movements: gathered.movements,
+            own_ends: gathered.own_ends,
             events_at,
-            point_events: RTree::bulk_load(point_events),
-            generic,
-            count_scale: counts.iter().map(|c| c.people).max().unwrap_or(0),
-            counts,
+            point_events: RTree::bulk_load(gathered.point_events),
+            generic: gathered.generic,
+            count_scale: gathered.counts.iter().map(|c| c.people).max().unwrap_or(0),
+            counts: gathered.counts,
             built_for: Self::identity(dataset),
             levels: Mutex::new(Vec::new()),
             building: Mutex::default(),
