@@ -67,8 +67,9 @@ impl Store {
             }
             Feature::Movement(movement) => {
                 let row = MovementRow {
-                    from: self.intern(&movement.from),
-                    to: self.intern(&movement.to),
+                    // Ids of places: interned in tables, where they repeat row after row.
+                    from: self.push_repeated(Some(&movement.from)),
+                    to: self.push_repeated(Some(&movement.to)),
                     movement_type: self.intern(movement.movement_type.as_str()),
                     status: self.intern(movement.status.as_str()),
                     figures: self.push_figures(&movement.figures),
@@ -88,7 +89,7 @@ impl Store {
             Feature::Event(event) => {
                 let row = EventRow {
                     event_type: self.intern(event.event_type.as_str()),
-                    place: self.intern_opt(event.place.as_deref()),
+                    place: self.push_repeated(event.place.as_deref()),
                     summary: self.push_repeated(event.summary.as_deref()),
                     actors: self.push_words(&event.actors),
                     figures: self.push_figures(&event.figures),
