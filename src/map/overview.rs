@@ -3,6 +3,8 @@
 //! their places' count, and arrows for the movements between them. Each disc and arrow is an
 //! accessible node; a click on a disc zooms to its places.
 
+use std::sync::Arc;
+
 use egui::epaint::QuadraticBezierShape;
 use egui::{Color32, FontId, Pos2, Rect, Response, Sense, Stroke, Ui, Vec2, WidgetInfo, vec2};
 use walkers::{MapMemory, Plugin, Projector};
@@ -214,7 +216,25 @@ impl Plugin for OverviewOverlay<'_> {
     fn run(self: Box<Self>, ui: &mut Ui, _: &Response, projector: &Projector, _: &MapMemory) {
         let view = ScreenTransform::from_projector(projector);
         let rect = projector.clip_rect();
-        let scene = OverviewScene::build(self.overview, &view, rect);
+        // Worked out again only when the view moves: a story spread over a continent has
+        // tens of thousands of cells.
+        let key = [
+            std::ptr::from_ref(self.overview) as usize as u64,
+            view.zoom().to_bits(),
+            view.world_center.x.to_bits(),
+            view.world_center.y.to_bits(),
+            u64::from(rect.min.x.to_bits()) << 32 | u64::from(rect.min.y.to_bits()),
+            u64::from(rect.max.x.to_bits()) << 32 | u64::from(rect.max.y.to_bits()),
+        ];
+        let kept = ui.scope_id().with("evacmap overview scene");
+        let scene = match ui.data(|d| d.get_temp::<([u64; 6], Arc<OverviewScene>)>(kept)) {
+            Some((seen, scene)) if seen == key => scene,
+            _ => {
+                let scene = Arc::new(OverviewScene::build(self.overview, &view, rect));
+                ui.data_mut(|d| d.insert_temp(kept, (key, Arc::clone(&scene))));
+                scene
+            }
+        };
         let painter = ui.painter().with_clip_rect(rect);
         for (k, arrow) in scene.arrows.iter().enumerate() {
             let (a, b) = (&scene.discs[arrow.from], &scene.discs[arrow.to]);

@@ -131,6 +131,31 @@ fn a_big_storys_overview_is_counted_shown_first_and_renewed_after_a_change() {
         Some((places, events, origins))
     );
 
+    // A tenth of a degree for a country; coarser for a story spread over the world (at most
+    // 400 cells across).
+    assert_eq!(overview.cell, 0.1);
+    let mut wide: serde_json::Value = serde_json::from_str(evacmap::BUNDLED_STORY).unwrap();
+    wide["features"].as_array_mut().unwrap().push(serde_json::json!({
+        "type": "Feature", "id": "lima", "geometry": {"type": "Point", "coordinates": [-77.04, -12.05]},
+        "properties": {"kind": "place", "name": "Lima"}}));
+    let wide_file = dir.path().join("wide.geojson");
+    std::fs::write(&wide_file, wide.to_string()).unwrap();
+    let (code, _, err) = evacmap(&[
+        "push",
+        wide_file.to_str().unwrap(),
+        &cluster.url(Some("wide")),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let cell: f64 = client
+        .query_one(
+            "SELECT cell FROM evacmap_overviews WHERE story_id = 'wide'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    // From Lima (77.04° W) to Deir ez-Zor's edge of the story (Syria, 38.3° E): 115.3° / 400.
+    assert!((cell - (38.3 + 77.04) / 400.0).abs() < 1e-6, "{cell}");
+
     // A small story has one too, but opens without it: its features come about as soon.
     let bundled =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/damascus-2017-05.geojson");
@@ -160,5 +185,5 @@ fn a_big_storys_overview_is_counted_shown_first_and_renewed_after_a_change() {
         .iter()
         .map(|row| row.get(0))
         .collect();
-    assert_eq!(left, ["big"]);
+    assert_eq!(left, ["big", "wide"]);
 }

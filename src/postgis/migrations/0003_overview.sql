@@ -49,9 +49,11 @@ BEGIN
     END LOOP;
 END $$;
 
--- Counts the story's overview again (cells of `cell_degrees` degrees); returns how many features it
--- has, or NULL when there is no such story.
-CREATE FUNCTION evacmap_refresh_overview(for_story text, cell_degrees double precision DEFAULT 0.1)
+-- Counts the story's overview again, in cells of `cell_degrees` degrees (by default a tenth of
+-- a degree, coarser for a story spread wider than 40 degrees: at most 400 cells across); keeps
+-- the 100,000 largest flows between cells. Returns how many features the story has, or NULL when
+-- there is no such story.
+CREATE FUNCTION evacmap_refresh_overview(for_story text, cell_degrees double precision DEFAULT NULL)
 RETURNS bigint LANGUAGE plpgsql
 -- Every join here is of hundreds of thousands of rows to as many: hashes, never loops (the
 -- planner cannot know how many places a story has until it counts them).
@@ -67,6 +69,14 @@ BEGIN
         RETURN NULL;
     END IF;
     SELECT count(*) INTO counted FROM evacmap_features WHERE story_id = for_story;
+    IF cell_degrees IS NULL THEN
+        SELECT greatest(0.1, (max(ST_X(geom)) - min(ST_X(geom))) / 400,
+                        (max(ST_Y(geom)) - min(ST_Y(geom))) / 400)
+        INTO cell_degrees
+        FROM evacmap_features
+        WHERE story_id = for_story AND kind = 'place' AND GeometryType(geom) = 'POINT';
+        cell_degrees := coalesce(cell_degrees, 0.1);
+    END IF;
     WITH placed AS MATERIALIZED (
         SELECT feature_id, ST_X(geom) AS x, ST_Y(geom) AS y,
                floor(ST_X(geom) / cell_degrees)::bigint AS gx, floor(ST_Y(geom) / cell_degrees)::bigint AS gy
@@ -108,6 +118,8 @@ BEGIN
                coalesce(sum(pe.people), 0) AS people
         FROM pairs p LEFT JOIN people pe ON pe.feature_id = p.feature_id
         GROUP BY p.from_cell, p.to_cell
+        ORDER BY movements DESC, people DESC, p.from_cell, p.to_cell
+        LIMIT 100000
     )
     INSERT INTO evacmap_overviews AS o (story_id, cell, features, cells, flows)
     SELECT for_story, cell_degrees, counted,
