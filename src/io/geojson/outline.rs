@@ -328,18 +328,25 @@ impl OutlineReader {
     pub fn feed_indexed(&mut self, bytes: &[u8], index: &BlockIndex) {
         // The pairs matched from where the block really starts: in a string or not (not just
         // after a backslash, where neither holds).
-        let pairs: &[Pair] = match self.state {
+        let (found, in_string) = match self.state {
             State::Name { escaped: true }
             | State::String { escaped: true }
-            | State::Compound { escaped: true, .. } => &[],
+            | State::Compound { escaped: true, .. } => (&Some(Vec::new()), false),
             State::Name { .. }
             | State::String { .. }
             | State::Compound {
                 in_string: true, ..
-            } => &index.pairs_in_string,
-            _ => &index.pairs,
+            } => (&index.pairs_in_string, true),
+            _ => (&index.pairs, false),
         };
-        let mut next = 0;
+        let one_by_one;
+        let pairs: &[Pair] = match found {
+            Some(pairs) => pairs,
+            None => {
+                one_by_one = BlockIndex::pairs_one_by_one(bytes, &structurals(bytes), in_string);
+                &one_by_one
+            }
+        };
         let mut next_pair = 0;
         self.feed_with(
             bytes,
@@ -353,16 +360,9 @@ impl OutlineReader {
                 let pair = pairs.get(next_pair).filter(|p| p.open as usize == at)?;
                 Some((pair.close as usize + 1 - at, pair.deepest as usize))
             },
-            |_, at| {
-                while index
-                    .structurals
-                    .get(next)
-                    .is_some_and(|&s| (s as usize) < at)
-                {
-                    next += 1;
-                }
-                index.structurals.get(next).map(|&s| s as usize - at)
-            },
+            // Between the strings of a feature the block holds only in part: looked for as
+            // needed (the rest of the block is outlined whole elements at a time).
+            |rest, _| first_structural(rest),
         );
     }
 
@@ -612,13 +612,12 @@ impl OutlineReader {
 /// [`OutlineReader::feed_indexed`].
 #[derive(Debug, Default)]
 pub struct BlockIndex {
-    /// Where the quotes, backslashes and brackets are: [`structurals`].
-    pub structurals: Vec<u32>,
     /// The outermost brackets the block opens and closes, matched as if the block started
-    /// outside a string, in order.
-    pub pairs: Vec<Pair>,
+    /// outside a string, in order; `None` when a backslash stands outside a string so seen
+    /// (then they are matched one by one if that is where the block starts).
+    pub pairs: Option<Vec<Pair>>,
     /// The same, as if the block started in a string.
-    pub pairs_in_string: Vec<Pair>,
+    pub pairs_in_string: Option<Vec<Pair>>,
 }
 
 /// A bracket and the one that closes it, and how deep the value between them nests (1: no
@@ -633,16 +632,16 @@ pub struct Pair {
 impl BlockIndex {
     /// The index of `block`.
     pub fn of(block: &[u8]) -> Self {
-        let structurals = structurals(block);
+        let both = pairs::both(block);
         Self {
-            pairs: Self::pairs(block, &structurals, false),
-            pairs_in_string: Self::pairs(block, &structurals, true),
-            structurals,
+            pairs: both.outside,
+            pairs_in_string: both.inside,
         }
     }
 
-    /// The outermost pairs of brackets in `block`, if it starts in a string or not.
-    fn pairs(block: &[u8], structurals: &[u32], in_string: bool) -> Vec<Pair> {
+    /// The outermost pairs of brackets in `block`, if it starts in a string or not, matched
+    /// one structural at a time by the serial reader's rules.
+    fn pairs_one_by_one(block: &[u8], structurals: &[u32], in_string: bool) -> Vec<Pair> {
         let mut pairs = Vec::new();
         // Opened and not closed yet within the block: where, and how deep the deepest inside.
         let mut open: Vec<(u32, u32)> = Vec::new();
@@ -683,6 +682,26 @@ impl BlockIndex {
 /// it): most bytes are none of these.
 pub fn structurals(block: &[u8]) -> Vec<u32> {
     let mut found = Vec::with_capacity(block.len() / 8);
+    visit_structurals(block, |at| {
+        found.push(at as u32);
+        true
+    });
+    found
+}
+
+/// Where the first quote, backslash or bracket in `bytes` is.
+pub fn first_structural(bytes: &[u8]) -> Option<usize> {
+    let mut first = None;
+    visit_structurals(bytes, |at| {
+        first = Some(at);
+        false
+    });
+    first
+}
+
+/// Calls `visit` with each structural byte's offset in `block`, in order, while it says to go
+/// on.
+fn visit_structurals(block: &[u8], mut visit: impl FnMut(usize) -> bool) {
     let mut at = 0;
     #[cfg(target_arch = "x86_64")]
     {
@@ -714,7 +733,9 @@ pub fn structurals(block: &[u8]) -> Vec<u32> {
                 );
                 let mut mask = _mm_movemask_epi8(hits) as u32;
                 while mask != 0 {
-                    found.push((at as u32) + mask.trailing_zeros());
+                    if !visit(at + mask.trailing_zeros() as usize) {
+                        return;
+                    }
                     mask &= mask - 1;
                 }
                 at += 16;
@@ -722,12 +743,13 @@ pub fn structurals(block: &[u8]) -> Vec<u32> {
         }
     }
     for (k, &byte) in block[at..].iter().enumerate() {
-        if matches!(byte, b'"' | b'\\' | b'{' | b'}' | b'[' | b']') {
-            found.push((at + k) as u32);
+        if matches!(byte, b'"' | b'\\' | b'{' | b'}' | b'[' | b']') && !visit(at + k) {
+            return;
         }
     }
-    found
 }
+
+mod pairs;
 
 #[cfg(test)]
 mod tests;

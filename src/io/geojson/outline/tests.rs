@@ -86,6 +86,9 @@ fn texts() -> Vec<String> {
         r#"{"features":[{"a":1}],"n":1 }"#,
         r#"{"features":[1 ,2]}"#,
         r#"{ "features" : [ ] , "x" : "y" }"#,
+        // A backslash outside a string (not JSON): the pairs are matched one by one.
+        r#"{"features":[{"a":"b\\"}, \"[{]}\"], "c": [\"]}"#,
+        r#"{"features":[{"a":"\\\"}]\\"}]}"#,
     ]
     .map(str::to_owned)
     .to_vec();
@@ -216,6 +219,53 @@ fn the_indexed_outline_is_the_serial_outline() {
         let whole = outline(text);
         for piece in [1, 2, 3, 7, 64, 4096, 1 << 20] {
             assert_eq!(read_indexed_in_pieces(text, piece), whole);
+        }
+    }
+}
+
+/// The pairs found from bit masks are those matched one by one, for a block starting outside
+/// a string and for one starting inside, whenever the masks take that view on (no backslash
+/// outside a string in it); a text of JSON has its own view taken on everywhere.
+#[test]
+fn pairs_from_masks_are_the_pairs_matched_one_by_one() {
+    let mut texts = texts();
+    texts.push(crate::generate::story(300, 3));
+    // Strings with escapes and brackets, on both sides of every 64-byte word's edge.
+    texts.push(format!(
+        r#"{{"features":[{}]}}"#,
+        (0..40)
+            .map(|i| format!(r#"{{"a{i}":"{}\\\"[{{","b":[{i}]}}"#, "x".repeat(i)))
+            .collect::<Vec<_>>()
+            .join(",")
+    ));
+    for text in &texts {
+        let bytes = text.as_bytes();
+        // Every start (every 61st in a long text), to the end from the first few only.
+        let step = if bytes.len() > 4096 { 61 } else { 1 };
+        for start in (0..bytes.len()).step_by(step) {
+            let whole_rest = if start < 200 { bytes.len() } else { start };
+            for end in [
+                whole_rest,
+                (start + 70).min(bytes.len()),
+                (start + 130).min(bytes.len()),
+            ] {
+                let block = &bytes[start..end];
+                let both = super::pairs::both(block);
+                let found = structurals(block);
+                for (view, in_string) in [(&both.outside, false), (&both.inside, true)] {
+                    if let Some(pairs) = view {
+                        assert_eq!(
+                            *pairs,
+                            BlockIndex::pairs_one_by_one(block, &found, in_string),
+                            "{text:?} from {start} to {end}, in a string: {in_string}"
+                        );
+                    }
+                }
+            }
+        }
+        let whole = super::pairs::both(bytes);
+        if serde_json::from_str::<serde_json::Value>(text).is_ok() {
+            assert!(whole.outside.is_some(), "{text}");
         }
     }
 }
