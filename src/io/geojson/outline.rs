@@ -678,8 +678,8 @@ impl BlockIndex {
 }
 
 /// Where in `block` the bytes are that matter between the strings of a feature (quotes,
-/// backslashes and brackets), as offsets. Sixteen bytes at a time with SSE2 (every x86-64 has
-/// it): most bytes are none of these.
+/// backslashes and brackets), as offsets, from the masks of 64 bytes at a time: most bytes are
+/// none of these.
 pub fn structurals(block: &[u8]) -> Vec<u32> {
     let mut found = Vec::with_capacity(block.len() / 8);
     visit_structurals(block, |at| {
@@ -702,49 +702,14 @@ pub fn first_structural(bytes: &[u8]) -> Option<usize> {
 /// Calls `visit` with each structural byte's offset in `block`, in order, while it says to go
 /// on.
 fn visit_structurals(block: &[u8], mut visit: impl FnMut(usize) -> bool) {
-    let mut at = 0;
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{
-            __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
-            _mm_set1_epi8,
-        };
-        // SAFETY: SSE2 is part of x86-64, so these intrinsics are always available; every
-        // load reads 16 bytes that lie within `block` (the loop stops 16 bytes before its end).
-        unsafe {
-            let quote = _mm_set1_epi8(b'"' as i8);
-            let backslash = _mm_set1_epi8(b'\\' as i8);
-            let opening = _mm_set1_epi8(b'{' as i8);
-            let closing = _mm_set1_epi8(b'}' as i8);
-            // `[` and `{` differ only in bit 0x20, as `]` and `}` do.
-            let fold = _mm_set1_epi8(0x20);
-            while at + 16 <= block.len() {
-                let bytes = _mm_loadu_si128(block.as_ptr().add(at).cast::<__m128i>());
-                let folded = _mm_or_si128(bytes, fold);
-                let hits = _mm_or_si128(
-                    _mm_or_si128(
-                        _mm_cmpeq_epi8(bytes, quote),
-                        _mm_cmpeq_epi8(bytes, backslash),
-                    ),
-                    _mm_or_si128(
-                        _mm_cmpeq_epi8(folded, opening),
-                        _mm_cmpeq_epi8(folded, closing),
-                    ),
-                );
-                let mut mask = _mm_movemask_epi8(hits) as u32;
-                while mask != 0 {
-                    if !visit(at + mask.trailing_zeros() as usize) {
-                        return;
-                    }
-                    mask &= mask - 1;
-                }
-                at += 16;
+    for (k, word) in block.chunks(64).enumerate() {
+        let masks = pairs::Masks::of(word);
+        let mut found = masks.quote | masks.backslash | masks.open | masks.close;
+        while found != 0 {
+            if !visit(k * 64 + found.trailing_zeros() as usize) {
+                return;
             }
-        }
-    }
-    for (k, &byte) in block[at..].iter().enumerate() {
-        if matches!(byte, b'"' | b'\\' | b'{' | b'}' | b'[' | b']') && !visit(at + k) {
-            return;
+            found &= found - 1;
         }
     }
 }

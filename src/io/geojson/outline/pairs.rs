@@ -43,15 +43,16 @@ pub(super) fn both(block: &[u8]) -> BothPairs {
 }
 
 /// Bit `i` set where byte `i` of `word` is a quote, a backslash, `{` or `[`, `}` or `]`.
-struct Masks {
-    quote: u64,
-    backslash: u64,
-    open: u64,
-    close: u64,
+pub(super) struct Masks {
+    pub quote: u64,
+    pub backslash: u64,
+    pub open: u64,
+    pub close: u64,
 }
 
 impl Masks {
-    fn of(word: &[u8]) -> Self {
+    /// The masks of up to 64 bytes (sixteen at a time with SSE2, which every x86-64 has).
+    pub fn of(word: &[u8]) -> Self {
         #[cfg(target_arch = "x86_64")]
         if let Ok(full) = <&[u8; 64]>::try_from(word) {
             return Self::of_full_word(full);
