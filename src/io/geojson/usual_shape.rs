@@ -176,7 +176,10 @@ fn reference(text: Option<Cow<'_, str>>) -> Option<String> {
     reason = "the quick reader's one pass over a feature's usual members, which mirrors the checker's order"
 )]
 pub fn read(text: &[u8], declared: &dyn Fn(&str) -> bool) -> Option<QuickFeature> {
-    let raw: RawFeature = serde_json::from_slice(text).ok()?;
+    // The feature's text checked as UTF-8 at once, its strings then taken as they are (from
+    // bytes, serde checks each string apart: slower).
+    let text = std::str::from_utf8(text).ok()?;
+    let raw: RawFeature = serde_json::from_str(text).ok()?;
     if raw.kind != "Feature" || raw.id.trim().is_empty() {
         return None;
     }
