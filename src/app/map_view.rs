@@ -153,14 +153,15 @@ impl EvacApp {
         let pending = self.loading.as_ref().filter(|p| !p.reload)?;
         let progress = pending.job.progress();
         let overview = progress.overview()?;
+        let described = progress.describe();
+        let (elapsed, at_startup) = (pending.job.elapsed(), pending.at_startup);
         if !self.overview_shown {
             self.overview_shown = true;
             log::info!(
-                "overview of {} features drawn, {:.2?} after the open began",
-                overview.features,
-                pending.job.elapsed()
+                "overview of {} features drawn, {elapsed:.2?} after the open began",
+                overview.features
             );
-            let frame = self.fit_pending || !pending.at_startup;
+            let frame = self.fit_pending || !at_startup;
             if let (true, Some([west, south, east, north])) = (frame, overview.bounds()) {
                 let bounds = LonLatBounds {
                     min_lon: west,
@@ -168,17 +169,12 @@ impl EvacApp {
                     max_lon: east,
                     max_lat: north,
                 };
-                let free = self.free_map_area(rect);
-                let (center, zoom) = fit_bounds(bounds, free.size(), 70.0, 3.0, 14.0);
-                let view = crate::map::projection::ScreenTransform::new(free, center, zoom);
-                self.memory
-                    .center_at(view.to_world(rect.center()).to_position());
-                self.memory.set_zoom(zoom).ok();
+                self.frame(rect, bounds);
                 // The view stays when the features arrive.
                 self.fit_pending = false;
             }
         }
-        Some((overview, progress.describe()))
+        Some((overview, described))
     }
 
     /// The map less the details card, when the window is narrow enough for the card to float.
@@ -265,18 +261,23 @@ impl EvacApp {
     }
 
     pub(super) fn fit_to_story(&mut self, rect: Rect) {
-        let free = self.free_map_area(rect);
         let dataset = &self.story.dataset;
         let visible = &self.visible;
         if let Some(bounds) = crate::story::framing_bounds(dataset, |i| visible.is_visible(i)) {
-            let (center, zoom) = fit_bounds(bounds, free.size(), 70.0, 3.0, 14.0);
-            // Framed in the free part: the map's own centre is where that puts it.
-            let view = crate::map::projection::ScreenTransform::new(free, center, zoom);
-            let center = view.to_world(rect.center()).to_position();
-            self.memory.center_at(center);
-            self.memory.set_zoom(zoom).ok();
+            self.frame(rect, bounds);
         }
         self.fit_pending = false;
+    }
+
+    /// Shows `bounds` in the part of the map `rect` no details card covers.
+    fn frame(&mut self, rect: Rect, bounds: LonLatBounds) {
+        let free = self.free_map_area(rect);
+        let (center, zoom) = fit_bounds(bounds, free.size(), 70.0, 3.0, 14.0);
+        // Framed in the free part: the map's own centre is where that puts it.
+        let view = crate::map::projection::ScreenTransform::new(free, center, zoom);
+        self.memory
+            .center_at(view.to_world(rect.center()).to_position());
+        self.memory.set_zoom(zoom).ok();
     }
 
     /// Where to centre the map to show a feature: a movement's middle, anything else's anchor.
