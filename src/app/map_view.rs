@@ -110,6 +110,7 @@ impl EvacApp {
             None
         };
         let mut overview_actions = Vec::new();
+        let mut overview_targets = Vec::new();
         let mut map = Map::new(tiles, &mut self.memory, home)
             .zoom_with_ctrl(false)
             // A place dragged in edit mode moves the place, not the map.
@@ -120,6 +121,7 @@ impl EvacApp {
                 overview,
                 progress: progress.clone(),
                 actions: &mut overview_actions,
+                focus_targets: &mut overview_targets,
             });
         }
         let response = map
@@ -138,6 +140,10 @@ impl EvacApp {
             .chain(overview_actions)
             .map(Command::from)
             .collect();
+        if !overview_targets.is_empty() {
+            overlay.focus_targets.extend(overview_targets);
+            crate::map::overlay::in_reading_order(&mut overlay.focus_targets);
+        }
         // The story's index is being built: nothing of it is drawn yet.
         overlay.level_pending |= index_pending;
         self.last_overlay = overlay;

@@ -108,6 +108,7 @@ impl EvacApp {
                 fade_hidden: self.state.fade_hidden,
                 visible_count: self.visible.count(),
                 total: self.story.dataset.features().len(),
+                indexing: self.indexes.is_building(),
             };
             commands.extend(timeline_ui(ui, &mut self.timeline, &input));
         });
@@ -122,7 +123,7 @@ impl EvacApp {
                 commands.extend(crate::ui::files_panel::files_ui(ui, &files));
                 ui.separator();
                 if self.indexes.is_building() {
-                    ui.horizontal(|ui| {
+                    ui.horizontal_wrapped(|ui| {
                         ui.spinner();
                         ui.label(format!(
                             "Preparing the list and the timeline of {} features…",

@@ -10,7 +10,7 @@ use egui::{Color32, FontId, Pos2, Rect, Response, Sense, Stroke, Ui, Vec2, Widge
 use walkers::{MapMemory, Plugin, Projector};
 
 use super::cluster::{self, CLUSTER_RADIUS};
-use super::overlay::MapAction;
+use super::overlay::{FOCUS_RING, FocusTarget, MapAction};
 use super::projection::{LonLatBounds, ScreenTransform};
 use super::style;
 use crate::io::overview::Overview;
@@ -210,6 +210,8 @@ pub struct OverviewOverlay<'a> {
     /// How far the features have come ("12,000 of 1,000,000 features").
     pub progress: String,
     pub actions: &'a mut Vec<MapAction>,
+    /// Its discs and arrows, for the keyboard to move between with the story's own items.
+    pub focus_targets: &'a mut Vec<FocusTarget>,
 }
 
 impl Plugin for OverviewOverlay<'_> {
@@ -241,17 +243,28 @@ impl Plugin for OverviewOverlay<'_> {
             let Some(curve) = Curve::between(a, b) else {
                 continue;
             };
-            curve.paint(&painter, arrow.width);
-            let hit = Rect::from_center_size(curve.middle(), Vec2::splat(arrow.width + 10.0));
             let id = ui.scope_id().with(("overview arrow", arrow.from, arrow.to));
+            curve.paint(&painter, arrow.width, has_focus(ui, id));
+            let hit = Rect::from_center_size(curve.middle(), Vec2::splat(arrow.width + 10.0));
             accessible(ui, id, hit, || scene.arrow_name(k));
+            self.focus_targets.push(FocusTarget {
+                id,
+                at: curve.middle(),
+                feature: None,
+            });
         }
         for (k, disc) in scene.discs.iter().enumerate() {
+            let id = ui.scope_id().with(("overview disc", k));
+            let ring = if has_focus(ui, id) {
+                FOCUS_RING
+            } else {
+                Color32::WHITE
+            };
             painter.circle(
                 disc.center,
                 disc.radius,
                 Color32::from_rgb(0x33, 0x41, 0x55),
-                Stroke::new(2.0, Color32::WHITE),
+                Stroke::new(2.0, ring),
             );
             painter.text(
                 disc.center,
@@ -261,13 +274,21 @@ impl Plugin for OverviewOverlay<'_> {
                 Color32::WHITE,
             );
             let hit = Rect::from_center_size(disc.center, Vec2::splat(disc.radius * 2.0 + 4.0));
-            let id = ui.scope_id().with(("overview disc", k));
             if accessible(ui, id, hit, || scene.disc_name(k)).clicked() {
                 self.actions.push(MapAction::ZoomTo(disc.bounds));
             }
+            self.focus_targets.push(FocusTarget {
+                id,
+                at: disc.center,
+                feature: None,
+            });
         }
         paint_note(&painter, rect, &self.progress);
     }
+}
+
+fn has_focus(ui: &Ui, id: egui::Id) -> bool {
+    ui.ctx().memory(|m| m.has_focus(id))
 }
 
 /// A clickable node with an accessible name.
@@ -324,7 +345,7 @@ impl Curve {
         (a.to_vec2() * 0.25 + c.to_vec2() * 0.5 + b.to_vec2() * 0.25).to_pos2()
     }
 
-    fn paint(&self, painter: &egui::Painter, width: f32) {
+    fn paint(&self, painter: &egui::Painter, width: f32, focused: bool) {
         let [start, control, end] = self.points;
         // A little see-through: a hundred and fifty arrows between a few discs cross a lot.
         let colour = Color32::from_rgba_unmultiplied(0x6d, 0x4c, 0x9a, 200);
@@ -341,10 +362,11 @@ impl Curve {
                 stroke,
             )
         };
-        painter.add(bezier(Stroke::new(
-            width + 2.0,
-            Color32::from_white_alpha(150),
-        )));
+        let halo = match focused {
+            true => Stroke::new(width + 7.0, FOCUS_RING),
+            false => Stroke::new(width + 2.0, Color32::from_white_alpha(150)),
+        };
+        painter.add(bezier(halo));
         painter.add(bezier(Stroke::new(width, colour)));
         let side = vec2(-direction.y, direction.x) * (width * 1.2).max(6.0);
         painter.add(egui::Shape::convex_polygon(

@@ -60,6 +60,8 @@ pub struct TimelineInput<'a> {
     pub fade_hidden: bool,
     pub visible_count: usize,
     pub total: usize,
+    /// The story's time index is still being worked out (a big story's, on a thread).
+    pub indexing: bool,
 }
 
 pub fn day_number(day: NaiveDate) -> f64 {
@@ -84,10 +86,17 @@ pub fn timeline_ui(ui: &mut Ui, state: &mut TimelineState, input: &TimelineInput
         ui.separator();
         range_fields_ui(ui, state, input, &mut commands);
     });
-    if let Some(extent) = input.extent {
-        strip_ui(ui, state, input, extent, &mut commands);
-    } else {
-        ui.label("The story has no dates: everything is shown.");
+    match input.extent {
+        Some(extent) => strip_ui(ui, state, input, extent, &mut commands),
+        None if input.indexing => {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Preparing the timeline: everything is shown until it is ready.");
+            });
+        }
+        None => {
+            ui.label("The story has no dates: everything is shown.");
+        }
     }
     commands
 }

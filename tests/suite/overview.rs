@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use evacmap::io::overview::Overview;
 
 use super::ui::harness;
@@ -29,11 +29,13 @@ const ALEPPO: &str = "Overview: 70,000 places around 36.20° N, 37.20° E, with 
 const ARROW: &str = "Overview: 150 movements, 10,000 people or more, from around 36.20° N, \
                      37.20° E to around 33.50° N, 36.30° E";
 
-#[test]
-fn a_big_storys_overview_shows_while_its_features_load() {
+/// The app reading a big story whose overview shows until `released` is set; stepped until
+/// the overview is drawn.
+fn loading_with_overview(
+    released: &Arc<AtomicBool>,
+) -> egui_kittest::Harness<'static, evacmap::app::EvacApp> {
     let mut harness = harness();
-    let released = Arc::new(AtomicBool::new(false));
-    let release = Arc::clone(&released);
+    let release = Arc::clone(released);
     let story =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/damascus-2017-05.geojson");
     let job = evacmap::open::job::LoadJob::start_with(
@@ -58,6 +60,13 @@ fn a_big_storys_overview_shows_while_its_features_load() {
         std::thread::sleep(Duration::from_millis(5));
     }
     harness.run_steps(2);
+    harness
+}
+
+#[test]
+fn a_big_storys_overview_shows_while_its_features_load() {
+    let released = Arc::new(AtomicBool::new(false));
+    let mut harness = loading_with_overview(&released);
     assert!(harness.state().is_loading());
     harness.get_by_label_contains("Overview: 50,000 places around 33.50° N, 36.30° E");
     harness.get_by_label(ARROW);
@@ -74,4 +83,29 @@ fn a_big_storys_overview_shows_while_its_features_load() {
     support::wait_for_load(&mut harness);
     assert!(harness.query_by_label_contains("Overview:").is_none());
     assert!((harness.state().zoom() - zoomed).abs() < 1e-9);
+}
+
+/// The overview's discs are reached with Tab and opened with Enter, as a click opens them.
+#[test]
+fn an_overview_disc_is_reached_and_opened_with_the_keyboard() {
+    let released = Arc::new(AtomicBool::new(false));
+    let mut harness = loading_with_overview(&released);
+    let framed = harness.state().zoom();
+    let disc = harness
+        .get_by_label_contains(ALEPPO)
+        .accesskit_node()
+        .label()
+        .unwrap();
+    let presses = crate::editing::key_until(
+        &mut harness,
+        (egui::Modifiers::NONE, egui::Key::Tab),
+        &disc,
+        80,
+    );
+    eprintln!("Tab presses to the Aleppo disc: {presses}");
+    harness.key_press(egui::Key::Enter);
+    harness.run_steps(3);
+    assert!(harness.state().zoom() >= framed + 1.0);
+    released.store(true, Ordering::Relaxed);
+    support::wait_for_load(&mut harness);
 }

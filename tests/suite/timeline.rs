@@ -403,3 +403,42 @@ fn selecting_on_the_map_scrolls_the_list_to_the_item() {
         "the selected item is scrolled into view: {after:?} (visible to {visible_bottom})"
     );
 }
+
+/// While a big story's time index is worked out on a thread, the timeline says so, not that
+/// the story has no dates.
+#[test]
+fn the_timeline_says_it_is_being_prepared_not_that_there_are_no_dates() {
+    let index = evacmap::filter::TimeIndex::default();
+    let says = |indexing: bool| {
+        let input = evacmap::ui::timeline::TimelineInput {
+            index: &index,
+            extent: None,
+            range: DaySpan::default(),
+            story_week: None,
+            playing: false,
+            plan: None,
+            step_unit: evacmap::playback::StepUnit::Day,
+            settings: evacmap::playback::PlaybackSettings::default(),
+            fade_hidden: false,
+            visible_count: 0,
+            total: 0,
+            indexing,
+        };
+        let mut state = evacmap::ui::timeline::TimelineState::default();
+        let harness = Harness::builder()
+            .with_context_setup(evacmap::app::install_fonts)
+            .build_ui(move |ui| {
+                let _ = evacmap::ui::timeline::timeline_ui(ui, &mut state, &input);
+            });
+        (
+            harness
+                .query_by_label_contains("Preparing the timeline")
+                .is_some(),
+            harness
+                .query_by_label_contains("The story has no dates")
+                .is_some(),
+        )
+    };
+    assert_eq!(says(true), (true, false));
+    assert_eq!(says(false), (false, true));
+}

@@ -80,13 +80,13 @@ impl Interaction {
                     .zip(&self.counts)
                     .map(|(c, r)| (r.id, c.center, c.index)),
             )
-            .map(|(id, at, feature)| FocusTarget { id, at, feature })
+            .map(|(id, at, feature)| FocusTarget {
+                id,
+                at,
+                feature: Some(feature),
+            })
             .collect();
-        targets.sort_by(|a, b| {
-            (a.at.y, a.at.x)
-                .partial_cmp(&(b.at.y, b.at.x))
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
+        super::in_reading_order(&mut targets);
         targets
     }
 }

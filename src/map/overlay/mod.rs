@@ -79,7 +79,17 @@ pub struct OverlayOutput {
 pub struct FocusTarget {
     pub id: Id,
     pub at: Pos2,
-    pub feature: FeatureIndex,
+    /// The feature it stands for; `None` for a disc or arrow of a store's overview.
+    pub feature: Option<FeatureIndex>,
+}
+
+/// Puts map items in the order the keyboard meets them: top to bottom, then left to right.
+pub fn in_reading_order(targets: &mut [FocusTarget]) {
+    targets.sort_by(|a, b| {
+        (a.at.y, a.at.x)
+            .partial_cmp(&(b.at.y, b.at.x))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
 }
 
 /// A count of people at a place, drawn as a circle sized by the count.
