@@ -17,7 +17,7 @@ fn records_in_chunks(text: &[u8], size: usize) -> (Vec<(usize, Vec<String>)>, Ve
 }
 
 /// Texts of every shape a table takes: quoted line breaks and separators, escaped quotes,
-/// CRLF, a byte-order mark, blank lines, a quote inside an unquoted field, a last line
+/// CRLF and lone CRs, a byte-order mark, blank lines, a quote inside an unquoted field, a last line
 /// without its line break, and a row that is not UTF-8.
 fn shapes() -> Vec<Vec<u8>> {
     let mut latin1 = b"a,b\n1,caf".to_vec();
@@ -31,6 +31,9 @@ fn shapes() -> Vec<Vec<u8>> {
         b"a,b,c\n\"\",\"\"\"\",\n,,\nx,\"y\"z,w\n".to_vec(),
         latin1,
         b"\xEF\xBB\xBF\"a\",b\n\"1\n\",2\n".to_vec(),
+        // A lone CR ends a record, so a quote after it opens a field; so does one after a
+        // quoted field's closing quote and a comma; a quote after other text is plain.
+        b"a,b\r\"1\n\",2\r3,\"x\ny\"\n\"p\"q,\"r\ns\"\nt\"u,\"v\nw\"\n".to_vec(),
     ]
 }
 
