@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 use std::io::Read;
+use std::sync::{Arc, Mutex};
 
 use super::cells::{Cells, row_problem};
 use crate::io::Problem;
@@ -41,6 +42,35 @@ pub enum ChunkError {
     Io(#[from] std::io::Error),
 }
 
+/// Buffers handed back after use, for the chunks to come. Read into fresh buffers, a million
+/// rows spent a fifth of their time in the kernel, finding and zeroing new pages.
+pub struct Spares<T> {
+    kept: Mutex<Vec<T>>,
+    most: usize,
+}
+
+impl<T> Spares<T> {
+    /// Keeps at most `most` spares.
+    pub fn new(most: usize) -> Self {
+        Self {
+            kept: Mutex::new(Vec::new()),
+            most,
+        }
+    }
+
+    pub fn take(&self) -> Option<T> {
+        self.kept.lock().ok()?.pop()
+    }
+
+    pub fn give(&self, spare: T) {
+        if let Ok(mut kept) = self.kept.lock()
+            && kept.len() < self.most
+        {
+            kept.push(spare);
+        }
+    }
+}
+
 /// Where the scan is in the CSV grammar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Scan {
@@ -69,6 +99,8 @@ pub struct ChunkReader<R> {
     longest_record: usize,
     started: bool,
     ended: bool,
+    /// Where buffers come from once their chunks are read, if they are given back.
+    spares: Option<Arc<Spares<Vec<u8>>>>,
 }
 
 impl<R: Read> ChunkReader<R> {
@@ -91,7 +123,15 @@ impl<R: Read> ChunkReader<R> {
             longest_record: longest_record.max(chunk_bytes),
             started: false,
             ended: false,
+            spares: None,
         }
+    }
+
+    /// Cuts chunks into buffers from `spares` where there are any (their readers give each
+    /// chunk's bytes back there once read).
+    pub fn with_spares(mut self, spares: Arc<Spares<Vec<u8>>>) -> Self {
+        self.spares = Some(spares);
+        self
     }
 
     /// Bytes read from the source so far.
@@ -209,7 +249,16 @@ impl<R: Read> ChunkReader<R> {
 
     /// The first `end` bytes of the buffer as a chunk; the rest stays for the next.
     fn cut(&mut self, end: usize) -> Chunk<'static> {
-        let rest = self.buffer.split_off(end);
+        let spare = self.spares.as_ref().and_then(|spares| spares.take());
+        let rest = match spare {
+            Some(mut spare) => {
+                spare.clear();
+                spare.extend_from_slice(&self.buffer[end..]);
+                self.buffer.truncate(end);
+                spare
+            }
+            None => self.buffer.split_off(end),
+        };
         let bytes = std::mem::replace(&mut self.buffer, rest);
         let chunk = Chunk {
             first_line: self.line,
@@ -246,6 +295,100 @@ impl Record<'_> {
     /// Every cell as written.
     pub fn cells(&self) -> impl Iterator<Item = &str> {
         self.record.iter()
+    }
+}
+
+/// Records kept after their chunk is read, each cell's text one after another: what a reader
+/// that decides something about a chunk's rows before it can use them holds meanwhile, instead
+/// of reading the chunk's text twice.
+#[derive(Default)]
+pub struct KeptRecords {
+    text: String,
+    /// Where each cell ends in `text`.
+    cell_ends: Vec<u32>,
+    /// Each record's line and its first cell.
+    records: Vec<(usize, u32)>,
+}
+
+impl KeptRecords {
+    /// Room for the records of a chunk of `bytes`.
+    pub fn with_capacity(bytes: usize) -> Self {
+        Self {
+            text: String::with_capacity(bytes),
+            ..Self::default()
+        }
+    }
+
+    /// Lets go of the records, keeping the room they took.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.cell_ends.clear();
+        self.records.clear();
+    }
+
+    /// Keeps `record`'s cells.
+    pub fn keep(&mut self, record: &Record) {
+        self.records
+            .push((record.line, self.cell_ends.len() as u32));
+        for cell in record.cells() {
+            self.text.push_str(cell);
+            self.cell_ends.push(self.text.len() as u32);
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// The `index`th record kept.
+    pub fn get(&self, index: usize) -> KeptRecord<'_> {
+        let (line, first) = self.records[index];
+        let end = self
+            .records
+            .get(index + 1)
+            .map_or(self.cell_ends.len(), |&(_, next)| next as usize);
+        let start = match first {
+            0 => 0,
+            first => self.cell_ends[first as usize - 1],
+        };
+        KeptRecord {
+            line,
+            start,
+            ends: &self.cell_ends[first as usize..end],
+            text: &self.text,
+        }
+    }
+}
+
+/// A record of [`KeptRecords`].
+pub struct KeptRecord<'r> {
+    line: usize,
+    /// Where its first cell starts.
+    start: u32,
+    ends: &'r [u32],
+    text: &'r str,
+}
+
+impl Cells for KeptRecord<'_> {
+    fn line(&self) -> usize {
+        self.line
+    }
+
+    fn get(&self, column: Option<usize>) -> &str {
+        let Some(column) = column.filter(|&c| c < self.ends.len()) else {
+            return "";
+        };
+        let start = match column {
+            0 => self.start,
+            c => self.ends[c - 1],
+        };
+        self.text
+            .get(start as usize..self.ends[column] as usize)
+            .map_or("", str::trim)
     }
 }
 

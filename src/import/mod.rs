@@ -131,14 +131,10 @@ impl Builder {
         Dataset::from_store(self.meta, self.features, Extra::new())
     }
 
-    /// The story of the features pushed here, then those in `store`.
-    pub fn finish_with(self, store: crate::model::Store) -> Dataset {
+    /// The story of the features pushed here, then those of each of `parts` in order.
+    pub fn finish_with(self, parts: Vec<crate::model::Store>) -> Dataset {
         let mut features = self.features;
-        if features.is_empty() {
-            features = store;
-        } else {
-            features.append(store);
-        }
+        features.append_all(parts);
         Dataset::from_store(self.meta, features, Extra::new())
     }
 }

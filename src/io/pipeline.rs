@@ -134,6 +134,100 @@ where
     }
 }
 
+/// Decisions made about numbered pieces in their order, by whichever worker brings the piece
+/// that lets the next be decided: a reader whose workers learn something of each piece (the
+/// places a chunk's rows name) that must be settled in file order (which place is the first)
+/// before they can finish it, without reading the piece a second time.
+pub struct Sequence<S, D, F> {
+    state: Mutex<SequenceState<S, D, F>>,
+    decided: std::sync::Condvar,
+}
+
+struct SequenceState<S, D, F> {
+    decide: F,
+    next: usize,
+    waiting: BTreeMap<usize, S>,
+    decisions: BTreeMap<usize, D>,
+    stopped: bool,
+}
+
+impl<S, D, F: FnMut(S) -> D> Sequence<S, D, F> {
+    /// A sequence that makes each decision with `decide`, from piece 0 on.
+    pub fn new(decide: F) -> Self {
+        Self {
+            state: Mutex::new(SequenceState {
+                decide,
+                next: 0,
+                waiting: BTreeMap::new(),
+                decisions: BTreeMap::new(),
+                stopped: false,
+            }),
+            decided: std::sync::Condvar::new(),
+        }
+    }
+
+    /// Hands in what piece `number` says, then waits for its decision, made once every piece
+    /// before it is decided. `None` once the sequence is stopped: a piece before it will never
+    /// come.
+    pub fn decide(&self, number: usize, said: S) -> Option<D> {
+        let Ok(mut state) = self.state.lock() else {
+            return None;
+        };
+        state.waiting.insert(number, said);
+        let mut made = false;
+        loop {
+            let next = state.next;
+            let Some(said) = state.waiting.remove(&next) else {
+                break;
+            };
+            let decision = (state.decide)(said);
+            state.decisions.insert(next, decision);
+            state.next += 1;
+            made = true;
+        }
+        if made {
+            self.decided.notify_all();
+        }
+        loop {
+            if let Some(decision) = state.decisions.remove(&number) {
+                return Some(decision);
+            }
+            if state.stopped {
+                return None;
+            }
+            state = self.decided.wait(state).ok()?;
+        }
+    }
+
+    /// Wakes every worker waiting, with no decision: a piece will not come (it was cancelled,
+    /// or its worker failed).
+    pub fn stop(&self) {
+        if let Ok(mut state) = self.state.lock() {
+            state.stopped = true;
+        }
+        self.decided.notify_all();
+    }
+
+    /// A guard that stops the sequence if dropped while its thread panics, so that no worker
+    /// waits for a piece that will never come.
+    pub fn stop_on_panic(&self) -> impl Drop + '_ {
+        struct Guard<'a, S, D, F: FnMut(S) -> D>(&'a Sequence<S, D, F>);
+        impl<S, D, F: FnMut(S) -> D> Drop for Guard<'_, S, D, F> {
+            fn drop(&mut self) {
+                if std::thread::panicking() {
+                    self.0.stop();
+                }
+            }
+        }
+        Guard(self)
+    }
+
+    /// The decider back, with what it has gathered.
+    pub fn into_decider(self) -> Option<F> {
+        self.state.into_inner().ok().map(|state| state.decide)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,6 +255,49 @@ mod tests {
             assert!(firsts.len() > 100);
             assert!(firsts.windows(2).all(|w| w[0] < w[1]), "{firsts:?}");
         }
+    }
+
+    #[test]
+    fn pieces_are_decided_in_order_whichever_worker_brings_them() {
+        for workers in [1, 2, 5] {
+            let mut text = String::from("n\n");
+            for i in 0..3_000 {
+                text.push_str(&format!("{i}\n"));
+            }
+            let mut order = Vec::new();
+            let sequence = Sequence::new(|first_line: usize| {
+                order.push(first_line);
+                order.len()
+            });
+            let mut reader = ChunkReader::with_sizes(text.as_bytes(), 50, 1000);
+            let mut decisions = Vec::new();
+            in_order(
+                || reader.next_chunk(),
+                workers,
+                |chunk| sequence.decide(chunk.number, chunk.first_line),
+                |decision| {
+                    decisions.push(decision);
+                    true
+                },
+            )
+            .expect("read");
+            drop(sequence);
+            assert!(order.len() > 50);
+            assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+            assert_eq!(decisions, (1..=order.len()).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn a_stopped_sequence_wakes_its_waiting_workers() {
+        let sequence = Sequence::new(|n: usize| n);
+        std::thread::scope(|scope| {
+            // Piece 1 waits for piece 0, which never comes.
+            let waiting = scope.spawn(|| sequence.decide(1, 1));
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            sequence.stop();
+            assert_eq!(waiting.join().expect("joined"), None);
+        });
     }
 
     #[test]

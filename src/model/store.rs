@@ -333,6 +333,8 @@ pub struct Store {
     /// While building: ids and summaries are kept once each too, as an imported table's repeat
     /// (an ACLED row's id is also one of its kept columns; its notes repeat across a conflict).
     intern_all: bool,
+    /// While building: the columns of the table whose rows are pushed as events.
+    columns_above: rows::ColumnsAbove,
 }
 
 /// The hash ids and words are found by (fixed, so that it is the same in every store).

@@ -4,6 +4,8 @@
 //! `civilian_targeting`, `tags`). Each location becomes a place, each row an event there, citing
 //! the outlets its `source` names.
 
+use std::borrow::Cow;
+
 use chrono::{Datelike, Duration, NaiveDate};
 
 use super::dates::parse_day;
@@ -127,7 +129,6 @@ impl hashbrown::Equivalent<PlaceKey> for PlaceRef<'_> {
 /// Maps and sets of the readers, hashed fast (their keys come from the file, not from a
 /// network: no need for a hash that resists chosen keys).
 pub(crate) type FastMap<K, V> = hashbrown::HashMap<K, V, foldhash::fast::RandomState>;
-pub(crate) type FastSet<K> = hashbrown::HashSet<K, foldhash::fast::RandomState>;
 
 impl AcledColumns {
     /// The columns of a header, found by `column` (by folded name, as [`Table::column`]).
@@ -212,9 +213,14 @@ impl AcledColumns {
 
     /// The id the row gives its event (its line's where it has none).
     pub(crate) fn event_id(&self, row: &impl Cells) -> String {
+        self.event_id_as_written(row).into_owned()
+    }
+
+    /// [`Self::event_id`], borrowed from the row where it has one.
+    pub(crate) fn event_id_as_written<'a>(&self, row: &'a impl Cells) -> Cow<'a, str> {
         match row.get(self.id) {
-            "" => format!("row-{}", row.line()),
-            id => id.to_owned(),
+            "" => Cow::Owned(format!("row-{}", row.line())),
+            id => Cow::Borrowed(id),
         }
     }
 
@@ -333,6 +339,11 @@ pub(crate) struct Registry {
 }
 
 impl Registry {
+    /// Room for `events` more event ids.
+    pub(crate) fn reserve(&mut self, events: usize) {
+        self.ids.reserve(events);
+    }
+
     /// The id of the place at `key`, and whether it is new (the first place is `place-1`).
     pub(crate) fn place_id(&mut self, key: &PlaceRef) -> (String, bool) {
         if let Some(id) = self.places.get(key) {
@@ -343,31 +354,29 @@ impl Registry {
         (id, true)
     }
 
-    /// The place at `key`, once all are registered.
-    pub(crate) fn known_place(&self, key: &PlaceRef) -> Option<&String> {
-        self.places.get(key)
-    }
-
-    /// `id`, or where another row has it already, `id@line` with a located warning.
+    /// Registers the event id `id` of the row on `line`. Where another row has it already,
+    /// the row's event is read as `id@line`, returned, with a located warning.
     pub(crate) fn unique_event_id(
         &mut self,
-        mut id: String,
+        id: String,
         line: usize,
         warnings: &mut Vec<Problem>,
-    ) -> String {
-        if let Some(first) = self.ids.get(&id) {
-            warnings.push(row_problem(
-                line,
-                format!(
-                    "duplicate event id {} (also on line {first}); this row is read as {}",
-                    crate::io::problem::quote(&id),
-                    crate::io::problem::quote(&format!("{id}@{line}"))
-                ),
-            ));
-            id = format!("{id}@{line}");
-        }
-        self.ids.insert(id.clone(), line);
-        id
+    ) -> Option<String> {
+        let Some(first) = self.ids.get(&id) else {
+            self.ids.insert(id, line);
+            return None;
+        };
+        warnings.push(row_problem(
+            line,
+            format!(
+                "duplicate event id {} (also on line {first}); this row is read as {}",
+                crate::io::problem::quote(&id),
+                crate::io::problem::quote(&format!("{id}@{line}"))
+            ),
+        ));
+        let unique = format!("{id}@{line}");
+        self.ids.insert(unique.clone(), line);
+        Some(unique)
     }
 }
 
@@ -402,7 +411,10 @@ pub fn read(
             let place = columns.place(row, &read, &place_id, &file_source);
             builder.push(Feature::Place(place));
         }
-        let id = registry.unique_event_id(columns.event_id(row), row.line, warnings);
+        let id = columns.event_id(row);
+        let id = registry
+            .unique_event_id(id.clone(), row.line, warnings)
+            .unwrap_or(id);
         let sources = builder.cite(columns.source_names(row));
         events.push(Feature::Event(
             columns.event(row, &read, &id, &place_id, &sources),

@@ -3,25 +3,28 @@
 //! 5.5 KB a row read whole (every cell a string, then every event a tree); this way a row takes
 //! what its event keeps in the columns.
 //!
-//! Two passes over the file. The first, on every core, reads each chunk's rows for what has to
-//! be decided in file order (the places by location, the sources by name, repeated event ids)
-//! and the warnings; those are decided chunk by chunk, in order, as [`super::read`] decides them
-//! row by row. The second reads the rows again, on every core, into columns of events that
-//! are joined in order after the places. The story is the same as [`super::read`] makes of the
-//! table held whole (a test compares them).
+//! One pass over the file. A worker reads a chunk's rows once, keeping them, and notes what has
+//! to be decided in file order (the places by location, the sources by name, repeated event
+//! ids) and the warnings. Those are decided chunk by chunk, in order, as [`super::read`] decides
+//! them row by row ([`pipeline::Sequence`]); the worker then writes the kept rows into columns
+//! of events, joined in order after the places. The story is the same as [`super::read`] makes
+//! of the table held whole (a test compares them).
 
+use std::borrow::Cow;
 use std::io::Read;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use super::{AcledColumns, FastMap, FastSet, PlaceKey, Registry, title};
+use super::{AcledColumns, AcledRow, FastMap, PlaceKey, Registry, title};
 use crate::import::Builder;
 use crate::import::chunks::{
-    CHUNK_BYTES, Chunk, ChunkError, ChunkReader, LONGEST_RECORD, RecordsError, header, read_records,
+    CHUNK_BYTES, Chunk, ChunkError, ChunkReader, KeptRecords, LONGEST_RECORD, RecordsError, Spares,
+    header, read_records,
 };
 use crate::import::plausibility;
-use crate::import::table::{Cells, fold_header};
-use crate::io::pipeline;
+use crate::import::table::fold_header;
+use crate::io::pipeline::{self, Sequence};
 use crate::io::{LoadProgress, Problem};
 use crate::model::{Dataset, Feature, Place, Store};
 
@@ -37,31 +40,43 @@ pub enum StreamError {
 }
 
 /// The largest chunk read at once, whatever the file's size.
-const MAX_CHUNK_BYTES: u64 = 32 << 20;
+const MAX_CHUNK_BYTES: u64 = 8 << 20;
 
-/// What the first pass finds in a chunk.
+/// A chunk's rows that can be used, kept until what is decided in file order is known.
+struct ChunkRows {
+    kept: KeptRecords,
+    /// Each kept row's date and position, and its place and `source` cell among the chunk's.
+    rows: Vec<(AcledRow, u32, u32)>,
+    /// Every row read, used or not (for progress).
+    read: usize,
+}
+
+/// What a chunk's rows say that is decided in file order.
 #[derive(Default)]
 struct Survey {
     /// The first row's place at each location the chunk has (its id not yet given).
     places: Vec<(PlaceKey, Place)>,
     /// Each `source` cell, the first time the chunk has it.
     source_cells: Vec<String>,
-    /// Each event's id and line.
+    /// Each kept row's event id and line.
     events: Vec<(String, usize)>,
     positions: Vec<(usize, f64, f64)>,
     warnings: Vec<Problem>,
+    /// Whether it is the file's first chunk, and its size.
+    first: bool,
+    bytes: usize,
 }
 
-/// What the second pass needs to know of the whole file.
+/// What is decided for a chunk's rows: the ids of its places and its sources, by their place
+/// among the chunk's, and the events read under another id than their own (a repeated one), by
+/// kept row.
 struct Decided {
-    registry: Registry,
-    sources: FastMap<String, Vec<String>>,
-    /// Events read under another id than their own (a repeated one), by line.
+    places: Vec<String>,
+    sources: Vec<Vec<String>>,
     renamed: FastMap<usize, String>,
 }
 
-/// Reads the ACLED export that `open` gives (opened once for each pass), `size` bytes long
-/// (for progress; 0 when unknown).
+/// Reads the ACLED export that `open` gives, `size` bytes long (for progress; 0 when unknown).
 pub fn read<R: Read + Send>(
     open: impl Fn() -> std::io::Result<R>,
     size: u64,
@@ -86,111 +101,122 @@ fn read_with<R: Read + Send>(
     chunk_bytes: usize,
 ) -> Result<(Dataset, Vec<Problem>), StreamError> {
     let workers = pipeline::workers();
-    let chunks = || -> Result<ChunkReader<R>, ChunkError> {
-        Ok(ChunkReader::with_sizes(
-            open()?,
-            chunk_bytes,
-            LONGEST_RECORD,
-        ))
-    };
     // The header alone: a small first chunk, not one as big as those read on the cores.
     let first =
         ChunkReader::with_sizes(open().map_err(ChunkError::Io)?, CHUNK_BYTES, LONGEST_RECORD);
     let columns = AcledColumns::new(header_lookup(first)?);
     let mut builder = Builder::new(title(file_name), file_name);
     let file_source = builder.file_source();
-    let total = size.max(1) * 2;
     let cancelled = || progress.is_cancelled();
-
     let started = std::time::Instant::now();
-    // First pass: what is decided in file order.
-    let mut store = Store::default();
-    let mut decided = Decided {
-        registry: Registry::default(),
-        sources: FastMap::default(),
-        renamed: FastMap::default(),
-    };
+
+    // What is decided in file order, chunk by chunk: the places go into the builder's store.
+    let mut registry = Registry::default();
+    let mut sources: FastMap<String, Vec<String>> = FastMap::default();
     let mut warnings = Vec::new();
     let mut positions = Vec::new();
-    let mut reader = chunks()?;
+    let sequence = Sequence::new(|survey: Survey| {
+        if survey.first {
+            // The rows to come, estimated from the first chunk's, so that the ids' table is
+            // not grown again and again.
+            let per_byte = survey.events.len() as f64 / survey.bytes.max(1) as f64;
+            registry.reserve((per_byte * size as f64 * 1.05) as usize);
+        }
+        let mut places = Vec::with_capacity(survey.places.len());
+        for (key, mut place) in survey.places {
+            let (id, new) = registry.place_id(&super::PlaceRef(&key.0, key.1, key.2));
+            if new {
+                place.common.id = id.clone();
+                builder.push(Feature::Place(place));
+            }
+            places.push(id);
+        }
+        let cited = survey.source_cells.into_iter().map(|cell| {
+            if let Some(ids) = sources.get(&cell) {
+                return ids.clone();
+            }
+            let ids = builder.cite(&cell);
+            sources.insert(cell, ids.clone());
+            ids
+        });
+        let cited = cited.collect();
+        warnings.extend(survey.warnings);
+        let mut renamed = FastMap::default();
+        for (row, (id, line)) in survey.events.into_iter().enumerate() {
+            if let Some(unique) = registry.unique_event_id(id, line, &mut warnings) {
+                renamed.insert(row, unique);
+            }
+        }
+        positions.extend(survey.positions);
+        Decided {
+            places,
+            sources: cited,
+            renamed,
+        }
+    });
+
+    let mut parts = Vec::new();
+    // A few chunks are in hand at once: their buffers and kept rows serve the next ones.
+    let buffers = Arc::new(Spares::new(workers));
+    let kept_rows = Spares::new(workers);
+    let mut reader =
+        ChunkReader::with_sizes(open().map_err(ChunkError::Io)?, chunk_bytes, LONGEST_RECORD)
+            .with_spares(buffers.clone());
+    let (mut rows_read, mut bytes_taken) = (0, 0);
     let next_chunk = || {
         let chunk = reader.next_chunk();
-        progress.set_bytes(reader.bytes_read().min(size), total);
+        progress.set_bytes(reader.bytes_read().min(size), size.max(1));
         chunk
     };
     pipeline::in_order(
         next_chunk,
         workers,
-        |chunk| (!cancelled()).then(|| survey(&chunk, &columns, &file_source, today)),
-        |survey| {
-            for (key, mut place) in survey.places {
-                let key = super::PlaceRef(&key.0, key.1, key.2);
-                let (id, new) = decided.registry.place_id(&key);
-                if new {
-                    place.common.id = id;
-                    store.push(&Feature::Place(place));
-                }
+        |chunk: Chunk| {
+            let _stop = sequence.stop_on_panic();
+            if cancelled() {
+                sequence.stop();
+                return None;
             }
-            for cell in survey.source_cells {
-                if !decided.sources.contains_key(&cell) {
-                    let ids = builder.cite(&cell);
-                    decided.sources.insert(cell, ids);
-                }
+            let (number, bytes) = (chunk.number, chunk.bytes.len());
+            let kept = kept_rows.take().unwrap_or_default();
+            let (rows, survey) = read_chunk(&chunk, kept, &columns, &file_source, today);
+            if let Cow::Owned(buffer) = chunk.bytes {
+                buffers.give(buffer);
             }
-            warnings.extend(survey.warnings);
-            for (id, line) in survey.events {
-                let unique = decided
-                    .registry
-                    .unique_event_id(id.clone(), line, &mut warnings);
-                if unique != id {
-                    decided.renamed.insert(line, unique);
-                }
-            }
-            positions.extend(survey.positions);
+            let decided = sequence.decide(number, survey)?;
+            let mut events = events_of(&rows, &columns, &decided);
+            // Held until every chunk is read: without room to grow or its word tables.
+            events.shrink();
+            let mut kept = rows.kept;
+            kept.clear();
+            kept_rows.give(kept);
+            Some((events, rows.read, bytes))
+        },
+        |(store, read, bytes)| {
+            parts.push(store);
+            // The rows to come, estimated from those so far.
+            rows_read += read;
+            bytes_taken += bytes;
+            let estimate =
+                rows_read as u64 * size.max(bytes_taken as u64) / bytes_taken.max(1) as u64;
+            progress.set_rows_total(estimate as usize);
+            progress.add_features(read);
             true
         },
     )?;
+    drop((sequence, buffers, kept_rows));
     if cancelled() {
         return Err(StreamError::Cancelled);
     }
+    log::debug!(
+        "ACLED rows read at {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
     // Each row's warnings in the order of the rows, as one pass over them gives them.
     warnings.sort_by_key(|problem: &Problem| problem.location.line());
     plausibility::far_from_the_rest(&positions, &mut warnings);
-    let events = positions.len();
     drop(positions);
-    store.reserve(events);
-    log::debug!(
-        "ACLED first pass: {events} rows in {:.2} s",
-        started.elapsed().as_secs_f64()
-    );
-
-    // Second pass: the events, into columns.
-    progress.set_rows_total(events);
-    let decided = &decided;
-    let mut reader = chunks()?;
-    let next_chunk = || {
-        let chunk = reader.next_chunk();
-        progress.set_bytes(size + reader.bytes_read().min(size), total);
-        chunk
-    };
-    pipeline::in_order(
-        next_chunk,
-        workers,
-        |chunk| (!cancelled()).then(|| events_of(&chunk, &columns, decided, today)),
-        |(events, count)| {
-            store.append(events);
-            progress.add_features(count);
-            true
-        },
-    )?;
-    if cancelled() {
-        return Err(StreamError::Cancelled);
-    }
-    log::debug!(
-        "ACLED second pass done at {:.2} s",
-        started.elapsed().as_secs_f64()
-    );
-    let dataset = builder.finish_with(store);
+    let dataset = builder.finish_with(parts);
     log::debug!(
         "ACLED story ready at {:.2} s",
         started.elapsed().as_secs_f64()
@@ -217,13 +243,26 @@ fn header_lookup<R: Read>(
     })
 }
 
-/// The first pass over a chunk.
-fn survey(chunk: &Chunk, columns: &AcledColumns, file_source: &str, today: NaiveDate) -> Survey {
+/// A chunk's rows read once: those that can be used kept, and what they say that is decided
+/// in file order.
+fn read_chunk(
+    chunk: &Chunk,
+    kept: KeptRecords,
+    columns: &AcledColumns,
+    file_source: &str,
+    today: NaiveDate,
+) -> (ChunkRows, Survey) {
     let mut survey = Survey::default();
-    let mut places_seen: FastSet<PlaceKey> = FastSet::default();
-    let mut cells_seen: FastSet<String> = FastSet::default();
+    let mut rows = ChunkRows {
+        kept,
+        rows: Vec::new(),
+        read: 0,
+    };
+    let mut places_seen: FastMap<PlaceKey, u32> = FastMap::default();
+    let mut cells_seen: FastMap<String, u32> = FastMap::default();
     let (mut unread, mut warnings) = (Vec::new(), Vec::new());
     let read = read_records(chunk, &mut unread, |row| {
+        rows.read += 1;
         let Some(read) = columns.read_row(row, today, &mut warnings) else {
             return true;
         };
@@ -231,62 +270,56 @@ fn survey(chunk: &Chunk, columns: &AcledColumns, file_source: &str, today: Naive
             .positions
             .push((row.line, read.longitude, read.latitude));
         let key = columns.place_key(row, &read);
-        if !places_seen.contains(&key) {
-            places_seen.insert(key.to_key());
-            let place = columns.place(row, &read, "", file_source);
-            survey.places.push((key.to_key(), place));
-        }
+        let place = match places_seen.get(&key) {
+            Some(&place) => place,
+            None => {
+                let place = survey.places.len() as u32;
+                places_seen.insert(key.to_key(), place);
+                let found = columns.place(row, &read, "", file_source);
+                survey.places.push((key.to_key(), found));
+                place
+            }
+        };
         let cell = columns.source_names(row);
-        if !cells_seen.contains(cell) {
-            cells_seen.insert(cell.to_owned());
-            survey.source_cells.push(cell.to_owned());
-        }
+        let source = match cells_seen.get(cell) {
+            Some(&source) => source,
+            None => {
+                let source = survey.source_cells.len() as u32;
+                cells_seen.insert(cell.to_owned(), source);
+                survey.source_cells.push(cell.to_owned());
+                source
+            }
+        };
         survey.events.push((columns.event_id(row), row.line));
+        rows.kept.keep(row);
+        rows.rows.push((read, place, source));
         true
     });
-    // As in the second pass: nothing stops the reading.
+    // Nothing here stops the reading.
     debug_assert!(read.is_ok());
     unread.extend(warnings);
     survey.warnings = unread;
-    survey
+    survey.first = chunk.number == 0;
+    survey.bytes = chunk.bytes.len();
+    (rows, survey)
 }
 
-/// The second pass over a chunk: its events in columns, and how many rows it had.
-fn events_of(
-    chunk: &Chunk,
-    columns: &AcledColumns,
-    decided: &Decided,
-    today: NaiveDate,
-) -> (Store, usize) {
+/// The events of a chunk's kept rows, in columns, as `decided`.
+fn events_of(rows: &ChunkRows, columns: &AcledColumns, decided: &Decided) -> Store {
     let mut store = Store::for_repeated_texts();
-    // Told in the first pass.
-    let (mut unread, mut ignored) = (Vec::new(), Vec::new());
-    let mut rows = 0;
-    // The header was read when the columns were found, and nothing here stops the reading.
-    let read = read_records(chunk, &mut unread, |row| {
-        rows += 1;
-        let Some(read) = columns.read_row(row, today, &mut ignored) else {
-            return true;
+    for (index, (read, place, source)) in rows.rows.iter().enumerate() {
+        let row = rows.kept.get(index);
+        let id = match decided.renamed.get(&index) {
+            Some(id) => Cow::Borrowed(id.as_str()),
+            None => columns.event_id_as_written(&row),
         };
-        ignored.clear();
-        let key = columns.place_key(row, &read);
-        let place = decided
-            .registry
-            .known_place(&key)
-            .map_or("", String::as_str);
-        let id = match decided.renamed.get(&row.line()) {
-            Some(id) => id.clone(),
-            None => columns.event_id(row),
-        };
-        let sources = decided.sources.get(columns.source_names(row));
-        let sources = sources.map_or(&[][..], Vec::as_slice);
-        columns.with_event_parts(row, &read, &id, place, sources, |parts| {
+        let place = &decided.places[*place as usize];
+        let sources = &decided.sources[*source as usize];
+        columns.with_event_parts(&row, read, &id, place, sources, |parts| {
             store.push_event_parts(parts);
         });
-        true
-    });
-    debug_assert!(read.is_ok());
-    (store, rows)
+    }
+    store
 }
 
 #[cfg(test)]

@@ -67,7 +67,6 @@ fn load_from(
     let Some(before) = identity(&file) else {
         return Ok(None);
     };
-    log::debug!("outlining {size} bytes as they are read");
     let mut outline = OutlineReader::default();
     // The first block says whether this is a story, and whether a byte-order mark starts it.
     let mut reading = BlockReader::default();
@@ -77,6 +76,7 @@ fn load_from(
     if std::str::from_utf8(&first).is_err() || !is_story(&first) {
         return Ok(None);
     }
+    log::debug!("outlining {size} bytes as they are read");
     let start = if first.starts_with(BYTE_ORDER_MARK) {
         BYTE_ORDER_MARK.len()
     } else {

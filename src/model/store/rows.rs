@@ -2,7 +2,7 @@
 //! how an imported table's rows go in (a million ACLED rows made a million trees of strings,
 //! most of whose words were already in the columns).
 
-use super::{EventRow, FigureRow, PackedShape, PackedWhen, Rare, Run, Shape, Store, Text};
+use super::{EventRow, FigureRow, PackedShape, PackedWhen, Rare, Run, Shape, Store, Text, text_of};
 use crate::model::{Common, Event, EventType, Extra, FeatureKind, Figure, Term, When};
 
 /// An event as borrowed text: what [`Store::push_event_parts`] writes.
@@ -64,7 +64,74 @@ impl EventParts<'_> {
     }
 }
 
+/// The columns of a table whose rows are pushed as events: each column's name with its cell in
+/// the row above, and the list of names each set of columns makes. Rows have the same columns,
+/// and many of their cells are the cell above: compared with that, they are not looked up
+/// among all the story's texts.
+#[derive(Clone, Default)]
+pub(super) struct ColumnsAbove {
+    columns: Vec<(Text, Text)>,
+    /// The run of names of each set of columns (a bit a column).
+    runs: hashbrown::HashMap<u64, Run, foldhash::fast::FixedState>,
+    /// Where the last row's first column was found.
+    cursor: usize,
+}
+
 impl Store {
+    /// Pushes the values of a table row's `members` into `words`, each reusing the cell above
+    /// where it is the same: the run of their names and where their values start.
+    fn push_members(&mut self, members: &[(&str, &str)]) -> (Run, u32) {
+        let values = self.words.len() as u32;
+        let mut set = 0u64;
+        let mut names = [Text::NONE; 64];
+        for (at, (name, value)) in members.iter().enumerate() {
+            let columns = &self.columns_above.columns;
+            // Columns come in the same order row after row: looked for from the last one on.
+            let start = self.columns_above.cursor;
+            let found = (start..columns.len())
+                .chain(0..start)
+                .find(|&c| text_of(&self.arena, columns[c].0) == *name);
+            let column = match found {
+                Some(column) => column,
+                None => {
+                    let name = self.intern(name);
+                    self.columns_above.columns.push((name, Text::NONE));
+                    self.columns_above.columns.len() - 1
+                }
+            };
+            self.columns_above.cursor = column + 1;
+            let (name, above) = self.columns_above.columns[column];
+            let text = if !above.is_none() && text_of(&self.arena, above) == *value {
+                above
+            } else {
+                self.intern(value)
+            };
+            self.columns_above.columns[column].1 = text;
+            self.words.push(text);
+            if column < 64 && at < 64 {
+                set |= 1 << column;
+                names[at] = name;
+            } else {
+                set = u64::MAX;
+            }
+        }
+        // The names once for each set of columns in an order.
+        let cached = self.columns_above.runs.get(&set).copied().filter(|run| {
+            set != u64::MAX
+                && run.len as usize == members.len()
+                && self.words[run.range()] == names[..members.len()]
+        });
+        let names = match cached {
+            Some(names) => names,
+            None => {
+                let names = self.push_words(members.iter().map(|(name, _)| *name));
+                self.columns_above.runs.insert(set, names);
+                names
+            }
+        };
+        (names, values)
+    }
+
     /// Adds the event `parts` make at the end, as [`Store::push`] adds [`EventParts::to_event`].
     pub fn push_event_parts(&mut self, parts: &EventParts) {
         let index = self.kinds.len() as u32;
@@ -72,12 +139,7 @@ impl Store {
         let name = self.intern(parts.name);
         let sources = self.push_words(parts.sources);
         if !parts.members.is_empty() {
-            let names = self.push_words(parts.members.iter().map(|(name, _)| *name));
-            let values = self.words.len() as u32;
-            for (_, value) in parts.members {
-                let text = self.intern(value);
-                self.words.push(text);
-            }
+            let (names, values) = self.push_members(parts.members);
             let rare = Rare {
                 when_basis: Text::NONE,
                 extra: Text::NONE,

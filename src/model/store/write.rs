@@ -118,6 +118,27 @@ impl Store {
         self.shapes.push(PackedShape::pack(shape));
     }
 
+    /// Adds the features of each of `parts`, in order, after these, with room made once for all
+    /// of them: each part is let go of as soon as it is in, so memory holds the story about
+    /// once, not a growing copy beside the parts.
+    pub fn append_all(&mut self, parts: Vec<Store>) {
+        let total = |count: fn(&Store) -> usize| parts.iter().map(count).sum::<usize>();
+        self.arena.reserve(total(|s| s.arena.len()));
+        self.reserve(total(Store::len));
+        self.words.reserve(total(|s| s.words.len()));
+        self.points.reserve(total(|s| s.points.len()));
+        self.places.reserve(total(|s| s.places.len()));
+        self.movements.reserve(total(|s| s.movements.len()));
+        self.events.reserve(total(|s| s.events.len()));
+        self.generics.reserve(total(|s| s.generics.len()));
+        self.figures.reserve(total(|s| s.figures.len()));
+        self.claims.reserve(total(|s| s.claims.len()));
+        self.rare.rows.reserve(total(|s| s.rare.rows.len()));
+        for part in parts {
+            self.append(part);
+        }
+    }
+
     /// Adds `other`'s features after these (stores built apart, on several cores, become one).
     pub fn append(&mut self, other: Store) {
         let text = self.arena.len() as u32;
@@ -234,12 +255,14 @@ impl Store {
         // Words of the two parts are no longer looked up together: building is over.
         self.interned = hashbrown::HashTable::new();
         self.interned_lists = hashbrown::HashTable::new();
+        self.columns_above = Default::default();
     }
 
     /// Lets go of spare capacity and of the building-time word table.
     pub fn shrink(&mut self) {
         self.interned = hashbrown::HashTable::new();
         self.interned_lists = hashbrown::HashTable::new();
+        self.columns_above = Default::default();
         self.arena.shrink_to_fit();
         self.kinds.shrink_to_fit();
         self.rows.shrink_to_fit();
