@@ -6,18 +6,20 @@
 //! (countries, found as in the flow tables) become movements.
 
 use std::collections::HashMap;
+use std::io::Read;
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::countries::Countries;
 use super::dates::table_when;
-use super::flows::{Count, push_movement};
-use super::table::{Table, fold_header, row_position, row_problem};
-use super::{Builder, plausibility};
-use crate::io::Problem;
+use super::flows::{Count, Flow, count_value, read_flow, write_flow};
+use super::stream::{self, Header, Named, RowReader, StreamError};
+use super::table::{Cells, Table, fold_header, row_position, row_problem};
+use super::{Builder, plausibility, point_place};
 use crate::io::problem::quote;
-use crate::model::{Common, Dataset, Event, Extra, Feature, Measure, Term};
+use crate::io::{LoadProgress, Problem};
+use crate::model::{Common, Dataset, Event, Extra, Feature, Measure, Store, Term, When};
 
 /// A table's header and its first rows: enough to choose what its columns are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -218,11 +220,221 @@ pub fn layout_key(headers: &[String]) -> String {
         .join(",")
 }
 
-/// Reads `table` with `mapping`. Rows that cannot be used are located warnings.
-#[expect(
-    clippy::too_many_lines,
-    reason = "one row's chosen columns read in turn, each with its located warning"
-)]
+/// The columns chosen, and how a row becomes an event at its place, or a movement between its
+/// countries where an origin and a destination are chosen.
+struct Chosen {
+    columns: HashMap<Role, usize>,
+    flows: bool,
+    counts: Vec<Count>,
+    /// The columns not chosen, kept on each event as the file wrote them: each with its header.
+    unmapped: Vec<(usize, String)>,
+    countries: &'static Countries,
+    today: NaiveDate,
+    file_source: String,
+}
+
+/// What a row writes: a movement, or an event with its name, date, other columns and counts.
+enum ChosenRow {
+    Flow(Flow),
+    Event {
+        name: String,
+        when: Option<When>,
+        extra: Extra,
+        counts: Vec<(u32, u64)>,
+    },
+}
+
+impl Chosen {
+    /// The columns `mapping` names in `header`; an error names one that is missing.
+    fn new(
+        header: &Header,
+        mapping: &ColumnMapping,
+        today: NaiveDate,
+        file_source: String,
+    ) -> Result<Self, String> {
+        if let Some(missing) = mapping.missing() {
+            return Err(missing.to_owned());
+        }
+        let mut columns = HashMap::new();
+        for role in Role::ALL {
+            let Some(chosen) = mapping.get(role) else {
+                continue;
+            };
+            let Some(column) = header.cells.iter().position(|h| h.trim() == chosen.trim()) else {
+                return Err(format!(
+                    "the {} column {} is not in the file",
+                    role.label().to_lowercase(),
+                    quote(chosen)
+                ));
+            };
+            columns.insert(role, column);
+        }
+        let counts = columns.get(&Role::Count).map(|&c| Count {
+            column: c,
+            measure: Term::Known(Measure::People),
+            header: header.cells[c].trim().to_owned(),
+        });
+        let mapped: Vec<usize> = columns.values().copied().collect();
+        let unmapped = header.cells.iter().enumerate();
+        let unmapped = unmapped
+            .filter(|(i, h)| !mapped.contains(i) && !h.trim().is_empty())
+            .map(|(i, h)| (i, h.trim().to_owned()))
+            .collect();
+        Ok(Self {
+            flows: columns.contains_key(&Role::Origin) && columns.contains_key(&Role::Destination),
+            columns,
+            counts: counts.into_iter().collect(),
+            unmapped,
+            countries: Countries::bundled(),
+            today,
+            file_source,
+        })
+    }
+
+    fn column(&self, role: Role) -> Option<usize> {
+        self.columns.get(&role).copied()
+    }
+}
+
+impl RowReader for Chosen {
+    /// A country's code (movements), or a name at a position (events).
+    type Key = String;
+    type Place = (String, f64, f64);
+    type Row = ChosenRow;
+
+    fn read(
+        &self,
+        row: &impl Cells,
+        named: &mut Named<String, Self::Place>,
+        warnings: &mut Vec<Problem>,
+    ) -> Option<ChosenRow> {
+        let when = match (self.column(Role::Date), row.get(self.column(Role::Date))) {
+            (None, _) => None,
+            (Some(_), text) => match table_when(text, self.today.year()) {
+                Some(when) => Some(when),
+                None => {
+                    warnings.push(row_problem(
+                        row.line(),
+                        format!(
+                            "the date {} is not a date (2017-05-12, 12-May-17, 2017-05 or 2017); \
+                             the row is left out",
+                            quote(text)
+                        ),
+                    ));
+                    return None;
+                }
+            },
+        };
+        if let Some(start) = when.and_then(|w| w.start()) {
+            plausibility::future_date(row.line(), start.first_day(), self.today, warnings);
+        }
+        let source = row.get(self.column(Role::Source));
+        if self.flows {
+            for (role, what) in [(Role::Origin, "origin"), (Role::Destination, "destination")] {
+                let written = row.get(self.column(role));
+                let Some(country) = self.countries.find(written) else {
+                    warnings.push(row_problem(
+                        row.line(),
+                        format!(
+                            "the {what} {} is not a country evacmap knows (an ISO code or a \
+                             name); the row is left out",
+                            quote(written)
+                        ),
+                    ));
+                    return None;
+                };
+                let (lon, lat) = country.label;
+                named.place(country.iso3.clone(), || (country.name.clone(), lon, lat));
+            }
+            let flow = read_flow(row, when, &self.counts, source, named, warnings)?;
+            return Some(ChosenRow::Flow(flow));
+        }
+        let (lon, lat) = row_position(
+            row,
+            self.column(Role::Longitude),
+            self.column(Role::Latitude),
+            warnings,
+        )?;
+        named.position(row.line(), lon, lat);
+        named.cite(source);
+        let name = row.get(self.column(Role::Name));
+        let key = format!("{name}\u{1f}{lat:.5}\u{1f}{lon:.5}");
+        named.place(key, || (name.to_owned(), lon, lat));
+        let extra = self
+            .unmapped
+            .iter()
+            .filter(|(i, _)| !row.get(Some(*i)).is_empty())
+            .map(|(i, h)| (h.clone(), row.get(Some(*i)).into()))
+            .collect();
+        let counts = self.counts.iter().enumerate();
+        let counts = counts
+            .filter_map(|(i, count)| Some((i as u32, count_value(row.get(Some(count.column)))?)))
+            .collect();
+        Some(ChosenRow::Event {
+            name: name.to_owned(),
+            when,
+            extra,
+            counts,
+        })
+    }
+
+    fn place_id(&self, key: &String, number: usize) -> String {
+        match self.flows {
+            true => format!("country-{key}"),
+            false => format!("place-{number}"),
+        }
+    }
+
+    fn place(&self, (name, lon, lat): &(String, f64, f64), id: &str) -> Option<Feature> {
+        let place = point_place(id, name, *lon, *lat, &self.file_source);
+        Some(Feature::Place(place))
+    }
+
+    fn write(
+        &self,
+        row: ChosenRow,
+        line: usize,
+        places: &[&str],
+        sources: &[String],
+        store: &mut Store,
+    ) {
+        let (name, when, extra, counts) = match row {
+            ChosenRow::Flow(flow) => {
+                return write_flow(flow, line, places, sources, &self.counts, store);
+            }
+            ChosenRow::Event {
+                name,
+                when,
+                extra,
+                counts,
+            } => (name, when, extra, counts),
+        };
+        let figures = counts
+            .iter()
+            .map(|&(count, value)| self.counts[count as usize].figure(value, sources))
+            .collect();
+        store.push(&Feature::Event(Event {
+            common: Common {
+                id: format!("row-{line}"),
+                name: Some(name).filter(|n| !n.is_empty()),
+                when,
+                when_basis: None,
+                sources: sources.to_vec(),
+                geometry: None,
+                extra,
+                foreign: Extra::new(),
+            },
+            event_type: Term::Unknown("report".into()),
+            place: places.first().map(|place| (*place).to_owned()),
+            summary: None,
+            actors: Vec::new(),
+            figures,
+        }));
+    }
+}
+
+/// Reads `table` with `mapping`. Rows that cannot be used are located warnings; a mapping that
+/// cannot be used is an error saying why.
 pub fn read(
     table: &Table,
     mapping: &ColumnMapping,
@@ -230,148 +442,38 @@ pub fn read(
     today: NaiveDate,
     warnings: &mut Vec<Problem>,
 ) -> Result<Dataset, String> {
-    if let Some(missing) = mapping.missing() {
-        return Err(missing.to_owned());
-    }
-    let mut columns = HashMap::new();
-    for role in Role::ALL {
-        let Some(header) = mapping.get(role) else {
-            continue;
-        };
-        let Some(column) = table.headers.iter().position(|h| h.trim() == header.trim()) else {
-            return Err(format!(
-                "the {} column {} is not in the file",
-                role.label().to_lowercase(),
-                quote(header)
-            ));
-        };
-        columns.insert(role, column);
-    }
-    let column = |role| columns.get(&role).copied();
-    let flows = column(Role::Origin).is_some() && column(Role::Destination).is_some();
-    let mut builder = Builder::new(format!("Rows of {file_name}"), file_name);
-    let counts: Vec<Count> = column(Role::Count)
-        .map(|c| Count {
-            column: c,
-            measure: Term::Known(Measure::People),
-            header: table.headers[c].trim().to_owned(),
-        })
-        .into_iter()
-        .collect();
-    let countries = Countries::bundled();
-    let mut places: HashMap<String, String> = HashMap::new();
-    let mut positions = Vec::new();
-    for row in &table.rows {
-        let when = match (column(Role::Date), row.get(column(Role::Date))) {
-            (None, _) => None,
-            (Some(_), text) => match table_when(text, today.year()) {
-                Some(when) => Some(when),
-                None => {
-                    warnings.push(row_problem(
-                        row.line,
-                        format!(
-                            "the date {} is not a date (2017-05-12, 12-May-17, 2017-05 or 2017); \
-                             the row is left out",
-                            quote(text)
-                        ),
-                    ));
-                    continue;
-                }
-            },
-        };
-        if let Some(start) = when.and_then(|w| w.start()) {
-            plausibility::future_date(row.line, start.first_day(), today, warnings);
-        }
-        if flows {
-            let mut ids = Vec::with_capacity(2);
-            for (role, what) in [(Role::Origin, "origin"), (Role::Destination, "destination")] {
-                let written = row.get(column(role));
-                let Some(country) = countries.find(written) else {
-                    warnings.push(row_problem(
-                        row.line,
-                        format!(
-                            "the {what} {} is not a country evacmap knows (an ISO code or a \
-                             name); the row is left out",
-                            quote(written)
-                        ),
-                    ));
-                    break;
-                };
-                let id = places
-                    .entry(country.iso3.clone())
-                    .or_insert_with(|| {
-                        let id = format!("country-{}", country.iso3);
-                        let (lon, lat) = country.label;
-                        builder.push(Feature::Place(builder.point_place(
-                            &id,
-                            &country.name,
-                            lon,
-                            lat,
-                        )));
-                        id
-                    })
-                    .clone();
-                ids.push(id);
-            }
-            let source = row.get(column(Role::Source));
-            push_movement(&mut builder, row, &ids, when, &counts, source, warnings);
-            continue;
-        }
-        let Some((lon, lat)) = row_position(
-            row,
-            column(Role::Longitude),
-            column(Role::Latitude),
-            warnings,
-        ) else {
-            continue;
-        };
-        positions.push((row.line, lon, lat));
-        let sources = builder.cite(row.get(column(Role::Source)));
-        let name = row.get(column(Role::Name)).to_owned();
-        let key = format!("{name}\u{1f}{lat:.5}\u{1f}{lon:.5}");
-        let next = places.len() + 1;
-        let place = places
-            .entry(key)
-            .or_insert_with(|| {
-                let id = format!("place-{next}");
-                builder.push(Feature::Place(builder.point_place(&id, &name, lon, lat)));
-                id
-            })
-            .clone();
-        // The columns not mapped stay with the row, as the file wrote them.
-        let mapped: Vec<usize> = columns.values().copied().collect();
-        let extra: Extra = table
-            .headers
-            .iter()
-            .enumerate()
-            .filter(|(i, h)| !mapped.contains(i) && !h.trim().is_empty())
-            .filter(|(i, _)| !row.get(Some(*i)).is_empty())
-            .map(|(i, h)| (h.trim().to_owned(), row.get(Some(i)).into()))
-            .collect();
-        let figures = counts
-            .iter()
-            .filter_map(|count| count.figure(row, &sources))
-            .collect();
-        builder.push(Feature::Event(Event {
-            common: Common {
-                id: format!("row-{}", row.line),
-                name: Some(name).filter(|n| !n.is_empty()),
-                when,
-                when_basis: None,
-                sources,
-                geometry: None,
-                extra,
-                foreign: Extra::new(),
-            },
-            event_type: Term::Unknown("report".into()),
-            place: Some(place),
-            summary: None,
-            actors: Vec::new(),
-            figures,
-        }));
-    }
+    let mut builder = chosen_builder(file_name);
+    let reader = Chosen::new(&Header::of(table), mapping, today, builder.file_source())?;
+    let (parts, positions) = stream::read_table(&reader, table, &mut builder, warnings);
     plausibility::far_from_the_rest(&positions, warnings);
-    Ok(builder.finish())
+    Ok(builder.finish_with(parts))
+}
+
+/// [`read`] of the table `open` gives, `size` bytes long, in chunks on every core. The outer
+/// error is the file's; the inner, the mapping's.
+pub fn read_file<R: Read + Send>(
+    open: impl Fn() -> std::io::Result<R>,
+    size: u64,
+    mapping: &ColumnMapping,
+    file_name: &str,
+    today: NaiveDate,
+    progress: &LoadProgress,
+) -> Result<Result<(Dataset, Vec<Problem>), String>, StreamError> {
+    let mut builder = chosen_builder(file_name);
+    let header = Header::read(open()?)?;
+    let reader = match Chosen::new(&header, mapping, today, builder.file_source()) {
+        Ok(reader) => reader,
+        Err(message) => return Ok(Err(message)),
+    };
+    let mut warnings = Vec::new();
+    let (parts, positions) =
+        stream::read_file(&reader, open, size, &mut builder, &mut warnings, progress)?;
+    plausibility::far_from_the_rest(&positions, &mut warnings);
+    Ok(Ok((builder.finish_with(parts), warnings)))
+}
+
+fn chosen_builder(file_name: &str) -> Builder {
+    Builder::new(format!("Rows of {file_name}"), file_name)
 }
 
 #[cfg(test)]

@@ -97,6 +97,20 @@ impl Countries {
 
     /// The country with this ISO or UNHCR code, name or alias (UN tables' names included).
     pub fn find(&self, code_or_name: &str) -> Option<&Country> {
+        // A code (`SYR`, `TR`), as most rows of a flow table give: folded without the work a
+        // name takes, a million rows' worth of it.
+        let bytes = code_or_name.as_bytes();
+        if (1..=8).contains(&bytes.len()) && bytes.iter().all(u8::is_ascii_alphanumeric) {
+            let mut folded = [0u8; 8];
+            let folded = &mut folded[..bytes.len()];
+            folded.copy_from_slice(bytes);
+            folded.make_ascii_lowercase();
+            let key = std::str::from_utf8(folded).unwrap_or_default();
+            // Articles fold away: the full rules say what is left of those.
+            if !matches!(key, "the" | "al" | "el") {
+                return self.by_key.get(key).map(|&i| &self.countries[i]);
+            }
+        }
         let key = fold(code_or_name);
         if key.is_empty() {
             return None;

@@ -4,19 +4,21 @@
 //! coordinates. Each row becomes a movement with one figure per count, citing the file (or the
 //! row's `source`).
 
-use std::collections::HashMap;
+use std::hash::Hash;
+use std::io::Read;
 
 use chrono::NaiveDate;
 
-use super::countries::Countries;
+use super::countries::{Countries, Country};
 use super::dates::{iso_day, month_number};
-use super::table::{Row, Table, row_problem};
-use super::{Builder, plausibility};
-use crate::io::Problem;
+use super::stream::{self, Header, Named, RowReader, StreamError};
+use super::table::{Cells, Table, row_problem};
+use super::{Builder, plausibility, point_place};
 use crate::io::problem::quote;
+use crate::io::{LoadProgress, Problem};
 use crate::model::{
     Common, Dataset, Extra, Feature, Figure, GeoPrecision, Measure, Movement, MovementStatus,
-    MovementType, PartialDate, PlaceType, Qualifier, Term, When,
+    MovementType, PartialDate, PlaceType, Qualifier, Store, Term, When,
 };
 
 const ORIGIN_CODES: [&str; 5] = [
@@ -60,91 +62,144 @@ pub(super) struct Count {
 }
 
 impl Count {
-    /// The figure `row` gives in this column, citing `sources`; `None` when the cell is no whole
-    /// number.
-    pub fn figure(&self, row: &Row, sources: &[String]) -> Option<Figure> {
-        Some(Figure {
+    /// The figure of `value` in this column, citing `sources`.
+    pub fn figure(&self, value: u64, sources: &[String]) -> Figure {
+        Figure {
             measure: self.measure.clone(),
-            value: count_value(row.get(Some(self.column)))?,
+            value,
             qualifier: Term::Known(Qualifier::Exact),
             sources: sources.to_vec(),
             note: Some(self.header.clone()),
             extra: Extra::new(),
-        })
+        }
     }
 }
 
-/// Reads a country flow table.
-pub fn read_countries(
-    table: &Table,
-    file_name: &str,
+/// A country flow table's columns, and how its rows become movements between countries.
+struct CountryFlows {
+    countries: &'static Countries,
+    year: Option<usize>,
+    month: Option<usize>,
+    source: Option<usize>,
+    ends: [(Option<usize>, Option<usize>, &'static str); 2],
+    counts: Vec<Count>,
     today: NaiveDate,
-    warnings: &mut Vec<Problem>,
-) -> Dataset {
-    let countries = Countries::bundled();
-    let column = |names: &[&str]| table.column(names);
-    let year_column = column(&["year"]);
-    let month_column = column(&["month"]);
-    let source_column = column(&["source"]);
-    let ends = [
-        (column(&ORIGIN_CODES), column(&ORIGIN_NAMES), "origin"),
-        (column(&ASYLUM_CODES), column(&ASYLUM_NAMES), "asylum"),
-    ];
-    let place_columns: Vec<usize> = ends
-        .iter()
-        .flat_map(|(code, name, _)| [*code, *name])
-        .flatten()
-        .collect();
-    let counts = count_columns(table, &place_columns);
-    let mut builder = Builder::new(format!("Displacement flows from {file_name}"), file_name);
-    let mut placed: HashMap<String, String> = HashMap::new();
-    for row in &table.rows {
-        let Some(when) = year_and_month(row, year_column, month_column, warnings) else {
-            continue;
-        };
-        future(row.line, when, today, warnings);
-        let mut ids = Vec::new();
-        for (code_column, name_column, role) in ends {
+    file_source: String,
+}
+
+impl CountryFlows {
+    fn new(header: &Header, today: NaiveDate, file_source: String) -> Self {
+        let column = |names: &[&str]| header.column(names);
+        let ends = [
+            (column(&ORIGIN_CODES), column(&ORIGIN_NAMES), "origin"),
+            (column(&ASYLUM_CODES), column(&ASYLUM_NAMES), "asylum"),
+        ];
+        let place_columns: Vec<usize> = ends
+            .iter()
+            .flat_map(|(code, name, _)| [*code, *name])
+            .flatten()
+            .collect();
+        Self {
+            countries: Countries::bundled(),
+            year: column(&["year"]),
+            month: column(&["month"]),
+            source: column(&["source"]),
+            ends,
+            counts: count_columns(header, &place_columns),
+            today,
+            file_source,
+        }
+    }
+}
+
+impl RowReader for CountryFlows {
+    type Key = &'static str;
+    type Place = &'static Country;
+    type Row = Flow;
+
+    fn read(
+        &self,
+        row: &impl Cells,
+        named: &mut Named<Self::Key, Self::Place>,
+        warnings: &mut Vec<Problem>,
+    ) -> Option<Flow> {
+        let when = year_and_month(row, self.year, self.month, warnings)?;
+        future(row.line(), when, self.today, warnings);
+        for (code_column, name_column, role) in self.ends {
             let (code, name) = (row.get(code_column), row.get(name_column));
+            let countries = self.countries;
             let Some(country) = countries.find(code).or_else(|| countries.find(name)) else {
                 let written = if code.is_empty() { name } else { code };
                 warnings.push(row_problem(
-                    row.line,
+                    row.line(),
                     format!(
                         "unknown country of {role} {} (not an ISO or UNHCR code, nor a name in the \
                          country table); the row is left out",
                         quote(written)
                     ),
                 ));
-                break;
+                return None;
             };
-            let id = placed
-                .entry(country.iso3.clone())
-                .or_insert_with(|| {
-                    let id = format!("country-{}", country.iso3);
-                    builder.push(country_place(&builder, &id, country));
-                    id
-                })
-                .clone();
-            ids.push(id);
+            named.place(country.iso3.as_str(), || country);
         }
-        let source = row.get(source_column);
-        push_movement(
-            &mut builder,
+        read_flow(
             row,
-            &ids,
             Some(when),
-            &counts,
-            source,
+            &self.counts,
+            row.get(self.source),
+            named,
             warnings,
-        );
+        )
     }
-    builder.finish()
+
+    fn place_id(&self, key: &&'static str, _: usize) -> String {
+        format!("country-{key}")
+    }
+
+    fn place(&self, country: &&'static Country, id: &str) -> Option<Feature> {
+        Some(country_place(&self.file_source, id, country))
+    }
+
+    fn write(&self, flow: Flow, line: usize, ends: &[&str], sources: &[String], store: &mut Store) {
+        write_flow(flow, line, ends, sources, &self.counts, store);
+    }
 }
 
-fn country_place(builder: &Builder, id: &str, country: &super::countries::Country) -> Feature {
+/// Reads a country flow table held whole.
+pub fn read_countries(
+    table: &Table,
+    file_name: &str,
+    today: NaiveDate,
+    warnings: &mut Vec<Problem>,
+) -> Dataset {
+    let mut builder = country_flows_builder(file_name);
+    let reader = CountryFlows::new(&Header::of(table), today, builder.file_source());
+    let (parts, _) = stream::read_table(&reader, table, &mut builder, warnings);
+    builder.finish_with(parts)
+}
+
+/// Reads the country flow table `open` gives, `size` bytes long, in chunks on every core.
+pub fn read_countries_file<R: Read + Send>(
+    open: impl Fn() -> std::io::Result<R>,
+    size: u64,
+    file_name: &str,
+    today: NaiveDate,
+    progress: &LoadProgress,
+) -> Result<(Dataset, Vec<Problem>), StreamError> {
+    let mut builder = country_flows_builder(file_name);
+    let reader = CountryFlows::new(&Header::read(open()?)?, today, builder.file_source());
+    let mut warnings = Vec::new();
+    let (parts, _) = stream::read_file(&reader, open, size, &mut builder, &mut warnings, progress)?;
+    Ok((builder.finish_with(parts), warnings))
+}
+
+fn country_flows_builder(file_name: &str) -> Builder {
+    Builder::new(format!("Displacement flows from {file_name}"), file_name)
+}
+
+fn country_place(file_source: &str, id: &str, country: &Country) -> Feature {
     let (lon, lat) = country.label;
-    let mut place = builder.point_place(id, &country.name, lon, lat);
+    let mut place = point_place(id, &country.name, lon, lat, file_source);
     place.name_ar = Some(country.name_ar.clone()).filter(|n| !n.is_empty());
     place.place_type = Some(Term::Known(PlaceType::Country));
     place.geo_precision = Some(Term::Known(GeoPrecision::Region));
@@ -157,9 +212,9 @@ fn country_place(builder: &Builder, id: &str, country: &super::countries::Countr
 
 /// The columns holding counts: every column but the places, dates and sources, with what each
 /// counts.
-fn count_columns(table: &Table, place_columns: &[usize]) -> Vec<Count> {
-    table
-        .headers
+fn count_columns(header: &Header, place_columns: &[usize]) -> Vec<Count> {
+    header
+        .cells
         .iter()
         .enumerate()
         .filter(|(i, _)| !place_columns.contains(i))
@@ -201,7 +256,7 @@ fn future(line: usize, when: When, today: NaiveDate, warnings: &mut Vec<Problem>
 
 /// A row's date: its year, and its month when the table has one (a name or a number).
 fn year_and_month(
-    row: &Row,
+    row: &impl Cells,
     year_column: Option<usize>,
     month_column: Option<usize>,
     warnings: &mut Vec<Problem>,
@@ -213,7 +268,7 @@ fn year_and_month(
         .filter(|y| (1800..=9999).contains(y))
     else {
         warnings.push(row_problem(
-            row.line,
+            row.line(),
             format!(
                 "the year {} is not a year; the row is left out",
                 quote(year_text)
@@ -233,7 +288,7 @@ fn year_and_month(
         Some(date) => Some(When::on(date)),
         None => {
             warnings.push(row_problem(
-                row.line,
+                row.line(),
                 format!(
                     "the month {} is not a month; the row is left out",
                     quote(month_text)
@@ -244,55 +299,83 @@ fn year_and_month(
     }
 }
 
-/// A movement for `row` between its two `ends` (none when an end was not found: that was
-/// warned about), citing the sources `source` names, with a figure per count it has (none is a
-/// warning; the row is left out).
-pub(super) fn push_movement(
-    builder: &mut Builder,
-    row: &Row,
-    ends: &[String],
+/// A flow table's row that becomes a movement: its date and its counts (by count column), the
+/// ends and sources given when it is written.
+pub(super) struct Flow {
+    when: Option<When>,
+    counts: Vec<(u32, u64)>,
+}
+
+/// The movement of `row`, whose ends were named to `named` (a row naming fewer than two was
+/// warned about and writes nothing), citing the sources `source` names, with a figure per
+/// count it has above zero (none is a warning; the row is left out, as is one whose two ends
+/// are the same place).
+pub(super) fn read_flow<K: Hash + Eq + Clone, P>(
+    row: &impl Cells,
     when: Option<When>,
     counts: &[Count],
     source: &str,
+    named: &mut Named<K, P>,
     warnings: &mut Vec<Problem>,
+) -> Option<Flow> {
+    let &[from, to] = named.row_places() else {
+        return None;
+    };
+    named.cite(source);
+    let counts: Vec<(u32, u64)> = counts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, count)| Some((i as u32, count_value(row.get(Some(count.column)))?)))
+        .filter(|&(_, value)| value > 0)
+        .collect();
+    if counts.is_empty() {
+        warnings.push(row_problem(
+            row.line(),
+            "the row has no count above zero; it is left out",
+        ));
+        return None;
+    }
+    if from == to {
+        warnings.push(row_problem(
+            row.line(),
+            "origin and destination are the same place; the row is left out",
+        ));
+        return None;
+    }
+    Some(Flow { when, counts })
+}
+
+/// Writes the movement of `flow`, read from the row on `line`, between `ends`.
+pub(super) fn write_flow(
+    flow: Flow,
+    line: usize,
+    ends: &[&str],
+    sources: &[String],
+    counts: &[Count],
+    store: &mut Store,
 ) {
     let [from, to] = ends else {
         return;
     };
-    let sources = builder.cite(source);
-    let figures: Vec<Figure> = counts
+    let figures = flow
+        .counts
         .iter()
-        .filter_map(|count| count.figure(row, &sources))
-        .filter(|figure| figure.value > 0)
+        .map(|&(count, value)| counts[count as usize].figure(value, sources))
         .collect();
-    if figures.is_empty() {
-        warnings.push(row_problem(
-            row.line,
-            "the row has no count above zero; it is left out",
-        ));
-        return;
-    }
-    if from == to {
-        warnings.push(row_problem(
-            row.line,
-            "origin and destination are the same place; the row is left out",
-        ));
-        return;
-    }
-    builder.push(Feature::Movement(Movement {
+    store.push(&Feature::Movement(Movement {
         common: Common {
-            id: format!("flow-{}", row.line),
+            id: format!("flow-{line}"),
             name: None,
-            when,
+            when: flow.when,
             when_basis: None,
-            sources,
+            sources: sources.to_vec(),
             geometry: None,
             extra: Extra::new(),
             foreign: Extra::new(),
         },
-        from: from.to_owned(),
+        from: (*from).to_owned(),
         also_from: Vec::new(),
-        to: to.to_owned(),
+        to: (*to).to_owned(),
         to_assumed: false,
         movement_type: Term::Known(MovementType::Displacement),
         status: Term::Known(MovementStatus::Reported),
@@ -342,102 +425,158 @@ pub fn is_point_flows(table: &Table) -> bool {
         && COORDINATES.iter().flatten().all(|names| any(names))
 }
 
-/// Reads an origin–destination table with coordinates.
-pub fn read_points(
-    table: &Table,
-    file_name: &str,
+/// An origin–destination table's columns, and how its rows become movements between places
+/// at their coordinates.
+struct PointFlows {
+    names: [Option<usize>; 2],
+    coordinates: [(Option<usize>, Option<usize>); 2],
+    date: Option<usize>,
+    year: Option<usize>,
+    source: Option<usize>,
+    counts: Vec<Count>,
     today: NaiveDate,
-    warnings: &mut Vec<Problem>,
-) -> Dataset {
-    let column = |names: &[&str]| table.column(names);
-    let names = [column(&POINT_ORIGINS), column(&POINT_DESTINATIONS)];
-    let coordinates = COORDINATES.map(|[lat, lon]| (column(lat), column(lon)));
-    let count_column = column(&POINT_COUNTS);
-    let date_column = column(&["date", "time", "when"]);
-    let year_column = column(&["year"]);
-    let source_column = column(&["source"]);
-    let counts: Vec<Count> = count_column
-        .map(|column| Count {
+    file_source: String,
+}
+
+impl PointFlows {
+    fn new(header: &Header, today: NaiveDate, file_source: String) -> Self {
+        let column = |names: &[&str]| header.column(names);
+        let counts = column(&POINT_COUNTS).map(|column| Count {
             column,
             measure: Term::Known(Measure::People),
-            header: table.headers[column].trim().to_owned(),
-        })
-        .into_iter()
-        .collect();
-    let mut builder = Builder::new(format!("Movements from {file_name}"), file_name);
-    let mut places: HashMap<(String, i64, i64), String> = HashMap::new();
-    let mut positions = Vec::new();
-    for row in &table.rows {
-        let when = if let Some(day) = iso_day(row.get(date_column)) {
+            header: header.cells[column].trim().to_owned(),
+        });
+        Self {
+            names: [column(&POINT_ORIGINS), column(&POINT_DESTINATIONS)],
+            coordinates: COORDINATES.map(|[lat, lon]| (column(lat), column(lon))),
+            date: column(&["date", "time", "when"]),
+            year: column(&["year"]),
+            source: column(&["source"]),
+            counts: counts.into_iter().collect(),
+            today,
+            file_source,
+        }
+    }
+}
+
+/// A place at a point: its name and where it is, to a metre.
+type PointKey = (String, i64, i64);
+
+impl RowReader for PointFlows {
+    type Key = PointKey;
+    type Place = (String, f64, f64);
+    type Row = Flow;
+
+    fn read(
+        &self,
+        row: &impl Cells,
+        named: &mut Named<PointKey, Self::Place>,
+        warnings: &mut Vec<Problem>,
+    ) -> Option<Flow> {
+        let when = if let Some(day) = iso_day(row.get(self.date)) {
             When::on(PartialDate::from_date(day))
-        } else if !row.get(year_column).is_empty() {
-            match year_and_month(row, year_column, None, warnings) {
-                Some(when) => when,
-                None => continue,
-            }
+        } else if !row.get(self.year).is_empty() {
+            year_and_month(row, self.year, None, warnings)?
         } else {
             warnings.push(row_problem(
-                row.line,
+                row.line(),
                 "the row has no date (a date as YYYY-MM-DD, or a year); it is left out",
             ));
-            continue;
+            return None;
         };
-        future(row.line, when, today, warnings);
-        let mut ids = Vec::new();
-        for (name_column, (lat_column, lon_column)) in names.iter().zip(coordinates) {
+        future(row.line(), when, self.today, warnings);
+        for (name_column, (lat_column, lon_column)) in self.names.iter().zip(self.coordinates) {
             let (lat, lon) = (
                 row.get(lat_column).parse::<f64>(),
                 row.get(lon_column).parse::<f64>(),
             );
             let (Ok(lat), Ok(lon)) = (lat, lon) else {
                 warnings.push(row_problem(
-                    row.line,
+                    row.line(),
                     "the row has no coordinates; it is left out",
                 ));
-                break;
+                return None;
             };
             if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
                 warnings.push(row_problem(
-                    row.line,
+                    row.line(),
                     format!("latitude {lat}, longitude {lon} is not a position on Earth; the row is left out"),
                 ));
-                break;
+                return None;
             }
-            positions.push((row.line, lon, lat));
-            let name = row.get(*name_column).to_owned();
+            named.position(row.line(), lon, lat);
+            let name = row.get(*name_column);
             let key = (
-                name.clone(),
+                name.to_owned(),
                 (lat * 1e5).round() as i64,
                 (lon * 1e5).round() as i64,
             );
-            let next = places.len() + 1;
-            let id = places
-                .entry(key)
-                .or_insert_with(|| {
-                    let id = format!("place-{next}");
-                    builder.push(Feature::Place(builder.point_place(&id, &name, lon, lat)));
-                    id
-                })
-                .clone();
-            ids.push(id);
+            named.place(key, || (name.to_owned(), lon, lat));
         }
-        let source = row.get(source_column);
-        push_movement(
-            &mut builder,
+        read_flow(
             row,
-            &ids,
             Some(when),
-            &counts,
-            source,
+            &self.counts,
+            row.get(self.source),
+            named,
             warnings,
-        );
+        )
     }
+
+    fn place_id(&self, _: &PointKey, number: usize) -> String {
+        format!("place-{number}")
+    }
+
+    fn place(&self, (name, lon, lat): &(String, f64, f64), id: &str) -> Option<Feature> {
+        let place = point_place(id, name, *lon, *lat, &self.file_source);
+        Some(Feature::Place(place))
+    }
+
+    fn write(&self, flow: Flow, line: usize, ends: &[&str], sources: &[String], store: &mut Store) {
+        write_flow(flow, line, ends, sources, &self.counts, store);
+    }
+}
+
+/// Reads an origin–destination table with coordinates, held whole.
+pub fn read_points(
+    table: &Table,
+    file_name: &str,
+    today: NaiveDate,
+    warnings: &mut Vec<Problem>,
+) -> Dataset {
+    let mut builder = point_flows_builder(file_name);
+    let reader = PointFlows::new(&Header::of(table), today, builder.file_source());
+    let (parts, positions) = stream::read_table(&reader, table, &mut builder, warnings);
     plausibility::far_from_the_rest(&positions, warnings);
-    builder.finish()
+    builder.finish_with(parts)
+}
+
+/// Reads the origin–destination table `open` gives, `size` bytes long, in chunks on every core.
+pub fn read_points_file<R: Read + Send>(
+    open: impl Fn() -> std::io::Result<R>,
+    size: u64,
+    file_name: &str,
+    today: NaiveDate,
+    progress: &LoadProgress,
+) -> Result<(Dataset, Vec<Problem>), StreamError> {
+    let mut builder = point_flows_builder(file_name);
+    let reader = PointFlows::new(&Header::read(open()?)?, today, builder.file_source());
+    let mut warnings = Vec::new();
+    let (parts, positions) =
+        stream::read_file(&reader, open, size, &mut builder, &mut warnings, progress)?;
+    plausibility::far_from_the_rest(&positions, &mut warnings);
+    Ok((builder.finish_with(parts), warnings))
+}
+
+fn point_flows_builder(file_name: &str) -> Builder {
+    Builder::new(format!("Movements from {file_name}"), file_name)
 }
 
 /// A count as tables write it: `1,246`, `1 246`, `1246.0`; `None` when it is no whole number.
 pub(super) fn count_value(text: &str) -> Option<u64> {
+    if text.bytes().all(|b| b.is_ascii_digit()) {
+        return text.parse().ok();
+    }
     let digits: String = text
         .chars()
         .filter(|c| !matches!(c, ',' | ' ' | '\u{a0}' | '\u{202f}'))

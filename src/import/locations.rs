@@ -4,17 +4,19 @@
 //! locations table alone opens as places.
 
 use std::collections::HashMap;
+use std::io::Read;
 
 use chrono::{Datelike, NaiveDate};
 
 use super::Builder;
 use super::dates::table_when;
-use super::flows::{Count, push_movement};
+use super::flows::{Count, Flow, read_flow, write_flow};
 use super::plausibility;
-use super::table::{Table, row_problem};
+use super::stream::{self, Header, Named, RowReader, StreamError};
+use super::table::{Cells, Table, row_problem};
 use crate::io::problem::quote;
-use crate::io::{Location, Problem, Severity};
-use crate::model::{Dataset, Feature, Measure, Term};
+use crate::io::{LoadProgress, Location, Problem, Severity};
+use crate::model::{Dataset, Feature, Measure, Store, Term};
 
 const IDS: [&str; 2] = ["id", "location_id"];
 const LATITUDES: [&str; 2] = ["lat", "latitude"];
@@ -134,6 +136,113 @@ pub fn read_locations(table: &Table, file_name: &str, warnings: &mut Vec<Problem
     builder.finish()
 }
 
+/// A flow table's columns, and how its rows become movements between the locations of its
+/// locations table.
+struct LocationFlows<'l> {
+    located: &'l Located,
+    locations_file: &'l str,
+    ends: [Option<usize>; 2],
+    time: Option<usize>,
+    source: Option<usize>,
+    counts: Vec<Count>,
+    today: NaiveDate,
+}
+
+impl<'l> LocationFlows<'l> {
+    fn new(
+        header: &Header,
+        located: &'l Located,
+        locations_file: &'l str,
+        today: NaiveDate,
+    ) -> Self {
+        let counts = header.column(&COUNTS).map(|c| Count {
+            column: c,
+            measure: Term::Known(Measure::People),
+            header: header.cells[c].trim().to_owned(),
+        });
+        Self {
+            located,
+            locations_file,
+            ends: [header.column(&ORIGINS), header.column(&DESTINATIONS)],
+            time: header.column(&TIMES),
+            source: header.column(&["source"]),
+            counts: counts.into_iter().collect(),
+            today,
+        }
+    }
+}
+
+impl RowReader for LocationFlows<'_> {
+    /// A location's id in the locations table.
+    type Key = String;
+    /// Its place is in the story already.
+    type Place = ();
+    type Row = Flow;
+
+    fn read(
+        &self,
+        row: &impl Cells,
+        named: &mut Named<String, ()>,
+        warnings: &mut Vec<Problem>,
+    ) -> Option<Flow> {
+        let when = match row.get(self.time) {
+            "" => None,
+            text => match table_when(text, self.today.year()) {
+                Some(when) => Some(when),
+                None => {
+                    warnings.push(row_problem(
+                        row.line(),
+                        format!(
+                            "the time {} is not a date (2017-05-12, 2017-05 or 2017); the row is \
+                             left out",
+                            quote(text)
+                        ),
+                    ));
+                    return None;
+                }
+            },
+        };
+        if let Some(start) = when.and_then(|w| w.start()).map(|d| d.first_day()) {
+            plausibility::future_date(row.line(), start, self.today, warnings);
+        }
+        for (column, role) in self.ends.iter().zip(["origin", "destination"]) {
+            let written = row.get(*column);
+            if !self.located.ids.contains_key(written) {
+                warnings.push(row_problem(
+                    row.line(),
+                    format!(
+                        "the {role} {} is not a location id in {}; the row is left out",
+                        quote(written),
+                        self.locations_file
+                    ),
+                ));
+                return None;
+            }
+            named.place(written.to_owned(), || ());
+        }
+        read_flow(
+            row,
+            when,
+            &self.counts,
+            row.get(self.source),
+            named,
+            warnings,
+        )
+    }
+
+    fn place_id(&self, key: &String, _: usize) -> String {
+        self.located.ids.get(key).cloned().unwrap_or_default()
+    }
+
+    fn place(&self, (): &(), _: &str) -> Option<Feature> {
+        None
+    }
+
+    fn write(&self, flow: Flow, line: usize, ends: &[&str], sources: &[String], store: &mut Store) {
+        write_flow(flow, line, ends, sources, &self.counts, store);
+    }
+}
+
 /// A flow table with its locations (read from `locations_file`): a movement per row between the
 /// two locations, with its count as a figure citing the flow file (or the row's `source`).
 pub fn read_pair(
@@ -144,64 +253,37 @@ pub fn read_pair(
     today: NaiveDate,
     warnings: &mut Vec<Problem>,
 ) -> Dataset {
-    let mut builder = Builder::new(format!("Flows from {file_name}"), file_name);
+    let mut builder = pair_builder(file_name);
     let locate = |line, message| companion_problem(locations_file, line, message);
     let located = add_locations(&mut builder, locations, &locate, warnings);
-    let ends = [flows.column(&ORIGINS), flows.column(&DESTINATIONS)];
-    let time_column = flows.column(&TIMES);
-    let source_column = flows.column(&["source"]);
-    let counts = flows
-        .column(&COUNTS)
-        .map(|c| Count {
-            column: c,
-            measure: Term::Known(Measure::People),
-            header: flows.headers[c].trim().to_owned(),
-        })
-        .into_iter()
-        .collect::<Vec<_>>();
-    for row in &flows.rows {
-        let when = match row.get(time_column) {
-            "" => None,
-            text => match table_when(text, today.year()) {
-                Some(when) => Some(when),
-                None => {
-                    warnings.push(row_problem(
-                        row.line,
-                        format!(
-                            "the time {} is not a date (2017-05-12, 2017-05 or 2017); the row is \
-                             left out",
-                            quote(text)
-                        ),
-                    ));
-                    continue;
-                }
-            },
-        };
-        if let Some(start) = when.and_then(|w| w.start()).map(|d| d.first_day()) {
-            plausibility::future_date(row.line, start, today, warnings);
-        }
-        let mut ids = Vec::with_capacity(2);
-        for (column, role) in ends.iter().zip(["origin", "destination"]) {
-            let written = row.get(*column);
-            match located.ids.get(written) {
-                Some(id) => ids.push(id.clone()),
-                None => {
-                    warnings.push(row_problem(
-                        row.line,
-                        format!(
-                            "the {role} {} is not a location id in {locations_file}; the row is \
-                             left out",
-                            quote(written)
-                        ),
-                    ));
-                    break;
-                }
-            }
-        }
-        let source = row.get(source_column);
-        push_movement(&mut builder, row, &ids, when, &counts, source, warnings);
-    }
-    builder.finish()
+    let reader = LocationFlows::new(&Header::of(flows), &located, locations_file, today);
+    let (parts, _) = stream::read_table(&reader, flows, &mut builder, warnings);
+    builder.finish_with(parts)
+}
+
+/// [`read_pair`] of the flow table `open` gives, `size` bytes long, read in chunks on every
+/// core; the locations table, small, held whole.
+pub fn read_pair_file<R: Read + Send>(
+    open: impl Fn() -> std::io::Result<R>,
+    size: u64,
+    file_name: &str,
+    locations: &Table,
+    locations_file: &str,
+    today: NaiveDate,
+    progress: &LoadProgress,
+) -> Result<(Dataset, Vec<Problem>), StreamError> {
+    let mut builder = pair_builder(file_name);
+    let mut warnings = Vec::new();
+    let locate = |line, message| companion_problem(locations_file, line, message);
+    let located = add_locations(&mut builder, locations, &locate, &mut warnings);
+    let header = Header::read(open()?)?;
+    let reader = LocationFlows::new(&header, &located, locations_file, today);
+    let (parts, _) = stream::read_file(&reader, open, size, &mut builder, &mut warnings, progress)?;
+    Ok((builder.finish_with(parts), warnings))
+}
+
+fn pair_builder(file_name: &str) -> Builder {
+    Builder::new(format!("Flows from {file_name}"), file_name)
 }
 
 #[cfg(test)]

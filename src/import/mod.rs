@@ -19,6 +19,7 @@ pub mod hxl;
 pub mod idmc;
 pub mod locations;
 mod plausibility;
+pub mod stream;
 pub mod table;
 
 use std::collections::HashMap;

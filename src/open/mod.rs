@@ -9,6 +9,7 @@
 pub mod detect;
 pub mod job;
 pub mod ogc_api;
+mod tables;
 pub mod watch;
 
 use std::collections::BTreeMap;
@@ -25,6 +26,7 @@ use crate::io::{
 use crate::model::Dataset;
 pub use detect::detect;
 use detect::first_lines;
+use tables::ChunkedTable;
 
 /// Why a file could not be opened. The previous data, if any, stays as it was.
 #[derive(Debug, thiserror::Error)]
@@ -139,14 +141,18 @@ pub fn load_with(
         .ok()
         .filter(std::fs::Metadata::is_file);
     let sniffed = metadata.as_ref().and_then(|_| sniff(path));
+    // Tables of the kinds read in chunks, from a regular file.
+    let chunked = metadata
+        .as_ref()
+        .and_then(|_| ChunkedTable::of(path, sniffed, options));
     if let Some(metadata) = &metadata {
         let way = match sniffed {
+            _ if chunked.is_some() => chunked.as_ref().map_or(ReadWay::Whole, ChunkedTable::way),
             Some(Format::GeoJson | Format::GeoJsonSequence)
                 if metadata.len() >= MAPPED_FROM_BYTES =>
             {
                 ReadWay::GeoJsonStreamed
             }
-            Some(Format::Acled) => ReadWay::TableStreamed,
             Some(Format::GeoJson | Format::GeoJsonSequence) | None => ReadWay::Whole,
             Some(_) => ReadWay::TableWhole,
         };
@@ -169,24 +175,8 @@ pub fn load_with(
     {
         return Ok(dated(loaded));
     }
-    // An ACLED export is read from the file in chunks, never whole.
-    let regular = std::fs::metadata(path)
-        .ok()
-        .filter(std::fs::Metadata::is_file);
-    if let Some(metadata) = regular.filter(|_| sniff(path) == Some(Format::Acled)) {
-        let open = || std::fs::File::open(path);
-        let read = acled::stream::read(open, metadata.len(), &file_name, today(), progress);
-        let (dataset, warnings) = streamed(read, &origin)?;
-        let changed = std::fs::metadata(path)
-            .ok()
-            .map(|m| (m.len(), m.modified().ok()));
-        if changed != Some((metadata.len(), metadata.modified().ok())) {
-            return Err(OpenError::from(refused(
-                &origin,
-                "the file changed while it was read; open it again".into(),
-            )));
-        }
-        return Ok(finish(Format::Acled, dataset, warnings, &origin)?);
+    if let Some(table) = chunked {
+        return table.read(path, &origin, &file_name, progress);
     }
     let bytes = source::read_capped_with(path, crate::io::max_input(), progress)?;
     let file = File {
@@ -275,11 +265,11 @@ fn today() -> chrono::NaiveDate {
 
 /// The story of a table read in chunks, or what stopped it as a load error.
 fn streamed(
-    read: Result<(Dataset, Vec<Problem>), acled::stream::StreamError>,
+    read: Result<(Dataset, Vec<Problem>), crate::import::stream::StreamError>,
     origin: &str,
 ) -> Result<(Dataset, Vec<Problem>), LoadError> {
     use crate::import::chunks::ChunkError;
-    use acled::stream::StreamError;
+    use crate::import::stream::StreamError;
     let located = |line: usize, message: String| {
         LoadError::Invalid(ProblemReport {
             origin: origin.to_owned(),
@@ -535,6 +525,11 @@ pub fn group_companions(paths: &[PathBuf]) -> Vec<(PathBuf, Vec<PathBuf>)> {
 
 /// The format of a file from its first lines; `None` when it cannot be read or told.
 fn sniff(path: &Path) -> Option<Format> {
+    detect(first_lines(&head_of(path)?, 2)).ok()
+}
+
+/// The first 64 KiB of the file at `path`.
+fn head_of(path: &Path) -> Option<Vec<u8>> {
     use std::io::Read;
     let mut head = Vec::new();
     std::fs::File::open(path)
@@ -542,7 +537,7 @@ fn sniff(path: &Path) -> Option<Format> {
         .take(64 * 1024)
         .read_to_end(&mut head)
         .ok()?;
-    detect(first_lines(&head, 2)).ok()
+    Some(head)
 }
 
 /// A file (or address) refused as a whole: one error, at its start.

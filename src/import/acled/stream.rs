@@ -23,21 +23,11 @@ use crate::import::chunks::{
     header, read_records,
 };
 use crate::import::plausibility;
+pub use crate::import::stream::StreamError;
 use crate::import::table::fold_header;
 use crate::io::pipeline::{self, Sequence};
 use crate::io::{LoadProgress, Problem};
 use crate::model::{Dataset, Feature, Place, Store};
-
-/// Why an ACLED file gave no story.
-#[derive(Debug, thiserror::Error)]
-pub enum StreamError {
-    #[error("{0}")]
-    NoHeader(String),
-    #[error(transparent)]
-    Chunk(#[from] ChunkError),
-    #[error("cancelled")]
-    Cancelled,
-}
 
 /// The largest chunk read at once, whatever the file's size.
 const MAX_CHUNK_BYTES: u64 = 8 << 20;
