@@ -144,9 +144,7 @@ impl ReadApart {
         let mut checker = self.checker;
         let mut parts = self.parts.into_iter();
         let mut read = parts.next().unwrap_or_default();
-        for part in parts {
-            read.append(part);
-        }
+        read.append_all(parts.collect());
         let dataset = checker.read_root(self.root, Some(read));
         checker.finish(dataset)
     }
@@ -173,13 +171,19 @@ impl ReadFeatures {
         }
     }
 
-    /// Adds the features another worker read after these.
-    pub(super) fn append(&mut self, other: ReadFeatures) {
-        let base = self.store.len() as u32;
-        self.quick.extend(other.quick.iter().map(|p| p + base));
-        self.store.append(other.store);
-        self.file_index.extend(other.file_index);
-        self.odd_scopes.extend(other.odd_scopes);
+    /// Adds the features the other workers read after these, in order, with room made once
+    /// for all of them.
+    pub(super) fn append_all(&mut self, others: Vec<ReadFeatures>) {
+        let mut stores = Vec::with_capacity(others.len());
+        let mut base = self.store.len() as u32;
+        for other in others {
+            self.quick.extend(other.quick.iter().map(|p| p + base));
+            base += other.store.len() as u32;
+            self.file_index.extend(other.file_index);
+            self.odd_scopes.extend(other.odd_scopes);
+            stores.push(other.store);
+        }
+        self.store.append_all(stores);
     }
 }
 
