@@ -5,7 +5,7 @@
 # (GeoJSON at 10M) or 250 (ACLED) bytes a feature resident after loading; peak at most 1.5x the
 # file.
 #
-#   scripts/load-vs-gdal.sh [FEATURES] [RUNS] [story|acled]   (default 1000000, 3 runs, story)
+#   scripts/load-vs-gdal.sh [FEATURES] [RUNS] [story|acled|unhcr]   (default 1000000, 3 runs, story)
 #
 # Needs a release build (`cargo build --release`), gdal-bin and GNU time (/usr/bin/time).
 set -euo pipefail
@@ -22,7 +22,9 @@ case "$format" in
     story) story="$work/generated-$features.geojson" gdal_options=() ;;
     acled) story="$work/generated-$features.csv"
            gdal_options=(-oo X_POSSIBLE_NAMES=longitude -oo Y_POSSIBLE_NAMES=latitude) ;;
-    *) echo "format: story or acled" >&2; exit 2 ;;
+    # A UNHCR flow table: GDAL reads it as a table without geometry.
+    unhcr) story="$work/generated-$features.csv" gdal_options=() ;;
+    *) echo "format: story, acled or unhcr" >&2; exit 2 ;;
 esac
 "$evacmap" generate "$features" --format "$format" --out "$story" >/dev/null
 size=$(stat -c %s "$story")

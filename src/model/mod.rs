@@ -6,6 +6,7 @@ pub mod chapter;
 pub mod edit;
 pub mod extra;
 pub mod figures;
+mod ids;
 pub mod link;
 pub mod names;
 pub mod store;
@@ -263,47 +264,6 @@ pub struct StoryMeta {
     pub extra: Extra,
 }
 
-/// The text a feature is found by: a generic feature's own GeoJSON id, any other's id.
-fn lookup_key(store: &Store, index: usize) -> Option<&str> {
-    match store.kind(index) {
-        FeatureKind::Generic => store.own_id(index),
-        _ => Some(store.id(index)),
-    }
-}
-
-/// Features by the text of their id (see [`Dataset::new`] for which feature an id finds).
-fn ids_of(store: &Store) -> hashbrown::HashTable<u32> {
-    let mut by_id = hashbrown::HashTable::with_capacity(store.len());
-    for i in 0..store.len() {
-        let text = match store.kind(i) {
-            FeatureKind::Generic => match store.own_id(i) {
-                Some(text) => text,
-                None => continue,
-            },
-            _ => store.id(i),
-        };
-        let hash = store::hash(text);
-        let found = by_id.find_mut(hash, |&other: &u32| {
-            lookup_key(store, other as usize) == Some(text)
-        });
-        match found {
-            Some(owner) => {
-                if store.kind(i) != FeatureKind::Generic
-                    && store.kind(*owner as usize) == FeatureKind::Generic
-                {
-                    *owner = i as u32;
-                }
-            }
-            None => {
-                by_id.insert_unique(hash, i as u32, |&other: &u32| {
-                    store::hash(lookup_key(store, other as usize).unwrap_or_default())
-                });
-            }
-        }
-    }
-    by_id
-}
-
 /// One story: every feature of one file, in file order, in the columns of a [`Store`].
 #[derive(Clone, Default)]
 pub struct Dataset {
@@ -311,8 +271,8 @@ pub struct Dataset {
     store: Store,
     /// Unknown members of the FeatureCollection object.
     pub foreign: Extra,
-    /// Features by the text of their id, hashed with [`store`]'s hash; the texts stay in the store.
-    by_id: hashbrown::HashTable<u32>,
+    /// Features by the text of their id; the texts stay in the store.
+    by_id: ids::IdIndex,
     /// How many edits changed the columns in place (see [`Self::identity`]).
     revision: u64,
 }
@@ -365,7 +325,7 @@ impl Dataset {
                 store.heap_bytes() / store.len()
             );
         }
-        let by_id = ids_of(&store);
+        let by_id = ids::IdIndex::of(&store);
         Self {
             meta,
             store,
@@ -426,11 +386,7 @@ impl Dataset {
     }
 
     pub fn index_of(&self, id: &str) -> Option<FeatureIndex> {
-        self.by_id
-            .find(store::hash(id), |&i| {
-                lookup_key(&self.store, i as usize) == Some(id)
-            })
-            .map(|&i| FeatureIndex(i as usize))
+        self.by_id.find(&self.store, id).map(FeatureIndex)
     }
 
     pub fn by_id(&self, id: &str) -> Option<Feature> {

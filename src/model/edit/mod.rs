@@ -321,7 +321,7 @@ impl Dataset {
     /// Puts `feature` where feature `index` is.
     pub fn replace_feature(&mut self, index: FeatureIndex, feature: &Feature) {
         let same_id = self.get(index).is_some_and(|old| {
-            old.id() == feature.id() && super::lookup_key(&self.store, index.0).is_some()
+            old.id() == feature.id() && super::ids::lookup_key(&self.store, index.0).is_some()
         }) && !matches!(feature, Feature::Generic(_));
         self.store.replace(index.0, feature);
         self.edited(!same_id);
@@ -354,7 +354,7 @@ impl Dataset {
     /// After an edit: the ids found again where they may have moved, and a new revision.
     fn edited(&mut self, ids_moved: bool) {
         if ids_moved {
-            self.by_id = super::ids_of(&self.store);
+            self.by_id = super::ids::IdIndex::of(&self.store);
         }
         self.revision += 1;
     }
