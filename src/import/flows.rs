@@ -17,8 +17,8 @@ use super::{Builder, plausibility, point_place};
 use crate::io::problem::quote;
 use crate::io::{LoadProgress, Problem};
 use crate::model::{
-    Common, Dataset, Extra, Feature, Figure, GeoPrecision, Measure, Movement, MovementStatus,
-    MovementType, PartialDate, PlaceType, Qualifier, Store, Term, When,
+    Dataset, Extra, Feature, Figure, FigureParts, GeoPrecision, Measure, MovementParts,
+    MovementStatus, MovementType, PartialDate, PlaceType, Qualifier, Store, Term, When,
 };
 
 const ORIGIN_CODES: [&str; 5] = [
@@ -345,7 +345,8 @@ pub(super) fn read_flow<K: Hash + Eq + Clone, P>(
     Some(Flow { when, counts })
 }
 
-/// Writes the movement of `flow`, read from the row on `line`, between `ends`.
+/// Writes the movement of `flow`, read from the row on `line`, between `ends`: straight into
+/// the columns, without a tree of its own.
 pub(super) fn write_flow(
     flow: Flow,
     line: usize,
@@ -357,31 +358,30 @@ pub(super) fn write_flow(
     let [from, to] = ends else {
         return;
     };
-    let figures = flow
+    let exact = Term::Known(Qualifier::Exact);
+    let figures: Vec<FigureParts> = flow
         .counts
         .iter()
-        .map(|&(count, value)| counts[count as usize].figure(value, sources))
+        .map(|&(count, value)| {
+            let count = &counts[count as usize];
+            FigureParts {
+                measure: &count.measure,
+                value,
+                qualifier: &exact,
+                note: Some(&count.header),
+            }
+        })
         .collect();
-    store.push(&Feature::Movement(Movement {
-        common: Common {
-            id: format!("flow-{line}"),
-            name: None,
-            when: flow.when,
-            when_basis: None,
-            sources: sources.to_vec(),
-            geometry: None,
-            extra: Extra::new(),
-            foreign: Extra::new(),
-        },
-        from: (*from).to_owned(),
-        also_from: Vec::new(),
-        to: (*to).to_owned(),
-        to_assumed: false,
-        movement_type: Term::Known(MovementType::Displacement),
-        status: Term::Known(MovementStatus::Reported),
-        figures,
-        summary: None,
-    }));
+    store.push_movement_parts(&MovementParts {
+        id: &format!("flow-{line}"),
+        when: flow.when,
+        sources,
+        from,
+        to,
+        movement_type: &Term::Known(MovementType::Displacement),
+        status: &Term::Known(MovementStatus::Reported),
+        figures: &figures,
+    });
 }
 
 const POINT_ORIGINS: [&str; 4] = ["origin", "from", "source_name", "origin_name"];

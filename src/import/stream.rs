@@ -327,7 +327,8 @@ fn write_chunk<T: RowReader>(
     rows: Vec<ReadRow<T::Row>>,
     mut decided: Decided<T::Place>,
 ) -> Store {
-    let mut store = Store::default();
+    // A table's words repeat row after row (places' ids, sources, a count's header).
+    let mut store = Store::for_repeated_texts();
     for read in rows {
         let (places, count) = read.places;
         let places = &places[..count as usize];

@@ -19,7 +19,7 @@ use serde_json::Value;
 pub use chapter::{Chapter, ChapterView};
 pub use extra::Extra;
 pub use figures::{Figure, figures_by_source, format_count};
-pub use store::{EventParts, Store};
+pub use store::{EventParts, FigureParts, MovementParts, Store};
 pub use vocab::{
     ControlStatus, EventType, GeoPrecision, Measure, MovementStatus, MovementType, PlaceType,
     Qualifier, SourceKind, Term, Vocabulary,

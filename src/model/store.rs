@@ -16,7 +16,7 @@ mod read;
 mod rows;
 mod write;
 
-pub use rows::EventParts;
+pub use rows::{EventParts, FigureParts, MovementParts};
 
 use super::{ControlClaim, Extra, FeatureKind, Figure, PackedWhen, Term};
 
@@ -585,7 +585,8 @@ impl Store {
                 sources: self.push_words(&figure.sources),
             };
             let more = FigureMore {
-                note: self.push_opt(figure.note.as_deref()),
+                // A table's notes repeat (a count's column header): kept once there.
+                note: self.push_repeated(figure.note.as_deref()),
                 extra: self.push_extra(&figure.extra),
             };
             if !more.is_none() {

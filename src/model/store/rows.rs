@@ -1,9 +1,15 @@
-//! An event written into the columns from borrowed text, without making its [`Event`] first:
-//! how an imported table's rows go in (a million ACLED rows made a million trees of strings,
-//! most of whose words were already in the columns).
+//! An event or a movement written into the columns from borrowed text, without making its
+//! [`Event`] or [`Movement`] first: how an imported table's rows go in (a million ACLED rows
+//! made a million trees of strings, most of whose words were already in the columns).
 
-use super::{EventRow, FigureRow, PackedShape, PackedWhen, Rare, Run, Shape, Store, Text, text_of};
-use crate::model::{Common, Event, EventType, Extra, FeatureKind, Figure, Term, When};
+use super::{
+    EventRow, FigureMore, FigureRow, MovementRow, PackedShape, PackedWhen, Rare, Run, Shape, Store,
+    Text, text_of,
+};
+use crate::model::{
+    Common, Event, EventType, Extra, FeatureKind, Figure, Measure, Movement, MovementStatus,
+    MovementType, Qualifier, Term, When,
+};
 
 /// An event as borrowed text: what [`Store::push_event_parts`] writes.
 pub struct EventParts<'a> {
@@ -60,6 +66,58 @@ impl EventParts<'_> {
                     extra: Extra::new(),
                 })
                 .collect(),
+        }
+    }
+}
+
+/// A movement between two places as borrowed text, each figure citing the movement's sources:
+/// what [`Store::push_movement_parts`] writes (a flow table's row, without a tree of its own).
+pub struct MovementParts<'a> {
+    pub id: &'a str,
+    pub when: Option<When>,
+    pub sources: &'a [String],
+    pub from: &'a str,
+    pub to: &'a str,
+    pub movement_type: &'a Term<MovementType>,
+    pub status: &'a Term<MovementStatus>,
+    pub figures: &'a [FigureParts<'a>],
+}
+
+/// A figure of [`MovementParts`].
+pub struct FigureParts<'a> {
+    pub measure: &'a Term<Measure>,
+    pub value: u64,
+    pub qualifier: &'a Term<Qualifier>,
+    pub note: Option<&'a str>,
+}
+
+impl MovementParts<'_> {
+    /// The movement these parts make, as a reader of the whole feature gets it back.
+    pub fn to_movement(&self) -> Movement {
+        let sources = self.sources.to_vec();
+        let figures = self.figures.iter().map(|figure| Figure {
+            measure: figure.measure.clone(),
+            value: figure.value,
+            qualifier: figure.qualifier.clone(),
+            sources: sources.clone(),
+            note: figure.note.map(str::to_owned),
+            extra: Extra::new(),
+        });
+        Movement {
+            common: Common {
+                id: self.id.to_owned(),
+                when: self.when,
+                sources: sources.clone(),
+                ..Common::default()
+            },
+            from: self.from.to_owned(),
+            also_from: Vec::new(),
+            to: self.to.to_owned(),
+            to_assumed: false,
+            movement_type: self.movement_type.clone(),
+            status: self.status.clone(),
+            figures: figures.collect(),
+            summary: None,
         }
     }
 }
@@ -130,6 +188,49 @@ impl Store {
             }
         };
         (names, values)
+    }
+
+    /// Adds the movement `parts` make at the end, as [`Store::push`] adds
+    /// [`MovementParts::to_movement`].
+    pub fn push_movement_parts(&mut self, parts: &MovementParts) {
+        let id = self.push_repeated(Some(parts.id));
+        let sources = self.push_words(parts.sources);
+        let figures = Run {
+            start: self.figures.len() as u32,
+            len: parts.figures.len() as u32,
+        };
+        for figure in parts.figures {
+            let row = FigureRow {
+                value: figure.value,
+                measure: self.intern(figure.measure.as_str()),
+                qualifier: self.intern(figure.qualifier.as_str()),
+                sources: self.push_words(parts.sources),
+            };
+            let more = FigureMore {
+                note: self.push_repeated(figure.note),
+                extra: Text::NONE,
+            };
+            if !more.is_none() {
+                self.more_of_figures.push(self.figures.len() as u32, more);
+            }
+            self.figures.push(row);
+        }
+        let row = MovementRow {
+            from: self.push_repeated(Some(parts.from)),
+            to: self.push_repeated(Some(parts.to)),
+            movement_type: self.intern(parts.movement_type.as_str()),
+            status: self.intern(parts.status.as_str()),
+            figures,
+            to_assumed: false,
+        };
+        self.movements.push(row);
+        self.kinds.push(FeatureKind::Movement);
+        self.rows.push(self.movements.len() as u32 - 1);
+        self.ids.push(id);
+        self.names.push(Text::NONE);
+        self.whens.push(PackedWhen::pack(parts.when));
+        self.sources.push(sources);
+        self.shapes.push(PackedShape::pack(Shape::None));
     }
 
     /// Adds the event `parts` make at the end, as [`Store::push`] adds [`EventParts::to_event`].

@@ -239,3 +239,77 @@ fn a_date_takes_four_bytes_an_end() {
     assert_eq!(std::mem::size_of::<FigureRow>(), 24);
     assert_eq!(std::mem::size_of::<ClaimRow>(), 20);
 }
+
+/// A table's rows written from borrowed parts come back as the features the parts make, in a
+/// store that keeps repeated texts once and in one that does not; an event's columns are
+/// reused from the row above only where the cell is the same.
+#[test]
+fn rows_written_from_parts_come_back_as_their_features() {
+    use crate::model::{
+        EventParts, EventType, FigureParts, Measure, MovementParts, MovementStatus, MovementType,
+        Qualifier,
+    };
+    for mut store in [Store::default(), Store::for_repeated_texts()] {
+        let sources = vec!["unhcr".to_owned(), "iom".to_owned()];
+        let refugees = Term::Known(Measure::Refugees);
+        let exact = Term::Known(Qualifier::Exact);
+        let figures = [
+            FigureParts {
+                measure: &refugees,
+                value: 12,
+                qualifier: &exact,
+                note: Some("Refugees under UNHCR's mandate"),
+            },
+            FigureParts {
+                measure: &Term::Unknown("tents counted".into()),
+                value: 3,
+                qualifier: &exact,
+                note: None,
+            },
+        ];
+        let movement = MovementParts {
+            id: "flow-2",
+            when: None,
+            sources: &sources,
+            from: "country-SYR",
+            to: "country-LBN",
+            movement_type: &Term::Known(MovementType::Displacement),
+            status: &Term::Known(MovementStatus::Reported),
+            figures: &figures,
+        };
+        store.push_movement_parts(&movement);
+        store.push_movement_parts(&movement);
+        let event_type = Term::Known(EventType::Clashes);
+        let rows = [
+            [("country", "Syria"), ("admin2", "Afrin"), ("tags", "")],
+            [("country", "Syria"), ("admin2", "Azaz"), ("tags", "x")],
+            [("country", "Syria"), ("admin2", "Azaz"), ("tags", "")],
+        ];
+        let mut events = Vec::new();
+        for (i, row) in rows.iter().enumerate() {
+            let members: Vec<(&str, &str)> =
+                row.iter().copied().filter(|(_, v)| !v.is_empty()).collect();
+            let id = format!("e{i}");
+            let parts = EventParts {
+                id: &id,
+                name: "Clash",
+                when: None,
+                sources: &sources,
+                members: &members,
+                event_type: &event_type,
+                place: "place-1",
+                summary: None,
+                actors: &["A", "B"],
+                figures: &[],
+            };
+            store.push_event_parts(&parts);
+            events.push(Feature::Event(parts.to_event()));
+        }
+        let expected = Feature::Movement(movement.to_movement());
+        assert_eq!(store.feature(0), expected);
+        assert_eq!(store.feature(1), expected);
+        for (i, event) in events.into_iter().enumerate() {
+            assert_eq!(store.feature(2 + i), event);
+        }
+    }
+}
