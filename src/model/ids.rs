@@ -1,9 +1,15 @@
-//! Features by the text of their id: a hash table of feature positions, the texts staying in
-//! the store. Split by the hashes' top bits into one table a core, each built on its own core:
-//! ten million ids registered one by one took most of a second.
+//! Features by the text of their id: a hash table of feature positions, each with where its
+//! text is among the store's (a text compared there directly, not found through the feature's
+//! kind and id first: three reads from far apart in memory, at ten million features, made
+//! checking a story's references take seconds). Split by the hashes' top bits into one table
+//! a core, each built on its own core: ten million ids registered one by one took most of a
+//! second.
 
 use super::FeatureKind;
-use super::store::{self, Store};
+use super::store::{self, Store, Text};
+
+/// A feature's position, and where the text it is found by is.
+type Entry = (u32, Text);
 
 /// Fewer features than this a share are registered on one core.
 const LEAST_PER_SHARE: usize = 100_000;
@@ -11,7 +17,7 @@ const LEAST_PER_SHARE: usize = 100_000;
 /// The features of a store by the text they are found by (see [`lookup_key`]).
 #[derive(Clone, Default)]
 pub(super) struct IdIndex {
-    shares: Vec<hashbrown::HashTable<u32>>,
+    shares: Vec<hashbrown::HashTable<Entry>>,
 }
 
 /// The text a feature is found by: a generic feature's own GeoJSON id, any other's id.
@@ -39,22 +45,25 @@ impl IdIndex {
     fn in_shares(store: &Store, count: usize) -> Self {
         let len = store.len();
         if count == 1 {
-            let keyed = (0..len).filter_map(|i| Some((store::hash(lookup_key(store, i)?), i)));
+            let keyed = (0..len).filter_map(|i| {
+                let text = store.key_text(i)?;
+                Some((store::hash(store.text_at(text)), (i as u32, text)))
+            });
             return Self {
                 shares: vec![share_of_keys(store, keyed, len)],
             };
         }
         // Each run of features hashed on a core, its keys sorted into the shares.
         let step = len.div_ceil(count);
-        let runs: Vec<Vec<Vec<(u64, u32)>>> = std::thread::scope(|scope| {
+        let runs: Vec<Vec<Vec<(u64, Entry)>>> = std::thread::scope(|scope| {
             let hashing: Vec<_> = (0..count)
                 .map(|run| {
                     scope.spawn(move || {
                         let mut shares = vec![Vec::with_capacity(step / count + 1); count];
                         for i in run * step..((run + 1) * step).min(len) {
-                            if let Some(key) = lookup_key(store, i) {
-                                let hash = store::hash(key);
-                                shares[share_of(hash, count)].push((hash, i as u32));
+                            if let Some(text) = store.key_text(i) {
+                                let hash = store::hash(store.text_at(text));
+                                shares[share_of(hash, count)].push((hash, (i as u32, text)));
                             }
                         }
                         shares
@@ -69,8 +78,7 @@ impl IdIndex {
             let building: Vec<_> = (0..count)
                 .map(|share| {
                     scope.spawn(move || {
-                        let keyed = runs.iter().flat_map(|run| run[share].iter());
-                        let keyed = keyed.map(|&(hash, i)| (hash, i as usize));
+                        let keyed = runs.iter().flat_map(|run| run[share].iter()).copied();
                         let size = runs.iter().map(|run| run[share].len()).sum();
                         share_of_keys(store, keyed, size)
                     })
@@ -85,8 +93,8 @@ impl IdIndex {
     pub(super) fn find(&self, store: &Store, id: &str) -> Option<usize> {
         let hash = store::hash(id);
         let share = self.shares.get(share_of(hash, self.shares.len()))?;
-        let found = share.find(hash, |&i| lookup_key(store, i as usize) == Some(id));
-        found.map(|&i| i as usize)
+        let found = share.find(hash, |&(_, text)| store.text_at(text) == id);
+        found.map(|&(i, _)| i as usize)
     }
 }
 
@@ -99,26 +107,24 @@ fn join<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
 /// A table of the `keyed` features (each with its key's hash), in file order.
 fn share_of_keys(
     store: &Store,
-    keyed: impl Iterator<Item = (u64, usize)>,
+    keyed: impl Iterator<Item = (u64, Entry)>,
     size: usize,
-) -> hashbrown::HashTable<u32> {
+) -> hashbrown::HashTable<Entry> {
     let mut by_id = hashbrown::HashTable::with_capacity(size);
-    for (hash, i) in keyed {
-        let text = lookup_key(store, i);
-        let found = by_id.find_mut(hash, |&other: &u32| {
-            lookup_key(store, other as usize) == text
-        });
+    for (hash, (i, text)) in keyed {
+        let key = store.text_at(text);
+        let found = by_id.find_mut(hash, |&(_, other): &Entry| store.text_at(other) == key);
         match found {
             Some(owner) => {
-                if store.kind(i) != FeatureKind::Generic
-                    && store.kind(*owner as usize) == FeatureKind::Generic
+                if store.kind(i as usize) != FeatureKind::Generic
+                    && store.kind(owner.0 as usize) == FeatureKind::Generic
                 {
-                    *owner = i as u32;
+                    *owner = (i, text);
                 }
             }
             None => {
-                by_id.insert_unique(hash, i as u32, |&other: &u32| {
-                    store::hash(lookup_key(store, other as usize).unwrap_or_default())
+                by_id.insert_unique(hash, (i, text), |&(_, other): &Entry| {
+                    store::hash(store.text_at(other))
                 });
             }
         }

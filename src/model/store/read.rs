@@ -2,7 +2,7 @@
 
 use geo::{Coord, Geometry, Point};
 
-use super::{PackedShape, Run, Shape, Store};
+use super::{PackedShape, Run, Shape, Store, Text};
 use crate::model::{
     Common, ControlClaim, Event, Extra, Feature, FeatureKind, Figure, Generic, GeoJsonId, Movement,
     Place, Term, When,
@@ -16,6 +16,24 @@ impl Store {
 
     pub fn kind(&self, index: usize) -> FeatureKind {
         self.kinds[index]
+    }
+
+    /// Where the text feature `index` is found by (see [`crate::model::ids`]) is in the
+    /// columns' texts: a generic feature's own GeoJSON id, any other's id. Texts are only ever
+    /// added, never moved, so where one is stays true while the store lives.
+    pub(crate) fn key_text(&self, index: usize) -> Option<Text> {
+        match self.kinds[index] {
+            FeatureKind::Generic => {
+                let own = self.generics[self.rows[index] as usize].own_id;
+                (!own.is_none()).then_some(own)
+            }
+            _ => Some(self.ids[index]),
+        }
+    }
+
+    /// The text at `text`, from [`Self::key_text`].
+    pub(crate) fn text_at(&self, text: Text) -> &str {
+        self.text(text)
     }
 
     pub fn id(&self, index: usize) -> &str {
