@@ -442,11 +442,9 @@ pub fn read(
     today: NaiveDate,
     warnings: &mut Vec<Problem>,
 ) -> Result<Dataset, String> {
-    let mut builder = chosen_builder(file_name);
+    let builder = chosen_builder(file_name);
     let reader = Chosen::new(&Header::of(table), mapping, today, builder.file_source())?;
-    let (parts, positions) = stream::read_table(&reader, table, &mut builder, warnings);
-    plausibility::far_from_the_rest(&positions, warnings);
-    Ok(builder.finish_with(parts))
+    Ok(stream::read_table(&reader, table, builder, warnings))
 }
 
 /// [`read`] of the table `open` gives, `size` bytes long, in chunks on every core. The outer
@@ -459,17 +457,15 @@ pub fn read_file<R: Read + Send>(
     today: NaiveDate,
     progress: &LoadProgress,
 ) -> Result<Result<(Dataset, Vec<Problem>), String>, StreamError> {
-    let mut builder = chosen_builder(file_name);
+    let builder = chosen_builder(file_name);
     let header = Header::read(open()?)?;
     let reader = match Chosen::new(&header, mapping, today, builder.file_source()) {
         Ok(reader) => reader,
         Err(message) => return Ok(Err(message)),
     };
     let mut warnings = Vec::new();
-    let (parts, positions) =
-        stream::read_file(&reader, open, size, &mut builder, &mut warnings, progress)?;
-    plausibility::far_from_the_rest(&positions, &mut warnings);
-    Ok(Ok((builder.finish_with(parts), warnings)))
+    let dataset = stream::read_file(&reader, open, size, builder, &mut warnings, progress)?;
+    Ok(Ok((dataset, warnings)))
 }
 
 fn chosen_builder(file_name: &str) -> Builder {

@@ -172,10 +172,9 @@ pub fn read_countries(
     today: NaiveDate,
     warnings: &mut Vec<Problem>,
 ) -> Dataset {
-    let mut builder = country_flows_builder(file_name);
+    let builder = country_flows_builder(file_name);
     let reader = CountryFlows::new(&Header::of(table), today, builder.file_source());
-    let (parts, _) = stream::read_table(&reader, table, &mut builder, warnings);
-    builder.finish_with(parts)
+    stream::read_table(&reader, table, builder, warnings)
 }
 
 /// Reads the country flow table `open` gives, `size` bytes long, in chunks on every core.
@@ -186,11 +185,11 @@ pub fn read_countries_file<R: Read + Send>(
     today: NaiveDate,
     progress: &LoadProgress,
 ) -> Result<(Dataset, Vec<Problem>), StreamError> {
-    let mut builder = country_flows_builder(file_name);
+    let builder = country_flows_builder(file_name);
     let reader = CountryFlows::new(&Header::read(open()?)?, today, builder.file_source());
     let mut warnings = Vec::new();
-    let (parts, _) = stream::read_file(&reader, open, size, &mut builder, &mut warnings, progress)?;
-    Ok((builder.finish_with(parts), warnings))
+    let dataset = stream::read_file(&reader, open, size, builder, &mut warnings, progress)?;
+    Ok((dataset, warnings))
 }
 
 fn country_flows_builder(file_name: &str) -> Builder {
@@ -544,11 +543,9 @@ pub fn read_points(
     today: NaiveDate,
     warnings: &mut Vec<Problem>,
 ) -> Dataset {
-    let mut builder = point_flows_builder(file_name);
+    let builder = point_flows_builder(file_name);
     let reader = PointFlows::new(&Header::of(table), today, builder.file_source());
-    let (parts, positions) = stream::read_table(&reader, table, &mut builder, warnings);
-    plausibility::far_from_the_rest(&positions, warnings);
-    builder.finish_with(parts)
+    stream::read_table(&reader, table, builder, warnings)
 }
 
 /// Reads the origin–destination table `open` gives, `size` bytes long, in chunks on every core.
@@ -559,13 +556,11 @@ pub fn read_points_file<R: Read + Send>(
     today: NaiveDate,
     progress: &LoadProgress,
 ) -> Result<(Dataset, Vec<Problem>), StreamError> {
-    let mut builder = point_flows_builder(file_name);
+    let builder = point_flows_builder(file_name);
     let reader = PointFlows::new(&Header::read(open()?)?, today, builder.file_source());
     let mut warnings = Vec::new();
-    let (parts, positions) =
-        stream::read_file(&reader, open, size, &mut builder, &mut warnings, progress)?;
-    plausibility::far_from_the_rest(&positions, &mut warnings);
-    Ok((builder.finish_with(parts), warnings))
+    let dataset = stream::read_file(&reader, open, size, builder, &mut warnings, progress)?;
+    Ok((dataset, warnings))
 }
 
 fn point_flows_builder(file_name: &str) -> Builder {

@@ -257,8 +257,7 @@ pub fn read_pair(
     let locate = |line, message| companion_problem(locations_file, line, message);
     let located = add_locations(&mut builder, locations, &locate, warnings);
     let reader = LocationFlows::new(&Header::of(flows), &located, locations_file, today);
-    let (parts, _) = stream::read_table(&reader, flows, &mut builder, warnings);
-    builder.finish_with(parts)
+    stream::read_table(&reader, flows, builder, warnings)
 }
 
 /// [`read_pair`] of the flow table `open` gives, `size` bytes long, read in chunks on every
@@ -278,8 +277,8 @@ pub fn read_pair_file<R: Read + Send>(
     let located = add_locations(&mut builder, locations, &locate, &mut warnings);
     let header = Header::read(open()?)?;
     let reader = LocationFlows::new(&header, &located, locations_file, today);
-    let (parts, _) = stream::read_file(&reader, open, size, &mut builder, &mut warnings, progress)?;
-    Ok((builder.finish_with(parts), warnings))
+    let dataset = stream::read_file(&reader, open, size, builder, &mut warnings, progress)?;
+    Ok((dataset, warnings))
 }
 
 fn pair_builder(file_name: &str) -> Builder {

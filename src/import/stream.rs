@@ -14,16 +14,16 @@ use std::hash::Hash;
 use std::io::Read;
 use std::sync::Arc;
 
-use super::Builder;
 use super::acled::FastMap;
 use super::chunks::{
     CHUNK_BYTES, Chunk, ChunkError, ChunkReader, LONGEST_RECORD, RecordsError, Spares, header,
     read_records,
 };
 use super::table::{Cells, Table, fold_header};
+use super::{Builder, plausibility};
 use crate::io::pipeline::{self, Sequence};
 use crate::io::{LoadProgress, Problem};
-use crate::model::{Feature, Store};
+use crate::model::{Dataset, Feature, Store};
 
 /// Why a table read from a file gave no story.
 #[derive(Debug, thiserror::Error)]
@@ -353,24 +353,26 @@ fn write_chunk<T: RowReader>(
     store
 }
 
-/// The rows of `table` read with `reader`: the stores to join after what `builder` holds, and
-/// the positions the rows are at. Warnings are added to `warnings` in the order of the rows.
+/// The story of `table` read with `reader`, after what `builder` holds. Warnings are added to
+/// `warnings` in the order of the rows, then those of positions far from the others.
 pub fn read_table<T: RowReader>(
     reader: &T,
     table: &Table,
-    builder: &mut Builder,
+    mut builder: Builder,
     warnings: &mut Vec<Problem>,
-) -> (Vec<Store>, Positions) {
+) -> Dataset {
     let read = read_chunk(reader, |each| {
         for row in &table.rows {
             each(row);
         }
     });
-    let mut in_order = InOrder::new(builder);
+    let mut in_order = InOrder::new(&mut builder);
     let decided = in_order.decide(reader, (read.named, Vec::new(), read.warnings));
     warnings.append(&mut in_order.warnings);
     let positions = in_order.positions;
-    (vec![write_chunk(reader, read.rows, decided)], positions)
+    let parts = vec![write_chunk(reader, read.rows, decided)];
+    plausibility::far_from_the_rest(&positions, warnings);
+    builder.finish_with(parts)
 }
 
 /// [`read_table`] of the table that `open` gives, `size` bytes long (for progress; 0 when
@@ -379,25 +381,46 @@ pub fn read_file<T: RowReader, R: Read + Send>(
     reader: &T,
     open: impl Fn() -> std::io::Result<R>,
     size: u64,
-    builder: &mut Builder,
+    mut builder: Builder,
     warnings: &mut Vec<Problem>,
     progress: &LoadProgress,
-) -> Result<(Vec<Store>, Positions), StreamError> {
+) -> Result<Dataset, StreamError> {
     let workers = pipeline::workers() as u64;
     let chunk_bytes = (size / (workers * 4)).clamp(CHUNK_BYTES as u64, MAX_CHUNK_BYTES);
     #[cfg(test)]
     let chunk_bytes = tests::CHUNK_BYTES
         .with(|bytes| bytes.get())
         .unwrap_or(chunk_bytes);
-    read_file_in(
+    let (parts, positions) = read_file_in(
         reader,
         open,
         size,
-        builder,
+        &mut builder,
         warnings,
         progress,
         chunk_bytes as usize,
-    )
+    )?;
+    plausibility::far_from_the_rest(&positions, warnings);
+    Ok(builder.finish_with(parts))
+}
+
+/// Rows counted as their chunks are taken, against the rows of the whole file estimated from
+/// them, for a table read in chunks.
+#[derive(Default)]
+pub struct RowsTaken {
+    rows: usize,
+    bytes: usize,
+}
+
+impl RowsTaken {
+    /// Counts a chunk of `bytes` bytes and `rows` rows, of a file of `size` bytes.
+    pub fn took(&mut self, rows: usize, bytes: usize, size: u64, progress: &LoadProgress) {
+        self.rows += rows;
+        self.bytes += bytes;
+        let estimate = self.rows as u64 * size.max(self.bytes as u64) / self.bytes.max(1) as u64;
+        progress.set_rows_total(estimate as usize);
+        progress.add_features(rows);
+    }
 }
 
 /// [`read_file`] in chunks of `chunk_bytes`.
@@ -423,7 +446,7 @@ fn read_file_in<T: RowReader, R: Read + Send>(
         chunk
     };
     let mut parts = Vec::new();
-    let (mut records, mut bytes_taken) = (0usize, 0usize);
+    let mut taken = RowsTaken::default();
     pipeline::in_order(
         next_chunk,
         workers,
@@ -451,13 +474,7 @@ fn read_file_in<T: RowReader, R: Read + Send>(
         },
         |(store, read, bytes)| {
             parts.push(store);
-            records += read;
-            bytes_taken += bytes;
-            // The rows to come, estimated from those so far.
-            let estimate =
-                records as u64 * size.max(bytes_taken as u64) / bytes_taken.max(1) as u64;
-            progress.set_rows_total(estimate as usize);
-            progress.add_features(read);
+            taken.took(read, bytes, size, progress);
             true
         },
     )?;

@@ -23,6 +23,7 @@ use crate::import::chunks::{
     header, read_records,
 };
 use crate::import::plausibility;
+use crate::import::stream::RowsTaken;
 pub use crate::import::stream::StreamError;
 use crate::import::table::fold_header;
 use crate::io::pipeline::{self, Sequence};
@@ -152,7 +153,7 @@ fn read_with<R: Read + Send>(
     let mut reader =
         ChunkReader::with_sizes(open().map_err(ChunkError::Io)?, chunk_bytes, LONGEST_RECORD)
             .with_spares(buffers.clone());
-    let (mut rows_read, mut bytes_taken) = (0, 0);
+    let mut taken = RowsTaken::default();
     let next_chunk = || {
         let chunk = reader.next_chunk();
         progress.set_bytes(reader.bytes_read().min(size), size.max(1));
@@ -184,13 +185,7 @@ fn read_with<R: Read + Send>(
         },
         |(store, read, bytes)| {
             parts.push(store);
-            // The rows to come, estimated from those so far.
-            rows_read += read;
-            bytes_taken += bytes;
-            let estimate =
-                rows_read as u64 * size.max(bytes_taken as u64) / bytes_taken.max(1) as u64;
-            progress.set_rows_total(estimate as usize);
-            progress.add_features(read);
+            taken.took(read, bytes, size, progress);
             true
         },
     )?;
