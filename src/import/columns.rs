@@ -19,7 +19,9 @@ use super::table::{Cells, Table, fold_header, row_position, row_problem};
 use super::{Builder, plausibility, point_place};
 use crate::io::problem::quote;
 use crate::io::{LoadProgress, Problem};
-use crate::model::{Common, Dataset, Event, Extra, Feature, Measure, Store, Term, When};
+use crate::model::{
+    Dataset, EventParts, Feature, FigureParts, Measure, Qualifier, Store, Term, When,
+};
 
 /// A table's header and its first rows: enough to choose what its columns are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -239,7 +241,8 @@ enum ChosenRow {
     Event {
         name: String,
         when: Option<When>,
-        extra: Extra,
+        /// The columns not chosen that the row fills: each header and cell.
+        extra: Vec<(String, String)>,
         counts: Vec<(u32, u64)>,
     },
 }
@@ -364,7 +367,7 @@ impl RowReader for Chosen {
             .unmapped
             .iter()
             .filter(|(i, _)| !row.get(Some(*i)).is_empty())
-            .map(|(i, h)| (h.clone(), row.get(Some(*i)).into()))
+            .map(|(i, h)| (h.clone(), row.get(Some(*i)).to_owned()))
             .collect();
         let counts = self.counts.iter().enumerate();
         let counts = counts
@@ -409,27 +412,27 @@ impl RowReader for Chosen {
                 counts,
             } => (name, when, extra, counts),
         };
-        let figures = counts
+        let exact = Term::Known(Qualifier::Exact);
+        let figures: Vec<FigureParts> = counts
             .iter()
-            .map(|&(count, value)| self.counts[count as usize].figure(value, sources))
+            .map(|&(count, value)| self.counts[count as usize].figure(value, &exact))
             .collect();
-        store.push(&Feature::Event(Event {
-            common: Common {
-                id: format!("row-{line}"),
-                name: Some(name).filter(|n| !n.is_empty()),
-                when,
-                when_basis: None,
-                sources: sources.to_vec(),
-                geometry: None,
-                extra,
-                foreign: Extra::new(),
-            },
-            event_type: Term::Unknown("report".into()),
-            place: places.first().map(|place| (*place).to_owned()),
+        let members: Vec<(&str, &str)> = extra
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
+        store.push_event_parts(&EventParts {
+            id: &format!("row-{line}"),
+            name: Some(name.as_str()).filter(|n| !n.is_empty()),
+            when,
+            sources,
+            members: &members,
+            event_type: &Term::Unknown("report".into()),
+            place: places.first().copied().unwrap_or_default(),
             summary: None,
-            actors: Vec::new(),
-            figures,
-        }));
+            actors: &[],
+            figures: &figures,
+        });
     }
 }
 

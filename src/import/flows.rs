@@ -17,8 +17,8 @@ use super::{Builder, plausibility, point_place};
 use crate::io::problem::quote;
 use crate::io::{LoadProgress, Problem};
 use crate::model::{
-    Dataset, Extra, Feature, Figure, FigureParts, GeoPrecision, Measure, MovementParts,
-    MovementStatus, MovementType, PartialDate, PlaceType, Qualifier, Store, Term, When,
+    Dataset, Feature, FigureParts, GeoPrecision, Measure, MovementParts, MovementStatus,
+    MovementType, PartialDate, PlaceType, Qualifier, Store, Term, When,
 };
 
 const ORIGIN_CODES: [&str; 5] = [
@@ -62,15 +62,13 @@ pub(super) struct Count {
 }
 
 impl Count {
-    /// The figure of `value` in this column, citing `sources`.
-    pub fn figure(&self, value: u64, sources: &[String]) -> Figure {
-        Figure {
-            measure: self.measure.clone(),
+    /// The figure of `value` in this column (its header its note), counted `qualifier`.
+    pub fn figure<'a>(&'a self, value: u64, qualifier: &'a Term<Qualifier>) -> FigureParts<'a> {
+        FigureParts {
+            measure: &self.measure,
             value,
-            qualifier: Term::Known(Qualifier::Exact),
-            sources: sources.to_vec(),
-            note: Some(self.header.clone()),
-            extra: Extra::new(),
+            qualifier,
+            note: Some(&self.header),
         }
     }
 }
@@ -361,15 +359,7 @@ pub(super) fn write_flow(
     let figures: Vec<FigureParts> = flow
         .counts
         .iter()
-        .map(|&(count, value)| {
-            let count = &counts[count as usize];
-            FigureParts {
-                measure: &count.measure,
-                value,
-                qualifier: &exact,
-                note: Some(&count.header),
-            }
-        })
+        .map(|&(count, value)| counts[count as usize].figure(value, &exact))
         .collect();
     store.push_movement_parts(&MovementParts {
         id: &format!("flow-{line}"),

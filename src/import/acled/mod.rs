@@ -13,8 +13,8 @@ use super::table::{Cells, Table, row_position, row_problem};
 use super::{Builder, plausibility, point_place};
 use crate::io::Problem;
 use crate::model::{
-    Dataset, Event, EventParts, EventType, Feature, GeoPrecision, Measure, PartialDate, Place,
-    Qualifier, Term, When,
+    Dataset, Event, EventParts, EventType, Feature, FigureParts, GeoPrecision, Measure,
+    PartialDate, Place, Qualifier, Term, When,
 };
 
 pub mod stream;
@@ -287,12 +287,17 @@ impl AcledColumns {
         }
         // ACLED's own count, cited to the outlets of the row: "0" is a count too.
         let fatalities = row.get(self.fatalities).parse::<u64>().ok();
+        let (killed, exact) = (
+            Term::Known(Measure::Fatalities),
+            Term::Known(Qualifier::Exact),
+        );
         let figures: &[_] = &match fatalities {
-            Some(value) => vec![(
-                Term::Known(Measure::Fatalities),
+            Some(value) => vec![FigureParts {
+                measure: &killed,
                 value,
-                Term::Known(Qualifier::Exact),
-            )],
+                qualifier: &exact,
+                note: None,
+            }],
             None => Vec::new(),
         };
         let acled_type = row.get(self.event_type);
@@ -316,7 +321,7 @@ impl AcledColumns {
         let notes = row.get(self.notes);
         with(&EventParts {
             id,
-            name: &name,
+            name: Some(&name),
             when: read.when,
             sources,
             members: &members[..count],

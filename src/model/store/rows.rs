@@ -14,7 +14,7 @@ use crate::model::{
 /// An event as borrowed text: what [`Store::push_event_parts`] writes.
 pub struct EventParts<'a> {
     pub id: &'a str,
-    pub name: &'a str,
+    pub name: Option<&'a str>,
     pub when: Option<When>,
     pub sources: &'a [String],
     /// Unknown members, all strings, in order (an imported table's kept columns).
@@ -24,11 +24,7 @@ pub struct EventParts<'a> {
     pub summary: Option<&'a str>,
     pub actors: &'a [&'a str],
     /// Counts, each citing the event's sources.
-    pub figures: &'a [(
-        Term<crate::model::Measure>,
-        u64,
-        Term<crate::model::Qualifier>,
-    )],
+    pub figures: &'a [FigureParts<'a>],
 }
 
 impl EventParts<'_> {
@@ -38,7 +34,7 @@ impl EventParts<'_> {
         Event {
             common: Common {
                 id: self.id.to_owned(),
-                name: Some(self.name.to_owned()),
+                name: self.name.map(str::to_owned),
                 when: self.when,
                 when_basis: None,
                 sources: sources.clone(),
@@ -57,14 +53,7 @@ impl EventParts<'_> {
             figures: self
                 .figures
                 .iter()
-                .map(|(measure, value, qualifier)| Figure {
-                    measure: measure.clone(),
-                    value: *value,
-                    qualifier: qualifier.clone(),
-                    sources: sources.clone(),
-                    note: None,
-                    extra: Extra::new(),
-                })
+                .map(|figure| figure.to_figure(&sources))
                 .collect(),
         }
     }
@@ -83,7 +72,7 @@ pub struct MovementParts<'a> {
     pub figures: &'a [FigureParts<'a>],
 }
 
-/// A figure of [`MovementParts`].
+/// A figure of [`MovementParts`] or [`EventParts`], citing its feature's sources.
 pub struct FigureParts<'a> {
     pub measure: &'a Term<Measure>,
     pub value: u64,
@@ -91,18 +80,51 @@ pub struct FigureParts<'a> {
     pub note: Option<&'a str>,
 }
 
+impl FigureParts<'_> {
+    fn to_figure(&self, sources: &[String]) -> Figure {
+        Figure {
+            measure: self.measure.clone(),
+            value: self.value,
+            qualifier: self.qualifier.clone(),
+            sources: sources.to_vec(),
+            note: self.note.map(str::to_owned),
+            extra: Extra::new(),
+        }
+    }
+}
+
+impl Store {
+    /// The figures of a row written from parts, each citing `sources`.
+    fn push_figure_parts(&mut self, figures: &[FigureParts], sources: &[String]) -> Run {
+        let run = Run {
+            start: self.figures.len() as u32,
+            len: figures.len() as u32,
+        };
+        for figure in figures {
+            let row = FigureRow {
+                value: figure.value,
+                measure: self.intern(figure.measure.as_str()),
+                qualifier: self.intern(figure.qualifier.as_str()),
+                sources: self.push_words(sources),
+            };
+            let more = FigureMore {
+                note: self.push_repeated(figure.note),
+                extra: Text::NONE,
+            };
+            if !more.is_none() {
+                self.more_of_figures.push(self.figures.len() as u32, more);
+            }
+            self.figures.push(row);
+        }
+        run
+    }
+}
+
 impl MovementParts<'_> {
     /// The movement these parts make, as a reader of the whole feature gets it back.
     pub fn to_movement(&self) -> Movement {
         let sources = self.sources.to_vec();
-        let figures = self.figures.iter().map(|figure| Figure {
-            measure: figure.measure.clone(),
-            value: figure.value,
-            qualifier: figure.qualifier.clone(),
-            sources: sources.clone(),
-            note: figure.note.map(str::to_owned),
-            extra: Extra::new(),
-        });
+        let figures = self.figures.iter().map(|figure| figure.to_figure(&sources));
         Movement {
             common: Common {
                 id: self.id.to_owned(),
@@ -195,26 +217,7 @@ impl Store {
     pub fn push_movement_parts(&mut self, parts: &MovementParts) {
         let id = self.push_repeated(Some(parts.id));
         let sources = self.push_words(parts.sources);
-        let figures = Run {
-            start: self.figures.len() as u32,
-            len: parts.figures.len() as u32,
-        };
-        for figure in parts.figures {
-            let row = FigureRow {
-                value: figure.value,
-                measure: self.intern(figure.measure.as_str()),
-                qualifier: self.intern(figure.qualifier.as_str()),
-                sources: self.push_words(parts.sources),
-            };
-            let more = FigureMore {
-                note: self.push_repeated(figure.note),
-                extra: Text::NONE,
-            };
-            if !more.is_none() {
-                self.more_of_figures.push(self.figures.len() as u32, more);
-            }
-            self.figures.push(row);
-        }
+        let figures = self.push_figure_parts(parts.figures, parts.sources);
         let row = MovementRow {
             from: self.push_repeated(Some(parts.from)),
             to: self.push_repeated(Some(parts.to)),
@@ -237,7 +240,7 @@ impl Store {
     pub fn push_event_parts(&mut self, parts: &EventParts) {
         let index = self.kinds.len() as u32;
         let id = self.push_repeated(Some(parts.id));
-        let name = self.intern(parts.name);
+        let name = self.intern_opt(parts.name);
         let sources = self.push_words(parts.sources);
         if !parts.members.is_empty() {
             let (names, values) = self.push_members(parts.members);
@@ -250,19 +253,7 @@ impl Store {
             };
             self.rare.push(index, rare);
         }
-        let figures = Run {
-            start: self.figures.len() as u32,
-            len: parts.figures.len() as u32,
-        };
-        for (measure, value, qualifier) in parts.figures {
-            let row = FigureRow {
-                value: *value,
-                measure: self.intern(measure.as_str()),
-                qualifier: self.intern(qualifier.as_str()),
-                sources: self.push_words(parts.sources),
-            };
-            self.figures.push(row);
-        }
+        let figures = self.push_figure_parts(parts.figures, parts.sources);
         let row = EventRow {
             event_type: self.intern(parts.event_type.as_str()),
             place: self.intern(parts.place),

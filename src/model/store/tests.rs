@@ -292,7 +292,7 @@ fn rows_written_from_parts_come_back_as_their_features() {
             let id = format!("e{i}");
             let parts = EventParts {
                 id: &id,
-                name: "Clash",
+                name: Some("Clash"),
                 when: None,
                 sources: &sources,
                 members: &members,
