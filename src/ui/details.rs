@@ -239,7 +239,8 @@ fn heading_ui(ui: &mut Ui, title: &str, commands: &mut Vec<Command>) {
 #[must_use = "the commands are for the app to apply"]
 pub fn movements_ui(ui: &mut Ui, dataset: &Dataset, movements: &[FeatureIndex]) -> Vec<Command> {
     let mut commands = Vec::new();
-    heading_ui(ui, &format!("{} movements", movements.len()), &mut commands);
+    let count = crate::model::format_count(movements.len() as u64);
+    heading_ui(ui, &format!("{count} movements"), &mut commands);
     ui.label(
         RichText::new("Drawn as one arrow between clusters at this zoom; zoom in to see each.")
             .weak(),

@@ -233,8 +233,9 @@ impl StoryOverlay<'_> {
                         (1, _) => {}
                         (n, Merge::Clusters) => {
                             label = format!(
-                                "{n} movements between clusters, {} people or more, among \
+                                "{} movements between clusters, {} people or more, among \
                                  them {label}",
+                                crate::model::format_count(n as u64),
                                 crate::model::format_count(arrow.people)
                             );
                         }
@@ -242,8 +243,9 @@ impl StoryOverlay<'_> {
                             let members =
                                 self.shown_members(level, &level.arrows[arrow.group as usize]);
                             label = format!(
-                                "{n} movements between the same places, {}, up to {} people, \
+                                "{} movements between the same places, {}, up to {} people, \
                                  among them {label}",
+                                crate::model::format_count(n as u64),
                                 self.dates_of(&members),
                                 crate::model::format_count(arrow.people)
                             );

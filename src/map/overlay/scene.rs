@@ -641,12 +641,14 @@ impl<'a> StoryOverlay<'a> {
                     _ => continue,
                 },
                 (n, Merge::Clusters) => format!(
-                    "{n} movements · {} people or more",
+                    "{} movements · {} people or more",
+                    crate::model::format_count(n as u64),
                     crate::model::format_count(arrow.people)
                 ),
                 (n, Merge::SamePlaces) => format!(
-                    "{} · {n} movements · up to {} people",
+                    "{} · {} movements · up to {} people",
                     self.dates_of(&self.shown_members(level, &level.arrows[arrow.group as usize])),
+                    crate::model::format_count(n as u64),
                     crate::model::format_count(arrow.people)
                 ),
             };
