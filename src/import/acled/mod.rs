@@ -339,14 +339,67 @@ impl AcledColumns {
 #[derive(Default)]
 pub(crate) struct Registry {
     places: FastMap<PlaceKey, String>,
-    /// Each event id and the line it is first on.
-    ids: FastMap<String, usize>,
+    ids: EventIds,
+}
+
+/// Event ids as rows give them, each with the line it is first on: one text of them all and a
+/// table of where each starts, not a string apiece (a million ids as strings in a map took
+/// 80 MB, a fifth of an export's peak).
+#[derive(Default)]
+struct EventIds {
+    /// Each id's length (four bytes) and then the id.
+    text: Vec<u8>,
+    /// Where each id starts in `text`, and its line.
+    starts: hashbrown::HashTable<(u64, u64)>,
+}
+
+/// The id at `start` of an [`EventIds`] text.
+fn id_at(text: &[u8], start: u64) -> &[u8] {
+    let start = start as usize;
+    let len = text
+        .get(start..start + 4)
+        .and_then(|len| len.try_into().ok())
+        .map_or(0, |len| u32::from_le_bytes(len) as usize);
+    text.get(start + 4..start + 4 + len).unwrap_or_default()
+}
+
+fn hash_id(id: &[u8]) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::default().hash_one(id)
+}
+
+impl EventIds {
+    /// The line the id `id` is first on, if a row has it.
+    fn line_of(&self, id: &str) -> Option<usize> {
+        let id = id.as_bytes();
+        let found = self
+            .starts
+            .find(hash_id(id), |&(start, _)| id_at(&self.text, start) == id);
+        found.map(|&(_, line)| line as usize)
+    }
+
+    fn insert(&mut self, id: &str, line: usize) {
+        let start = self.text.len() as u64;
+        // An id is a cell of a chunk, far shorter than 4 GB.
+        let len = u32::try_from(id.len()).unwrap_or(u32::MAX);
+        self.text.extend(len.to_le_bytes());
+        self.text.extend(&id.as_bytes()[..len as usize]);
+        let text = &self.text;
+        self.starts.insert_unique(
+            hash_id(id.as_bytes()),
+            (start, line as u64),
+            |&(start, _)| hash_id(id_at(text, start)),
+        );
+    }
 }
 
 impl Registry {
     /// Room for `events` more event ids.
     pub(crate) fn reserve(&mut self, events: usize) {
-        self.ids.reserve(events);
+        let text = &self.ids.text;
+        self.ids
+            .starts
+            .reserve(events, |&(start, _)| hash_id(id_at(text, start)));
     }
 
     /// The id of the place at `key`, and whether it is new (the first place is `place-1`).
@@ -363,11 +416,11 @@ impl Registry {
     /// the row's event is read as `id@line`, returned, with a located warning.
     pub(crate) fn unique_event_id(
         &mut self,
-        id: String,
+        id: &str,
         line: usize,
         warnings: &mut Vec<Problem>,
     ) -> Option<String> {
-        let Some(first) = self.ids.get(&id) else {
+        let Some(first) = self.ids.line_of(id) else {
             self.ids.insert(id, line);
             return None;
         };
@@ -375,12 +428,12 @@ impl Registry {
             line,
             format!(
                 "duplicate event id {} (also on line {first}); this row is read as {}",
-                crate::io::problem::quote(&id),
+                crate::io::problem::quote(id),
                 crate::io::problem::quote(&format!("{id}@{line}"))
             ),
         ));
         let unique = format!("{id}@{line}");
-        self.ids.insert(unique.clone(), line);
+        self.ids.insert(&unique, line);
         Some(unique)
     }
 }
@@ -418,7 +471,7 @@ pub fn read(
         }
         let id = columns.event_id(row);
         let id = registry
-            .unique_event_id(id.clone(), row.line, warnings)
+            .unique_event_id(&id, row.line, warnings)
             .unwrap_or(id);
         let sources = builder.cite(columns.source_names(row));
         events.push(Feature::Event(

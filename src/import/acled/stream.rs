@@ -49,8 +49,9 @@ struct Survey {
     places: Vec<(PlaceKey, Place)>,
     /// Each `source` cell, the first time the chunk has it.
     source_cells: Vec<String>,
-    /// Each kept row's event id and line.
-    events: Vec<(String, usize)>,
+    /// Each kept row's event id, one after another, and where each ends with its line.
+    event_ids: String,
+    events: Vec<(usize, usize)>,
     positions: Vec<(usize, f64, f64)>,
     warnings: Vec<Problem>,
     /// Whether it is the file's first chunk, and its size.
@@ -133,7 +134,10 @@ fn read_with<R: Read + Send>(
         let cited = cited.collect();
         warnings.extend(survey.warnings);
         let mut renamed = FastMap::default();
-        for (row, (id, line)) in survey.events.into_iter().enumerate() {
+        let mut start = 0;
+        for (row, &(end, line)) in survey.events.iter().enumerate() {
+            let id = &survey.event_ids[start..end];
+            start = end;
             if let Some(unique) = registry.unique_event_id(id, line, &mut warnings) {
                 renamed.insert(row, unique);
             }
@@ -275,7 +279,8 @@ fn read_chunk(
                 source
             }
         };
-        survey.events.push((columns.event_id(row), row.line));
+        survey.event_ids.push_str(&columns.event_id_as_written(row));
+        survey.events.push((survey.event_ids.len(), row.line));
         rows.kept.keep(row);
         rows.rows.push((read, place, source));
         true
