@@ -140,14 +140,14 @@ impl Store {
     }
 
     /// Adds `other`'s features after these (stores built apart, on several cores, become one).
-    pub fn append(&mut self, other: Store) {
+    pub fn append(&mut self, mut other: Store) {
+        // Each of `other`'s columns is let go of once copied: held whole to the end, a worker's
+        // part stood beside its copy, and joining a story's parts took half again its size.
         let text = self.arena.len() as u32;
         let words = self.words.len() as u32;
         let figures = self.figures.len() as u32;
         let claims = self.claims.len() as u32;
         let features = self.kinds.len() as u32;
-        let points = self.points.len() as u32;
-        let others = self.other_shapes.len() as u32;
         let rows = [
             self.places.len() as u32,
             self.movements.len() as u32,
@@ -155,38 +155,20 @@ impl Store {
             self.generics.len() as u32,
         ];
         self.arena.push_str(&other.arena);
+        other.arena = String::new();
         self.words
             .extend(other.words.iter().map(|t| t.shifted(text)));
-        for (&kind, &row) in other.kinds.iter().zip(&other.rows) {
-            let base = match kind {
-                FeatureKind::Place => rows[0],
-                FeatureKind::Movement => rows[1],
-                FeatureKind::Event => rows[2],
-                FeatureKind::Generic => rows[3],
-            };
-            self.rows.push(row + base);
-        }
-        self.kinds.extend(&other.kinds);
-        self.ids.extend(other.ids.iter().map(|t| t.shifted(text)));
-        self.names
-            .extend(other.names.iter().map(|t| t.shifted(text)));
-        self.whens.extend(&other.whens);
-        self.sources
-            .extend(other.sources.iter().map(|r| r.shifted(words)));
-        self.shapes.extend(other.shapes.iter().map(|shape| {
-            PackedShape::pack(match shape.unpack() {
-                Shape::None => Shape::None,
-                Shape::Point(i) => Shape::Point(i + points),
-                Shape::Other(i) => Shape::Other(i + others),
-            })
-        }));
+        other.words = Vec::new();
+        self.append_feature_columns(&mut other, text, words, rows);
         self.points.extend(&other.points);
+        other.points = Vec::new();
         self.other_shapes.extend(other.other_shapes);
         self.places.extend(other.places.iter().map(|row| PlaceRow {
             place_type: row.place_type.shifted(text),
             geo_precision: row.geo_precision.shifted(text),
             control: row.control.shifted(claims),
         }));
+        other.places = Vec::new();
         self.more_of_places
             .append(&other.more_of_places, rows[0], |more| PlaceMore {
                 name_ar: more.name_ar.shifted(text),
@@ -203,6 +185,7 @@ impl Store {
                 figures: row.figures.shifted(figures),
                 to_assumed: row.to_assumed,
             }));
+        other.movements = Vec::new();
         self.more_of_movements
             .append(&other.more_of_movements, rows[1], |more| MovementMore {
                 also_from: more.also_from.shifted(words),
@@ -215,6 +198,7 @@ impl Store {
             actors: row.actors.shifted(words),
             figures: row.figures.shifted(figures),
         }));
+        other.events = Vec::new();
         self.generics
             .extend(other.generics.iter().map(|row| GenericRow {
                 own_id: row.own_id.shifted(text),
@@ -227,6 +211,7 @@ impl Store {
                 qualifier: row.qualifier.shifted(text),
                 sources: row.sources.shifted(words),
             }));
+        other.figures = Vec::new();
         self.more_of_figures
             .append(&other.more_of_figures, figures, |more| FigureMore {
                 note: more.note.shifted(text),
@@ -256,6 +241,42 @@ impl Store {
         self.interned = hashbrown::HashTable::new();
         self.interned_lists = hashbrown::HashTable::new();
         self.columns_above = Default::default();
+    }
+
+    /// Adds the columns every feature has of `other`'s features (texts from `text` on, words
+    /// from `words`, each kind's rows from its base in `rows`), letting go of each once copied.
+    fn append_feature_columns(&mut self, other: &mut Store, text: u32, words: u32, rows: [u32; 4]) {
+        let points = self.points.len() as u32;
+        let others = self.other_shapes.len() as u32;
+        for (&kind, &row) in other.kinds.iter().zip(&other.rows) {
+            let base = match kind {
+                FeatureKind::Place => rows[0],
+                FeatureKind::Movement => rows[1],
+                FeatureKind::Event => rows[2],
+                FeatureKind::Generic => rows[3],
+            };
+            self.rows.push(row + base);
+        }
+        self.kinds.extend(&other.kinds);
+        (other.kinds, other.rows) = (Vec::new(), Vec::new());
+        self.ids.extend(other.ids.iter().map(|t| t.shifted(text)));
+        other.ids = Vec::new();
+        self.names
+            .extend(other.names.iter().map(|t| t.shifted(text)));
+        other.names = Vec::new();
+        self.whens.extend(&other.whens);
+        other.whens = Vec::new();
+        self.sources
+            .extend(other.sources.iter().map(|r| r.shifted(words)));
+        other.sources = Vec::new();
+        self.shapes.extend(other.shapes.iter().map(|shape| {
+            PackedShape::pack(match shape.unpack() {
+                Shape::None => Shape::None,
+                Shape::Point(i) => Shape::Point(i + points),
+                Shape::Other(i) => Shape::Other(i + others),
+            })
+        }));
+        other.shapes = Vec::new();
     }
 
     /// Lets go of spare capacity and of the building-time word table.
