@@ -311,14 +311,6 @@ pub struct KeptRecords {
 }
 
 impl KeptRecords {
-    /// Room for the records of a chunk of `bytes`.
-    pub fn with_capacity(bytes: usize) -> Self {
-        Self {
-            text: String::with_capacity(bytes),
-            ..Self::default()
-        }
-    }
-
     /// Lets go of the records, keeping the room they took.
     pub fn clear(&mut self) {
         self.text.clear();
@@ -334,14 +326,6 @@ impl KeptRecords {
             self.text.push_str(cell);
             self.cell_ends.push(self.text.len() as u32);
         }
-    }
-
-    pub fn len(&self) -> usize {
-        self.records.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
     }
 
     /// The `index`th record kept.

@@ -183,11 +183,9 @@ pub fn read_countries_file<R: Read + Send>(
     today: NaiveDate,
     progress: &LoadProgress,
 ) -> Result<(Dataset, Vec<Problem>), StreamError> {
+    let reader_for = |header: &Header, source| CountryFlows::new(header, today, source);
     let builder = country_flows_builder(file_name);
-    let reader = CountryFlows::new(&Header::read(open()?)?, today, builder.file_source());
-    let mut warnings = Vec::new();
-    let dataset = stream::read_file(&reader, open, size, builder, &mut warnings, progress)?;
-    Ok((dataset, warnings))
+    stream::read_file_with(builder, Vec::new(), reader_for, open, size, progress)
 }
 
 fn country_flows_builder(file_name: &str) -> Builder {
@@ -546,11 +544,9 @@ pub fn read_points_file<R: Read + Send>(
     today: NaiveDate,
     progress: &LoadProgress,
 ) -> Result<(Dataset, Vec<Problem>), StreamError> {
+    let reader_for = |header: &Header, source| PointFlows::new(header, today, source);
     let builder = point_flows_builder(file_name);
-    let reader = PointFlows::new(&Header::read(open()?)?, today, builder.file_source());
-    let mut warnings = Vec::new();
-    let dataset = stream::read_file(&reader, open, size, builder, &mut warnings, progress)?;
-    Ok((dataset, warnings))
+    stream::read_file_with(builder, Vec::new(), reader_for, open, size, progress)
 }
 
 fn point_flows_builder(file_name: &str) -> Builder {

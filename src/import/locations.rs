@@ -275,10 +275,9 @@ pub fn read_pair_file<R: Read + Send>(
     let mut warnings = Vec::new();
     let locate = |line, message| companion_problem(locations_file, line, message);
     let located = add_locations(&mut builder, locations, &locate, &mut warnings);
-    let header = Header::read(open()?)?;
-    let reader = LocationFlows::new(&header, &located, locations_file, today);
-    let dataset = stream::read_file(&reader, open, size, builder, &mut warnings, progress)?;
-    Ok((dataset, warnings))
+    let reader_for =
+        |header: &Header, _| LocationFlows::new(header, &located, locations_file, today);
+    stream::read_file_with(builder, warnings, reader_for, open, size, progress)
 }
 
 fn pair_builder(file_name: &str) -> Builder {

@@ -19,7 +19,7 @@ use super::chunks::{
     CHUNK_BYTES, Chunk, ChunkError, ChunkReader, LONGEST_RECORD, RecordsError, Spares, header,
     read_records,
 };
-use super::table::{Cells, Table, fold_header};
+use super::table::{Cells, Table, column_in, fold_header};
 use super::{Builder, plausibility};
 use crate::io::pipeline::{self, Sequence};
 use crate::io::{LoadProgress, Problem};
@@ -61,14 +61,15 @@ impl Header {
     }
 
     pub fn of(table: &Table) -> Self {
-        Self::new(table.headers.clone())
+        Self {
+            cells: table.headers.clone(),
+            folded: table.folded_headers().to_vec(),
+        }
     }
 
-    /// The first column named any of `names` (folded: `event_date` finds `EVENT_DATE`).
+    /// The first column named any of `names`, as [`Table::column`] finds it.
     pub fn column(&self, names: &[&str]) -> Option<usize> {
-        names
-            .iter()
-            .find_map(|name| self.folded.iter().position(|h| h == name))
+        column_in(&self.folded, names)
     }
 
     /// The header of the text `open` gives (its first record).
@@ -265,58 +266,28 @@ impl<'b, K: Hash + Eq + Clone> InOrder<'b, K> {
     }
 }
 
-/// Reads the records of `chunk` with `reader`.
-fn read_chunk<T: RowReader>(
-    reader: &T,
-    records: impl FnOnce(&mut dyn FnMut(&dyn CellsRow)),
-) -> ChunkRead<T::Key, T::Place, T::Row> {
-    let mut named = Named::new();
-    let mut warnings = Vec::new();
-    let mut rows = Vec::new();
-    let mut count = 0;
-    records(&mut |record: &dyn CellsRow| {
-        count += 1;
-        named.row_places = ([0; 2], 0);
-        named.row_source = None;
-        let row = reader.read(&record, &mut named, &mut warnings);
-        rows.push(ReadRow {
-            line: record.line(),
-            places: named.row_places,
-            source: named.row_source,
-            row,
+impl<K: Hash + Eq + Clone, P, R> ChunkRead<K, P, R> {
+    fn new() -> Self {
+        Self {
+            rows: Vec::new(),
+            named: Named::new(),
+            warnings: Vec::new(),
+            records: 0,
+        }
+    }
+
+    /// Reads the next record of the chunk, `row`, with `reader`.
+    fn read(&mut self, reader: &impl RowReader<Key = K, Place = P, Row = R>, row: &impl Cells) {
+        self.records += 1;
+        self.named.row_places = ([0; 2], 0);
+        self.named.row_source = None;
+        let written = reader.read(row, &mut self.named, &mut self.warnings);
+        self.rows.push(ReadRow {
+            line: row.line(),
+            places: self.named.row_places,
+            source: self.named.row_source,
+            row: written,
         });
-    });
-    ChunkRead {
-        rows,
-        named,
-        warnings,
-        records: count,
-    }
-}
-
-/// A row's cells behind a reference of any kind (a table's row, a chunk's record).
-trait CellsRow {
-    fn line(&self) -> usize;
-    fn get(&self, column: Option<usize>) -> &str;
-}
-
-impl<C: Cells> CellsRow for C {
-    fn line(&self) -> usize {
-        Cells::line(self)
-    }
-
-    fn get(&self, column: Option<usize>) -> &str {
-        Cells::get(self, column)
-    }
-}
-
-impl Cells for &dyn CellsRow {
-    fn line(&self) -> usize {
-        CellsRow::line(*self)
-    }
-
-    fn get(&self, column: Option<usize>) -> &str {
-        CellsRow::get(*self, column)
     }
 }
 
@@ -361,11 +332,10 @@ pub fn read_table<T: RowReader>(
     mut builder: Builder,
     warnings: &mut Vec<Problem>,
 ) -> Dataset {
-    let read = read_chunk(reader, |each| {
-        for row in &table.rows {
-            each(row);
-        }
-    });
+    let mut read = ChunkRead::new();
+    for row in &table.rows {
+        read.read(reader, row);
+    }
     let mut in_order = InOrder::new(&mut builder);
     let decided = in_order.decide(reader, (read.named, Vec::new(), read.warnings));
     warnings.append(&mut in_order.warnings);
@@ -402,6 +372,22 @@ pub fn read_file<T: RowReader, R: Read + Send>(
     )?;
     plausibility::far_from_the_rest(&positions, warnings);
     Ok(builder.finish_with(parts))
+}
+
+/// The story of the table `open` gives, `size` bytes long, read in chunks by the reader
+/// `reader_for` makes of its header (given the file's own source), after what `builder` holds:
+/// with `warnings`, those found before, and the rows' after them.
+pub fn read_file_with<T: RowReader, R: Read + Send>(
+    builder: Builder,
+    mut warnings: Vec<Problem>,
+    reader_for: impl FnOnce(&Header, String) -> T,
+    open: impl Fn() -> std::io::Result<R>,
+    size: u64,
+    progress: &LoadProgress,
+) -> Result<(Dataset, Vec<Problem>), StreamError> {
+    let reader = reader_for(&Header::read(open()?)?, builder.file_source());
+    let dataset = read_file(&reader, open, size, builder, &mut warnings, progress)?;
+    Ok((dataset, warnings))
 }
 
 /// Rows counted as their chunks are taken, against the rows of the whole file estimated from
@@ -458,14 +444,13 @@ fn read_file_in<T: RowReader, R: Read + Send>(
             }
             let (number, bytes) = (chunk.number, chunk.bytes.len());
             let mut unread = Vec::new();
-            let read = read_chunk(reader, |each| {
-                let read = read_records(&chunk, &mut unread, |record| {
-                    each(record);
-                    true
-                });
-                // Nothing here stops the reading.
-                debug_assert!(read.is_ok());
+            let mut read = ChunkRead::new();
+            let records = read_records(&chunk, &mut unread, |record| {
+                read.read(reader, record);
+                true
             });
+            // Nothing here stops the reading.
+            debug_assert!(records.is_ok());
             if let std::borrow::Cow::Owned(buffer) = chunk.bytes {
                 buffers.give(buffer);
             }

@@ -146,9 +146,7 @@ impl Table {
 
     /// The first column named any of `names` (folded: `event_date` finds `EVENT_DATE`).
     pub fn column(&self, names: &[&str]) -> Option<usize> {
-        names
-            .iter()
-            .find_map(|name| self.folded.iter().position(|h| h == name))
+        column_in(&self.folded, names)
     }
 
     /// Whether every one of `names` is a column.
@@ -160,6 +158,13 @@ impl Table {
     pub fn folded_headers(&self) -> &[String] {
         &self.folded
     }
+}
+
+/// The first of `folded` headers named any of `names`.
+pub fn column_in(folded: &[String], names: &[&str]) -> Option<usize> {
+    names
+        .iter()
+        .find_map(|name| folded.iter().position(|h| h == name))
 }
 
 /// A row's longitude and latitude, or a warning saying why it has none.

@@ -19,13 +19,11 @@ use chrono::NaiveDate;
 use super::{AcledColumns, AcledRow, FastMap, PlaceKey, Registry, title};
 use crate::import::Builder;
 use crate::import::chunks::{
-    CHUNK_BYTES, Chunk, ChunkError, ChunkReader, KeptRecords, LONGEST_RECORD, RecordsError, Spares,
-    header, read_records,
+    CHUNK_BYTES, Chunk, ChunkError, ChunkReader, KeptRecords, LONGEST_RECORD, Spares, read_records,
 };
 use crate::import::plausibility;
-use crate::import::stream::RowsTaken;
 pub use crate::import::stream::StreamError;
-use crate::import::table::fold_header;
+use crate::import::stream::{Header, RowsTaken};
 use crate::io::pipeline::{self, Sequence};
 use crate::io::{LoadProgress, Problem};
 use crate::model::{Dataset, Feature, Place, Store};
@@ -93,10 +91,8 @@ fn read_with<R: Read + Send>(
     chunk_bytes: usize,
 ) -> Result<(Dataset, Vec<Problem>), StreamError> {
     let workers = pipeline::workers();
-    // The header alone: a small first chunk, not one as big as those read on the cores.
-    let first =
-        ChunkReader::with_sizes(open().map_err(ChunkError::Io)?, CHUNK_BYTES, LONGEST_RECORD);
-    let columns = AcledColumns::new(header_lookup(first)?);
+    let header = Header::read(open()?)?;
+    let columns = AcledColumns::new(|names| header.column(names));
     let mut builder = Builder::new(title(file_name), file_name);
     let file_source = builder.file_source();
     let cancelled = || progress.is_cancelled();
@@ -211,25 +207,6 @@ fn read_with<R: Read + Send>(
         started.elapsed().as_secs_f64()
     );
     Ok((dataset, warnings))
-}
-
-/// The columns of the header (the first record of the text), found by folded name.
-fn header_lookup<R: Read>(
-    mut reader: ChunkReader<R>,
-) -> Result<impl Fn(&[&str]) -> Option<usize>, StreamError> {
-    let header = match reader.next_chunk()? {
-        Some(chunk) => header(&chunk).map_err(|e| match e {
-            RecordsError::NoHeader(message) => StreamError::NoHeader(message),
-            RecordsError::Stopped => StreamError::Cancelled,
-        })?,
-        None => Vec::new(),
-    };
-    let folded: Vec<String> = header.iter().map(|h| fold_header(h)).collect();
-    Ok(move |names: &[&str]| {
-        names
-            .iter()
-            .find_map(|name| folded.iter().position(|h| h == name))
-    })
 }
 
 /// A chunk's rows read once: those that can be used kept, and what they say that is decided
